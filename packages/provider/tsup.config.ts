@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(
+  readFileSync(new URL('./package.json', import.meta.url), 'utf8'),
+) as {
+  version: string;
+};
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -7,4 +14,7 @@ export default defineConfig({
   sourcemap: true,
   clean: false,
   target: 'es2022',
+  define: {
+    __PACKAGE_VERSION__: JSON.stringify(version),
+  },
 });

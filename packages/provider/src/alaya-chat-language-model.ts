@@ -1,0 +1,105 @@
+import { OpenAICompatibleChatLanguageModel } from '@ai-sdk/openai-compatible';
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4StreamResult,
+} from '@ai-sdk/provider';
+import {
+  parseProviderOptions,
+  serializeModelOptions,
+  WORKFLOW_DESERIALIZE,
+  WORKFLOW_SERIALIZE,
+} from '@ai-sdk/provider-utils';
+import { type AlayaChatModelId, alayaLanguageModelChatOptions } from './alaya-chat-options';
+import type { AlayaErrorMapper } from './alaya-error-mapper';
+import { mapStreamErrors } from './map-stream-errors';
+
+type OpenAICompatibleChatConfig = ConstructorParameters<
+  typeof OpenAICompatibleChatLanguageModel
+>[1];
+
+/** Configuration of an {@link AlayaChatLanguageModel}; built by `createAlaya`. */
+export type AlayaChatConfig = OpenAICompatibleChatConfig & {
+  /** Maps every failure of a call; identity when absent. */
+  mapError?: AlayaErrorMapper;
+};
+
+const identity: AlayaErrorMapper = async error => error;
+
+/**
+ * An Alaya Code chat model: the OpenAI-compatible chat model with
+ * `providerOptions.alaya` validated and every failure passed through the
+ * provider's error mapping (the middleware's typed errors).
+ */
+export class AlayaChatLanguageModel
+  extends OpenAICompatibleChatLanguageModel
+  implements LanguageModelV4
+{
+  private readonly mapError: AlayaErrorMapper;
+
+  static override [WORKFLOW_SERIALIZE](model: AlayaChatLanguageModel) {
+    return serializeModelOptions({ modelId: model.modelId, config: model.config });
+  }
+
+  static override [WORKFLOW_DESERIALIZE](options: {
+    modelId: AlayaChatModelId;
+    config: AlayaChatConfig;
+  }) {
+    return new AlayaChatLanguageModel(options.modelId, options.config);
+  }
+
+  constructor(modelId: AlayaChatModelId, { mapError, ...config }: AlayaChatConfig) {
+    super(modelId, config);
+    this.mapError = mapError ?? identity;
+  }
+
+  /** The `providerOptions` key of this model: the provider name, `alaya` by default. */
+  private get providerOptionsKey(): string {
+    return this.provider.split('.')[0]!.trim();
+  }
+
+  private async validateProviderOptions(options: LanguageModelV4CallOptions): Promise<void> {
+    await parseProviderOptions({
+      provider: this.providerOptionsKey,
+      providerOptions: options.providerOptions,
+      schema: alayaLanguageModelChatOptions,
+    });
+  }
+
+  override async doGenerate(
+    options: LanguageModelV4CallOptions,
+  ): Promise<LanguageModelV4GenerateResult> {
+    await this.validateProviderOptions(options);
+    try {
+      return await super.doGenerate(options);
+    } catch (error) {
+      throw await this.mapError(error, this.callInfo(options));
+    }
+  }
+
+  override async doStream(
+    options: LanguageModelV4CallOptions,
+  ): Promise<LanguageModelV4StreamResult> {
+    await this.validateProviderOptions(options);
+    let result: LanguageModelV4StreamResult;
+    try {
+      result = await super.doStream(options);
+    } catch (error) {
+      throw await this.mapError(error, this.callInfo(options));
+    }
+    const call = this.callInfo(options);
+    return {
+      ...result,
+      stream: mapStreamErrors(result.stream, error => this.mapError(error, call)),
+    };
+  }
+
+  private callInfo(options: LanguageModelV4CallOptions) {
+    return {
+      modelId: this.modelId,
+      modelType: 'chat' as const,
+      ...(options.abortSignal && { abortSignal: options.abortSignal }),
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod/v4';
+
+/**
+ * Chat model ids known to Alaya Code. Any other string is accepted too, so new
+ * models work before this list is updated (see `provider.listModels()`).
+ */
+export type AlayaChatModelId = 'glm-5.2' | 'glm-5.1' | 'deepseek-v4-flash' | (string & {});
+
+/**
+ * Schema of `providerOptions.alaya` for chat models. Unknown keys are rejected
+ * with an `InvalidArgumentError`, so a typo never silently does nothing.
+ */
+export const alayaLanguageModelChatOptions = z.strictObject({
+  /**
+   * Switches the model's chain of thought on or off. Sent as
+   * `"thinking": { "type": "enabled" | "disabled" }` (the GLM and DeepSeek
+   * convention). When omitted, the service default applies.
+   */
+  thinking: z.object({ type: z.enum(['enabled', 'disabled']) }).optional(),
+
+  /**
+   * Reasoning effort, sent as `reasoning_effort` unchanged. Takes precedence
+   * over the top-level `reasoning` call setting.
+   */
+  reasoningEffort: z.string().optional(),
+
+  /**
+   * Whether tool calls may run in parallel, sent as `parallel_tool_calls`.
+   */
+  parallelToolCalls: z.boolean().optional(),
+
+  /**
+   * An end-user id for abuse monitoring, sent as `user`.
+   */
+  user: z.string().optional(),
+
+  /**
+   * Whether a JSON schema response format is sent with `strict: true`
+   * (structured output). Defaults to `true`.
+   */
+  strictJsonSchema: z.boolean().optional(),
+
+  /**
+   * Extra top-level fields merged into the request body as they are, for API
+   * fields this provider does not model yet. They cannot override `model`,
+   * `messages` or `stream`.
+   */
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Options accepted under `providerOptions.alaya` by Alaya chat models. */
+export type AlayaLanguageModelChatOptions = z.infer<typeof alayaLanguageModelChatOptions>;

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { missingVersionHint, unknownModelHint } from './alaya-not-found-hint';
+
+describe('missingVersionHint', () => {
+  it('tells the user to add /v1', () => {
+    expect(missingVersionHint('https://codingplan.alayanew.com')).toBe(
+      'The base URL https://codingplan.alayanew.com does not end with /v1: add /v1 (for example https://codingplan.alayanew.com/v1).',
+    );
+  });
+});
+
+describe('unknownModelHint', () => {
+  it('lists the available models for an unknown id', () => {
+    expect(
+      unknownModelHint({
+        modelId: 'glm-9',
+        modelType: 'chat',
+        availableModelIds: ['glm-5.2', 'glm-5.1'],
+      }),
+    ).toBe("Model 'glm-9' is not offered by this service. Available models: glm-5.2, glm-5.1.");
+  });
+
+  it('says when the service offers no models', () => {
+    expect(unknownModelHint({ modelId: 'x', modelType: 'chat', availableModelIds: [] })).toContain(
+      'Available models: (none).',
+    );
+  });
+
+  it('adds nothing for a listed chat model or an unavailable list', () => {
+    expect(
+      unknownModelHint({ modelId: 'glm-5.2', modelType: 'chat', availableModelIds: ['glm-5.2'] }),
+    ).toBeUndefined();
+    expect(
+      unknownModelHint({ modelId: 'glm-5.2', modelType: 'chat', availableModelIds: undefined }),
+    ).toBeUndefined();
+  });
+
+  it('points at the embeddings endpoint for a listed embedding model', () => {
+    expect(
+      unknownModelHint({ modelId: 'emb', modelType: 'embedding', availableModelIds: ['emb'] }),
+    ).toBe("The service may not offer POST /v1/embeddings for model 'emb'.");
+  });
+});
