@@ -1,0 +1,426 @@
+import { APICallError } from '@ai-sdk/provider';
+import {
+  AlayaError,
+  type AlayaErrorKind,
+  type AlayaErrorOptions,
+  rebuildAlayaError,
+} from './alaya-error';
+import { describeResponseBody, statusLine } from './describe-response-body';
+import { type ErrorEnvelope, readErrorEnvelope, readErrorEnvelopeFromBody } from './error-envelope';
+import { ConnectionError, TimeoutError } from './errors/network-errors';
+import {
+  AuthenticationError,
+  BadGatewayError,
+  BadRequestError,
+  InsufficientQuotaError,
+  InternalServerError,
+  isRetryableStatus,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServiceUnavailableError,
+  UnknownStatusError,
+} from './errors/status-errors';
+import { getHeader, type HeadersLike, parseRetryHeaders } from './parse-retry-after';
+import { redactError, redactHeaders, redactString, redactValue, safeString } from './redact';
+
+/** Extra knowledge the caller has when mapping an error. */
+export interface ToAlayaErrorContext {
+  /** The API key in use: every occurrence is removed from every field of the result. */
+  apiKey?: string;
+  /** Model that was called (set on the error when it has none). */
+  modelId?: string;
+  /** Provider of the model that was called (set on the error when it has none). */
+  provider?: string;
+  /** Replaces the default `hint` for the given kinds. */
+  hints?: Partial<Record<AlayaErrorKind, string>>;
+  /**
+   * Text appended (after a space) to the message of errors of the given kinds, once; e.g.
+   * `{ not_found: 'Available models: glm-5.2, glm-5.1.' }`. The server's message stays the start.
+   */
+  messageSuffixes?: Partial<Record<AlayaErrorKind, string>>;
+  /**
+   * The value came from a stream `error` part: a bare envelope or text without a status is then
+   * treated as a server-side failure of the stream and is retryable.
+   */
+  fromStreamPart?: boolean;
+  /** Current time for HTTP-date `Retry-After` (defaults to `Date.now()`). */
+  now?: number;
+}
+
+/** The seed's "solution" column, per kind; also used for `hint`. */
+export const DEFAULT_HINTS: Readonly<Record<AlayaErrorKind, string>> = {
+  bad_request: 'Check request body format and ensure all required fields are present',
+  authentication: 'Check the Authorization header format and API Key',
+  insufficient_quota: 'Upgrade plan or purchase a booster pack',
+  permission_denied: 'Upgrade to a plan that supports the model',
+  not_found: 'Check the URL path and model name',
+  rate_limit: 'Reduce request frequency or upgrade plan. Check Retry-After header',
+  internal_server: 'Retry the request. Contact support if it persists',
+  bad_gateway: 'Retry later or switch to another model',
+  service_unavailable: 'Retry later',
+  unknown_status: 'Retry later if the status is 408, 409 or 5xx; otherwise check the request',
+  connection: 'Check the network connection and the base URL, then retry',
+  timeout: 'Retry the request; raise the timeout if it keeps happening',
+};
+
+type ErrorClass = new (options: AlayaErrorOptions) => AlayaError;
+
+const CLASS_BY_STATUS: Record<number, ErrorClass> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  402: InsufficientQuotaError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  429: RateLimitError,
+  500: InternalServerError,
+  502: BadGatewayError,
+  503: ServiceUnavailableError,
+};
+
+/** Envelope `type`s that imply a status when no HTTP status is known (stream `error` parts). */
+const STATUS_BY_TYPE: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  invalid_api_key: 401,
+  insufficient_quota: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  model_not_found: 404,
+  rate_limit_error: 429,
+  rate_limit_exceeded: 429,
+  server_error: 500,
+  api_error: 500,
+  internal_error: 500,
+  overloaded_error: 529,
+};
+
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ConnectionRefused',
+  'ConnectionClosed',
+  'FailedToOpenSocket',
+]);
+const FETCH_FAILURE_MESSAGES = [
+  'fetch failed',
+  'failed to fetch',
+  'terminated',
+  'network error',
+  'networkerror when attempting to fetch resource',
+  'load failed',
+  'the network connection was lost',
+  'socket hang up',
+  'other side closed',
+];
+
+/** True when the envelope's `code` or `type` says the account is out of quota (OpenAI, DeepSeek). */
+export function isInsufficientQuota(envelope: ErrorEnvelope | undefined): boolean {
+  return envelope?.code === 'insufficient_quota' || envelope?.type === 'insufficient_quota';
+}
+
+/**
+ * Maps anything a model can throw (an `APICallError` from any provider, a failed `fetch`, a timeout,
+ * the payload of a stream `error` part, an already-typed error, or any other value) to a typed
+ * {@link AlayaError}. Never throws. Status decides the class (a 429 whose envelope says
+ * `insufficient_quota` is an `InsufficientQuotaError`); the envelope fills `message`, `type`, `code`;
+ * headers fill `retryAfterMs`, `requestId` and (`x-should-retry`) `isRetryable`. An already-typed
+ * error keeps its class and is redacted again with `context.apiKey`.
+ *
+ * It does not know about the caller's abort signal: check for the caller's abort (see
+ * `isCallerAbort`) before calling it, and rethrow such errors untouched.
+ */
+export function toAlayaError(error: unknown, context: ToAlayaErrorContext = {}): AlayaError {
+  try {
+    return finish(mapError(error, context, 0), context);
+  } catch {
+    return finish(
+      new UnknownStatusError({
+        message: 'Unknown error (the thrown value could not be read)',
+        isRetryable: false,
+      }),
+      context,
+    );
+  }
+}
+
+function mapError(error: unknown, context: ToAlayaErrorContext, depth: number): AlayaError {
+  if (AlayaError.isInstance(error)) return error;
+  if (depth < 4 && isRetryErrorLike(error)) {
+    return mapError((error as { lastError: unknown }).lastError, context, depth + 1);
+  }
+  if (APICallError.isInstance(error)) return fromApiCallError(error, context);
+  if (
+    error instanceof Error ||
+    (typeof DOMException !== 'undefined' && error instanceof DOMException)
+  ) {
+    return fromError(error as Error, context);
+  }
+  if (typeof error === 'string') {
+    return new UnknownStatusError({
+      message: error === '' ? 'Unknown error (empty string thrown)' : error,
+      isRetryable: context.fromStreamPart === true,
+    });
+  }
+  if (error != null && typeof error === 'object') return fromPlainObject(error, context);
+  return new UnknownStatusError({
+    message: `Unknown error: ${safeString(error)}`,
+    isRetryable: false,
+  });
+}
+
+function fromApiCallError(error: APICallError, context: ToAlayaErrorContext): AlayaError {
+  const headers = error.responseHeaders;
+  const base: AlayaErrorOptions = {
+    message: error.message,
+    url: error.url,
+    requestBodyValues: error.requestBodyValues,
+    responseHeaders: headers,
+    responseBody: error.responseBody,
+    cause: error,
+    data: error.data,
+  };
+  if (error.statusCode != null) {
+    const envelope = readErrorEnvelope(error.data) ?? readErrorEnvelopeFromBody(error.responseBody);
+    return fromStatus(error.statusCode, envelope, headers, error.responseBody, base, context);
+  }
+  const network = classifyNetworkError(error);
+  if (network) return new network.Class({ ...base, message: network.message(error.message) });
+  const envelope = readErrorEnvelope(error.data);
+  if (envelope) return fromEnvelope(envelope, base, context);
+  return new UnknownStatusError({ ...base, isRetryable: error.isRetryable });
+}
+
+function fromError(error: Error, context: ToAlayaErrorContext): AlayaError {
+  const record = error as unknown as Record<string, unknown>;
+  const status = [record.statusCode, record.status].find(
+    value => typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599,
+  ) as number | undefined;
+  const headers = toHeaderRecord((record.responseHeaders ?? record.headers) as HeadersLike);
+  const body = typeof record.responseBody === 'string' ? record.responseBody : undefined;
+  const data = record.data ?? record.error;
+  const base: AlayaErrorOptions = {
+    message: safeString(error.message),
+    url: typeof record.url === 'string' ? record.url : undefined,
+    responseHeaders: headers,
+    responseBody: body,
+    cause: error,
+    data,
+    requestId: typeof record.requestID === 'string' ? record.requestID : undefined,
+  };
+  if (status != null && status >= 400) {
+    const envelope =
+      readErrorEnvelope(data) ?? readErrorEnvelopeFromBody(body) ?? readErrorEnvelope(record);
+    return fromStatus(status, envelope, headers, body, base, context);
+  }
+  const network = classifyNetworkError(error);
+  if (network) return new network.Class({ ...base, message: network.message(base.message) });
+  if (error.name === 'AbortError') {
+    return new ConnectionError({
+      ...base,
+      message: `The request was aborted: ${base.message}`,
+      isRetryable: false,
+    });
+  }
+  return new UnknownStatusError({
+    ...base,
+    message: base.message || `${safeString(error.name)} without a message`,
+    isRetryable: false,
+  });
+}
+
+function fromPlainObject(value: object, context: ToAlayaErrorContext): AlayaError {
+  const envelope = readErrorEnvelope(value);
+  const base: AlayaErrorOptions = { message: '', data: value };
+  if (envelope) return fromEnvelope(envelope, base, context);
+  return new UnknownStatusError({
+    ...base,
+    message: `Unknown error: ${describeResponseBody(safeJson(value))}`,
+    isRetryable: context.fromStreamPart === true,
+  });
+}
+
+/** An envelope without an HTTP status: a stream `error` part, or an error object without a response. */
+function fromEnvelope(
+  envelope: ErrorEnvelope,
+  base: AlayaErrorOptions,
+  context: ToAlayaErrorContext,
+): AlayaError {
+  const implied =
+    envelope.status ??
+    (isInsufficientQuota(envelope) ? 402 : undefined) ??
+    STATUS_BY_TYPE[envelope.type ?? ''] ??
+    STATUS_BY_TYPE[envelope.code ?? ''];
+  const Class = (implied != null && CLASS_BY_STATUS[implied]) || UnknownStatusError;
+  const isRetryable =
+    implied != null
+      ? isRetryableStatus(implied) && implied !== 402
+      : context.fromStreamPart === true;
+  const message =
+    envelope.message ??
+    `Error${envelope.type ? ` of type ${envelope.type}` : ''}${envelope.code ? ` (code ${envelope.code})` : ''}`;
+  return new Class({
+    ...base,
+    message,
+    statusCode: envelope.status,
+    type: envelope.type,
+    code: envelope.code,
+    isRetryable,
+  });
+}
+
+function fromStatus(
+  statusCode: number,
+  envelope: ErrorEnvelope | undefined,
+  headers: Record<string, string> | undefined,
+  body: string | undefined,
+  base: AlayaErrorOptions,
+  context: ToAlayaErrorContext,
+): AlayaError {
+  const quota = statusCode === 402 || (statusCode === 429 && isInsufficientQuota(envelope));
+  const Class = quota
+    ? InsufficientQuotaError
+    : (CLASS_BY_STATUS[statusCode] ?? UnknownStatusError);
+  const retryHeaders = parseRetryHeaders(headers, context.now);
+  const message = envelope?.message ?? `${statusLine(statusCode)}: ${describeResponseBody(body)}`;
+  const isRetryable = quota
+    ? false
+    : (retryHeaders.shouldRetry ??
+      (Class === UnknownStatusError ? isRetryableStatus(statusCode) : undefined));
+  return new Class({
+    ...base,
+    message,
+    statusCode,
+    type: envelope?.type,
+    code: envelope?.code,
+    isRetryable,
+    retryAfterMs: retryHeaders.retryAfterMs,
+    requestId:
+      getHeader(headers, 'x-request-id') ?? getHeader(headers, 'request-id') ?? base.requestId,
+  });
+}
+
+interface NetworkClass {
+  Class: ErrorClass;
+  message: (original: string) => string;
+}
+
+/** Walks the `cause` chain for a socket/undici code, a timeout, or a `fetch` failure message. */
+export function classifyNetworkError(error: unknown): NetworkClass | undefined {
+  let current: unknown = error;
+  let fetchFailure = false;
+  for (let depth = 0; depth < 8 && current != null && typeof current === 'object'; depth++) {
+    const record = current as Record<string, unknown>;
+    const code = typeof record.code === 'string' ? record.code : undefined;
+    const name = typeof record.name === 'string' ? record.name : '';
+    const detail =
+      typeof record.message === 'string' && record.message ? record.message : undefined;
+    if (
+      (code && TIMEOUT_CODES.has(code)) ||
+      name === 'TimeoutError' ||
+      name === 'ConnectTimeoutError'
+    ) {
+      return {
+        Class: TimeoutError,
+        message: original => `Request timed out${suffix(code, detail ?? original)}`,
+      };
+    }
+    if (code && (CONNECTION_CODES.has(code) || code.startsWith('UND_ERR'))) {
+      return {
+        Class: ConnectionError,
+        message: original => `Connection failed${suffix(code, detail ?? original)}`,
+      };
+    }
+    const message = detail ? detail.toLowerCase().replace(/\.$/, '') : '';
+    if (FETCH_FAILURE_MESSAGES.includes(message) || message.startsWith('cannot connect to api')) {
+      fetchFailure = true;
+    }
+    current = record.cause;
+  }
+  if (fetchFailure) {
+    return { Class: ConnectionError, message: original => `Connection failed: ${original}` };
+  }
+  return undefined;
+}
+
+function suffix(code: string | undefined, original: string): string {
+  if (code && original.includes(code)) return `: ${original}`;
+  return code ? ` (${code}): ${original}` : `: ${original}`;
+}
+
+function isRetryErrorLike(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'AI_RetryError' &&
+    'lastError' in error &&
+    (error as { lastError: unknown }).lastError != null
+  );
+}
+
+function toHeaderRecord(headers: HeadersLike): Record<string, string> | undefined {
+  if (headers == null || typeof headers !== 'object') return undefined;
+  const result: Record<string, string> = {};
+  if (typeof Headers !== 'undefined' && headers instanceof Headers) {
+    headers.forEach((value, key) => {
+      result[key.toLowerCase()] = value;
+    });
+    return result;
+  }
+  for (const [key, value] of Object.entries(headers)) {
+    if (typeof value === 'string') result[key.toLowerCase()] = value;
+  }
+  return result;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? safeString(value);
+  } catch {
+    return safeString(value);
+  }
+}
+
+/** Redaction, context fields, hint and message suffix: applied to every result, idempotently. */
+function finish(error: AlayaError, context: ToAlayaErrorContext): AlayaError {
+  const key = context.apiKey?.trim() || undefined;
+  const suffixText = context.messageSuffixes?.[error.kind];
+  let message = redactString(error.message || `${error.name}`, key);
+  if (suffixText && !message.includes(suffixText)) message = `${message} ${suffixText}`;
+  const cause = error.cause;
+  return rebuildAlayaError(error, {
+    message,
+    url: error.url ? redactString(error.url, key) : error.url,
+    requestBodyValues:
+      error.requestBodyValues === undefined ? undefined : redactValue(error.requestBodyValues, key),
+    responseHeaders: redactHeaders(error.responseHeaders, key),
+    responseBody:
+      error.responseBody === undefined ? undefined : redactString(error.responseBody, key),
+    data: error.data === undefined ? undefined : redactValue(error.data, key),
+    cause:
+      cause instanceof Error
+        ? redactError(cause, key)
+        : cause === undefined
+          ? undefined
+          : redactValue(cause, key),
+    type: error.type === undefined ? undefined : redactString(error.type, key),
+    code: error.code === undefined ? undefined : redactString(error.code, key),
+    requestId: error.requestId === undefined ? undefined : redactString(error.requestId, key),
+    hint: context.hints?.[error.kind] ?? error.hint ?? DEFAULT_HINTS[error.kind],
+    modelId: error.modelId ?? context.modelId,
+    provider: error.provider ?? context.provider,
+  });
+}
