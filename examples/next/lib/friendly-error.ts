@@ -1,0 +1,86 @@
+import { toAlayaError } from '@alaya-code/ai-sdk-middleware';
+import type { ChatError } from './chat-error';
+
+/** What the route knows about the request that failed. */
+export interface FriendlyErrorContext {
+  /** The model the user picked. */
+  model: string;
+  /** Retries the middleware ran for this request (counted with its `onRetry` hook). */
+  retries: number;
+  /** The console's Usage page, linked from the quota message. */
+  usageUrl: string;
+}
+
+/**
+ * Turns whatever `streamText` reported into a message for a person. The middleware's `toAlayaError` gives the
+ * `kind` (it passes typed errors through and maps anything else); the text is written here and never copies
+ * the upstream message, a stack or a header, so neither the API key nor internals can reach the browser.
+ */
+export function toChatError(error: unknown, context: FriendlyErrorContext): ChatError {
+  const { kind, attempts } = toAlayaError(error);
+  const retries = Math.max(context.retries, (attempts?.length ?? 1) - 1);
+  const retried = retries > 0 ? ` (retried ${plural(retries, 'time')})` : '';
+
+  switch (kind) {
+    case 'insufficient_quota':
+      return {
+        kind,
+        message:
+          'Your Alaya quota is used up: the balance or the monthly spend cap is exhausted. ' +
+          'Check the current window on the Usage page, then upgrade your plan or add a booster pack.',
+        link: { href: context.usageUrl, label: 'Open the Usage page in the Alaya console' },
+      };
+    case 'authentication':
+      return {
+        kind,
+        message:
+          'Alaya did not accept the API key configured on the server. Check ALAYA_API_KEY: the key must be ' +
+          'enabled in the console and copied without extra spaces.',
+      };
+    case 'rate_limit':
+      return {
+        kind,
+        retries,
+        message: `Alaya is busy right now (rate limited), retried ${plural(retries, 'time')}. Wait a few seconds and try again.`,
+      };
+    case 'permission_denied':
+      return {
+        kind,
+        message: `Your Alaya plan does not include ${context.model}. Pick another model or upgrade the plan.`,
+      };
+    case 'not_found':
+      return {
+        kind,
+        message: `Alaya does not know the model ${context.model}. Pick one from the list.`,
+      };
+    case 'bad_gateway':
+    case 'service_unavailable':
+    case 'internal_server':
+      return {
+        kind,
+        retries,
+        message: `Alaya could not answer with ${context.model}${retried}. Try again in a moment or switch to another model.`,
+      };
+    case 'connection':
+    case 'timeout':
+      return {
+        kind,
+        retries,
+        message: `The server could not reach the Alaya API${retried}. Check ALAYA_BASE_URL and the network, then try again.`,
+      };
+    case 'bad_request':
+      return {
+        kind,
+        message: 'Alaya rejected the request as malformed. Start a new chat and try again.',
+      };
+    default:
+      return {
+        kind: 'unknown',
+        message: 'Something went wrong while answering. Please try again.',
+      };
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
