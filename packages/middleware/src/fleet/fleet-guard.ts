@@ -1,0 +1,470 @@
+import { delay } from '@ai-sdk/provider-utils';
+import { RateLimitError } from '../errors/status-errors';
+import {
+  breakerAfterFailure,
+  breakerAfterSuccess,
+  breakerTtlMs,
+  type CircuitBreakerOptions,
+  decideBreaker,
+  effectiveBreakerState,
+  isIdleBreaker,
+  type ResolvedCircuitBreaker,
+  resolveCircuitBreaker,
+} from './circuit-breaker';
+import { CircuitOpenError, circuitOpenError } from './circuit-open-error';
+import { createGuardedStore, type StoreErrorEvent, type StoreHealth } from './guarded-store';
+import { fingerprintApiKey } from './key-fingerprint';
+import { createMemoryStore } from './memory-store';
+import { cooldownFromError } from './rate-limit-cooldown';
+import type { BreakerRecord, BreakerState, ResilienceStore } from './resilience-store';
+import {
+  type RetryBudgetOptions,
+  resolveRetryBudget,
+  retryCostFor,
+  successRefund,
+} from './retry-budget';
+
+/** The attempt the middleware is about to make (or has made). */
+export interface FleetAttemptInfo {
+  modelId: string;
+  provider: string;
+  /** 1-based attempt number for this model. */
+  attempt: number;
+  signal?: AbortSignal;
+  /** Epoch ms by which the whole call must finish (`deadlineMs`). */
+  deadlineAt?: number;
+}
+
+/** Options of {@link createFleetGuard}: what instances share, and how. */
+export interface FleetOptions {
+  /** Where the shared state lives. Default: `createMemoryStore()` (this process only). */
+  store?: ResilienceStore;
+  /**
+   * API key whose SHA-256 fingerprint scopes cooldowns and the retry budget (instances with
+   * different keys have different limits). Hashed at once; the key itself is never kept.
+   */
+  apiKey?: string;
+  /** A fingerprint computed elsewhere (e.g. with `fingerprintApiKey`); wins over `apiKey`. */
+  keyFingerprint?: string;
+  /** Retry budget (token bucket, AWS standard retry mode). Default on; `false` turns it off. */
+  retryBudget?: RetryBudgetOptions | boolean;
+  /** Circuit breaker per model. Default off; `true` for the defaults. */
+  circuitBreaker?: CircuitBreakerOptions | boolean;
+  /** Longest shared cooldown one 429 can set, in ms. Default 300000 (5 minutes). */
+  maxCooldownMs?: number;
+  /**
+   * Longest an attempt waits for a shared cooldown before it fails fast with a `RateLimitError`
+   * (not sent), in ms. Default 60000. The call's deadline and abort signal are honoured too.
+   */
+  maxCooldownWaitMs?: number;
+  /**
+   * Spread of the random extra wait after a shared cooldown, so that waiting callers do not all
+   * send at the same instant, in ms. Default 250; 0 turns it off.
+   */
+  cooldownSpreadMs?: number;
+  /** Bound on each store call; on timeout the guard uses local state. Default 75. */
+  storeTimeoutMs?: number;
+  /** After a store failure, how long to use local state before trying the store again. Default 5000. */
+  storeRetryMs?: number;
+  /** An instance published a cooldown (`origin: 'response'`) or waits for one (`'shared'`). */
+  onCooldown?: (event: CooldownEvent) => void;
+  /** This instance saw a model's breaker change state. */
+  onBreakerStateChange?: (event: BreakerStateChangeEvent) => void;
+  /** A retry was refused because the budget is empty (once, until a retry is granted again). */
+  onBudgetExhausted?: (event: BudgetExhaustedEvent) => void;
+  /** The shared store failed or timed out; calls go on with local state (once per outage). */
+  onStoreError?: (event: StoreErrorEvent) => void;
+}
+
+/** Argument of `onCooldown`. */
+export interface CooldownEvent {
+  modelId: string;
+  provider: string;
+  /** `response`: this instance got the 429 and shared it. `shared`: it waits for one. */
+  origin: 'response' | 'shared';
+  /** How long the cooldown (or this wait) lasts, in ms. */
+  waitMs: number;
+}
+
+/** Argument of `onBreakerStateChange`. */
+export interface BreakerStateChangeEvent {
+  modelId: string;
+  provider: string;
+  from: BreakerState;
+  to: BreakerState;
+}
+
+/** Argument of `onBudgetExhausted`. */
+export interface BudgetExhaustedEvent {
+  modelId: string;
+  provider: string;
+  /** Tokens left in the bucket. */
+  remaining: number;
+  /** Tokens the refused retry would have cost. */
+  cost: number;
+  /** The failure that is returned instead of retried. */
+  error: unknown;
+}
+
+/** What a health endpoint can show: `await guard.getState()`. */
+export interface FleetState {
+  store: StoreHealth;
+  /** Every model this instance has called (up to 256), as the shared store sees it now. */
+  models: Array<{
+    modelId: string;
+    provider: string;
+    /** Milliseconds left on the shared cooldown (0: none). */
+    cooldownMs: number;
+    /** Present when the circuit breaker is on. */
+    breaker?: BreakerState;
+    /** Failures counted toward opening the breaker. */
+    breakerFailures?: number;
+  }>;
+  /** One bucket per provider (and key fingerprint); empty when the budget is off. */
+  retryBudgets: Array<{ provider: string; tokens: number; capacity: number }>;
+}
+
+/**
+ * What the fleet guard implements: the middleware's attempt-guard seam (`beforeAttempt`,
+ * `allowRetry`, `onSuccess`, `onFailure`) plus a health snapshot.
+ */
+export interface FleetGuard {
+  /** Waits out a shared cooldown, or throws `CircuitOpenError` / `RateLimitError` (not sent). */
+  beforeAttempt(info: FleetAttemptInfo): Promise<void>;
+  /** Spends retry-budget tokens; `false` when the budget cannot pay for this retry. */
+  allowRetry(info: FleetAttemptInfo & { error: unknown }): Promise<boolean>;
+  /** Refills the budget and closes a half-open breaker. */
+  onSuccess(info: FleetAttemptInfo): Promise<void>;
+  /** Shares a 429's cooldown and counts breaker failures. */
+  onFailure(info: FleetAttemptInfo & { error: unknown }): Promise<void>;
+  /** The shared state of every model this instance has called. */
+  getState(): Promise<FleetState>;
+}
+
+const MAX_WAIT_ROUNDS = 4;
+const CAS_ATTEMPTS = 3;
+const MAX_TRACKED_MODELS = 256;
+
+/**
+ * Builds the guard that makes many instances behave as one client: a 429 seen by any of them
+ * holds off all of them (shared cooldown), retries spend a shared token bucket (retry budget), and
+ * an optional circuit breaker per model fails fast while the model is down. State lives in
+ * `options.store` (Redis via `@alaya-code/ai-sdk-store-redis`); when the store fails, the guard
+ * carries on with local state and says so once through `onStoreError`.
+ *
+ * ```ts
+ * const guard = createFleetGuard({ store: createRedisStore({ client }), circuitBreaker: true });
+ * const model = wrapLanguageModel({ model: alaya('glm-5.2'), middleware: alayaMiddleware({ guard }) });
+ * ```
+ */
+export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
+  const budget = resolveOptional(options.retryBudget, true, resolveRetryBudget);
+  const breaker = resolveOptional(options.circuitBreaker, false, resolveCircuitBreaker);
+  const maxCooldownMs = positive(options.maxCooldownMs, 300_000, 'maxCooldownMs');
+  const maxCooldownWaitMs = positive(options.maxCooldownWaitMs, 60_000, 'maxCooldownWaitMs');
+  const spreadMs = nonNegative(options.cooldownSpreadMs, 250, 'cooldownSpreadMs');
+  const guarded =
+    options.store === undefined
+      ? undefined
+      : createGuardedStore(options.store, {
+          timeoutMs: positive(options.storeTimeoutMs, 75, 'storeTimeoutMs'),
+          retryMs: positive(options.storeRetryMs, 5000, 'storeRetryMs'),
+          onStoreError: options.onStoreError,
+        });
+  const store: ResilienceStore = guarded ?? createMemoryStore();
+  const fingerprint = resolveFingerprint(options);
+
+  /** Errors this guard made itself: they count as nothing. */
+  const ownErrors = new WeakSet<object>();
+  const models = new Map<string, { modelId: string; provider: string }>();
+  const breakerSeen = new Map<string, BreakerRecord | undefined>();
+  const budgetSeen = new Map<string, number>();
+  let budgetDenied = false;
+
+  async function keys(info: { provider: string; modelId: string }) {
+    const fp = await fingerprint;
+    const provider = encodeURIComponent(info.provider);
+    const model = encodeURIComponent(info.modelId);
+    return {
+      cooldown: `cooldown:${provider}:${fp}:${model}`,
+      budget: `budget:${provider}:${fp}`,
+      breaker: `breaker:${provider}:${model}`,
+    };
+  }
+
+  function remember(info: FleetAttemptInfo): void {
+    const id = `${info.provider}\u0000${info.modelId}`;
+    if (models.has(id) || models.size >= MAX_TRACKED_MODELS) return;
+    models.set(id, { modelId: info.modelId, provider: info.provider });
+  }
+
+  function own<E extends Error>(error: E): E {
+    ownErrors.add(error);
+    return error;
+  }
+
+  function observeBreaker(info: FleetAttemptInfo, key: string, record: BreakerRecord | undefined) {
+    const from = breakerSeen.get(key)?.state ?? 'closed';
+    const to = record?.state ?? 'closed';
+    breakerSeen.set(key, record);
+    if (from !== to) {
+      safely(options.onBreakerStateChange, {
+        modelId: info.modelId,
+        provider: info.provider,
+        from,
+        to,
+      });
+    }
+  }
+
+  async function updateBreaker(
+    info: FleetAttemptInfo,
+    key: string,
+    cb: ResolvedCircuitBreaker,
+    transition: (record: BreakerRecord | undefined, now: number) => BreakerRecord | undefined,
+  ): Promise<void> {
+    for (let i = 0; i < CAS_ATTEMPTS; i++) {
+      const { record, version } = await store.getBreaker(key);
+      observeBreaker(info, key, record);
+      const next = transition(record, Date.now());
+      if (next === undefined) return;
+      const stored = isIdleBreaker(next) ? undefined : next;
+      if (await store.compareAndSetBreaker(key, version, stored, breakerTtlMs(cb))) {
+        observeBreaker(info, key, stored);
+        return;
+      }
+    }
+  }
+
+  async function checkBreaker(info: FleetAttemptInfo, key: string, cb: ResolvedCircuitBreaker) {
+    for (let i = 0; i < CAS_ATTEMPTS; i++) {
+      const { record, version } = await store.getBreaker(key);
+      observeBreaker(info, key, record);
+      const decision = decideBreaker(record, Date.now(), cb);
+      if (decision.action === 'allow') return;
+      if (decision.action === 'reject') {
+        throw own(
+          circuitOpenError({
+            ...info,
+            breakerState: decision.state,
+            retryInMs: decision.retryInMs,
+          }),
+        );
+      }
+      if (await store.compareAndSetBreaker(key, version, decision.next, breakerTtlMs(cb))) {
+        observeBreaker(info, key, decision.next);
+        return;
+      }
+    }
+    // Lost every race for the probe: someone else is probing.
+    throw own(
+      circuitOpenError({ ...info, breakerState: 'half-open', retryInMs: cb.probeTimeoutMs }),
+    );
+  }
+
+  async function waitForCooldown(info: FleetAttemptInfo, key: string): Promise<void> {
+    for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
+      const left = await store.getCooldown(key);
+      if (left <= 0) return;
+      const tooLong =
+        left > maxCooldownWaitMs
+          ? `maxCooldownWaitMs (${maxCooldownWaitMs}ms)`
+          : info.deadlineAt !== undefined && Date.now() + left > info.deadlineAt
+            ? "the call's deadline"
+            : undefined;
+      if (tooLong !== undefined) throw own(cooldownTooLongError(info, left, tooLong));
+      const waitMs = Math.ceil(left + Math.random() * spreadMs);
+      safely(options.onCooldown, {
+        modelId: info.modelId,
+        provider: info.provider,
+        origin: 'shared',
+        waitMs,
+      });
+      await delay(waitMs, { abortSignal: info.signal });
+    }
+  }
+
+  return {
+    async beforeAttempt(info) {
+      remember(info);
+      const k = await keys(info);
+      if (breaker) await checkBreaker(info, k.breaker, breaker);
+      await waitForCooldown(info, k.cooldown);
+    },
+
+    async allowRetry(info) {
+      if (isOwnError(info.error)) return false;
+      if (!budget) return true;
+      const k = await keys(info);
+      const cost = retryCostFor(info.error, budget);
+      const { granted, remaining } = await store.takeTokens(k.budget, cost, budget);
+      budgetSeen.set(k.budget, remaining);
+      if (granted) {
+        budgetDenied = false;
+        return true;
+      }
+      if (!budgetDenied) {
+        budgetDenied = true;
+        safely(options.onBudgetExhausted, {
+          modelId: info.modelId,
+          provider: info.provider,
+          remaining,
+          cost,
+          error: info.error,
+        });
+      }
+      return false;
+    },
+
+    async onSuccess(info) {
+      const k = await keys(info);
+      const work: Promise<unknown>[] = [];
+      if (budget) {
+        const known = budgetSeen.get(k.budget);
+        // A first-attempt success adds a token; skip the write while the bucket is known full.
+        if (info.attempt > 1 || (known !== undefined && known < budget.capacity)) {
+          work.push(
+            store.addTokens(k.budget, successRefund(info.attempt, budget), budget).then(tokens => {
+              budgetSeen.set(k.budget, tokens);
+            }),
+          );
+        }
+      }
+      if (breaker && breakerAfterSuccess(breakerSeen.get(k.breaker)) !== undefined) {
+        work.push(updateBreaker(info, k.breaker, breaker, breakerAfterSuccess));
+      }
+      await Promise.all(work);
+    },
+
+    async onFailure(info) {
+      if (isOwnError(info.error)) return;
+      const k = await keys(info);
+      const work: Promise<unknown>[] = [];
+      const cooldown = cooldownFromError(info.error);
+      if (cooldown !== undefined && cooldown > 0) {
+        const waitMs = Math.min(cooldown, maxCooldownMs);
+        work.push(store.extendCooldown(k.cooldown, waitMs));
+        safely(options.onCooldown, {
+          modelId: info.modelId,
+          provider: info.provider,
+          origin: 'response',
+          waitMs,
+        });
+      }
+      if (breaker?.isFailure(info.error)) {
+        work.push(
+          updateBreaker(info, k.breaker, breaker, (record, now) =>
+            breakerAfterFailure(record, now, breaker),
+          ),
+        );
+      }
+      await Promise.all(work);
+    },
+
+    async getState() {
+      const now = Date.now();
+      const modelStates = await Promise.all(
+        [...models.values()].map(async model => {
+          const k = await keys(model);
+          const [cooldownMs, versioned] = await Promise.all([
+            store.getCooldown(k.cooldown),
+            breaker ? store.getBreaker(k.breaker) : undefined,
+          ]);
+          return {
+            ...model,
+            cooldownMs,
+            ...(breaker && versioned
+              ? {
+                  breaker: effectiveBreakerState(versioned.record, now, breaker),
+                  breakerFailures: versioned.record?.failures ?? 0,
+                }
+              : {}),
+          };
+        }),
+      );
+      const providers = [...new Set([...models.values()].map(model => model.provider))];
+      const retryBudgets = budget
+        ? await Promise.all(
+            providers.map(async provider => {
+              const k = await keys({ provider, modelId: '' });
+              const { remaining } = await store.takeTokens(k.budget, 0, budget);
+              return { provider, tokens: remaining, capacity: budget.capacity };
+            }),
+          )
+        : [];
+      return { store: guarded?.health() ?? { healthy: true }, models: modelStates, retryBudgets };
+    },
+  };
+
+  function isOwnError(error: unknown): boolean {
+    return (
+      (typeof error === 'object' && error !== null && ownErrors.has(error)) ||
+      CircuitOpenError.isInstance(error)
+    );
+  }
+}
+
+function cooldownTooLongError(
+  info: FleetAttemptInfo,
+  leftMs: number,
+  limit: string,
+): RateLimitError {
+  return new RateLimitError({
+    message: `Model ${info.modelId} (${info.provider}) is cooling down for another ${Math.ceil(leftMs / 1000)}s after a 429 seen by an instance sharing this store; that is beyond ${limit}. The call was not sent.`,
+    hint: 'Reduce request frequency or upgrade the plan; fallbackModels keep serving meanwhile.',
+    retryAfterMs: Math.ceil(leftMs),
+    isRetryable: false,
+    modelId: info.modelId,
+    provider: info.provider,
+  });
+}
+
+function resolveFingerprint(options: FleetOptions): Promise<string> {
+  if (options.keyFingerprint !== undefined) {
+    if (typeof options.keyFingerprint !== 'string' || options.keyFingerprint.trim() === '') {
+      throw new TypeError('keyFingerprint must be a non-empty string');
+    }
+    return Promise.resolve(encodeURIComponent(options.keyFingerprint.trim()));
+  }
+  if (options.apiKey === undefined) return Promise.resolve('-');
+  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
+    throw new TypeError('apiKey must be a non-empty string (it is only hashed, never stored)');
+  }
+  const fingerprint = fingerprintApiKey(options.apiKey);
+  fingerprint.catch(() => {}); // surfaced on the first attempt
+  return fingerprint;
+}
+
+function resolveOptional<O, R>(
+  value: O | boolean | undefined,
+  byDefault: boolean,
+  resolve: (o?: O) => R,
+) {
+  if (value === false || (value === undefined && !byDefault)) return undefined;
+  return resolve(value === true || value === undefined ? undefined : value);
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  const resolved = value ?? fallback;
+  if (!Number.isFinite(resolved) || resolved <= 0) {
+    throw new TypeError(`${name} must be a positive number, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  const resolved = value ?? fallback;
+  if (!Number.isFinite(resolved) || resolved < 0) {
+    throw new TypeError(`${name} must be a non-negative number, got ${String(value)}`);
+  }
+  return resolved;
+}
+
+function safely<E>(hook: ((event: E) => void) | undefined, event: E): void {
+  if (hook === undefined) return;
+  try {
+    hook(event);
+  } catch {
+    // A throwing hook must not fail the model call.
+  }
+}

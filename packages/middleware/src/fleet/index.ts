@@ -1,0 +1,33 @@
+export {
+  type BreakerDecision,
+  breakerAfterFailure,
+  breakerAfterSuccess,
+  type CircuitBreakerOptions,
+  decideBreaker,
+  effectiveBreakerState,
+  isBreakerFailure,
+} from './circuit-breaker';
+export { CircuitOpenError, type CircuitOpenErrorOptions } from './circuit-open-error';
+export {
+  type BreakerStateChangeEvent,
+  type BudgetExhaustedEvent,
+  type CooldownEvent,
+  createFleetGuard,
+  type FleetAttemptInfo,
+  type FleetGuard,
+  type FleetOptions,
+  type FleetState,
+} from './fleet-guard';
+export type { StoreErrorEvent, StoreHealth } from './guarded-store';
+export { fingerprintApiKey } from './key-fingerprint';
+export { createMemoryStore } from './memory-store';
+export { cooldownFromError, parseResetHeader } from './rate-limit-cooldown';
+export type {
+  BreakerRecord,
+  BreakerState,
+  ResilienceStore,
+  TokenBucketConfig,
+  TokenTakeResult,
+  VersionedBreakerRecord,
+} from './resilience-store';
+export type { RetryBudgetOptions } from './retry-budget';

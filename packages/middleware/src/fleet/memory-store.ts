@@ -1,0 +1,96 @@
+import type {
+  BreakerRecord,
+  ResilienceStore,
+  TokenBucketConfig,
+  TokenTakeResult,
+  VersionedBreakerRecord,
+} from './resilience-store';
+
+interface Entry {
+  value: unknown;
+  expiresAt: number;
+}
+
+/** Entries beyond this count trigger a sweep of expired ones. */
+const SWEEP_THRESHOLD = 1000;
+
+/**
+ * A {@link ResilienceStore} in this process's memory: the default, shared by every call that uses
+ * the same store object (one process, one Edge isolate). Entries expire like Redis keys do.
+ */
+export function createMemoryStore(): ResilienceStore {
+  const entries = new Map<string, Entry>();
+
+  function read<T>(key: string): T | undefined {
+    const entry = entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry.value as T;
+  }
+
+  function write(key: string, value: unknown, ttlMs: number): void {
+    const now = Date.now();
+    if (entries.size >= SWEEP_THRESHOLD && !entries.has(key)) {
+      for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
+    }
+    entries.set(key, { value, expiresAt: now + ttlMs });
+  }
+
+  function tokens(key: string, bucket: TokenBucketConfig): number {
+    return read<number>(key) ?? bucket.capacity;
+  }
+
+  function cooldownLeft(key: string): number {
+    const entry = entries.get(key);
+    if (entry === undefined) return 0;
+    const left = entry.expiresAt - Date.now();
+    if (left <= 0) entries.delete(key);
+    return Math.max(0, left);
+  }
+
+  return {
+    async getCooldown(key) {
+      return cooldownLeft(key);
+    },
+
+    async extendCooldown(key, durationMs) {
+      const left = cooldownLeft(key);
+      if (left >= durationMs) return left;
+      write(key, true, durationMs);
+      return durationMs;
+    },
+
+    async takeTokens(key, cost, bucket): Promise<TokenTakeResult> {
+      const current = tokens(key, bucket);
+      if (current < cost) return { granted: false, remaining: current };
+      if (cost === 0) return { granted: true, remaining: current };
+      write(key, current - cost, bucket.ttlMs);
+      return { granted: true, remaining: current - cost };
+    },
+
+    async addTokens(key, amount, bucket) {
+      const next = Math.min(bucket.capacity, tokens(key, bucket) + amount);
+      if (next >= bucket.capacity) entries.delete(key);
+      else write(key, next, bucket.ttlMs);
+      return next;
+    },
+
+    async getBreaker(key): Promise<VersionedBreakerRecord> {
+      const stored = read<VersionedBreakerRecord>(key);
+      return stored === undefined
+        ? { version: 0 }
+        : { record: { ...(stored.record as BreakerRecord) }, version: stored.version };
+    },
+
+    async compareAndSetBreaker(key, expectedVersion, record, ttlMs) {
+      const version = read<VersionedBreakerRecord>(key)?.version ?? 0;
+      if (version !== expectedVersion) return false;
+      if (record === undefined) entries.delete(key);
+      else write(key, { record: { ...record }, version: version + 1 }, ttlMs);
+      return true;
+    },
+  };
+}

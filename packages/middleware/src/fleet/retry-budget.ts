@@ -1,0 +1,57 @@
+/**
+ * Retry budget: a token bucket in the style of the AWS SDK's standard retry mode. Every retry
+ * spends tokens, every success puts some back; when the bucket cannot pay for a retry, the
+ * failure is returned at once, so an outage does not multiply the load on the service.
+ */
+export interface RetryBudgetOptions {
+  /** Tokens in a full bucket. Default 500 (AWS: 500). */
+  capacity?: number;
+  /** Tokens a retry costs. Default 5 (AWS: 5). */
+  retryCost?: number;
+  /** Tokens a retry after a timeout or connection error costs. Default 10 (AWS: 10). */
+  timeoutRetryCost?: number;
+  /** Tokens a success on the first attempt puts back. Default 1 (AWS: 1). */
+  successReward?: number;
+  /**
+   * How long an untouched bucket lives in the store before it counts as full again, in ms.
+   * Default 600000 (10 minutes).
+   */
+  ttlMs?: number;
+}
+
+/** {@link RetryBudgetOptions} with every default filled in. */
+export type ResolvedRetryBudget = Required<RetryBudgetOptions>;
+
+/** Fills in the defaults and checks every value (a `TypeError` names the bad one). */
+export function resolveRetryBudget(options: RetryBudgetOptions = {}): ResolvedRetryBudget {
+  const resolved: ResolvedRetryBudget = {
+    capacity: options.capacity ?? 500,
+    retryCost: options.retryCost ?? 5,
+    timeoutRetryCost: options.timeoutRetryCost ?? 10,
+    successReward: options.successReward ?? 1,
+    ttlMs: options.ttlMs ?? 600_000,
+  };
+  for (const [name, value] of Object.entries(resolved)) {
+    const positive = name === 'capacity' || name === 'ttlMs';
+    if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+      throw new TypeError(
+        `retryBudget.${name} must be a ${positive ? 'positive' : 'non-negative'} number, got ${String(value)}`,
+      );
+    }
+  }
+  return resolved;
+}
+
+/** Tokens a retry after `error` costs: more after timeouts and connection errors (AWS: transient). */
+export function retryCostFor(error: unknown, budget: ResolvedRetryBudget): number {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return kind === 'timeout' || kind === 'connection' ? budget.timeoutRetryCost : budget.retryCost;
+}
+
+/**
+ * Tokens a success puts back: a success after retries refunds one retry's cost, a first-attempt
+ * success adds `successReward`.
+ */
+export function successRefund(attempt: number, budget: ResolvedRetryBudget): number {
+  return attempt > 1 ? budget.retryCost : budget.successReward;
+}
