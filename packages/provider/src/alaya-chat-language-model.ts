@@ -91,7 +91,9 @@ export class AlayaChatLanguageModel
     const call = this.callInfo(options);
     return {
       ...result,
-      stream: mapStreamErrors(result.stream, error => this.mapError(error, call)),
+      stream: mapStreamErrors(result.stream, (error, fromStreamPart) =>
+        this.mapError(error, { ...call, fromStreamPart }),
+      ),
     };
   }
 

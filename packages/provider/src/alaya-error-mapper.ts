@@ -4,10 +4,12 @@
 export interface AlayaCallInfo {
   /** The model id of the failed call. */
   modelId: string;
-  /** `chat` or `embedding`. */
+  /** `chat`, `embedding`, or `models` for `listModels()`. */
   modelType: 'chat' | 'embedding' | 'models';
   /** The caller's abort signal, so an abort is never mapped. */
   abortSignal?: AbortSignal;
+  /** The error is the payload of a stream `error` part rather than a thrown error. */
+  fromStreamPart?: boolean;
 }
 
 /** Turns any failure of a call into the error the caller sees. */

@@ -1,5 +1,4 @@
 import { APICallError, LoadAPIKeyError } from '@ai-sdk/provider';
-import { isAbortError } from '@ai-sdk/provider-utils';
 import { toAlayaError } from '@alaya-code/ai-sdk-middleware';
 import { hasVersionSegment } from './alaya-base-url';
 import type { AlayaCallInfo, AlayaErrorMapper } from './alaya-error-mapper';
@@ -23,9 +22,7 @@ export function createAlayaErrorMapper({
 }): AlayaErrorMapper {
   return async (error, call) => {
     // The caller's abort and a missing key are not service failures: keep them as they are.
-    if (call.abortSignal?.aborted || isAbortError(error) || LoadAPIKeyError.isInstance(error)) {
-      return error;
-    }
+    if (call.abortSignal?.aborted || LoadAPIKeyError.isInstance(error)) return error;
     const hint =
       APICallError.isInstance(error) && error.statusCode === 404
         ? await notFoundHint({ call, getBaseURL, getAvailableModelIds })
@@ -34,7 +31,8 @@ export function createAlayaErrorMapper({
       apiKey: getApiKey(),
       provider: `${providerName}.${call.modelType}`,
       ...(call.modelId && { modelId: call.modelId }),
-      ...(hint && { messageSuffix: hint }),
+      ...(hint && { messageSuffixes: { not_found: hint } }),
+      ...(call.fromStreamPart && { fromStreamPart: true }),
     });
   };
 }

@@ -1,13 +1,13 @@
 import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 
 /**
- * Returns a stream with the same parts in which every `error` part, and an
- * error of the source stream itself (a connection dropped mid-stream), has
- * gone through `mapError`. Cancelling the result cancels the source.
+ * Returns a stream with the same parts in which every `error` part
+ * (`fromStreamPart: true`), and an error of the source stream itself (a
+ * connection dropped mid-stream), has gone through `mapError`. Cancelling the result cancels the source.
  */
 export function mapStreamErrors(
   stream: ReadableStream<LanguageModelV4StreamPart>,
-  mapError: (error: unknown) => Promise<unknown>,
+  mapError: (error: unknown, fromStreamPart: boolean) => Promise<unknown>,
 ): ReadableStream<LanguageModelV4StreamPart> {
   const reader = stream.getReader();
   return new ReadableStream<LanguageModelV4StreamPart>({
@@ -16,7 +16,7 @@ export function mapStreamErrors(
       try {
         result = await reader.read();
       } catch (error) {
-        controller.error(await mapError(error));
+        controller.error(await mapError(error, false));
         return;
       }
       if (result.done) {
@@ -25,7 +25,7 @@ export function mapStreamErrors(
       }
       const part = result.value;
       controller.enqueue(
-        part.type === 'error' ? { ...part, error: await mapError(part.error) } : part,
+        part.type === 'error' ? { ...part, error: await mapError(part.error, true) } : part,
       );
     },
     cancel(reason) {
