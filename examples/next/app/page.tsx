@@ -1,7 +1,7 @@
 import { connection } from 'next/server';
-import { Chat } from '@/components/chat';
-import { loadModelChoices } from '@/lib/models';
-import { DEFAULT_MODEL, readServerConfig } from '@/lib/server-config';
+import { Chat } from '../components/chat';
+import { loadModelChoices } from '../lib/models';
+import { DEFAULT_MODEL, readServerConfig } from '../lib/server-config';
 
 export default async function Page() {
   // The model list depends on the key and base URL of the running server, not of the build.

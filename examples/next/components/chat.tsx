@@ -3,8 +3,8 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { type ChatError, parseChatError } from '@/lib/chat-error';
-import type { ChatMessage } from '@/lib/chat-message';
+import { type ChatError, parseChatError } from '../lib/chat-error';
+import type { ChatMessage } from '../lib/chat-message';
 import { ErrorBanner } from './error-banner';
 import { MessageView } from './message-view';
 

@@ -1,4 +1,4 @@
-import type { ChatError } from '@/lib/chat-error';
+import type { ChatError } from '../lib/chat-error';
 
 /** The friendly error the route sent, with a way to retry; the conversation above it stays as it was. */
 export function ErrorBanner({

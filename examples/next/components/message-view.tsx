@@ -1,5 +1,5 @@
-import type { Operation } from '@/lib/calculator';
-import type { ChatMessage } from '@/lib/chat-message';
+import type { Operation } from '../lib/calculator';
+import type { ChatMessage } from '../lib/chat-message';
 
 const OPERATION_SYMBOLS: Record<Operation, string> = {
   add: '+',

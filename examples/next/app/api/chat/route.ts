@@ -10,11 +10,11 @@ import {
   wrapLanguageModel,
 } from 'ai';
 import { z } from 'zod';
-import { tools } from '@/lib/calculator';
-import { type ChatError, serializeChatError } from '@/lib/chat-error';
-import type { ChatMessage } from '@/lib/chat-message';
-import { toChatError } from '@/lib/friendly-error';
-import { DEFAULT_MODEL, readServerConfig } from '@/lib/server-config';
+import { tools } from '../../../lib/calculator';
+import { type ChatError, serializeChatError } from '../../../lib/chat-error';
+import type { ChatMessage } from '../../../lib/chat-message';
+import { toChatError } from '../../../lib/friendly-error';
+import { DEFAULT_MODEL, readServerConfig } from '../../../lib/server-config';
 
 const requestSchema = z.object({
   messages: z.array(z.unknown()).min(1).max(200),
@@ -65,6 +65,7 @@ export async function POST(request: Request): Promise<Response> {
     model: createAlaya()(modelId),
     middleware: alayaMiddleware({
       maxRetries: 2,
+      apiKey: process.env.ALAYA_API_KEY,
       onRetry: () => {
         retries++;
       },
