@@ -1,0 +1,39 @@
+/** Everything a contender is built from: one emulator, one key, the bench's traffic fetch. */
+export type ContenderEnv = {
+  baseURL: string;
+  apiKey: string;
+  /** The bench's fetch (fault injection + attempt log); every HTTP request must go through it. */
+  fetch: typeof globalThis.fetch;
+  /** The model every call asks for. */
+  modelId: string;
+  /** A second, healthy model for contenders that can fall back (only when the schedule allows). */
+  fallbackModelId: string | undefined;
+  /** The per-call deadline; every call also gets an AbortSignal that fires at this time. */
+  deadlineMs: number;
+};
+
+/** One logical call as the bench issues it. */
+export type CallArgs = {
+  /** Sent as the `x-bench-call` header so the traffic log can group attempts by call. */
+  callId: string;
+  prompt: string;
+  /** Fires at the deadline. */
+  abortSignal: AbortSignal;
+};
+
+/** Runs one logical call; resolves with the generated text, rejects when the call failed. */
+export type CallFn = (args: CallArgs) => Promise<string>;
+
+/** A way of calling the model that the recovery and contention sections compare. */
+export type Contender = {
+  /** Short name used in tables. */
+  name: string;
+  /** The configuration, as printed in the report. */
+  config: string;
+  /** Whether this contender can use {@link ContenderEnv.fallbackModelId}. */
+  canFallBack: boolean;
+  /** Only schedules that need a fallback (ai-fallback is a fallback-only library). */
+  fallbackOnly?: boolean;
+  /** Builds one instance (one per run, shared by the run's concurrent calls). */
+  build(env: ContenderEnv): CallFn;
+};

@@ -1,0 +1,38 @@
+/** Spread of repeated measurements: what every ratio in the report is printed with. */
+export type Spread = { min: number; median: number; max: number; n: number };
+
+/** Linear-interpolated percentile (p in [0, 100]) of a list; NaN for an empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  return a + (b - a) * (rank - lo);
+}
+
+/** min / median / max of a list. */
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN, n: 0 };
+  return {
+    min: Math.min(...values),
+    median: percentile(values, 50),
+    max: Math.max(...values),
+    n: values.length,
+  };
+}
+
+/** Arithmetic mean; NaN for an empty list. */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+/** Median of a list (NaN when empty). */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}

@@ -1,0 +1,169 @@
+import type { Contender } from '../contenders/types';
+import type { Budget } from '../lib/budget';
+import { BENCH_API_KEY, startInProcess } from '../lib/emulator';
+import { fmtMs, pct } from '../lib/format';
+import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
+import { percentile } from '../lib/stats';
+import type { Table } from '../lib/table';
+import { countEarlyRetries, createTrafficFetch, type TrafficLog } from '../lib/traffic';
+import { MODEL_A } from './schedules';
+
+/** One contender's contention run. */
+export type ContentionRun = {
+  contender: string;
+  /** Calls that settled within the run (in-flight calls at the end are excluded). */
+  callsSettled: number;
+  successes: number;
+  /** Successful calls per minute of run time. */
+  goodputPerMin: number;
+  /** goodputPerMin / the key's RPM limit. */
+  goodputFraction: number;
+  requests: number;
+  rateLimited: number;
+  earlyRequests: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: Record<string, number>;
+};
+
+/** What the contention section returns. */
+export type ContentionResult = {
+  callers: number;
+  durationMs: number;
+  limit: { rpm: number; windowMs: number; requestsPerWindow: number };
+  callDeadlineMs: number;
+  baseline: string;
+  runs: ContentionRun[];
+  table: Table;
+};
+
+/**
+ * Runs `callers` loops that call back to back until `durationMs` has passed. Calls still in flight
+ * at the end are cut off and not counted (neither success nor failure).
+ */
+async function runContender(
+  url: string,
+  contender: Contender,
+  options: { callers: number; durationMs: number; callDeadlineMs: number; rpm: number },
+): Promise<ContentionRun> {
+  const log: TrafficLog = { attempts: [] };
+  const call = contender.build({
+    baseURL: url,
+    apiKey: BENCH_API_KEY,
+    fetch: createTrafficFetch({ log }),
+    modelId: MODEL_A,
+    fallbackModelId: undefined,
+    deadlineMs: options.callDeadlineMs,
+  });
+  const start = performance.now();
+  const end = start + options.durationMs;
+  const stop = new AbortController();
+  const stopTimer = setTimeout(() => stop.abort(), options.durationMs);
+  const outcomes: CallOutcome[] = [];
+  const caller = async (index: number) => {
+    for (let n = 0; performance.now() < end && !stop.signal.aborted; n++) {
+      const outcome = await runCall(call, {
+        callId: `caller-${index}-${n}`,
+        prompt: `Caller ${index}, call ${n}: say hello.`,
+        deadlineMs: options.callDeadlineMs,
+        graceMs: 5_000,
+        stop: stop.signal,
+      });
+      if (!outcome.stopped) outcomes.push(outcome);
+    }
+  };
+  await Promise.all(Array.from({ length: options.callers }, (_, i) => caller(i)));
+  clearTimeout(stopTimer);
+  const successes = outcomes.filter(o => o.ok).length;
+  const goodputPerMin = successes / (options.durationMs / 60_000);
+  const times = outcomes.map(o => o.ms);
+  return {
+    contender: contender.name,
+    callsSettled: outcomes.length,
+    successes,
+    goodputPerMin,
+    goodputFraction: goodputPerMin / options.rpm,
+    requests: log.attempts.length,
+    rateLimited: log.attempts.filter(a => a.status === 429).length,
+    earlyRequests: countEarlyRetries(log.attempts),
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    errors: countErrors(outcomes),
+  };
+}
+
+/** Section 3: many callers sharing one rate-limited key. */
+export async function runContention(options: {
+  quick: boolean;
+  budget: Budget;
+  contenders: Contender[];
+  baseline: string;
+  log: (line: string) => void;
+}): Promise<ContentionResult> {
+  const callers = 50;
+  const rpm = 120;
+  // 120 RPM scaled to a 5 s sliding window (10 requests per 5 s) so a 30 s run spans 6 windows.
+  const windowMs = 5_000;
+  const requestsPerWindow = (rpm * windowMs) / 60_000;
+  const durationMs = options.quick ? 10_000 : 30_000;
+  const callDeadlineMs = 10_000;
+  const runs: ContentionRun[] = [];
+  for (const contender of options.contenders) {
+    if (options.budget.remainingMs() < durationMs) {
+      options.log(`  contention: budget spent, skipping ${contender.name}`);
+      continue;
+    }
+    // A fresh emulator per contender: the key's window starts empty for everyone.
+    const emulator = await startInProcess({ rpm: requestsPerWindow, windowMs });
+    try {
+      const run = await runContender(emulator.url, contender, {
+        callers,
+        durationMs,
+        callDeadlineMs,
+        rpm,
+      });
+      options.log(
+        `  ${contender.name}: ${run.successes} ok of ${run.callsSettled} settled, ${run.requests} requests, ${run.rateLimited} 429s, p99 ${fmtMs(run.p99Ms)}`,
+      );
+      runs.push(run);
+    } finally {
+      await emulator.close();
+    }
+  }
+  const base = runs.find(r => r.contender === options.baseline);
+  const ratio = (v: number, b: number | undefined) =>
+    b === undefined || b === 0 || !Number.isFinite(v) ? '' : ` (${(v / b).toFixed(2)}×)`;
+  const table: Table = {
+    title: `3. Contention: ${callers} callers, one key limited to ${rpm} RPM (scaled: ${requestsPerWindow} requests per ${windowMs / 1000} s sliding window), ${durationMs / 1000} s per contender; ratios vs ${options.baseline}`,
+    columns: [
+      'contender',
+      'goodput (of limit)',
+      'ok / settled calls',
+      '429s received',
+      'early requests',
+      'p50',
+      'p99',
+    ],
+    rows: runs.map(r => [
+      r.contender,
+      `${pct(r.goodputFraction)}${ratio(r.goodputFraction, base?.goodputFraction)}`,
+      `${r.successes}/${r.callsSettled}`,
+      `${r.rateLimited}${ratio(r.rateLimited, base?.rateLimited)}`,
+      String(r.earlyRequests),
+      `${fmtMs(r.p50Ms)}${ratio(r.p50Ms, base?.p50Ms)}`,
+      `${fmtMs(r.p99Ms)}${ratio(r.p99Ms, base?.p99Ms)}`,
+    ]),
+    notes: [
+      `Goodput = successful calls per minute / ${rpm}. Each call has a ${callDeadlineMs / 1000} s deadline; a caller starts its next call as soon as one settles; calls still in flight when the run ends are aborted and not counted.`,
+    ],
+  };
+  return {
+    callers,
+    durationMs,
+    limit: { rpm, windowMs, requestsPerWindow },
+    callDeadlineMs,
+    baseline: options.baseline,
+    runs,
+    table,
+  };
+}

@@ -1,0 +1,247 @@
+import type { Contender } from '../contenders/types';
+import type { Budget } from '../lib/budget';
+import { BENCH_API_KEY, startInProcess } from '../lib/emulator';
+import { fmtMs, pct } from '../lib/format';
+import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
+import { percentile } from '../lib/stats';
+import type { Table } from '../lib/table';
+import { countEarlyRetries, createTrafficFetch, type TrafficLog } from '../lib/traffic';
+import { buildSchedules, callId, MODEL_A, MODEL_B, type Schedule } from './schedules';
+
+/** One contender under one schedule. */
+export type RecoveryRun = {
+  schedule: Schedule['id'];
+  contender: string;
+  calls: number;
+  successes: number;
+  successRate: number;
+  requests: number;
+  /** Requests sent before the `Retry-After` the same call had been told. */
+  earlyRequests: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Fraction of calls that settled (success or error) before their deadline fired. */
+  deadlineRespected: number;
+  errors: Record<string, number>;
+  wallMs: number;
+};
+
+/** What the recovery section returns. */
+export type RecoveryResult = {
+  seed: number;
+  deadlineMs: number;
+  baseline: string;
+  schedules: Array<{ id: Schedule['id']; title: string; describe: string; calls: number }>;
+  contenders: Array<{ name: string; config: string }>;
+  runs: RecoveryRun[];
+  best: Record<string, Record<string, string[]>>;
+  table: Table;
+};
+
+/** Columns judged for "best", with their direction. */
+const COLUMNS = [
+  { key: 'success', label: 'success', better: 'higher' },
+  { key: 'requestsPerSuccess', label: 'requests per success', better: 'lower' },
+  { key: 'earlyRequests', label: 'early requests', better: 'lower' },
+  { key: 'p50Ms', label: 'p50', better: 'lower' },
+  { key: 'p99Ms', label: 'p99', better: 'lower' },
+  { key: 'deadlineRespected', label: 'deadline', better: 'higher' },
+] as const;
+type ColumnKey = (typeof COLUMNS)[number]['key'];
+
+function columnValue(run: RecoveryRun, key: ColumnKey): number {
+  switch (key) {
+    case 'success':
+      return run.successRate;
+    case 'requestsPerSuccess':
+      return run.successes > 0 ? run.requests / run.successes : Number.POSITIVE_INFINITY;
+    default:
+      return run[key];
+  }
+}
+
+/** Contenders best in a column (ties within 2 % for times, exact otherwise). */
+function bestIn(runs: readonly RecoveryRun[], column: (typeof COLUMNS)[number]): string[] {
+  const values = runs.map(r => columnValue(r, column.key));
+  const target = column.better === 'higher' ? Math.max(...values) : Math.min(...values);
+  const isTime = column.key === 'p50Ms' || column.key === 'p99Ms';
+  return runs
+    .filter(r => {
+      const v = columnValue(r, column.key);
+      if (!Number.isFinite(target)) return v === target;
+      return isTime ? Math.abs(v - target) <= Math.max(5, target * 0.02) : v === target;
+    })
+    .map(r => r.contender);
+}
+
+async function runOne(
+  url: string,
+  schedule: Schedule,
+  contender: Contender,
+): Promise<{ run: RecoveryRun; outcomes: CallOutcome[]; log: TrafficLog }> {
+  const log: TrafficLog = { attempts: [] };
+  const call = contender.build({
+    baseURL: url,
+    apiKey: BENCH_API_KEY,
+    fetch: createTrafficFetch({ log, plan: schedule.plan }),
+    modelId: MODEL_A,
+    fallbackModelId: schedule.fallback && contender.canFallBack ? MODEL_B : undefined,
+    deadlineMs: schedule.deadlineMs,
+  });
+  const start = performance.now();
+  const outcomes = await Promise.all(
+    Array.from({ length: schedule.calls }, (_, i) =>
+      runCall(call, {
+        callId: callId(i),
+        prompt: `Benchmark call ${i}: say hello.`,
+        deadlineMs: schedule.deadlineMs,
+      }),
+    ),
+  );
+  const wallMs = performance.now() - start;
+  const times = outcomes.map(o => o.ms);
+  const successes = outcomes.filter(o => o.ok).length;
+  return {
+    outcomes,
+    log,
+    run: {
+      schedule: schedule.id,
+      contender: contender.name,
+      calls: schedule.calls,
+      successes,
+      successRate: successes / schedule.calls,
+      requests: log.attempts.length,
+      earlyRequests: countEarlyRetries(log.attempts),
+      p50Ms: percentile(times, 50),
+      p99Ms: percentile(times, 99),
+      deadlineRespected: outcomes.filter(o => o.beforeDeadline).length / schedule.calls,
+      errors: countErrors(outcomes),
+      wallMs,
+    },
+  };
+}
+
+function ratio(value: number, base: number | undefined): string {
+  if (base === undefined || !Number.isFinite(value) || !Number.isFinite(base) || base === 0)
+    return '';
+  return ` (${(value / base).toFixed(2)}×)`;
+}
+
+/** Explains, from the measured figures, why ours is not best in a column. */
+function whyNotBest(ours: RecoveryRun, best: RecoveryRun, column: ColumnKey): string {
+  const slower = column === 'p50Ms' || column === 'p99Ms';
+  if (slower && best.successRate < ours.successRate) {
+    return `${best.contender} ends sooner because it gives up: success ${pct(best.successRate)} vs ours ${pct(ours.successRate)}`;
+  }
+  if (slower && best.earlyRequests > 0) {
+    return `${best.contender} retried before the server's Retry-After (${best.earlyRequests} early requests); ours waits the time it was told`;
+  }
+  if (slower && best.requests > ours.requests) {
+    return `${best.contender} sent more requests (${best.requests} vs ${ours.requests})`;
+  }
+  if (column === 'requestsPerSuccess' && best.successRate < ours.successRate) {
+    return `${best.contender} made fewer attempts per call but recovered fewer calls (${pct(best.successRate)} vs ${pct(ours.successRate)})`;
+  }
+  if (slower) {
+    return 'ours backs off with full jitter (random delay in [0, 2^i·initialDelayMs]); a run of slow draws lands in the tail';
+  }
+  return `ours ${column} ${columnValue(ours, column)} vs ${columnValue(best, column)}`;
+}
+
+/** Section 2: recovery under the five seeded fault schedules. */
+export async function runRecovery(options: {
+  seed: number;
+  quick: boolean;
+  budget: Budget;
+  contenders: Contender[];
+  baseline: string;
+  log: (line: string) => void;
+}): Promise<RecoveryResult> {
+  const deadlineMs = 10_000;
+  const schedules = buildSchedules(options.seed, { calls: options.quick ? 12 : 60, deadlineMs });
+  const emulator = await startInProcess();
+  const runs: RecoveryRun[] = [];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const best: RecoveryResult['best'] = {};
+  try {
+    for (const schedule of schedules) {
+      const scheduleRuns: RecoveryRun[] = [];
+      for (const contender of options.contenders) {
+        if (contender.fallbackOnly && !schedule.fallback) continue;
+        if (options.budget.exhausted()) {
+          options.log(`  recovery: budget spent, skipping ${schedule.id}/${contender.name}`);
+          continue;
+        }
+        const { run } = await runOne(emulator.url, schedule, contender);
+        options.log(
+          `  (${schedule.id}) ${contender.name}: ${run.successes}/${run.calls} ok, ${run.requests} requests, ${run.earlyRequests} early, p50 ${fmtMs(run.p50Ms)}, ${Math.round(run.wallMs)} ms`,
+        );
+        scheduleRuns.push(run);
+      }
+      runs.push(...scheduleRuns);
+      if (scheduleRuns.length === 0) continue;
+      const base = scheduleRuns.find(r => r.contender === options.baseline);
+      const bestByColumn: Record<string, string[]> = {};
+      for (const column of COLUMNS) bestByColumn[column.label] = bestIn(scheduleRuns, column);
+      best[schedule.id] = bestByColumn;
+      notes.push(
+        `(${schedule.id}) ${schedule.describe} Best: ${COLUMNS.map(c => `${c.label}: ${bestByColumn[c.label]!.join(', ')}`).join('; ')}.`,
+      );
+      const ours = scheduleRuns.find(r => r.contender === 'ours');
+      if (ours) {
+        for (const column of COLUMNS) {
+          const winners = bestByColumn[column.label]!;
+          if (winners.includes('ours')) continue;
+          const winner = scheduleRuns.find(r => r.contender === winners[0])!;
+          notes.push(
+            `(${schedule.id}) Ours not best in ${column.label}: ${whyNotBest(ours, winner, column.key)}.`,
+          );
+        }
+      }
+      rows.push(
+        ...scheduleRuns.map(r => [
+          `(${schedule.id}) ${schedule.title}`,
+          r.contender,
+          pct(r.successRate),
+          `${r.requests}${ratio(r.requests, base?.requests)}`,
+          String(r.earlyRequests),
+          `${fmtMs(r.p50Ms)}${ratio(r.p50Ms, base?.p50Ms)}`,
+          `${fmtMs(r.p99Ms)}${ratio(r.p99Ms, base?.p99Ms)}`,
+          pct(r.deadlineRespected),
+        ]),
+      );
+    }
+  } finally {
+    await emulator.close();
+  }
+  return {
+    seed: options.seed,
+    deadlineMs,
+    baseline: options.baseline,
+    schedules: schedules.map(s => ({
+      id: s.id,
+      title: s.title,
+      describe: s.describe,
+      calls: s.calls,
+    })),
+    contenders: options.contenders.map(c => ({ name: c.name, config: c.config })),
+    runs,
+    best,
+    table: {
+      title: `2. Recovery under faults (${schedules[0]!.calls} concurrent calls per contender and schedule, seed ${options.seed}, deadline ${deadlineMs / 1000} s; ratios vs ${options.baseline})`,
+      columns: [
+        'schedule',
+        'contender',
+        'success',
+        'requests',
+        'early requests',
+        'p50',
+        'p99',
+        'deadline met',
+      ],
+      rows,
+      notes,
+    },
+  };
+}
