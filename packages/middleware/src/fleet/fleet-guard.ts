@@ -1,4 +1,5 @@
 import { delay } from '@ai-sdk/provider-utils';
+import type { AttemptGuard, AttemptInfo } from '../attempt-guard';
 import { RateLimitError } from '../errors/status-errors';
 import {
   breakerAfterFailure,
@@ -23,17 +24,6 @@ import {
   retryCostFor,
   successRefund,
 } from './retry-budget';
-
-/** The attempt the middleware is about to make (or has made). */
-export interface FleetAttemptInfo {
-  modelId: string;
-  provider: string;
-  /** 1-based attempt number for this model. */
-  attempt: number;
-  signal?: AbortSignal;
-  /** Epoch ms by which the whole call must finish (`deadlineMs`). */
-  deadlineAt?: number;
-}
 
 /** Options of {@link createFleetGuard}: what instances share, and how. */
 export interface FleetOptions {
@@ -125,18 +115,12 @@ export interface FleetState {
 }
 
 /**
- * What the fleet guard implements: the middleware's attempt-guard seam (`beforeAttempt`,
- * `allowRetry`, `onSuccess`, `onFailure`) plus a health snapshot.
+ * The middleware's {@link AttemptGuard} (pass it as `alayaMiddleware({ guard })`) plus a health
+ * snapshot. `beforeAttempt` waits out a shared cooldown or throws `CircuitOpenError` /
+ * `RateLimitError` (not sent); `allowRetry` spends retry-budget tokens; `onSuccess` refills them and
+ * closes a half-open breaker; `onFailure` shares a 429's cooldown and counts breaker failures.
  */
-export interface FleetGuard {
-  /** Waits out a shared cooldown, or throws `CircuitOpenError` / `RateLimitError` (not sent). */
-  beforeAttempt(info: FleetAttemptInfo): Promise<void>;
-  /** Spends retry-budget tokens; `false` when the budget cannot pay for this retry. */
-  allowRetry(info: FleetAttemptInfo & { error: unknown }): Promise<boolean>;
-  /** Refills the budget and closes a half-open breaker. */
-  onSuccess(info: FleetAttemptInfo): Promise<void>;
-  /** Shares a 429's cooldown and counts breaker failures. */
-  onFailure(info: FleetAttemptInfo & { error: unknown }): Promise<void>;
+export interface FleetGuard extends AttemptGuard {
   /** The shared state of every model this instance has called. */
   getState(): Promise<FleetState>;
 }
@@ -163,12 +147,14 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   const maxCooldownMs = positive(options.maxCooldownMs, 300_000, 'maxCooldownMs');
   const maxCooldownWaitMs = positive(options.maxCooldownWaitMs, 60_000, 'maxCooldownWaitMs');
   const spreadMs = nonNegative(options.cooldownSpreadMs, 250, 'cooldownSpreadMs');
+  const storeTimeoutMs = positive(options.storeTimeoutMs, 75, 'storeTimeoutMs');
+  const storeRetryMs = positive(options.storeRetryMs, 5000, 'storeRetryMs');
   const guarded =
     options.store === undefined
       ? undefined
       : createGuardedStore(options.store, {
-          timeoutMs: positive(options.storeTimeoutMs, 75, 'storeTimeoutMs'),
-          retryMs: positive(options.storeRetryMs, 5000, 'storeRetryMs'),
+          timeoutMs: storeTimeoutMs,
+          retryMs: storeRetryMs,
           onStoreError: options.onStoreError,
         });
   const store: ResilienceStore = guarded ?? createMemoryStore();
@@ -192,7 +178,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     };
   }
 
-  function remember(info: FleetAttemptInfo): void {
+  function remember(info: AttemptInfo): void {
     const id = `${info.provider}\u0000${info.modelId}`;
     if (models.has(id) || models.size >= MAX_TRACKED_MODELS) return;
     models.set(id, { modelId: info.modelId, provider: info.provider });
@@ -203,7 +189,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     return error;
   }
 
-  function observeBreaker(info: FleetAttemptInfo, key: string, record: BreakerRecord | undefined) {
+  function observeBreaker(info: AttemptInfo, key: string, record: BreakerRecord | undefined) {
     const from = breakerSeen.get(key)?.state ?? 'closed';
     const to = record?.state ?? 'closed';
     breakerSeen.set(key, record);
@@ -218,7 +204,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   }
 
   async function updateBreaker(
-    info: FleetAttemptInfo,
+    info: AttemptInfo,
     key: string,
     cb: ResolvedCircuitBreaker,
     transition: (record: BreakerRecord | undefined, now: number) => BreakerRecord | undefined,
@@ -236,7 +222,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     }
   }
 
-  async function checkBreaker(info: FleetAttemptInfo, key: string, cb: ResolvedCircuitBreaker) {
+  async function checkBreaker(info: AttemptInfo, key: string, cb: ResolvedCircuitBreaker) {
     for (let i = 0; i < CAS_ATTEMPTS; i++) {
       const { record, version } = await store.getBreaker(key);
       observeBreaker(info, key, record);
@@ -262,7 +248,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     );
   }
 
-  async function waitForCooldown(info: FleetAttemptInfo, key: string): Promise<void> {
+  async function waitForCooldown(info: AttemptInfo, key: string): Promise<void> {
     for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
       const left = await store.getCooldown(key);
       if (left <= 0) return;
@@ -404,11 +390,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   }
 }
 
-function cooldownTooLongError(
-  info: FleetAttemptInfo,
-  leftMs: number,
-  limit: string,
-): RateLimitError {
+function cooldownTooLongError(info: AttemptInfo, leftMs: number, limit: string): RateLimitError {
   return new RateLimitError({
     message: `Model ${info.modelId} (${info.provider}) is cooling down for another ${Math.ceil(leftMs / 1000)}s after a 429 seen by an instance sharing this store; that is beyond ${limit}. The call was not sent.`,
     hint: 'Reduce request frequency or upgrade the plan; fallbackModels keep serving meanwhile.',

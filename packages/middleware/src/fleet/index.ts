@@ -13,7 +13,6 @@ export {
   type BudgetExhaustedEvent,
   type CooldownEvent,
   createFleetGuard,
-  type FleetAttemptInfo,
   type FleetGuard,
   type FleetOptions,
   type FleetState,

@@ -1,0 +1,381 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AlayaError } from '../alaya-error';
+import type { AttemptInfo } from '../attempt-guard';
+import { BadGatewayError, RateLimitError } from '../errors/status-errors';
+import { CircuitOpenError } from './circuit-open-error';
+import { createFleetGuard, type FleetOptions } from './fleet-guard';
+import { createMemoryStore } from './memory-store';
+import type { ResilienceStore } from './resilience-store';
+
+const glm: AttemptInfo = { modelId: 'glm-5.2', provider: 'alaya.chat', attempt: 1 };
+const flash: AttemptInfo = { modelId: 'deepseek-v4-flash', provider: 'alaya.chat', attempt: 1 };
+const rateLimited = (retryAfterMs: number) =>
+  new RateLimitError({ message: '429', statusCode: 429, retryAfterMs, modelId: glm.modelId });
+const badGateway = () => new BadGatewayError({ message: '502', statusCode: 502 });
+
+/** Two instances sharing one store, as two processes sharing Redis would. */
+function fleet(options: FleetOptions = {}) {
+  const store = options.store ?? createMemoryStore();
+  const a = createFleetGuard({ cooldownSpreadMs: 0, ...options, store });
+  const b = createFleetGuard({ cooldownSpreadMs: 0, ...options, store });
+  return { a, b, store };
+}
+
+/** Settles a promise into a readable state without awaiting it. */
+function track<T>(promise: Promise<T>) {
+  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
+  promise.then(
+    value => Object.assign(state, { settled: true, value }),
+    error => Object.assign(state, { settled: true, error }),
+  );
+  return state;
+}
+
+describe('createFleetGuard', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  describe('shared cooldown', () => {
+    it('holds every instance off a model until the Retry-After of one instance’s 429 has passed', async () => {
+      const events: unknown[] = [];
+      const { a, b } = fleet({ onCooldown: event => events.push(event) });
+      await a.onFailure({ ...glm, error: rateLimited(2000) });
+      expect(events).toEqual([
+        { modelId: 'glm-5.2', provider: 'alaya.chat', origin: 'response', waitMs: 2000 },
+      ]);
+
+      const waiting = track(b.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(waiting.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waiting).toEqual({ settled: true, value: undefined });
+      expect(events[1]).toMatchObject({ origin: 'shared', waitMs: 2000 });
+
+      // Another model, and the same model once the cooldown is over, go straight through.
+      const other = track(b.beforeAttempt(flash));
+      const again = track(a.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(other.settled && again.settled).toBe(true);
+    });
+
+    it('reads the wait from x-ratelimit headers when the remaining count is 0', async () => {
+      const { a, b } = fleet();
+      await a.onFailure({
+        ...glm,
+        error: new RateLimitError({
+          message: '429',
+          statusCode: 429,
+          responseHeaders: {
+            'x-ratelimit-remaining-requests': '0',
+            'x-ratelimit-reset-requests': '1.5s',
+          },
+        }),
+      });
+      const waiting = track(b.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(1499);
+      expect(waiting.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waiting.settled).toBe(true);
+    });
+
+    it('keeps keys apart: another API key fingerprint is not held off', async () => {
+      const store = createMemoryStore();
+      const a = createFleetGuard({ store, apiKey: 'key-one' });
+      const b = createFleetGuard({ store, apiKey: 'key-two' });
+      await a.onFailure({ ...glm, error: rateLimited(5000) });
+      const waiting = track(b.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(waiting.settled).toBe(true);
+    });
+
+    it('spreads the wake-up of waiting callers over cooldownSpreadMs', async () => {
+      const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+      const { a, b } = fleet({ cooldownSpreadMs: 400 });
+      await a.onFailure({ ...glm, error: rateLimited(1000) });
+      const waiting = track(b.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(1199);
+      expect(waiting.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waiting.settled).toBe(true);
+      random.mockRestore();
+    });
+
+    it('fails fast, without sending, when the cooldown is beyond maxCooldownWaitMs or the deadline', async () => {
+      const { a, b } = fleet({ maxCooldownWaitMs: 1000 });
+      await a.onFailure({ ...glm, error: rateLimited(3000) });
+      const error = await b.beforeAttempt(glm).catch(e => e);
+      expect(RateLimitError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ isRetryable: false, retryAfterMs: 3000, modelId: 'glm-5.2' });
+      expect(error.message).toContain('maxCooldownWaitMs');
+
+      await a.onFailure({ ...flash, error: rateLimited(800) });
+      const late = await b.beforeAttempt({ ...flash, deadlineAt: Date.now() + 500 }).catch(e => e);
+      expect(late.message).toContain('deadline');
+
+      // The guard's own error is not a new 429: it does not extend the cooldown or cost a retry.
+      await b.onFailure({ ...glm, error });
+      expect(await b.allowRetry({ ...glm, error })).toBe(false);
+      expect((await b.getState()).models.find(m => m.modelId === 'glm-5.2')?.cooldownMs).toBe(3000);
+    });
+
+    it('stops waiting when the caller aborts', async () => {
+      const { a, b } = fleet();
+      await a.onFailure({ ...glm, error: rateLimited(10_000) });
+      const controller = new AbortController();
+      const waiting = track(b.beforeAttempt({ ...glm, signal: controller.signal }));
+      await vi.advanceTimersByTimeAsync(100);
+      controller.abort();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(waiting.settled).toBe(true);
+      expect((waiting.error as Error).name).toBe('AbortError');
+    });
+
+    it('caps a huge Retry-After at maxCooldownMs', async () => {
+      const { a } = fleet({ maxCooldownMs: 10_000 });
+      await a.onFailure({ ...glm, error: rateLimited(86_400_000) });
+      expect((await a.getState()).models).toEqual([]);
+      await a.beforeAttempt(flash);
+      const state = await a.getState();
+      expect(state.models).toEqual([
+        { modelId: 'deepseek-v4-flash', provider: 'alaya.chat', cooldownMs: 0 },
+      ]);
+    });
+  });
+
+  describe('retry budget', () => {
+    it('refuses retries once the shared bucket is empty, tells once, and refills on success', async () => {
+      const exhausted: unknown[] = [];
+      const { a, b } = fleet({
+        retryBudget: { capacity: 10, retryCost: 5, timeoutRetryCost: 10 },
+        onBudgetExhausted: event => exhausted.push(event),
+      });
+      const error = badGateway();
+      expect(await a.allowRetry({ ...glm, error })).toBe(true);
+      expect(await b.allowRetry({ ...glm, error })).toBe(true);
+      expect(await a.allowRetry({ ...glm, error })).toBe(false);
+      expect(await a.allowRetry({ ...glm, error })).toBe(false);
+      expect(exhausted).toEqual([
+        { modelId: 'glm-5.2', provider: 'alaya.chat', remaining: 0, cost: 5, error },
+      ]);
+
+      await b.onSuccess({ ...glm, attempt: 2 }); // a retried success refunds a retry
+      expect((await a.getState()).retryBudgets).toEqual([]);
+      await a.beforeAttempt(glm);
+      expect((await a.getState()).retryBudgets).toEqual([
+        { provider: 'alaya.chat', tokens: 5, capacity: 10 },
+      ]);
+      expect(await a.allowRetry({ ...glm, error })).toBe(true);
+      expect(await a.allowRetry({ ...glm, error })).toBe(false);
+      expect(exhausted).toHaveLength(2);
+    });
+
+    it('lets every retry through when turned off', async () => {
+      const { a } = fleet({ retryBudget: false });
+      for (let i = 0; i < 200; i++)
+        expect(await a.allowRetry({ ...glm, error: badGateway() })).toBe(true);
+    });
+  });
+
+  describe('circuit breaker', () => {
+    const breakerOptions = {
+      failureThreshold: 2,
+      windowMs: 10_000,
+      openMs: 5000,
+      probeTimeoutMs: 3000,
+    };
+
+    it('opens for every instance, lets one probe through, and closes on its success', async () => {
+      const changes: unknown[] = [];
+      const { a, b } = fleet({
+        circuitBreaker: breakerOptions,
+        onBreakerStateChange: event => changes.push(event),
+      });
+      await a.beforeAttempt(glm);
+      await a.onFailure({ ...glm, error: badGateway() });
+      await b.onFailure({ ...glm, error: badGateway() });
+      expect(changes).toEqual([
+        { modelId: 'glm-5.2', provider: 'alaya.chat', from: 'closed', to: 'open' },
+      ]);
+
+      const rejected = await a.beforeAttempt(glm).catch(e => e);
+      expect(CircuitOpenError.isInstance(rejected)).toBe(true);
+      expect(rejected).toMatchObject({
+        kind: 'circuit_open',
+        breakerState: 'open',
+        retryInMs: 5000,
+      });
+      await a.beforeAttempt(flash); // other models are unaffected
+
+      await vi.advanceTimersByTimeAsync(5000);
+      const results = await Promise.allSettled([a.beforeAttempt(glm), b.beforeAttempt(glm)]);
+      const passed = results.filter(r => r.status === 'fulfilled');
+      const failed = results.filter(r => r.status === 'rejected');
+      expect(passed).toHaveLength(1);
+      expect(failed).toHaveLength(1);
+      expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({
+        breakerState: 'half-open',
+      });
+
+      const prober = results[0]?.status === 'fulfilled' ? a : b;
+      await prober.onSuccess(glm);
+      await a.beforeAttempt(glm);
+      await b.beforeAttempt(glm);
+      const state = await a.getState();
+      expect(state.models.find(m => m.modelId === 'glm-5.2')).toMatchObject({
+        breaker: 'closed',
+        breakerFailures: 0,
+      });
+      expect(changes.at(-1)).toMatchObject({ to: 'closed' });
+    });
+
+    it('reopens when the probe fails, and ignores 4xx and its own errors', async () => {
+      const { a } = fleet({ circuitBreaker: breakerOptions });
+      await a.onFailure({ ...glm, error: rateLimited(0) });
+      await a.onFailure({ ...glm, error: rateLimited(0) });
+      await a.beforeAttempt(glm);
+      await a.onFailure({ ...glm, error: badGateway() });
+      await a.onFailure({ ...glm, error: badGateway() });
+      const rejected = await a.beforeAttempt(glm).catch(e => e);
+      await a.onFailure({ ...glm, error: rejected });
+      await vi.advanceTimersByTimeAsync(5000);
+      expect((await a.getState()).models[0]).toMatchObject({ breaker: 'half-open' });
+      await a.beforeAttempt(glm); // the probe
+      await a.onFailure({ ...glm, error: badGateway() });
+      const again = await a.beforeAttempt(glm).catch(e => e);
+      expect(again).toMatchObject({ kind: 'circuit_open', breakerState: 'open', retryInMs: 5000 });
+    });
+  });
+
+  describe('store failures', () => {
+    function failingStore(mode: 'reject' | 'hang'): ResilienceStore & { calls: number } {
+      const store = {
+        calls: 0,
+      } as ResilienceStore & { calls: number };
+      for (const name of [
+        'getCooldown',
+        'extendCooldown',
+        'takeTokens',
+        'addTokens',
+        'getBreaker',
+        'compareAndSetBreaker',
+      ] as const) {
+        (store as any)[name] = () => {
+          store.calls++;
+          return mode === 'reject'
+            ? Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379'))
+            : new Promise(() => {});
+        };
+      }
+      return store;
+    }
+
+    it('falls back to local state, says so once, and keeps the cooldowns it knew', async () => {
+      const errors: unknown[] = [];
+      const store = failingStore('reject');
+      const guard = createFleetGuard({
+        store,
+        cooldownSpreadMs: 0,
+        circuitBreaker: true,
+        onStoreError: event => errors.push(event),
+      });
+      await guard.beforeAttempt(glm);
+      expect(await guard.allowRetry({ ...glm, error: badGateway() })).toBe(true);
+      await guard.onFailure({ ...glm, error: rateLimited(1000) });
+      await guard.onSuccess(glm);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ operation: 'getBreaker', retryInMs: 5000 });
+      expect(store.calls).toBe(1); // the store is left alone for storeRetryMs
+
+      const waiting = track(guard.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(waiting.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waiting.settled).toBe(true);
+
+      const state = await guard.getState();
+      expect(state.store).toMatchObject({
+        healthy: false,
+        lastError: 'ECONNREFUSED 127.0.0.1:6379',
+      });
+    });
+
+    it('bounds a hanging store by storeTimeoutMs', async () => {
+      const errors: unknown[] = [];
+      const guard = createFleetGuard({
+        store: failingStore('hang'),
+        storeTimeoutMs: 50,
+        onStoreError: event => errors.push(event),
+      });
+      const attempt = track(guard.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(attempt.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(attempt).toEqual({ settled: true, value: undefined });
+      expect((errors[0] as { error: Error }).error.message).toContain('longer than 50ms');
+      // Later calls do not wait at all while the store is being left alone.
+      const next = track(guard.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(next.settled).toBe(true);
+    });
+
+    it('tries the store again after storeRetryMs and reports a new outage again', async () => {
+      const errors: unknown[] = [];
+      const healthy = createMemoryStore();
+      let down = true;
+      const flaky = new Proxy(healthy, {
+        get:
+          (target, name: keyof ResilienceStore) =>
+          (...args: unknown[]) =>
+            down ? Promise.reject(new Error('down')) : (target[name] as any)(...args),
+      });
+      const guard = createFleetGuard({
+        store: flaky,
+        storeRetryMs: 1000,
+        onStoreError: e => errors.push(e),
+      });
+      await guard.beforeAttempt(glm);
+      down = false;
+      await vi.advanceTimersByTimeAsync(1000);
+      await guard.beforeAttempt(glm);
+      expect((await guard.getState()).store).toEqual({ healthy: true });
+      down = true;
+      await guard.beforeAttempt(glm);
+      expect(errors).toHaveLength(2);
+    });
+  });
+
+  it('never hands the API key to the store, only its fingerprint', async () => {
+    const keys: string[] = [];
+    const memory = createMemoryStore();
+    const recording = new Proxy(memory, {
+      get:
+        (target, name: keyof ResilienceStore) =>
+        (key: string, ...rest: unknown[]) => {
+          keys.push(key);
+          return (target[name] as any)(key, ...rest);
+        },
+    });
+    const guard = createFleetGuard({
+      store: recording,
+      apiKey: 'sk-very-secret',
+      circuitBreaker: true,
+    });
+    await guard.beforeAttempt(glm);
+    await guard.onFailure({ ...glm, error: rateLimited(10) });
+    await guard.allowRetry({ ...glm, error: rateLimited(10) });
+    expect(keys.length).toBeGreaterThan(2);
+    expect(keys.join(' ')).not.toContain('sk-very-secret');
+    expect(keys).toContain('cooldown:alaya.chat:e7f15906532b67bd:glm-5.2');
+  });
+
+  it('rejects bad options with a TypeError', () => {
+    expect(() => createFleetGuard({ apiKey: ' ' })).toThrow(TypeError);
+    expect(() => createFleetGuard({ storeTimeoutMs: 0 })).toThrow(/storeTimeoutMs/);
+    expect(() => createFleetGuard({ retryBudget: { capacity: -1 } })).toThrow(/capacity/);
+    expect(AlayaError.isInstance(new TypeError('x'))).toBe(false);
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { BadGatewayError, InsufficientQuotaError, RateLimitError } from '../errors/status-errors';
+import { cooldownFromError, parseResetHeader } from './rate-limit-cooldown';
+
+const now = Date.UTC(2026, 0, 1);
+
+describe('parseResetHeader', () => {
+  it.each([
+    ['250ms', 250],
+    ['1s', 1000],
+    ['12.5s', 12_500],
+    ['6m0s', 360_000],
+    ['1h2m3s', 3_723_000],
+    ['2m59.56s', 179_560],
+    ['20', 20_000],
+    [' 1.5 ', 1500],
+    [String(now / 1000 + 30), 30_000],
+    [new Date(now + 5000).toISOString(), 5000],
+  ])('%s → %d ms', (value, ms) => {
+    expect(parseResetHeader(value, now)).toBeCloseTo(ms, 6);
+  });
+
+  it.each(['', 'soon', '-1s', '1x', 'ms', 'NaN'])('rejects %j', value => {
+    expect(parseResetHeader(value, now)).toBeUndefined();
+  });
+});
+
+describe('cooldownFromError', () => {
+  const rateLimit = (headers: Record<string, string>, retryAfterMs?: number) =>
+    new RateLimitError({ message: '429', statusCode: 429, responseHeaders: headers, retryAfterMs });
+
+  it('uses retryAfterMs from a 429', () => {
+    expect(cooldownFromError(rateLimit({}, 1500), now)).toBe(1500);
+  });
+
+  it('uses x-ratelimit-reset-* only where the remaining count is 0, and takes the longest', () => {
+    const error = rateLimit(
+      {
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '2s',
+        'x-ratelimit-remaining-tokens': '10',
+        'x-ratelimit-reset-tokens': '40s',
+      },
+      1000,
+    );
+    expect(cooldownFromError(error, now)).toBe(2000);
+    expect(
+      cooldownFromError(
+        rateLimit({ 'X-RateLimit-Remaining-Tokens': '0', 'X-RateLimit-Reset-Tokens': '40s' }),
+        now,
+      ),
+    ).toBe(40_000);
+  });
+
+  it('says nothing for a 429 without timing, for other errors and for an exhausted quota', () => {
+    expect(
+      cooldownFromError(rateLimit({ 'x-ratelimit-remaining-requests': '' }), now),
+    ).toBeUndefined();
+    expect(
+      cooldownFromError(
+        new BadGatewayError({ message: 'x', statusCode: 502, retryAfterMs: 5000 }),
+        now,
+      ),
+    ).toBeUndefined();
+    expect(
+      cooldownFromError(
+        new InsufficientQuotaError({ message: 'x', statusCode: 429, retryAfterMs: 5000 }),
+        now,
+      ),
+    ).toBeUndefined();
+    expect(cooldownFromError(new Error('plain'), now)).toBeUndefined();
+    expect(cooldownFromError(undefined, now)).toBeUndefined();
+  });
+
+  it('accepts any error with a 429 status (e.g. a plain APICallError)', () => {
+    expect(
+      cooldownFromError(
+        { statusCode: 429, responseHeaders: { 'retry-after': '3' }, retryAfterMs: 3000 },
+        now,
+      ),
+    ).toBe(3000);
+  });
+});
