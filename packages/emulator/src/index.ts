@@ -1,1 +1,34 @@
-export {};
+export {
+  type ApiKeyConfig,
+  type ApiKeyOption,
+  DEFAULT_TEST_KEY,
+  keyFingerprint,
+} from './auth';
+export {
+  type AlayaErrorEnvelope,
+  errorEnvelope,
+  STATUS_DEFAULTS,
+  type StatusDefaults,
+} from './envelope';
+export {
+  type EmulatorFault,
+  type FaultBody,
+  type FaultMatch,
+  InvalidFaultError,
+  parseFault,
+} from './faults';
+export { DEFAULT_MODELS, type EmulatorModel, type EmulatorModelOption } from './models';
+export type { RateLimits } from './rate-limiter';
+export type { EmulatorRequestRecord, RequestOutcome } from './request-log';
+export { type JsonSchema, type SchemaValueContext, schemaValue } from './schema-value';
+export {
+  type Emulator,
+  type EmulatorOptions,
+  FAULT_HEADER,
+  startEmulator,
+} from './start-emulator';
+export {
+  InvalidStreamOptionsError,
+  STREAM_HEADER,
+  type StreamOptions,
+} from './stream-shaping';

@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_TEST_KEY } from './auth';
+import type { EmulatorOptions } from './start-emulator';
+
+/** Usage text of the `alaya-emulator` command. */
+export const CLI_USAGE = `Usage: alaya-emulator [options]
+
+Starts a loopback Alaya (OpenAI-compatible) API server on 127.0.0.1.
+
+Options:
+  --port <n>            Port to listen on (0 = any free port). Default 4010.
+  --key <key>           Accepted API key; repeat for several. Default "${DEFAULT_TEST_KEY}".
+  --rpm <n>             Requests per window per key (429 beyond).
+  --tpm <n>             Tokens per window per key (429 beyond).
+  --window-ms <n>       Rate-limit window in ms. Default 60000.
+  --chunk-delay-ms <n>  Delay between streamed chunks in ms. Default 0.
+  --quiet               Do not log requests.
+  -h, --help            Show this help.
+
+Admin endpoints (no key): GET /__emulator/requests, POST /__emulator/faults,
+POST /__emulator/reset, POST /__emulator/limits.`;
+
+/** What the command line asked for. */
+export type CliCommand =
+  | { kind: 'help' }
+  | { kind: 'error'; message: string }
+  | { kind: 'start'; options: EmulatorOptions; quiet: boolean };
+
+function toNumber(name: string, raw: string | undefined, integer: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (
+    raw.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new Error(
+      `--${name} expects a non-negative ${integer ? 'integer' : 'number'}, got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+/** Parses `alaya-emulator` arguments (without the node and script paths). */
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        key: { type: 'string', multiple: true },
+        rpm: { type: 'string' },
+        tpm: { type: 'string' },
+        'window-ms': { type: 'string' },
+        'chunk-delay-ms': { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) return { kind: 'help' };
+    const port = toNumber('port', values.port, true) ?? 4010;
+    if (port > 65535) throw new Error('--port must be at most 65535');
+    const rpm = toNumber('rpm', values.rpm, true);
+    const tpm = toNumber('tpm', values.tpm, true);
+    const windowMs = toNumber('window-ms', values['window-ms'], false);
+    const chunkDelayMs = toNumber('chunk-delay-ms', values['chunk-delay-ms'], false);
+    for (const [name, value] of [
+      ['rpm', rpm],
+      ['tpm', tpm],
+      ['window-ms', windowMs],
+    ] as const) {
+      if (value === 0) throw new Error(`--${name} must be greater than 0`);
+    }
+    const limits = {
+      ...(rpm !== undefined ? { rpm } : {}),
+      ...(tpm !== undefined ? { tpm } : {}),
+      ...(windowMs !== undefined ? { windowMs } : {}),
+    };
+    return {
+      kind: 'start',
+      quiet: values.quiet === true,
+      options: {
+        port,
+        apiKeys: values.key && values.key.length > 0 ? values.key : [DEFAULT_TEST_KEY],
+        limits,
+        ...(chunkDelayMs !== undefined ? { stream: { chunkDelayMs } } : {}),
+      },
+    };
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+}

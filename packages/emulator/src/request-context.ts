@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type EnvelopeOverrides, errorEnvelope } from './envelope';
+import { faultHeaders } from './fault-response';
+import type { EmulatorFault } from './faults';
+import type { EmulatorRequestRecord } from './request-log';
+import { dropAfterFlush } from './sse';
+
+/**
+ * One API request in flight: its log record, an abort signal (client gone or server closing), and
+ * response helpers that record the status sent and add `x-request-id` and the fault's headers.
+ */
+export class RequestContext {
+  /** Aborted when the client disconnects early or the emulator closes. */
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  /** Headers added to every response of this request. */
+  readonly baseHeaders: Record<string, string>;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly record: EmulatorRequestRecord,
+    readonly fault?: EmulatorFault,
+  ) {
+    this.signal = this.controller.signal;
+    this.baseHeaders = { 'x-request-id': record.id, ...(fault ? faultHeaders(fault) : {}) };
+  }
+
+  /** Aborts the request's work (timers, streams). */
+  abort(): void {
+    this.controller.abort();
+  }
+
+  /** Writes the response head and records the status. */
+  writeHead(status: number, headers: Record<string, string>): void {
+    this.record.status = status;
+    this.res.writeHead(status, { ...this.baseHeaders, ...headers });
+  }
+
+  /** Sends a complete body (string) with `content-length`. */
+  send(status: number, body: string, headers: Record<string, string> = {}): void {
+    if (this.res.headersSent || this.res.destroyed) return;
+    this.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
+    this.res.end(body);
+  }
+
+  /** Sends a JSON body; with `truncate`, sends only the first half and then drops the connection. */
+  sendJson(
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+    truncate = false,
+  ): void {
+    if (this.res.headersSent || this.res.destroyed) return;
+    const text = JSON.stringify(body);
+    const allHeaders = {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+    };
+    if (!truncate) {
+      this.writeHead(status, allHeaders);
+      this.res.end(text);
+      return;
+    }
+    this.writeHead(status, allHeaders);
+    this.record.outcome = 'reset';
+    this.res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))), () =>
+      dropAfterFlush(this.res),
+    );
+  }
+
+  /** Sends the seed's error envelope. */
+  sendError(
+    status: number,
+    overrides: EnvelopeOverrides = {},
+    headers: Record<string, string> = {},
+  ): void {
+    this.sendJson(status, errorEnvelope(status, overrides), headers);
+  }
+
+  /** Resets the connection without sending anything (the client sees ECONNRESET). */
+  resetConnection(): void {
+    this.record.outcome = 'reset';
+    const socket = this.req.socket;
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else socket.destroy();
+  }
+}

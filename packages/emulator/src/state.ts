@@ -1,0 +1,56 @@
+import type { ApiKeyConfig } from './auth';
+import { FaultQueue } from './faults';
+import type { EmulatorModel } from './models';
+import { RateLimiter, type RateLimits } from './rate-limiter';
+import type { EmulatorRequestRecord } from './request-log';
+import type { StreamOptions } from './stream-shaping';
+
+/** The mutable state of one emulator instance, shared by its handlers. */
+export interface EmulatorState {
+  readonly keys: readonly ApiKeyConfig[];
+  readonly models: ReadonlyMap<string, Required<EmulatorModel>>;
+  readonly limiter: RateLimiter;
+  readonly faults: FaultQueue;
+  readonly requests: EmulatorRequestRecord[];
+  /** Tokens charged per key (keyed by fingerprint), for `quotaTokens`. */
+  readonly quotaUsed: Map<string, number>;
+  readonly stream: StreamOptions;
+  readonly embeddingDimensions: number;
+  readonly maxBodyBytes: number;
+  readonly maxRequestLog: number;
+  readonly logger?: (line: string) => void;
+}
+
+/** Creates the initial state. */
+export function createState(init: {
+  keys: readonly ApiKeyConfig[];
+  models: readonly Required<EmulatorModel>[];
+  limits: RateLimits;
+  stream: StreamOptions;
+  embeddingDimensions: number;
+  maxBodyBytes: number;
+  maxRequestLog: number;
+  logger?: (line: string) => void;
+}): EmulatorState {
+  return {
+    keys: init.keys,
+    models: new Map(init.models.map(model => [model.id, model])),
+    limiter: new RateLimiter(init.limits),
+    faults: new FaultQueue(),
+    requests: [],
+    quotaUsed: new Map(),
+    stream: init.stream,
+    embeddingDimensions: init.embeddingDimensions,
+    maxBodyBytes: init.maxBodyBytes,
+    maxRequestLog: init.maxRequestLog,
+    ...(init.logger ? { logger: init.logger } : {}),
+  };
+}
+
+/** Forgets faults, logged requests, rate windows and quota use (keys, models and limits stay). */
+export function resetState(state: EmulatorState): void {
+  state.faults.clear();
+  state.requests.length = 0;
+  state.limiter.clear();
+  state.quotaUsed.clear();
+}
