@@ -16,7 +16,9 @@ export type AlayaErrorKind =
   | 'service_unavailable'
   | 'unknown_status'
   | 'connection'
-  | 'timeout';
+  | 'timeout'
+  /** Used by the fleet guard's `CircuitOpenError` (no request was sent). */
+  | 'circuit_open';
 
 /** Why the retry loop stopped and threw (set on the error it throws). */
 export type AlayaExhaustedReason =

@@ -6,6 +6,14 @@ export {
   type AlayaExhaustedReason,
   rebuildAlayaError,
 } from './alaya-error';
+export {
+  ALAYA_METADATA_KEY,
+  type AlayaMiddlewareOptions,
+  alayaMiddleware,
+  defaultFallbackOn,
+} from './alaya-middleware';
+export { type AttemptGuard, type AttemptInfo, noopAttemptGuard } from './attempt-guard';
+export { type BackoffSettings, computeBackoffDelay, sleep } from './backoff';
 export { ConnectionError, TimeoutError } from './errors/network-errors';
 export {
   AuthenticationError,
@@ -21,6 +29,7 @@ export {
   UnknownStatusError,
 } from './errors/status-errors';
 export { isAlayaError } from './is-alaya-error';
+export { isCallerAbort } from './is-caller-abort';
 export {
   getHeader,
   type HeadersLike,
@@ -30,6 +39,8 @@ export {
   type RetryHeaders,
 } from './parse-retry-after';
 export { REDACTED, redactHeaders, redactString } from './redact';
+export type { FallbackEvent, ModelRef, RetryEvent } from './retry';
+export { isContentPart } from './stream-attempt';
 export {
   DEFAULT_HINTS,
   isInsufficientQuota,

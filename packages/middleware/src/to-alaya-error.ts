@@ -62,6 +62,8 @@ export const DEFAULT_HINTS: Readonly<Record<AlayaErrorKind, string>> = {
   unknown_status: 'Retry later if the status is 408, 409 or 5xx; otherwise check the request',
   connection: 'Check the network connection and the base URL, then retry',
   timeout: 'Retry the request; raise the timeout if it keeps happening',
+  circuit_open:
+    'The model failed repeatedly; wait until the circuit closes or use a fallback model',
 };
 
 type ErrorClass = new (options: AlayaErrorOptions) => AlayaError;
@@ -387,11 +389,21 @@ function toHeaderRecord(headers: HeadersLike): Record<string, string> | undefine
 }
 
 function safeJson(value: unknown): string {
+  const seen = new WeakSet<object>();
   try {
-    return JSON.stringify(value) ?? safeString(value);
+    const json = JSON.stringify(value, (_key, item: unknown) => {
+      if (typeof item === 'bigint') return item.toString();
+      if (item != null && typeof item === 'object') {
+        if (seen.has(item)) return '[Circular]';
+        seen.add(item);
+      }
+      return item;
+    });
+    if (json !== undefined) return json;
   } catch {
-    return safeString(value);
+    // Fall through: a getter or toJSON threw.
   }
+  return 'a value that cannot be serialised';
 }
 
 /** Redaction, context fields, hint and message suffix: applied to every result, idempotently. */

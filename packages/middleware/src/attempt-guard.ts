@@ -1,0 +1,43 @@
+import type { AlayaError } from './alaya-error';
+
+/** What the retry loop tells an {@link AttemptGuard} about an attempt. */
+export interface AttemptInfo {
+  /** Model about to be (or just) called. */
+  modelId: string;
+  /** Provider of that model. */
+  provider: string;
+  /** 1-based attempt number for this model. */
+  attempt: number;
+  /** The caller's abort signal. */
+  signal?: AbortSignal;
+  /** Epoch ms at which `deadlineMs` runs out, when set. */
+  deadlineAt?: number;
+}
+
+/**
+ * Advanced: hooks the retry loop calls around every attempt (shared cooldowns, retry budgets,
+ * circuit breakers). The default does nothing. Exceptions other than typed errors thrown by a
+ * guard are ignored.
+ */
+export interface AttemptGuard {
+  /**
+   * Before every attempt (first, retries, fallbacks). May wait (honouring signal/deadline) or throw a
+   * typed error (e.g. circuit open), which counts as that model's failure and moves on to the next
+   * fallback model.
+   */
+  beforeAttempt(info: AttemptInfo): Promise<void>;
+  /** Whether a retry may be spent after `error` (retry budget). `false`: the error is thrown at once (exhausted). */
+  allowRetry(info: AttemptInfo & { error: AlayaError }): boolean | Promise<boolean>;
+  /** After an attempt succeeded (for a stream: once its first content part arrived). */
+  onSuccess(info: AttemptInfo): void | Promise<void>;
+  /** After an attempt failed with `error`. */
+  onFailure(info: AttemptInfo & { error: AlayaError }): void | Promise<void>;
+}
+
+/** The guard used when none is given: allows everything, records nothing. */
+export const noopAttemptGuard: AttemptGuard = {
+  beforeAttempt: async () => {},
+  allowRetry: () => true,
+  onSuccess: () => {},
+  onFailure: () => {},
+};

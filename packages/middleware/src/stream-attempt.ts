@@ -1,0 +1,140 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+  SharedV4ProviderMetadata,
+} from '@ai-sdk/provider';
+import { isCallerAbort } from './is-caller-abort';
+import { type ToAlayaErrorContext, toAlayaError } from './to-alaya-error';
+
+/** Parts that carry no output: a stream may still be retried after them. */
+const PREAMBLE_PARTS = new Set<LanguageModelV4StreamPart['type']>([
+  'stream-start',
+  'response-metadata',
+  'raw',
+  'ping',
+]);
+
+/** True for parts after which a retry would duplicate output (text, reasoning, tools, files, finish, …). */
+export function isContentPart(part: LanguageModelV4StreamPart): boolean {
+  return part.type !== 'error' && !PREAMBLE_PARTS.has(part.type);
+}
+
+/** A stream that has produced its first content part (or ended), ready to hand to the consumer. */
+export interface CommittableStream {
+  /** The stream result to return: buffered parts first, then the rest of the attempt's stream. */
+  commit(options: {
+    callerSignal: AbortSignal | undefined;
+    decorateFinish: (metadata: SharedV4ProviderMetadata | undefined) => SharedV4ProviderMetadata;
+  }): LanguageModelV4StreamResult;
+}
+
+/**
+ * Starts `model.doStream` and reads until the first content part. A failure before it (the call
+ * throws, the stream errors, or an `error` part arrives) is thrown, so the retry loop can try again
+ * without the consumer seeing anything.
+ */
+export async function openStreamAttempt({
+  model,
+  params,
+  context,
+}: {
+  model: LanguageModelV4;
+  params: LanguageModelV4CallOptions;
+  context: ToAlayaErrorContext;
+}): Promise<CommittableStream> {
+  const { stream, ...rest } = await model.doStream(params);
+  const reader = stream.getReader();
+  const buffered: LanguageModelV4StreamPart[] = [];
+  let done = false;
+
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const part = next.value;
+    if (part.type === 'error') {
+      reader.cancel().catch(() => {});
+      throw toAlayaError(part.error, { ...context, fromStreamPart: true });
+    }
+    buffered.push(part);
+    if (isContentPart(part)) break;
+  }
+
+  return {
+    commit: ({ callerSignal, decorateFinish }) => ({
+      ...rest,
+      stream: resumeStream({ reader, buffered, done, context, callerSignal, decorateFinish }),
+    }),
+  };
+}
+
+function resumeStream({
+  reader,
+  buffered,
+  done,
+  context,
+  callerSignal,
+  decorateFinish,
+}: {
+  reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart>;
+  buffered: LanguageModelV4StreamPart[];
+  done: boolean;
+  context: ToAlayaErrorContext;
+  callerSignal: AbortSignal | undefined;
+  decorateFinish: (metadata: SharedV4ProviderMetadata | undefined) => SharedV4ProviderMetadata;
+}): ReadableStream<LanguageModelV4StreamPart> {
+  const decorate = (part: LanguageModelV4StreamPart): LanguageModelV4StreamPart =>
+    part.type === 'finish'
+      ? { ...part, providerMetadata: decorateFinish(part.providerMetadata) }
+      : part;
+  let finished = done;
+
+  return new ReadableStream<LanguageModelV4StreamPart>({
+    start(controller) {
+      for (const part of buffered) controller.enqueue(decorate(part));
+      if (finished) controller.close();
+    },
+    async pull(controller) {
+      if (finished) return;
+      let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        finished = true;
+        if (isCallerAbort(error, callerSignal)) {
+          controller.error(error);
+          return;
+        }
+        controller.enqueue({ type: 'error', error: toAlayaError(error, context) });
+        controller.close();
+        return;
+      }
+      if (next.done) {
+        finished = true;
+        controller.close();
+        return;
+      }
+      const part = next.value;
+      if (part.type === 'error') {
+        // openai-compatible keeps streaming after an error part; the stream ends here instead.
+        finished = true;
+        reader.cancel().catch(() => {});
+        controller.enqueue({
+          type: 'error',
+          error: toAlayaError(part.error, { ...context, fromStreamPart: true }),
+        });
+        controller.close();
+        return;
+      }
+      controller.enqueue(decorate(part));
+    },
+    cancel(reason) {
+      finished = true;
+      return reader.cancel(reason);
+    },
+  });
+}
