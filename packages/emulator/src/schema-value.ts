@@ -1,12 +1,21 @@
-import { pick, type Random, randomHex, randomInt, randomWords } from './deterministic';
+import {
+  createRandom,
+  pick,
+  type Random,
+  randomHex,
+  randomInt,
+  randomWords,
+} from './deterministic';
 
 /** A JSON Schema (draft 7 / 2020-12 subset) as sent in `tools[].function.parameters` or `response_format`. */
 export type JsonSchema = Record<string, unknown> | boolean;
 
 /** Hints that make generated values plausible for a prompt. */
 export interface SchemaValueContext {
-  /** Seeded randomness: the same seed gives the same value. */
-  random: Random;
+  /** Seeded randomness (wins over `seed`): the same sequence gives the same value. */
+  random?: Random;
+  /** Seed for the randomness when `random` is not given. Default 0. */
+  seed?: number;
   /** Numbers found in the prompt, used in order for numeric properties. */
   numbers?: number[];
   /** Phrases found in the prompt (quoted strings, proper nouns), used in order for string properties. */
@@ -29,7 +38,7 @@ const MAX_DEPTH = 8;
  */
 export function schemaValue(schema: JsonSchema, context: SchemaValueContext): unknown {
   const state: State = {
-    random: context.random,
+    random: context.random ?? createRandom(context.seed ?? 0),
     numbers: [...(context.numbers ?? [])],
     phrases: [...(context.phrases ?? [])],
     root: schema,
