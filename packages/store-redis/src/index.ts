@@ -1,1 +1,7 @@
-export {};
+export {
+  createRedisStore,
+  type RedisScriptClient,
+  RedisStoreError,
+  type RedisStoreOptions,
+  type ScriptArguments,
+} from './redis-store';

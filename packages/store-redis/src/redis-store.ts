@@ -1,0 +1,185 @@
+import type {
+  BreakerRecord,
+  ResilienceStore,
+  VersionedBreakerRecord,
+} from '@alaya-code/ai-sdk-middleware';
+import {
+  ADD_TOKENS,
+  CAS_BREAKER,
+  EXTEND_COOLDOWN,
+  GET_BREAKER,
+  GET_COOLDOWN,
+  TAKE_TOKENS,
+} from './lua-scripts';
+
+/** Keys and arguments of a script call, as node-redis 5 takes them. */
+export interface ScriptArguments {
+  keys: string[];
+  arguments: string[];
+}
+
+/**
+ * The part of a node-redis 5 client (`createClient()` from `redis`, or a cluster client) the store
+ * uses: `EVALSHA`, and `EVAL` when Redis does not know the script yet.
+ */
+export interface RedisScriptClient {
+  evalSha(sha1: string, options: ScriptArguments): Promise<unknown>;
+  eval(script: string, options: ScriptArguments): Promise<unknown>;
+}
+
+/** Options of {@link createRedisStore}. */
+export interface RedisStoreOptions {
+  /**
+   * A connected node-redis 5 client. Create it with `disableOfflineQueue: true` so that commands
+   * fail at once while Redis is unreachable instead of queueing, and give it an `error` listener.
+   */
+  client: RedisScriptClient;
+  /** Prepended to every key. Default `alaya:fleet:`. */
+  prefix?: string;
+  /** Rejects a command that takes longer, in ms. Default 1000. (The fleet guard has its own, shorter bound.) */
+  timeoutMs?: number;
+}
+
+/** Thrown (and handled by the fleet guard) when a Redis command fails or answers something unexpected. */
+export class RedisStoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RedisStoreError';
+  }
+}
+
+/**
+ * A {@link ResilienceStore} in Redis, shared by every instance that uses the same Redis and prefix.
+ * Each method is one Lua script (atomic, one round trip, `EVALSHA` with an `EVAL` fallback), and
+ * every key carries a TTL, so nothing lingers when traffic stops.
+ *
+ * ```ts
+ * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
+ * client.on('error', () => {}); // the fleet guard reports outages through onStoreError
+ * await client.connect();
+ * const store = createRedisStore({ client });
+ * ```
+ */
+export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
+  const { client } = options;
+  if (client == null || typeof client.eval !== 'function' || typeof client.evalSha !== 'function') {
+    throw new TypeError(
+      'createRedisStore: `client` must be a node-redis 5 client (createClient() from "redis")',
+    );
+  }
+  const prefix = options.prefix ?? 'alaya:fleet:';
+  if (typeof prefix !== 'string')
+    throw new TypeError('createRedisStore: `prefix` must be a string');
+  const timeoutMs = options.timeoutMs ?? 1000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new TypeError(
+      `createRedisStore: \`timeoutMs\` must be a positive number, got ${String(timeoutMs)}`,
+    );
+  }
+  const shas = new Map<string, Promise<string>>();
+
+  async function run(script: string, key: string, args: Array<string | number>): Promise<unknown> {
+    let sha = shas.get(script);
+    if (sha === undefined) {
+      sha = sha1Hex(script);
+      shas.set(script, sha);
+    }
+    const call = { keys: [prefix + key], arguments: args.map(String) };
+    const command = (async () => {
+      try {
+        return await client.evalSha(await sha, call);
+      } catch (error) {
+        if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
+        return client.eval(script, call);
+      }
+    })();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RedisStoreError(`Redis did not answer within ${timeoutMs}ms`)),
+        timeoutMs,
+      );
+    });
+    command.catch(() => {});
+    try {
+      return await Promise.race([command, timeout]);
+    } catch (error) {
+      if (error instanceof RedisStoreError) throw error;
+      throw new RedisStoreError(
+        `Redis command failed: ${(error as Error | undefined)?.message ?? String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    async getCooldown(key) {
+      return toNumber(await run(GET_COOLDOWN, key, []));
+    },
+    async extendCooldown(key, durationMs) {
+      return toNumber(await run(EXTEND_COOLDOWN, key, [Math.max(1, Math.ceil(durationMs))]));
+    },
+    async takeTokens(key, cost, bucket) {
+      const reply = await run(TAKE_TOKENS, key, [cost, bucket.capacity, ttl(bucket.ttlMs)]);
+      if (!Array.isArray(reply)) throw unexpected(reply);
+      return { granted: toNumber(reply[0]) === 1, remaining: toNumber(reply[1]) };
+    },
+    async addTokens(key, amount, bucket) {
+      return toNumber(await run(ADD_TOKENS, key, [amount, bucket.capacity, ttl(bucket.ttlMs)]));
+    },
+    async getBreaker(key): Promise<VersionedBreakerRecord> {
+      const reply = await run(GET_BREAKER, key, []);
+      if (!Array.isArray(reply)) throw unexpected(reply);
+      const [version, data] = reply;
+      if (version == null) return { version: 0 };
+      const record = parseRecord(data);
+      return record === undefined
+        ? { version: toNumber(version) }
+        : { record, version: toNumber(version) };
+    },
+    async compareAndSetBreaker(key, expectedVersion, record, ttlMs) {
+      const data = record === undefined ? '' : JSON.stringify(record);
+      return toNumber(await run(CAS_BREAKER, key, [expectedVersion, data, ttl(ttlMs)])) === 1;
+    },
+  };
+}
+
+function ttl(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}
+
+function toNumber(value: unknown): number {
+  const number = typeof value === 'number' ? value : Number(String(value));
+  if (!Number.isFinite(number)) throw unexpected(value);
+  return number;
+}
+
+function unexpected(value: unknown): RedisStoreError {
+  return new RedisStoreError(
+    `Unexpected reply from Redis: ${JSON.stringify(value)?.slice(0, 100)}`,
+  );
+}
+
+const STATES = new Set(['closed', 'open', 'half-open']);
+
+/** A stored record, or `undefined` when it is not one (written by something else): treated as closed. */
+function parseRecord(data: unknown): BreakerRecord | undefined {
+  if (typeof data !== 'string') return undefined;
+  try {
+    const record = JSON.parse(data) as BreakerRecord;
+    return record && STATES.has(record.state) && typeof record.failures === 'number'
+      ? record
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function sha1Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-1', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), byte => byte.toString(16).padStart(2, '0')).join('');
+}
