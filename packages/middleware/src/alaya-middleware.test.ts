@@ -79,8 +79,8 @@ function wrap(model: MockLanguageModelV4, options: AlayaMiddlewareOptions = {}) 
 }
 
 /** Runs `promise` to completion while advancing fake timers. */
-async function settle<T>(promise: Promise<T>, ms = 120_000): Promise<PromiseSettledResult<T>> {
-  const settled = Promise.allSettled([promise]).then(([result]) => result!);
+async function settle<T>(promise: PromiseLike<T>, ms = 120_000): Promise<PromiseSettledResult<T>> {
+  const settled = Promise.allSettled([Promise.resolve(promise)]).then(([result]) => result!);
   await vi.advanceTimersByTimeAsync(ms);
   return settled;
 }
