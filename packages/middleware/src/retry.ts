@@ -199,7 +199,8 @@ export async function runWithRetries<T>({
       });
       continue;
     }
-    if (reason === 'max_retries') note = `gave up after ${history.length} attempts`;
+    if (reason === 'max_retries' && history.length > 1)
+      note = `gave up after ${history.length} attempts`;
     throw giveUp(failure, reason, note);
   }
   // Unreachable: the loop returns or throws for the last model.

@@ -508,3 +508,37 @@ describe('toAlayaError: typed input and context', () => {
     expect(error.message).not.toContain('[object Object]');
   });
 });
+
+describe('toAlayaError: failures after a successful status', () => {
+  it('a body that breaks off after 200 (provider-utils wraps it with statusCode 200) is a ConnectionError', () => {
+    const socket = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    const error = toAlayaError(
+      new APICallError({
+        message: 'Failed to process successful response',
+        url: URL,
+        requestBodyValues: {},
+        statusCode: 200,
+        cause: new TypeError('terminated', { cause: socket }),
+        isRetryable: true,
+      }),
+    );
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.isRetryable).toBe(true);
+  });
+
+  it('an invalid JSON 200 is a non-retryable UnknownStatusError that says what came back', () => {
+    const error = toAlayaError(
+      new APICallError({
+        message: 'Invalid JSON response',
+        url: URL,
+        requestBodyValues: {},
+        statusCode: 200,
+        responseBody: '<html>maintenance</html>',
+        isRetryable: false,
+      }),
+    );
+    expect(error).toBeInstanceOf(UnknownStatusError);
+    expect(error.isRetryable).toBe(false);
+    expect(error.message).toBe('Invalid JSON response: HTML response: "maintenance"');
+  });
+});

@@ -196,15 +196,25 @@ function fromApiCallError(error: APICallError, context: ToAlayaErrorContext): Al
     cause: error,
     data: error.data,
   };
-  if (error.statusCode != null) {
+  if (error.statusCode != null && error.statusCode >= 400) {
     const envelope = readErrorEnvelope(error.data) ?? readErrorEnvelopeFromBody(error.responseBody);
     return fromStatus(error.statusCode, envelope, headers, error.responseBody, base, context);
   }
+  // No status, or a successful status whose body failed (connection dropped, invalid JSON).
   const network = classifyNetworkError(error);
   if (network) return new network.Class({ ...base, message: network.message(error.message) });
   const envelope = readErrorEnvelope(error.data);
   if (envelope) return fromEnvelope(envelope, base, context);
-  return new UnknownStatusError({ ...base, isRetryable: error.isRetryable });
+  const message =
+    error.statusCode != null && error.responseBody !== undefined
+      ? `${error.message || statusLine(error.statusCode)}: ${describeResponseBody(error.responseBody)}`
+      : error.message;
+  return new UnknownStatusError({
+    ...base,
+    message,
+    statusCode: error.statusCode,
+    isRetryable: error.isRetryable,
+  });
 }
 
 function fromError(error: Error, context: ToAlayaErrorContext): AlayaError {
