@@ -13,7 +13,7 @@ const usageMarker = Symbol.for('alaya.example-node.usage');
 
 /** A command-line mistake: printed with the usage hint, exit code 2. */
 export class UsageError extends Error {
-  private readonly [usageMarker] = true;
+  readonly [usageMarker] = true;
 
   constructor(message: string) {
     super(message);
@@ -42,7 +42,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
       strict: true,
     });
     if (positionals.length > 0) {
-      throw new UsageError(`unexpected argument "${positionals[0]}" (did you mean --scene ${positionals[0]}?)`);
+      throw new UsageError(
+        `unexpected argument "${positionals[0]}" (did you mean --scene ${positionals[0]}?)`,
+      );
     }
     const scenes = (values.scene ?? [])
       .flatMap(value => value.split(','))

@@ -46,7 +46,9 @@ export async function runScene(
   const { style } = ui;
   const pad = '   ';
   ui.line();
-  ui.line(`${style.bold(style.cyan(`${scene.id}. ${scene.title}`))}  ${style.dim(`--scene ${scene.name}`)}`);
+  ui.line(
+    `${style.bold(style.cyan(`${scene.id}. ${scene.title}`))}  ${style.dim(`--scene ${scene.name}`)}`,
+  );
 
   const started = performance.now();
   const elapsed = () => performance.now() - started;
@@ -147,7 +149,9 @@ export function printSummary(results: readonly SceneResult[], ui: Ui): void {
   const { style } = ui;
   const total = results.reduce((sum, result) => sum + result.durationMs, 0);
   const count = (status: SceneStatus) => results.filter(result => result.status === status).length;
-  const width = Math.max(...results.map(result => result.scene.title.length + result.scene.id.length));
+  const width = Math.max(
+    ...results.map(result => result.scene.title.length + result.scene.id.length),
+  );
   ui.line();
   ui.line(style.bold('Summary'));
   for (const { scene, status, durationMs } of results) {

@@ -39,7 +39,7 @@ const skipMarker = Symbol.for('alaya.example-node.skip');
 
 /** Thrown by `context.skip()`: the scene did not run, by design. */
 export class SceneSkipped extends Error {
-  private readonly [skipMarker] = true;
+  readonly [skipMarker] = true;
 
   constructor(readonly reason: string) {
     super(reason);

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createAlaya } from '@alaya-code/ai-sdk-provider';
-import { startEmulator } from '@alaya-code/emulator';
+import { type AlayaProvider, createAlaya } from '@alaya-code/ai-sdk-provider';
+import { DEFAULT_MODELS, type Emulator, startEmulator } from '@alaya-code/emulator';
 
 /** The Alaya base URL used when `ALAYA_BASE_URL` is not set. */
 export const DEFAULT_BASE_URL = 'https://codingplan.alayanew.com/v1';
 
-/** A running in-process emulator. */
-export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-/** The provider instance the scenes use. */
-export type AlayaProvider = ReturnType<typeof createAlaya>;
+export type { AlayaProvider, Emulator };
+
+/**
+ * Alaya does not document embedding models; this is the id the emulator serves for the demo. Against the
+ * real service, set `ALAYA_EMBEDDING_MODEL` to one your plan offers.
+ */
+export const DEFAULT_EMBEDDING_MODEL = 'embedding-3';
 
 /** Model ids the scenes use. */
 export interface DemoModels {
@@ -45,7 +48,7 @@ export function demoModels(env: Env): DemoModels {
   return {
     chat: nonEmpty(env.ALAYA_MODEL) ?? 'glm-5.2',
     fallback: nonEmpty(env.ALAYA_FALLBACK_MODEL) ?? 'glm-5.1',
-    embedding: nonEmpty(env.ALAYA_EMBEDDING_MODEL) ?? 'text-embedding-v1',
+    embedding: nonEmpty(env.ALAYA_EMBEDDING_MODEL) ?? DEFAULT_EMBEDDING_MODEL,
   };
 }
 
@@ -68,7 +71,12 @@ export async function setupTarget(env: Env = process.env): Promise<DemoTarget> {
     };
   }
   const apiKey = `demo-${randomUUID()}`;
-  const emulator = await startEmulator({ port: 0, apiKeys: [apiKey] });
+  const served = new Set([...DEFAULT_MODELS, models.chat, models.fallback]);
+  const emulator = await startEmulator({
+    port: 0,
+    apiKeys: [apiKey],
+    models: [...served, { id: models.embedding, reasoning: false }],
+  });
   return {
     kind: 'emulator',
     baseURL: emulator.url,

@@ -1,7 +1,7 @@
 import { generateText } from 'ai';
 import type { Scene } from '../scene';
 import { formatMs } from '../ui';
-import { requireEmulator, resilientModel } from './shared';
+import { requireEmulator, resilientModel, watchRequests } from './shared';
 
 const RETRY_AFTER_SECONDS = 30;
 const ABORT_AFTER_MS = 100;
@@ -31,8 +31,8 @@ export const abortScene: Scene = {
         }, ABORT_AFTER_MS);
       },
     });
-    const seen = emulator.requests.length;
-    emulator.enqueueFaults([{ status: 429, retryAfter: String(RETRY_AFTER_SECONDS) }]);
+    const requests = watchRequests(emulator);
+    emulator.enqueueFaults({ status: 429, retryAfter: String(RETRY_AFTER_SECONDS) });
     context.step(`emulator: the next request gets 429 with Retry-After: ${RETRY_AFTER_SECONDS}`);
     let caught: unknown;
     try {
@@ -46,13 +46,22 @@ export const abortScene: Scene = {
       caught = error;
     }
     const stoppedAt = context.elapsed();
-    const log = emulator.requests.slice(seen);
+    const log = requests();
     const name = caught instanceof Error ? caught.name : String(caught);
     const lag = abortedAt === undefined ? Number.NaN : stoppedAt - abortedAt;
     context.step(`the call rejected with ${name} ${formatMs(lag)} after abort()`);
     context.check(retries === 1, 'the middleware was sleeping before its first retry');
-    context.check(name === 'AbortError', "the caller's AbortError came through as it is (not mapped)");
-    context.check(lag < 50, `it stopped at once (${formatMs(lag)} after abort(), not ${RETRY_AFTER_SECONDS} s later)`);
-    context.check(log.length === 1, `no request was sent after the abort (requests: ${log.length})`);
+    context.check(
+      name === 'AbortError',
+      "the caller's AbortError came through as it is (not mapped)",
+    );
+    context.check(
+      lag < 50,
+      `it stopped at once (${formatMs(lag)} after abort(), not ${RETRY_AFTER_SECONDS} s later)`,
+    );
+    context.check(
+      log.length === 1,
+      `no request was sent after the abort (requests: ${log.length})`,
+    );
   },
 };

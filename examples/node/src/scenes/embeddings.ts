@@ -1,58 +1,83 @@
 import { NotFoundError } from '@alaya-code/ai-sdk-middleware';
-import { cosineSimilarity, embedMany } from 'ai';
+import { cosineSimilarity, embed, embedMany } from 'ai';
 import type { Scene } from '../scene';
 import { formatMs } from '../ui';
 
-const sentences = [
-  'The cat sat on the warm mat.',
-  'A cat was sitting on the mat.',
+const documents = [
+  'The cat sleeps on the warm windowsill.',
   'Quarterly revenue grew by twelve percent.',
+  'Kittens nap in the afternoon sun.',
 ] as const;
+const query = 'Where do cats like to sleep?';
 
-/** Scene 6: `embedMany` over three sentences, then cosine similarity between them. */
+/** Scene 6: `embedMany` over three documents and a query, ranked by cosine similarity. */
 export const embeddingsScene: Scene = {
   id: '6',
   name: 'embed',
   title: 'embedMany + cosine similarity',
-  summary: 'embeds three sentences in one call and ranks them by cosine similarity',
+  summary: 'embeds documents and a query in one call and ranks the documents by cosine similarity',
   async run(context) {
-    const { alaya, models } = context.target;
+    const { alaya, models, kind } = context.target;
+    const model = alaya.embeddingModel(models.embedding);
     const started = context.elapsed();
     let result: Awaited<ReturnType<typeof embedMany>>;
     try {
       result = await embedMany({
-        model: alaya.embeddingModel(models.embedding),
-        values: [...sentences],
+        model,
+        values: [...documents, query],
         abortSignal: context.signal,
       });
     } catch (error) {
-      // /v1/embeddings is not documented by Alaya: a real service may not have it.
-      if (context.target.kind === 'service' && NotFoundError.isInstance(error)) {
-        context.skip(`the service has no embeddings for ${models.embedding} (NotFoundError: ${error.message})`);
+      // Alaya does not document /v1/embeddings, so the real service may not have it.
+      if (kind === 'service' && NotFoundError.isInstance(error)) {
+        context.skip(
+          `no embedding model "${models.embedding}" on this service; set ALAYA_EMBEDDING_MODEL (${error.message})`,
+        );
       }
       throw error;
     }
     const { embeddings, usage } = result;
-    const [cat, cat2, revenue] = embeddings;
+    const dimensions = embeddings[0]?.length ?? 0;
     context.step(
-      `embedMany(${sentences.length} sentences) with ${models.embedding} → ${embeddings.length} vectors of ${cat?.length ?? 0} dimensions in ${formatMs(context.elapsed() - started)}, ${usage.tokens} tokens`,
+      `embedMany(${embeddings.length} texts) with ${models.embedding}: ${dimensions} dimensions each, ${usage.tokens} tokens, ${formatMs(context.elapsed() - started)}`,
     );
-    if (!cat || !cat2 || !revenue) {
-      context.check(false, `one vector per sentence (got ${embeddings.length})`);
+    const queryVector = embeddings[documents.length];
+    if (embeddings.length !== documents.length + 1 || !queryVector) {
+      context.check(false, `one vector per text (got ${embeddings.length})`);
       return;
     }
-    const similar = cosineSimilarity(cat, cat2);
-    const unrelated = cosineSimilarity(cat, revenue);
-    context.step(`cos("${sentences[0]}", "${sentences[1]}") = ${similar.toFixed(3)}`);
-    context.step(`cos("${sentences[0]}", "${sentences[2]}") = ${unrelated.toFixed(3)}`);
+    const ranked = documents
+      .map((text, index) => ({ text, score: cosineSimilarity(queryVector, embeddings[index]!) }))
+      .sort((a, b) => b.score - a.score);
+    context.step(`ranked by cosine similarity to "${query}":`);
+    for (const { text, score } of ranked)
+      context.step(`  ${score.toFixed(3).padStart(6)}  ${text}`);
+
+    const again = await embed({ model, value: query, abortSignal: context.signal });
+    const same = cosineSimilarity(queryVector, again.embedding);
+    if (kind === 'emulator') {
+      context.step(
+        "note: the emulator's vectors are deterministic but not semantic: this ranking is arbitrary",
+      );
+    }
+    context.step(
+      `embed() of the query alone: cosine ${same.toFixed(6)} with its embedMany() vector`,
+    );
+
     context.check(
-      embeddings.every(vector => vector.length === cat.length && vector.length > 0),
-      'one vector per sentence, all of the same dimension',
+      embeddings.every(vector => vector.length === dimensions && dimensions > 0),
+      'one vector per text, all of the same dimension',
     );
     context.check(
-      Math.abs(cosineSimilarity(cat, cat) - 1) < 1e-9,
-      'a vector is identical to itself (cos = 1)',
+      ranked.every(({ score }) => score >= -1 - 1e-9 && score <= 1 + 1e-9),
+      'every similarity is within [-1, 1]',
     );
-    context.check(similar > unrelated, 'the two sentences about a cat are closer than cat vs revenue');
+    context.check(same > 0.9999, 'the same text embeds to the same vector (embed vs embedMany)');
+    if (kind === 'service') {
+      context.check(
+        ranked[0]?.text !== documents[1],
+        'the revenue sentence is not the best match for a question about cats',
+      );
+    }
   },
 };

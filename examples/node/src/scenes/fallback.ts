@@ -1,10 +1,8 @@
+import type { FallbackEvent, RetryEvent } from '@alaya-code/ai-sdk-middleware';
 import { generateText } from 'ai';
 import type { Scene } from '../scene';
 import { formatMs } from '../ui';
-import { clip, type MiddlewareOptions, requireEmulator, resilientModel } from './shared';
-
-type RetryEvent = Parameters<NonNullable<MiddlewareOptions['onRetry']>>[0];
-type FallbackEvent = Parameters<NonNullable<MiddlewareOptions['onFallback']>>[0];
+import { answeredBy, clip, requireEmulator, resilientModel, watchRequests } from './shared';
 
 /** Scene 7b: the primary model keeps answering 502, so the middleware switches to the fallback model. */
 export const fallbackScene: Scene = {
@@ -17,6 +15,7 @@ export const fallbackScene: Scene = {
     const emulator = requireEmulator(context);
     const { alaya, models } = context.target;
     const maxRetries = 1;
+    const attempts = maxRetries + 1;
     const retries: RetryEvent[] = [];
     const fallbacks: FallbackEvent[] = [];
     const model = resilientModel(context, {
@@ -26,19 +25,18 @@ export const fallbackScene: Scene = {
       onRetry: event => {
         retries.push(event);
         context.step(
-          `onRetry: attempt ${event.attempt} on ${models.chat} failed with ${event.error.statusCode}; retrying in ${formatMs(event.delayMs)}`,
+          `onRetry: attempt ${event.attempt} on ${event.model.modelId} failed with ${event.error.statusCode}; retrying in ${formatMs(event.delayMs)}`,
         );
       },
       onFallback: event => {
         fallbacks.push(event);
-        context.step(`onFallback: ${event.from} → ${event.to} after ${event.error.statusCode}`);
+        context.step(
+          `onFallback: ${event.from.modelId} → ${event.to.modelId} after ${event.attempts.length} failed attempts (${event.error.kind})`,
+        );
       },
     });
-    const seen = emulator.requests.length;
-    const attempts = maxRetries + 1;
-    emulator.enqueueFaults(
-      Array.from({ length: attempts }, () => ({ status: 502, match: { model: models.chat } })),
-    );
+    const requests = watchRequests(emulator);
+    emulator.enqueueFaults({ status: 502, match: { model: models.chat }, times: attempts });
     context.step(`emulator: the next ${attempts} requests for ${models.chat} get 502 Bad Gateway`);
     const result = await generateText({
       model,
@@ -46,24 +44,27 @@ export const fallbackScene: Scene = {
       maxRetries: 0,
       abortSignal: context.signal,
     });
-    const log = emulator.requests.slice(seen);
-    const answeredBy = result.response.modelId;
-    context.step(`answered by ${answeredBy}: "${clip(result.text, 48)}"`);
-    context.step(`emulator saw ${log.map(entry => `${entry.model} ${entry.status}`).join(', ')}`);
+    const log = requests();
+    const answered = answeredBy(result.finalStep.providerMetadata);
+    context.step(`answered by ${answered}: "${clip(result.text, 48)}"`);
+    context.step(
+      `the emulator saw: ${log.map(entry => `${entry.model} ${entry.status}`).join(', ')}`,
+    );
 
+    const primary = log.filter(entry => entry.model === models.chat);
     context.check(
-      log.filter(entry => entry.model === models.chat).every(entry => entry.status === 502) &&
-        log.filter(entry => entry.model === models.chat).length === attempts,
-      `${models.chat} was tried ${attempts} times (1 + maxRetries ${maxRetries}) and got 502 each time`,
+      primary.length === attempts && primary.every(entry => entry.status === 502),
+      `${models.chat} got 502 on all ${attempts} attempts (1 + maxRetries ${maxRetries})`,
     );
     context.check(
-      fallbacks.length === 1 && fallbacks[0]?.to === models.fallback,
+      fallbacks.length === 1 && fallbacks[0]?.to.modelId === models.fallback,
       `onFallback reported the switch to ${models.fallback}`,
     );
-    context.check(answeredBy === models.fallback, `the answer came from ${models.fallback}`);
+    context.check(answered === models.fallback, `the answer came from ${models.fallback}`);
     context.check(
       log.at(-1)?.model === models.fallback && log.at(-1)?.status === 200,
-      `the emulator's last request was ${models.fallback}, answered 200`,
+      `the emulator answered ${models.fallback} with 200`,
     );
+    context.check(emulator.pendingFaults().length === 0, 'no injected fault is left over');
   },
 };

@@ -13,20 +13,26 @@ export const generateTextScene: Scene = {
     const { models } = context.target;
     const model = resilientModel(context);
     const prompt = 'In one sentence: why should API clients retry with jittered backoff?';
-    context.step(`generateText({ model: ${models.chat} + alayaMiddleware(), prompt: "${clip(prompt, 48)}" })`);
+    context.step(
+      `generateText({ model: ${models.chat} + alayaMiddleware(), prompt: "${clip(prompt, 48)}" })`,
+    );
     const started = context.elapsed();
     const result = await generateText({ model, prompt, abortSignal: context.signal });
     const took = context.elapsed() - started;
     context.step(`answered in ${formatMs(took)}: "${clip(result.text)}"`);
-    if (result.reasoningText) {
-      context.step(`reasoning (reasoning_content): ${result.reasoningText.length} characters`);
+    const { reasoningText, response } = result.finalStep;
+    if (reasoningText) {
+      context.step(`reasoning_content streamed as reasoning: "${clip(reasoningText, 56)}"`);
     }
     const { inputTokens, outputTokens } = result.usage;
     context.step(
-      `finishReason: ${result.finishReason}, usage: ${inputTokens ?? '?'} in / ${outputTokens ?? '?'} out tokens, model: ${result.response.modelId}`,
+      `finishReason: ${result.finishReason}, usage: ${inputTokens ?? '?'} in / ${outputTokens ?? '?'} out tokens, model: ${response.modelId}`,
     );
     context.check(result.text.trim().length > 0, 'the answer has text');
-    context.check(result.finishReason === 'stop', 'the model stopped by itself (finishReason "stop")');
+    context.check(
+      result.finishReason === 'stop',
+      'the model stopped by itself (finishReason "stop")',
+    );
     context.check((outputTokens ?? 0) > 0, 'usage counts the output tokens');
   },
 };

@@ -1,7 +1,7 @@
 import { InsufficientQuotaError } from '@alaya-code/ai-sdk-middleware';
 import { generateText } from 'ai';
 import type { Scene } from '../scene';
-import { requireEmulator, resilientModel } from './shared';
+import { requireEmulator, resilientModel, watchRequests } from './shared';
 
 /** Scene 7c: a 402 becomes `InsufficientQuotaError` with the hint from Alaya's error page, not retried. */
 export const quotaScene: Scene = {
@@ -20,8 +20,8 @@ export const quotaScene: Scene = {
         retries++;
       },
     });
-    const seen = emulator.requests.length;
-    emulator.enqueueFaults([{ status: 402 }]);
+    const requests = watchRequests(emulator);
+    emulator.enqueueFaults({ status: 402 });
     context.step('emulator: the next request gets 402 Payment Required');
     let caught: unknown;
     try {
@@ -29,16 +29,21 @@ export const quotaScene: Scene = {
     } catch (error) {
       caught = error;
     }
-    const log = emulator.requests.slice(seen);
+    const log = requests();
     if (!InsufficientQuotaError.isInstance(caught)) {
       context.check(false, `threw InsufficientQuotaError (got ${String(caught)})`);
       return;
     }
-    context.step(`caught ${caught.name} (kind "${caught.kind}", status ${caught.statusCode})`);
+    context.step(
+      `caught InsufficientQuotaError (kind "${caught.kind}", status ${caught.statusCode})`,
+    );
     context.step(`  message: ${caught.message}`);
     context.step(`  hint:    ${caught.hint}`);
     context.check(caught.statusCode === 402, 'statusCode is 402');
-    context.check(typeof caught.hint === 'string' && caught.hint.length > 0, 'it carries a hint for the user');
+    context.check(
+      typeof caught.hint === 'string' && caught.hint.length > 0,
+      'it carries a hint for the user',
+    );
     context.check(caught.isRetryable === false, 'isRetryable is false');
     context.check(
       retries === 0 && log.length === 1,

@@ -1,10 +1,14 @@
-import { alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
-import { wrapLanguageModel } from 'ai';
+import {
+  ALAYA_METADATA_KEY,
+  type AlayaMiddlewareOptions,
+  alayaMiddleware,
+} from '@alaya-code/ai-sdk-middleware';
+import { type ProviderMetadata, wrapLanguageModel } from 'ai';
 import type { SceneContext } from '../scene';
 import type { Emulator } from '../setup';
 
-/** Options of the Alaya middleware, as its factory declares them. */
-export type MiddlewareOptions = NonNullable<Parameters<typeof alayaMiddleware>[0]>;
+/** One request as the emulator logged it. */
+export type EmulatorRequest = Emulator['requests'][number];
 
 /**
  * The way an app is meant to use Alaya: the provider's model wrapped in the resilience middleware.
@@ -12,7 +16,7 @@ export type MiddlewareOptions = NonNullable<Parameters<typeof alayaMiddleware>[0
  */
 export function resilientModel(
   context: SceneContext,
-  options: MiddlewareOptions = {},
+  options: AlayaMiddlewareOptions = {},
   modelId: string = context.target.models.chat,
 ) {
   return wrapLanguageModel({
@@ -26,6 +30,18 @@ export function requireEmulator(context: SceneContext): Emulator {
   const { emulator } = context.target;
   if (!emulator) context.skip('needs the emulator');
   return emulator;
+}
+
+/** Starts watching the emulator's request log; the returned function gives the requests since then. */
+export function watchRequests(emulator: Emulator): () => EmulatorRequest[] {
+  const before = new Set(emulator.requests);
+  return () => emulator.requests.filter(request => !before.has(request));
+}
+
+/** Which model answered, as the middleware records it in the provider metadata. */
+export function answeredBy(providerMetadata: ProviderMetadata | undefined): string | undefined {
+  const entry = providerMetadata?.[ALAYA_METADATA_KEY];
+  return typeof entry?.modelId === 'string' ? entry.modelId : undefined;
 }
 
 /** Shortens text for one printed line. */

@@ -22,7 +22,8 @@ export const toolLoopScene: Scene = {
   id: '4',
   name: 'tools',
   title: 'tool-call loop (stopWhen) with a typed tool',
-  summary: 'the model calls a zod-typed tool, reads its result and answers; stopWhen bounds the loop',
+  summary:
+    'the model calls a zod-typed tool, reads its result and answers; stopWhen bounds the loop',
   async run(context) {
     const maxSteps = 4;
     const started = context.elapsed();
@@ -47,9 +48,13 @@ export const toolLoopScene: Scene = {
     context.step(
       `${result.steps.length} steps in ${formatMs(context.elapsed() - started)}; answer: "${clip(result.text)}"`,
     );
-    context.check(calls.length > 0, `the model called the weather tool (cities: ${cities.join(', ') || 'none'})`);
     context.check(
-      outputs.length === calls.length && outputs.every(output => typeof output.temperatureC === 'number'),
+      calls.length > 0,
+      `the model called the weather tool (cities: ${cities.join(', ') || 'none'})`,
+    );
+    context.check(
+      outputs.length === calls.length &&
+        outputs.every(output => typeof output.temperatureC === 'number'),
       'every call ran execute() and returned a typed result',
     );
     context.check(
