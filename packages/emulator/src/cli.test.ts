@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCliArgs } from './cli-args';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/alaya-emulator.js', import.meta.url));
+
+describe('parseCliArgs', () => {
+  it('parses port, keys, limits and delays', () => {
+    expect(
+      parseCliArgs([
+        '--port',
+        '0',
+        '--key',
+        'a',
+        '--key',
+        'b',
+        '--rpm',
+        '5',
+        '--tpm',
+        '100',
+        '--window-ms',
+        '1000',
+        '--chunk-delay-ms',
+        '20',
+        '--quiet',
+      ]),
+    ).toEqual({
+      kind: 'start',
+      quiet: true,
+      options: {
+        port: 0,
+        apiKeys: ['a', 'b'],
+        limits: { rpm: 5, tpm: 100, windowMs: 1000 },
+        stream: { chunkDelayMs: 20 },
+      },
+    });
+  });
+
+  it('defaults to port 4010 and the test key', () => {
+    expect(parseCliArgs([])).toEqual({
+      kind: 'start',
+      quiet: false,
+      options: { port: 4010, apiKeys: ['test-key'], limits: {} },
+    });
+  });
+
+  it('recognises help and reports bad arguments', () => {
+    expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['-h'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['--port', 'abc'])).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('--port'),
+    });
+    expect(parseCliArgs(['--port', '70000'])).toMatchObject({ kind: 'error' });
+    expect(parseCliArgs(['--rpm', '0'])).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('--rpm'),
+    });
+    expect(parseCliArgs(['--bogus'])).toMatchObject({ kind: 'error' });
+  });
+});
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function start(args: string[], script = CLI): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', chunk => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', chunk => {
+    output += chunk.toString();
+  });
+  return { child, output: () => output };
+}
+
+async function waitForUrl(output: () => string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(output());
+    if (match) return match[1]!;
+    if (Date.now() > deadline) throw new Error(`no URL printed: ${output()}`);
+    await new Promise(resolve => setTimeout(resolve, 25));
+  }
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise(resolve => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on('exit', code => resolve(code));
+  });
+}
+
+describe.skipIf(!existsSync(CLI))('alaya-emulator CLI (dist/cli.js)', () => {
+  it('prints its URL and key, serves requests, and exits cleanly on SIGTERM', async () => {
+    const { child, output } = start(['--port', '0', '--key', 'cli-key', '--rpm', '1']);
+    const url = await waitForUrl(output);
+    expect(output()).toContain('API key: cli-key');
+    const headers = { authorization: 'Bearer cli-key', 'content-type': 'application/json' };
+    const models = await fetch(`${url}/models`, { headers });
+    expect(models.status).toBe(200);
+    expect((await models.json()).data[0].id).toBe('glm-5.2');
+    const chat = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'glm-5.2', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(chat.status).toBe(200);
+    const limited = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'glm-5.2', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(limited.status).toBe(429);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(output()).toContain('POST /v1/chat/completions 429');
+    const requestLines = output().split('\n').slice(3).join('\n');
+    expect(requestLines).toContain('GET /v1/models 200');
+    expect(requestLines).not.toContain('cli-key');
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBe(0);
+  });
+
+  it('runs through the bin shim and exits on SIGINT', async () => {
+    const { child, output } = start(['--port', '0', '--quiet'], BIN);
+    const url = await waitForUrl(output);
+    expect(
+      (await fetch(`${url}/models`, { headers: { authorization: 'Bearer test-key' } })).status,
+    ).toBe(200);
+    child.kill('SIGINT');
+    expect(await exitOf(child)).toBe(0);
+    expect(output()).not.toContain('GET /v1/models');
+  });
+
+  it('prints help, and exits 2 on bad arguments', async () => {
+    const help = start(['--help']);
+    expect(await exitOf(help.child)).toBe(0);
+    expect(help.output()).toContain('Usage: alaya-emulator');
+    const bad = start(['--port', 'nope']);
+    expect(await exitOf(bad.child)).toBe(2);
+    expect(bad.output()).toContain('--port expects');
+  });
+});
