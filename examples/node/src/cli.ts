@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Scene } from './scene';
+import { DEFAULT_BASE_URL, DEFAULT_EMBEDDING_MODEL } from './setup';
 
 /** What the command line asked for. */
 export interface CliOptions {
@@ -96,8 +97,8 @@ export function helpText(all: readonly Scene[]): string {
   return `Alaya AI SDK demo: every feature of the Alaya provider and middleware in under a minute.
 
 Usage:
-  npm run demo                                            (from the repository root)
-  pnpm --filter @alaya-code/example-node start [-- options]
+  npm run demo                                              from the repository root: install, build, run
+  pnpm --filter @alaya-code/example-node start -- [options]  (no pnpm? use npx pnpm@10.34.8)
 
 Options:
   -s, --scene <name>  run only these scenes (repeat, or separate with commas);
@@ -110,10 +111,11 @@ ${listText(all)}
 
 Environment:
   ALAYA_API_KEY         unset: start the Alaya emulator in-process on a free port (offline);
-                        set: talk to the real service (fault scenes are skipped)
-  ALAYA_BASE_URL        the service URL (default https://codingplan.alayanew.com/v1)
-  ALAYA_MODEL           chat model (default glm-5.2); ALAYA_FALLBACK_MODEL (default glm-5.1);
-                        ALAYA_EMBEDDING_MODEL
+                        set: talk to the real service (the fault scenes need the emulator: skipped)
+  ALAYA_BASE_URL        the service URL (default ${DEFAULT_BASE_URL})
+  ALAYA_MODEL           chat model (default glm-5.2)
+  ALAYA_FALLBACK_MODEL  the fallback scene's second model (default glm-5.1)
+  ALAYA_EMBEDDING_MODEL embedding model (default ${DEFAULT_EMBEDDING_MODEL}, which the emulator serves)
   NO_COLOR, FORCE_COLOR colour is on only when stdout is a terminal, unless these say otherwise
 
 Exit code: 0 when every scene behaved as expected, 1 when one did not, 2 on a usage error.`;
