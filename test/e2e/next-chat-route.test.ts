@@ -57,7 +57,7 @@ function ask(text: string, model?: string) {
   return callRoute({ messages: [userMessage(text)], ...(model ? { model } : {}) });
 }
 
-function statusesSince(from: number): number[] {
+function statusesSince(from: number): (number | undefined)[] {
   return emulator.requests
     .slice(from)
     .filter(request => request.path === CHAT_PATH)

@@ -28,7 +28,7 @@ const timings: { scenario: string; ms: number }[] = [];
 
 /** Queues faults through `POST /__emulator/faults`, the endpoint an out-of-process user has. */
 async function injectFaults(faults: unknown[]): Promise<void> {
-  const response = await fetch(new URL('/__emulator/faults', emulatorOf().url), {
+  const response = await fetch(`${emulatorOf().origin}/__emulator/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(faults),
@@ -232,9 +232,12 @@ describe('examples/next chat in Chromium', () => {
         'First question.',
         'Second question.',
       ]);
-      expect(await current.locator('[data-testid=message-text]').first().textContent()).toBe(
-        firstAnswer,
-      );
+      expect(
+        await current
+          .locator('[data-testid=message-assistant] [data-testid=message-text]')
+          .first()
+          .textContent(),
+      ).toBe(firstAnswer);
       await screenshot(current, 'quota');
 
       await current.click('[data-testid=retry]');

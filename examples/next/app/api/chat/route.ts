@@ -81,6 +81,8 @@ export async function POST(request: Request): Promise<Response> {
     // The middleware owns retries; the SDK's own loop would multiply the attempts.
     maxRetries: 0,
     abortSignal: request.signal,
+    // The default prints the whole error object; the UI stream's onError below logs one line instead.
+    onError: () => {},
   });
 
   return createUIMessageStreamResponse({
@@ -90,10 +92,15 @@ export async function POST(request: Request): Promise<Response> {
       originalMessages: messages,
       messageMetadata: ({ part }) =>
         part.type === 'finish' ? { model: modelId, retries } : undefined,
-      onError: error =>
-        serializeChatError(
-          toChatError(error, { model: modelId, retries, usageUrl: config.usageUrl }),
-        ),
+      onError: error => {
+        const chatError = toChatError(error, {
+          model: modelId,
+          retries,
+          usageUrl: config.usageUrl,
+        });
+        console.error(`[api/chat] ${modelId} failed: ${chatError.kind} after ${retries} retries`);
+        return serializeChatError(chatError);
+      },
       // A failed calculation ("Division by zero.") is for the model and the page to see as it is.
       redactToolErrors: false,
     }),
