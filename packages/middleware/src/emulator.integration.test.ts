@@ -304,4 +304,22 @@ describe('streams over HTTP', () => {
       modelId: 'glm-5.1',
     });
   });
+
+  it('streamText streamRetries composes: one whole-call retry after a mid-stream error, no multiplied attempts', async () => {
+    emulator.enqueueFaults({ streamError: { message: 'mid-stream failure' }, afterChunks: 6 });
+    const errors: unknown[] = [];
+    const result = streamText({
+      model: model(),
+      prompt: 'Hi',
+      streamRetries: 1,
+      onError: ({ error }) => void errors.push(error),
+    });
+    const text = await result.text;
+    expect(chatRequests().map(r => r.status)).toEqual([200, 200]);
+    expect(text).toContain('Echo: Hi');
+    // streamText reports the mid-stream error to onError before it retries; it is typed.
+    expect(errors).toHaveLength(1);
+    expect(InternalServerError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as AlayaError).message).toBe('mid-stream failure');
+  });
 });

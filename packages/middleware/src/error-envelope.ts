@@ -5,6 +5,8 @@ export interface ErrorEnvelope {
   code?: string;
   /** A status written inside the body (`status`, `statusCode`, or a numeric `code` 400–599). */
   status?: number;
+  /** An explicit `isRetryable` / `is_retryable` flag (e.g. the AI SDK's provider stream errors). */
+  isRetryable?: boolean;
 }
 
 /**
@@ -20,7 +22,12 @@ export function readErrorEnvelope(value: unknown): ErrorEnvelope | undefined {
   if (typeof inner === 'string') return compact({ message: inner, status: readStatus(outer) });
   if (inner != null && typeof inner === 'object' && !Array.isArray(inner)) {
     const fields = readFields(inner as Record<string, unknown>);
-    return compact({ ...fields, status: fields.status ?? readStatus(outer) });
+    const flag = outer.isRetryable ?? outer.is_retryable;
+    return compact({
+      ...fields,
+      status: fields.status ?? readStatus(outer),
+      isRetryable: fields.isRetryable ?? (typeof flag === 'boolean' ? flag : undefined),
+    });
   }
   const fields = readFields(outer);
   if (fields.message === undefined && fields.code === undefined && fields.status === undefined) {
@@ -49,7 +56,14 @@ function readFields(record: Record<string, unknown>): ErrorEnvelope {
     typeof record.code === 'string' || typeof record.code === 'number'
       ? String(record.code)
       : undefined;
-  return { message, type, code, status: readStatus(record) };
+  const flag = record.isRetryable ?? record.is_retryable;
+  return {
+    message,
+    type,
+    code,
+    status: readStatus(record),
+    isRetryable: typeof flag === 'boolean' ? flag : undefined,
+  };
 }
 
 function readStatus(record: Record<string, unknown>): number | undefined {
@@ -79,5 +93,6 @@ function compact(envelope: ErrorEnvelope): ErrorEnvelope {
   if (envelope.type !== undefined) result.type = envelope.type;
   if (envelope.code !== undefined) result.code = envelope.code;
   if (envelope.status !== undefined) result.status = envelope.status;
+  if (envelope.isRetryable !== undefined) result.isRetryable = envelope.isRetryable;
   return result;
 }

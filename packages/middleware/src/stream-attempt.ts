@@ -8,15 +8,22 @@ import type {
 import { isCallerAbort } from './is-caller-abort';
 import { type ToAlayaErrorContext, toAlayaError } from './to-alaya-error';
 
-/** Parts that carry no output: a stream may still be retried after them. */
+/**
+ * Parts that carry no output yet: a failed attempt's copies are dropped, so a retry after them
+ * duplicates nothing. `custom` is here because providers use it for metadata (Anthropic sends one at
+ * `message_start`); `text-start`/`reasoning-start` open a block without any text.
+ */
 const PREAMBLE_PARTS = new Set<LanguageModelV4StreamPart['type']>([
   'stream-start',
   'response-metadata',
   'raw',
   'ping',
+  'custom',
+  'text-start',
+  'reasoning-start',
 ]);
 
-/** True for parts after which a retry would duplicate output (text, reasoning, tools, files, finish, …). */
+/** True for parts after which a retry would duplicate output (deltas, tool parts, files, sources, finish). */
 export function isContentPart(part: LanguageModelV4StreamPart): boolean {
   return part.type !== 'error' && !PREAMBLE_PARTS.has(part.type);
 }

@@ -542,3 +542,21 @@ describe('toAlayaError: failures after a successful status', () => {
     expect(error.message).toBe('Invalid JSON response: HTML response: "maintenance"');
   });
 });
+
+describe('toAlayaError: AI SDK provider stream errors', () => {
+  it('honours statusCode and isRetryable of a createProviderStreamError object (Anthropic stream)', () => {
+    const overloaded = toAlayaError(
+      { message: 'Overloaded', type: 'overloaded_error', statusCode: 529, isRetryable: true },
+      { fromStreamPart: true },
+    );
+    expect(overloaded).toBeInstanceOf(UnknownStatusError);
+    expect(overloaded.statusCode).toBe(529);
+    expect(overloaded.isRetryable).toBe(true);
+    const tooLarge = toAlayaError(
+      { message: 'too big', type: 'request_too_large', statusCode: 413, isRetryable: false },
+      { fromStreamPart: true },
+    );
+    expect(tooLarge.isRetryable).toBe(false);
+    expect(tooLarge.statusCode).toBe(413);
+  });
+});

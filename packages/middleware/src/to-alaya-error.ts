@@ -279,9 +279,10 @@ function fromEnvelope(
     STATUS_BY_TYPE[envelope.code ?? ''];
   const Class = (implied != null && CLASS_BY_STATUS[implied]) || UnknownStatusError;
   const isRetryable =
-    implied != null
-      ? isRetryableStatus(implied) && implied !== 402
-      : context.fromStreamPart === true;
+    implied === 402
+      ? false
+      : (envelope.isRetryable ??
+        (implied != null ? isRetryableStatus(implied) : context.fromStreamPart === true));
   const message =
     envelope.message ??
     `Error${envelope.type ? ` of type ${envelope.type}` : ''}${envelope.code ? ` (code ${envelope.code})` : ''}`;

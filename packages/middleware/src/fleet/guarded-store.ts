@@ -51,6 +51,8 @@ export function createGuardedStore(
   let skipUntil = 0;
   let degradedSince: number | undefined;
   let lastError: string | undefined;
+  /** Counts outages; a call only proves recovery when it started during the current one. */
+  let outage = 0;
 
   async function run<T>(
     operation: keyof ResilienceStore,
@@ -58,13 +60,15 @@ export function createGuardedStore(
     fallback: () => Promise<T>,
   ): Promise<T> {
     if (Date.now() < skipUntil) return fallback();
+    const startedIn = outage;
     try {
       const value = await withTimeout(remote(), options.timeoutMs, operation);
-      degradedSince = undefined;
+      if (startedIn === outage) degradedSince = undefined;
       return value;
     } catch (error) {
       skipUntil = Date.now() + options.retryMs;
       if (degradedSince === undefined) {
+        outage++;
         degradedSince = Date.now();
         lastError = error instanceof Error ? error.message : String(error);
         try {
