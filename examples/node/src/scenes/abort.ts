@@ -5,6 +5,8 @@ import { requireEmulator, resilientModel, watchRequests } from './shared';
 
 const RETRY_AFTER_SECONDS = 30;
 const ABORT_AFTER_MS = 100;
+/** "At once", with room for a busy machine: the alternative is the full 30 s sleep. */
+const AT_ONCE_MS = 250;
 
 /** Scene 7d: the caller aborts while the middleware sleeps before a retry; the call stops at once. */
 export const abortScene: Scene = {
@@ -56,8 +58,8 @@ export const abortScene: Scene = {
       "the caller's AbortError came through as it is (not mapped)",
     );
     context.check(
-      lag < 50,
-      `it stopped at once (${formatMs(lag)} after abort(), not ${RETRY_AFTER_SECONDS} s later)`,
+      lag < AT_ONCE_MS,
+      `it stopped at once: ${formatMs(lag)} after abort(), under ${AT_ONCE_MS} ms (not ${RETRY_AFTER_SECONDS} s later)`,
     );
     context.check(
       log.length === 1,
