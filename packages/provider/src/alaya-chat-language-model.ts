@@ -13,6 +13,7 @@ import {
 } from '@ai-sdk/provider-utils';
 import { type AlayaChatModelId, alayaLanguageModelChatOptions } from './alaya-chat-options';
 import type { AlayaErrorMapper } from './alaya-error-mapper';
+import { withAlayaUserAgent } from './alaya-user-agent';
 import { mapStreamErrors } from './map-stream-errors';
 
 type OpenAICompatibleChatConfig = ConstructorParameters<
@@ -72,7 +73,7 @@ export class AlayaChatLanguageModel
   ): Promise<LanguageModelV4GenerateResult> {
     await this.validateProviderOptions(options);
     try {
-      return await super.doGenerate(options);
+      return await super.doGenerate({ ...options, headers: withAlayaUserAgent(options.headers) });
     } catch (error) {
       throw await this.mapError(error, this.callInfo(options));
     }
@@ -84,7 +85,7 @@ export class AlayaChatLanguageModel
     await this.validateProviderOptions(options);
     let result: LanguageModelV4StreamResult;
     try {
-      result = await super.doStream(options);
+      result = await super.doStream({ ...options, headers: withAlayaUserAgent(options.headers) });
     } catch (error) {
       throw await this.mapError(error, this.callInfo(options));
     }

@@ -2,6 +2,7 @@ import { OpenAICompatibleEmbeddingModel } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV4 } from '@ai-sdk/provider';
 import type { AlayaEmbeddingModelId } from './alaya-embedding-options';
 import type { AlayaErrorMapper } from './alaya-error-mapper';
+import { withAlayaUserAgent } from './alaya-user-agent';
 
 type OpenAICompatibleEmbeddingConfig = ConstructorParameters<
   typeof OpenAICompatibleEmbeddingModel
@@ -32,7 +33,7 @@ export class AlayaEmbeddingModel
     options: Parameters<EmbeddingModelV4['doEmbed']>[0],
   ): Promise<Awaited<ReturnType<EmbeddingModelV4['doEmbed']>>> {
     try {
-      return await super.doEmbed(options);
+      return await super.doEmbed({ ...options, headers: withAlayaUserAgent(options.headers) });
     } catch (error) {
       throw await this.mapError(error, {
         modelId: this.modelId,

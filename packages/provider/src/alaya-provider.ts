@@ -14,8 +14,8 @@ import type { AlayaEmbeddingModelId } from './alaya-embedding-options';
 import { createAlayaErrorMapper } from './alaya-error-mapping';
 import { alayaErrorStructure } from './alaya-error-structure';
 import { type AlayaModel, fetchAlayaModels } from './alaya-models';
+import { ALAYA_USER_AGENT_SUFFIX } from './alaya-user-agent';
 import { transformAlayaRequestBody } from './transform-alaya-request-body';
-import { VERSION } from './version';
 
 /** Settings of {@link createAlaya}. Every setting is optional. */
 export interface AlayaProviderSettings {
@@ -96,7 +96,7 @@ export function createAlaya(settings: AlayaProviderSettings = {}): AlayaProvider
         Authorization: `Bearer ${loadAlayaApiKey(settings.apiKey)}`,
         ...settings.headers,
       },
-      `alaya-ai-sdk-provider/${VERSION}`,
+      ALAYA_USER_AGENT_SUFFIX,
     );
 
   const listModels = async ({ abortSignal }: { abortSignal?: AbortSignal } = {}) =>
