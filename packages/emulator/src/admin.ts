@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError, sendJson } from './envelope';
 import { InvalidFaultError, parseFaults } from './faults';
@@ -34,6 +35,7 @@ export async function handleAdmin(
   state: EmulatorState,
 ): Promise<void> {
   const method = req.method ?? 'GET';
+  res.setHeader('x-request-id', `req_${randomBytes(12).toString('hex')}`);
   const route = `${method} ${path.slice(ADMIN_PREFIX.length)}`;
   switch (route) {
     case 'GET /health':

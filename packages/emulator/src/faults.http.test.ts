@@ -308,6 +308,7 @@ describe('admin endpoints', () => {
     const unknown = await fetch(`${emulator.origin}/__emulator/nope`);
     expect(unknown.status).toBe(404);
     const health = await fetch(`${emulator.origin}/__emulator/health`);
+    expect(health.headers.get('x-request-id')).toMatch(/^req_/);
     expect(await health.json()).toEqual({ ok: true });
   });
 

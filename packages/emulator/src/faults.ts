@@ -5,7 +5,7 @@ export type FaultBody = 'json' | 'html' | 'text' | 'empty' | 'truncated-json' | 
 export interface FaultMatch {
   /** Only requests whose body names this model. */
   model?: string;
-  /** Only this path, e.g. `/v1/chat/completions` (query string ignored). */
+  /** Only this path, e.g. `/v1/chat/completions` or `/chat/completions` (query string ignored). */
   path?: string;
 }
 
@@ -248,7 +248,13 @@ export class FaultQueue {
 
 function matches(match: FaultMatch | undefined, target: FaultTarget): boolean {
   if (!match) return true;
-  if (match.path !== undefined && match.path !== target.path) return false;
+  if (
+    match.path !== undefined &&
+    match.path !== target.path &&
+    `/v1${match.path}` !== target.path
+  ) {
+    return false;
+  }
   if (match.model !== undefined && match.model !== target.model) return false;
   return true;
 }

@@ -102,6 +102,7 @@ describe('garbage input', () => {
       socket.on('error', reject);
     });
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    expect(reply).toMatch(/\r\nx-request-id: req_[0-9a-f]{24}\r\n/);
     expect(isEnvelope(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)))).toBe(true);
     expect((await get(emulator, '/models')).status).toBe(200);
   });

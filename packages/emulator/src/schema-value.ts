@@ -49,10 +49,12 @@ export function schemaValue(schema: JsonSchema, context: SchemaValueContext): un
 /** Extracts numbers (`42`, `-3.5`) and phrases (quoted strings, then capitalised words) from text. */
 export function promptHints(text: string): { numbers: number[]; phrases: string[] } {
   const numbers = [...text.matchAll(/-?\d+(?:\.\d+)?/g)].map(m => Number(m[0]));
-  const quoted = [...text.matchAll(/["“]([^"”]{1,80})["”]/g)].map(m => m[1] as string);
-  const capitalised = [...text.matchAll(/(?<=\S\s+)([A-Z][\p{L}-]+(?:\s+[A-Z][\p{L}-]+)*)/gu)].map(
-    m => m[1] as string,
-  );
+  const quotePattern = /["“]([^"”]{1,80})["”]/g;
+  const quoted = [...text.matchAll(quotePattern)].map(m => m[1] as string);
+  const unquoted = text.replace(quotePattern, ' , ');
+  const capitalised = [
+    ...unquoted.matchAll(/(?<=[^\s,]\s+)([A-Z][\p{L}-]+(?:\s+[A-Z][\p{L}-]+)*)/gu),
+  ].map(m => m[1] as string);
   return { numbers, phrases: [...quoted, ...capitalised] };
 }
 
