@@ -54,7 +54,7 @@ describe('openai npm client', () => {
     expect(choice?.finish_reason).toBe('stop');
     expect(choice?.message.content).toMatch(/^Echo: Say hello/);
     expect(
-      (choice?.message as unknown as { reasoning_content: string }).reasoning_content,
+      (choice!.message as unknown as { reasoning_content: string }).reasoning_content,
     ).toContain('Say hello');
     expect(completion.usage?.total_tokens).toBe(
       (completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0),
