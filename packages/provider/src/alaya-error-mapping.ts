@@ -1,5 +1,5 @@
 import { APICallError, LoadAPIKeyError } from '@ai-sdk/provider';
-import { toAlayaError } from '@alaya-code/ai-sdk-middleware';
+import { isCallerAbort, toAlayaError } from '@alaya-code/ai-sdk-middleware';
 import { hasVersionSegment } from './alaya-base-url';
 import type { AlayaCallInfo, AlayaErrorMapper } from './alaya-error-mapper';
 import { missingVersionHint, unknownModelHint } from './alaya-not-found-hint';
@@ -22,7 +22,7 @@ export function createAlayaErrorMapper({
 }): AlayaErrorMapper {
   return async (error, call) => {
     // The caller's abort and a missing key are not service failures: keep them as they are.
-    if (call.abortSignal?.aborted || LoadAPIKeyError.isInstance(error)) return error;
+    if (isCallerAbort(error, call.abortSignal) || LoadAPIKeyError.isInstance(error)) return error;
     const hint =
       APICallError.isInstance(error) && error.statusCode === 404
         ? await notFoundHint({ call, getBaseURL, getAvailableModelIds })

@@ -9,6 +9,7 @@ import { InvalidArgumentError, LoadAPIKeyError } from '@ai-sdk/provider';
 import {
   AlayaError,
   AuthenticationError,
+  alayaMiddleware,
   BadGatewayError,
   BadRequestError,
   ConnectionError,
@@ -31,6 +32,7 @@ import {
   type TextStreamPart,
   type ToolSet,
   tool,
+  wrapLanguageModel,
 } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -456,6 +458,79 @@ describe('createAlaya over HTTP: emulator', () => {
       const error = await rejectionOf(pending);
       expect(AlayaError.isInstance(error)).toBe(false);
       expect((error as Error).name).toBe('AbortError');
+    });
+  });
+
+  describe('with the middleware (the recommended composition)', () => {
+    const fastRetries = { initialDelayMs: 1, maxDelayMs: 5, jitter: 'none' } as const;
+
+    it('retries a 503 and answers; the model list hint survives the middleware', async () => {
+      const alaya = provider();
+      const retries: number[] = [];
+      const model = wrapLanguageModel({
+        model: alaya('glm-5.2'),
+        middleware: alayaMiddleware({
+          ...fastRetries,
+          onRetry: event => {
+            retries.push(event.attempt);
+          },
+        }),
+      });
+      emulator.enqueueFaults([{ status: 503, match: { path: '/v1/chat/completions' } }]);
+      const { text } = await generateText({ model, prompt: 'Hi', maxRetries: 0 });
+      expect(text.length).toBeGreaterThan(0);
+      expect(retries).toEqual([1]);
+
+      const missing = wrapLanguageModel({
+        model: alaya('glm-404'),
+        middleware: alayaMiddleware(fastRetries),
+      });
+      const error = await rejectionOf(
+        generateText({ model: missing, prompt: 'Hi', maxRetries: 0 }),
+      );
+      expect(NotFoundError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(
+        'Available models: glm-5.2, glm-5.1, deepseek-v4-flash.',
+      );
+    });
+
+    it('falls back to another Alaya model on a 502 stream', async () => {
+      const alaya = provider();
+      const model = wrapLanguageModel({
+        model: alaya('glm-5.2'),
+        middleware: alayaMiddleware({
+          ...fastRetries,
+          maxRetries: 0,
+          fallbackModels: [alaya('glm-5.1')],
+        }),
+      });
+      emulator.enqueueFaults([
+        { status: 502, match: { path: '/v1/chat/completions', model: 'glm-5.2' } },
+      ]);
+      const result = streamText({ model, prompt: 'Hi', maxRetries: 0 });
+      expect((await result.text).length).toBeGreaterThan(0);
+      expect((await result.response).modelId).toBe('glm-5.1');
+    });
+  });
+
+  describe('bodies that are not the envelope', () => {
+    it('a 200 whose body is not JSON is a typed error', async () => {
+      emulator.enqueueFaults([{ nonJson200: true, match: { path: '/v1/chat/completions' } }]);
+      const error = await rejectionOf(
+        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+      );
+      expect(AlayaError.isInstance(error)).toBe(true);
+    });
+
+    it('a 500 with a truncated JSON body is an InternalServerError', async () => {
+      emulator.enqueueFaults([
+        { status: 500, body: 'truncated-json', match: { path: '/v1/chat/completions' } },
+      ]);
+      const error = await rejectionOf(
+        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+      );
+      expect(InternalServerError.isInstance(error)).toBe(true);
+      expect((error as InternalServerError).statusCode).toBe(500);
     });
   });
 
