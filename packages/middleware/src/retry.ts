@@ -104,6 +104,8 @@ export async function runWithRetries<T>({
       attempts: [...history],
       exhaustedReason: reason,
     });
+  const deadlineNote = () =>
+    `deadline of ${settings.deadlineMs} ms reached after ${history.length} attempts`;
 
   for (let modelIndex = 0; modelIndex < models.length; modelIndex++) {
     const model = models[modelIndex]!;
@@ -121,17 +123,16 @@ export async function runWithRetries<T>({
       const blocked = await runBeforeAttempt(guard, info, signal);
       if (blocked) {
         lastError = toAlayaError(blocked, context);
-        history.push(record(info, lastError, attemptStart));
+        history.push(record(info, lastError, 0));
         reason = 'not_retryable';
         break;
       }
 
       if (deadlineAt != null && Date.now() >= deadlineAt) {
-        const error = lastError ?? deadlineError(settings.deadlineMs!, context);
         throw giveUp(
-          error,
+          lastError ?? deadlineError(settings.deadlineMs!, context),
           'deadline',
-          `deadline of ${settings.deadlineMs} ms reached after ${history.length} attempts`,
+          deadlineNote(),
         );
       }
 
@@ -142,24 +143,17 @@ export async function runWithRetries<T>({
         return { result, model, modelIndex, attemptCount: history.length + 1 };
       } catch (thrown) {
         if (signal?.aborted) throw thrown;
-        let error: AlayaError;
+        previousDurationMs = Date.now() - attemptStart;
         if (deadline?.fired()) {
-          error =
-            AlayaError.isInstance(thrown) && thrown.kind !== 'timeout'
-              ? thrown
-              : deadlineError(settings.deadlineMs!, context);
-          history.push(record(info, error, attemptStart));
+          // The attempt was cut by the deadline timer: whatever it threw, the deadline is the cause.
+          const error = deadlineError(settings.deadlineMs!, context);
+          history.push(record(info, error, previousDurationMs));
           await safely(() => guard.onFailure({ ...info, error }));
-          throw giveUp(
-            error,
-            'deadline',
-            `deadline of ${settings.deadlineMs} ms reached after ${history.length} attempts`,
-          );
+          throw giveUp(error, 'deadline', deadlineNote());
         }
         if (isCallerAbort(thrown, signal)) throw thrown;
-        error = toAlayaError(thrown, context);
+        const error = toAlayaError(thrown, context);
         lastError = error;
-        previousDurationMs = Date.now() - attemptStart;
         await safely(() => guard.onFailure({ ...info, error }));
 
         const decision = await decideRetry({
@@ -170,12 +164,12 @@ export async function runWithRetries<T>({
           deadlineAt,
         });
         if (decision.retry === false) {
-          history.push(record(info, error, attemptStart));
+          history.push(record(info, error, previousDurationMs));
           reason = decision.reason;
           note = decision.note;
           break;
         }
-        history.push({ ...record(info, error, attemptStart), delayMs: decision.delayMs });
+        history.push({ ...record(info, error, previousDurationMs), delayMs: decision.delayMs });
         callHook(settings.onRetry, {
           attempt: attemptNumber,
           error,
@@ -290,13 +284,13 @@ async function runBeforeAttempt(
   }
 }
 
-function record(info: AttemptInfo, error: AlayaError, startedAt: number): AlayaAttempt {
+function record(info: AttemptInfo, error: AlayaError, durationMs: number): AlayaAttempt {
   const entry: AlayaAttempt = {
     attempt: info.attempt,
     modelId: info.modelId,
     provider: info.provider,
     kind: error.kind,
-    durationMs: Date.now() - startedAt,
+    durationMs,
   };
   if (error.statusCode != null) entry.statusCode = error.statusCode;
   return entry;
