@@ -6,6 +6,9 @@
 import { resolve } from 'node:path';
 import { startEmulator } from '@alaya-code/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCli, selectScenes, UsageError } from '../../examples/node/src/cli';
+import { scenes } from '../../examples/node/src/scenes/index';
+import { createUi, shouldUseColor } from '../../examples/node/src/ui';
 import { describeRun, type RunResult, run } from '../helpers/run.js';
 
 const exampleDir = resolve(__dirname, '../../examples/node');
@@ -161,5 +164,48 @@ describe('examples/node demo (README command 1)', () => {
       expect(result.stdout).not.toContain('demo-test-key');
       expect(service.requests.length).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('demo command line and colour rules', () => {
+  it('colours a TTY only, and lets NO_COLOR and FORCE_COLOR decide first', () => {
+    const tty = { write: () => true, isTTY: true };
+    const pipe = { write: () => true };
+    expect(shouldUseColor(tty, {})).toBe(true);
+    expect(shouldUseColor(pipe, {})).toBe(false);
+    expect(shouldUseColor(tty, { TERM: 'dumb' })).toBe(false);
+    expect(shouldUseColor(tty, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldUseColor(tty, { NO_COLOR: '' })).toBe(true);
+    expect(shouldUseColor(tty, { FORCE_COLOR: '0' })).toBe(false);
+    expect(shouldUseColor(pipe, { FORCE_COLOR: '1' })).toBe(true);
+    expect(shouldUseColor(pipe, { FORCE_COLOR: '1', NO_COLOR: '1' })).toBe(false);
+
+    const written: string[] = [];
+    const plain = createUi({ write: text => written.push(text) }, {});
+    plain.line(plain.style.red(plain.style.bold('FAIL')));
+    expect(written).toEqual(['FAIL\n']);
+    const coloured = createUi({ write: () => true, isTTY: true }, {});
+    expect(coloured.style.green('PASS')).toBe('\u001b[32mPASS\u001b[39m');
+  });
+
+  it('parses --scene in every spelling and keeps the demo order', () => {
+    expect(parseCli([]).scenes).toEqual([]);
+    expect(parseCli(['--', '--scene', 'stream']).scenes).toEqual(['stream']);
+    expect(parseCli(['--scene=tools,embed', '-s', '1']).scenes).toEqual(['tools', 'embed', '1']);
+    expect(parseCli(['-h']).help).toBe(true);
+    expect(parseCli(['--list']).list).toBe(true);
+
+    const names = (selectors: string[]) => selectScenes(scenes, selectors).map(scene => scene.name);
+    expect(names(['abort', '1', 'STREAM'])).toEqual(['models', 'stream', 'abort']);
+    expect(names(['resilience', '7a'])).toEqual(['retry', 'fallback', 'quota', 'abort']);
+    expect(names([])).toHaveLength(SCENES.length);
+    expect(scenes.map(scene => [scene.id, scene.title, scene.name])).toEqual(SCENES);
+  });
+
+  it('rejects what it does not understand with a UsageError', () => {
+    expect(() => parseCli(['--sene', 'stream'])).toThrow(UsageError);
+    expect(() => parseCli(['stream'])).toThrow(/did you mean --scene stream/);
+    expect(() => parseCli(['--scene', ','])).toThrow(/needs a scene name/);
+    expect(() => selectScenes(scenes, ['7e'])).toThrow(/unknown scene "7e"; choose from: models/);
   });
 });

@@ -83,6 +83,10 @@ export async function runScene(
     ui,
     signal,
     elapsed,
+    code: text => {
+      breakLine();
+      ui.line(`${pad}${' '.repeat(11)}${style.magenta(`› ${text}`)}`);
+    },
     step: text => {
       breakLine();
       ui.line(`${pad}${style.dim(`+${formatMs(elapsed()).padStart(8)}`)}  ${text}`);

@@ -10,6 +10,8 @@ export interface SceneContext {
   readonly signal: AbortSignal;
   /** Milliseconds since the scene started. */
   elapsed(): number;
+  /** Prints the call the scene demonstrates, as code. */
+  code(text: string): void;
   /** Prints one step of the scene, stamped with the time since the scene started. */
   step(text: string): void;
   /** Prints raw text on the current line (streamed tokens). */

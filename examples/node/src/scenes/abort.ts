@@ -33,6 +33,9 @@ export const abortScene: Scene = {
         }, ABORT_AFTER_MS);
       },
     });
+    context.code(
+      'generateText({ model, abortSignal: controller.signal }); controller.abort() during the backoff',
+    );
     const requests = watchRequests(emulator);
     emulator.enqueueFaults({ status: 429, retryAfter: String(RETRY_AFTER_SECONDS) });
     context.step(`emulator: the next request gets 429 with Retry-After: ${RETRY_AFTER_SECONDS}`);

@@ -19,6 +19,9 @@ export const embeddingsScene: Scene = {
   async run(context) {
     const { alaya, models, kind } = context.target;
     const model = alaya.embeddingModel(models.embedding);
+    context.code(
+      `embedMany({ model: alaya.embeddingModel('${models.embedding}'), values: [...documents, query] })`,
+    );
     const started = context.elapsed();
     let result: Awaited<ReturnType<typeof embedMany>>;
     try {
@@ -39,7 +42,7 @@ export const embeddingsScene: Scene = {
     const { embeddings, usage } = result;
     const dimensions = embeddings[0]?.length ?? 0;
     context.step(
-      `embedMany(${embeddings.length} texts) with ${models.embedding}: ${dimensions} dimensions each, ${usage.tokens} tokens, ${formatMs(context.elapsed() - started)}`,
+      `${embeddings.length} vectors of ${dimensions} dimensions in ${formatMs(context.elapsed() - started)} (${usage.tokens} tokens)`,
     );
     const queryVector = embeddings[documents.length];
     if (embeddings.length !== documents.length + 1 || !queryVector) {

@@ -35,6 +35,9 @@ export const fallbackScene: Scene = {
         );
       },
     });
+    context.code(
+      `alayaMiddleware({ maxRetries: ${maxRetries}, fallbackModels: [alaya('${models.fallback}')], onRetry, onFallback })`,
+    );
     const requests = watchRequests(emulator);
     emulator.enqueueFaults({ status: 502, match: { model: models.chat }, times: attempts });
     context.step(`emulator: the next ${attempts} requests for ${models.chat} get 502 Bad Gateway`);

@@ -13,16 +13,14 @@ export const generateTextScene: Scene = {
     const { models } = context.target;
     const model = resilientModel(context);
     const prompt = 'In one sentence: why should API clients retry with jittered backoff?';
-    context.step(
-      `generateText({ model: ${models.chat} + alayaMiddleware(), prompt: "${clip(prompt, 48)}" })`,
-    );
+    context.code(`generateText({ model: alaya('${models.chat}') + alayaMiddleware(), prompt })`);
     const started = context.elapsed();
     const result = await generateText({ model, prompt, abortSignal: context.signal });
     const took = context.elapsed() - started;
     context.step(`answered in ${formatMs(took)}: "${clip(result.text)}"`);
     const { reasoningText, response } = result.finalStep;
     if (reasoningText) {
-      context.step(`reasoning_content streamed as reasoning: "${clip(reasoningText, 56)}"`);
+      context.step(`reasoning (from reasoning_content): "${clip(reasoningText, 56)}"`);
     }
     const { inputTokens, outputTokens } = result.usage;
     context.step(

@@ -9,11 +9,12 @@ export const listModelsScene: Scene = {
   summary: 'the models the key can use, from GET /v1/models',
   async run(context) {
     const { alaya, models } = context.target;
+    context.code('await alaya.listModels()');
     const started = context.elapsed();
     const list = await alaya.listModels({ abortSignal: context.signal });
     const ids = list.map(model => model.id);
     context.step(
-      `alaya.listModels() → ${ids.length} models in ${formatMs(context.elapsed() - started)}: ${ids.join(', ')}`,
+      `${ids.length} models in ${formatMs(context.elapsed() - started)}: ${ids.join(', ')}`,
     );
     context.check(ids.length > 0, 'the service lists at least one model');
     context.check(ids.includes(models.chat), `the demo's chat model ${models.chat} is listed`);

@@ -20,6 +20,9 @@ export const quotaScene: Scene = {
         retries++;
       },
     });
+    context.code(
+      'try { await generateText({ model }) } catch (e) { InsufficientQuotaError.isInstance(e) }',
+    );
     const requests = watchRequests(emulator);
     emulator.enqueueFaults({ status: 402 });
     context.step('emulator: the next request gets 402 Payment Required');

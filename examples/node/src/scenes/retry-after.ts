@@ -27,6 +27,9 @@ export const retryAfterScene: Scene = {
         );
       },
     });
+    context.code(
+      `alayaMiddleware({ maxRetries: 2, initialDelayMs: ${BACKOFF_MS}, onRetry }), generateText({ model, maxRetries: 0 })`,
+    );
     const requests = watchRequests(emulator);
     emulator.enqueueFaults({ status: 429, retryAfter: String(RETRY_AFTER_SECONDS) });
     context.step(

@@ -22,6 +22,7 @@ export const streamTextScene: Scene = {
       // The emulator answers at once; pace it like a model so the tokens are visible arriving.
       ...(emulated && { headers: { [STREAM_HEADER]: JSON.stringify(EMULATOR_PACING) } }),
     });
+    context.code('for await (const part of streamText({ model, prompt }).stream) { ... }');
     const started = context.elapsed();
     if (emulated)
       context.step(`the emulator is paced at ${EMULATOR_PACING.chunkDelayMs} ms per chunk`);

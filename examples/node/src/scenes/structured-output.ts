@@ -21,6 +21,7 @@ export const structuredOutputScene: Scene = {
   title: 'structured output with zod',
   summary: 'Output.object({ schema }) returns a typed object that the schema validated',
   async run(context) {
+    context.code('generateText({ model, output: Output.object({ schema: releaseNote }), prompt })');
     const started = context.elapsed();
     const { output } = await generateText({
       model: resilientModel(context),
@@ -30,8 +31,8 @@ export const structuredOutputScene: Scene = {
       abortSignal: context.signal,
     });
     const note: ReleaseNote = output;
-    context.step(`Output.object(ReleaseNote) in ${formatMs(context.elapsed() - started)}:`);
-    context.step(`  ${clip(JSON.stringify(note), 96)}`);
+    context.step(`a ReleaseNote in ${formatMs(context.elapsed() - started)}:`);
+    context.step(`  ${clip(JSON.stringify(note), 160)}`);
     context.step(
       `  typed access: note.severity = "${note.severity}", note.affectedPackages.length = ${note.affectedPackages.length}`,
     );

@@ -26,6 +26,9 @@ export const toolLoopScene: Scene = {
     'the model calls a zod-typed tool, reads its result and answers; stopWhen bounds the loop',
   async run(context) {
     const maxSteps = 4;
+    context.code(
+      `generateText({ model, tools: { weather }, stopWhen: isStepCount(${maxSteps}), prompt })`,
+    );
     const started = context.elapsed();
     const result = await generateText({
       model: resilientModel(context),
