@@ -735,4 +735,30 @@ describe('alayaMiddleware: streams', () => {
     const [settled] = await text;
     expect(settled).toEqual({ status: 'fulfilled', value: 'Hello' });
   });
+
+  it('deadlineMs stops applying once content flows: a long stream is not cut', async () => {
+    let signal: AbortSignal | undefined;
+    const model = new MockLanguageModelV4({
+      provider: 'mock.chat',
+      modelId: 'slow',
+      doStream: async options => {
+        signal = options.abortSignal;
+        let step = 0;
+        return {
+          stream: new ReadableStream<LanguageModelV4StreamPart>({
+            async pull(controller) {
+              const parts = [...preamble, ...content];
+              if (step === 5) await new Promise(resolve => setTimeout(resolve, 5000));
+              if (step < parts.length) controller.enqueue(parts[step++]!);
+              else controller.close();
+            },
+          }),
+        };
+      },
+    });
+    const result = await readAll(wrap(model, { deadlineMs: 1000 }));
+    const parts = (result as PromiseFulfilledResult<LanguageModelV4StreamPart[]>).value;
+    expect(parts.map(p => p.type).at(-1)).toBe('finish');
+    expect(signal?.aborted).toBe(false);
+  });
 });

@@ -125,7 +125,8 @@ export interface FleetGuard extends AttemptGuard {
   getState(): Promise<FleetState>;
 }
 
-const MAX_WAIT_ROUNDS = 4;
+/** Bound on the wait loop (each round waits for a cooldown that another 429 extended). */
+const MAX_WAIT_ROUNDS = 100;
 const CAS_ATTEMPTS = 3;
 const MAX_TRACKED_MODELS = 256;
 
@@ -249,13 +250,16 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   }
 
   async function waitForCooldown(info: AttemptInfo, key: string): Promise<void> {
+    const startedAt = Date.now();
+    // Cooldowns can be extended while we wait (another 429): wait again, up to maxCooldownWaitMs in all.
     for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
       const left = await store.getCooldown(key);
       if (left <= 0) return;
+      const now = Date.now();
       const tooLong =
-        left > maxCooldownWaitMs
+        now - startedAt + left > maxCooldownWaitMs
           ? `maxCooldownWaitMs (${maxCooldownWaitMs}ms)`
-          : info.deadlineAt !== undefined && Date.now() + left > info.deadlineAt
+          : info.deadlineAt !== undefined && now + left > info.deadlineAt
             ? "the call's deadline"
             : undefined;
       if (tooLong !== undefined) throw own(cooldownTooLongError(info, left, tooLong));
@@ -268,6 +272,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       });
       await delay(waitMs, { abortSignal: info.signal });
     }
+    throw own(cooldownTooLongError(info, await store.getCooldown(key), `${MAX_WAIT_ROUNDS} waits`));
   }
 
   return {
