@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import type { AlayaChatModelId } from './alaya-chat-options';
+import { type AlayaProvider, alaya, createAlaya } from './alaya-provider';
+
+describe('alaya (default instance)', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('creates models without a key: the key is only needed when a call is made', () => {
+    vi.stubEnv('ALAYA_API_KEY', undefined);
+    const model = alaya('glm-5.2');
+    expect(model.provider).toBe('alaya.chat');
+    expect(model.modelId).toBe('glm-5.2');
+    expect(alaya.embeddingModel('e').provider).toBe('alaya.embedding');
+  });
+
+  it('is a ProviderV4 with the AI SDK 7 method names', () => {
+    const provider: AlayaProvider = createAlaya({ apiKey: 'k' });
+    expect(provider.specificationVersion).toBe('v4');
+    for (const name of [
+      'languageModel',
+      'chatModel',
+      'embeddingModel',
+      'imageModel',
+      'transcriptionModel',
+      'speechModel',
+      'rerankingModel',
+      'listModels',
+    ] as const) {
+      expect(typeof provider[name]).toBe('function');
+    }
+  });
+
+  it('types model ids as the known ids plus any string', () => {
+    expectTypeOf<'glm-5.2'>().toExtend<AlayaChatModelId>();
+    expectTypeOf<'glm-5.1'>().toExtend<AlayaChatModelId>();
+    expectTypeOf<'deepseek-v4-flash'>().toExtend<AlayaChatModelId>();
+    expectTypeOf<'some-future-model'>().toExtend<AlayaChatModelId>();
+    expectTypeOf<Parameters<AlayaProvider['chatModel']>[0]>().toEqualTypeOf<AlayaChatModelId>();
+    expect(createAlaya({ apiKey: 'k' })('some-future-model').modelId).toBe('some-future-model');
+  });
+});
