@@ -250,6 +250,7 @@ describe('examples/next chat in Chromium', () => {
   it('stops a slow stream, keeps the partial answer, and accepts the next message', async () => {
     await timed('stop', async () => {
       const current = await openChat();
+      const before = emulatorOf().requests.length;
       await injectFaults([{ match: { path: CHAT_PATH }, chunkDelayMs: 200 }]);
       await send(current, 'Write something long, slowly.');
 
@@ -263,6 +264,10 @@ describe('examples/next chat in Chromium', () => {
       await current.waitForTimeout(1_000);
       expect(await lastAssistantText(current)).toBe(stoppedAt);
       expect(await current.locator('[data-testid=stop]').count()).toBe(0);
+      // The abort travelled browser -> route -> middleware -> provider: the emulator saw the client leave.
+      await expect
+        .poll(() => chatRequestsSince(before)[0]?.outcome, { timeout: 5_000 })
+        .toBe('aborted');
       expect(await current.locator('[data-testid=chat-error]').count()).toBe(0);
 
       await send(current, 'Still there?');

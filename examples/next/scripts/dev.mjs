@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 
 const EMULATOR_KEY = 'emulator-dev-key';
 const require = createRequire(import.meta.url);
-const env = { ...process.env };
+// Offline by default: no Next.js telemetry unless the environment asks for it.
+const env = { NEXT_TELEMETRY_DISABLED: '1', ...process.env };
 
 let emulator;
 if (env.ALAYA_API_KEY?.trim()) {
