@@ -5,6 +5,7 @@
  * `tsc` (module nodenext) and run: one retried call and one typed error against an emulator started from the
  * installed tarball. Nothing is cached in the repository; the scratch folder is removed afterwards.
  */
+import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -195,6 +196,9 @@ describe('installed from the tarballs into a project outside the workspace', () 
       expect(result.stderr).not.toMatch(/ERR_REQUIRE_ESM|ERR_REQUIRE_ASYNC_MODULE/);
 
       const output = lastJsonLine(result.stdout);
+      console.log(`[packaging] ${file} on Node ${process.version}: ${JSON.stringify(output)}`);
+      const warnings = result.stderr.split('\n').filter(line => /Warning/.test(line));
+      if (warnings.length > 0) console.log(`[packaging] ${file} warnings: ${warnings.join(' | ')}`);
       expect(output.module).toBe(kind);
       expect(output.text).toEqual(expect.any(String));
       expect(output.text.length).toBeGreaterThan(0);
@@ -210,4 +214,39 @@ describe('installed from the tarballs into a project outside the workspace', () 
     },
     30_000,
   );
+
+  it('the alaya-emulator bin starts, serves /v1/models with the printed key, and stops on SIGTERM', async () => {
+    const bin = join(app, 'node_modules', '.bin', 'alaya-emulator');
+    const child = spawn(process.execPath, [bin, '--port', '0', '--quiet'], {
+      cwd: app,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stdout = '';
+      const banner = await new Promise<{ url: string; key: string }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner: ${stdout}`)), 15_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const url = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(stdout)?.[1];
+          const key = /API key: (\S+)/.exec(stdout)?.[1];
+          if (url && key) {
+            clearTimeout(timer);
+            resolve({ url, key });
+          }
+        });
+        child.once('exit', code => reject(new Error(`exited with ${code}: ${stdout}`)));
+      });
+      const response = await fetch(`${banner.url}/models`, {
+        headers: { authorization: `Bearer ${banner.key}` },
+      });
+      expect(response.status).toBe(200);
+      const models = (await response.json()) as { data: Array<{ id: string }> };
+      expect(models.data.map(model => model.id)).toContain('glm-5.2');
+      const exited = new Promise<number | null>(resolve => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 30_000);
 });
