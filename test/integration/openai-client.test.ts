@@ -282,6 +282,25 @@ describe('@ai-sdk/openai-compatible', () => {
     expect(result.text).toContain('The get_weather tool returned: Berlin: rain for 3 days');
   });
 
+  it('streams a tool call that the AI SDK parses into typed input', async () => {
+    const result = streamText({
+      model: provider().chatModel('deepseek-v4-flash'),
+      prompt: 'call get_weather for Madrid, 6 days',
+      maxRetries: 0,
+      tools: {
+        get_weather: tool({
+          description: 'Weather for a city',
+          inputSchema: z.object({ city: z.string(), days: z.number().int().min(1).max(7) }),
+        }),
+      },
+    });
+    const calls = await result.toolCalls;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.toolName).toBe('get_weather');
+    expect(calls[0]?.input).toEqual({ city: 'Madrid', days: 6 });
+    expect(await result.finishReason).toBe('tool-calls');
+  });
+
   it('produces structured output that satisfies a zod schema', async () => {
     const schema = z.object({
       title: z.string(),

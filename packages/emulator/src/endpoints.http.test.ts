@@ -302,6 +302,19 @@ describe('startEmulator options', () => {
     await expect(startEmulator({ limits: { rpm: 0 } })).rejects.toThrow(/rpm/);
   });
 
+  it('closes promptly while a response waits on a long first-byte delay', async () => {
+    const local = await startEmulator({ stream: { firstByteDelayMs: 60_000 } });
+    const pending = post(local, '/chat/completions', chatBody()).catch((error: unknown) => error);
+    for (let i = 0; i < 100 && local.requests.length === 0; i++) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    const started = Date.now();
+    await local.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await pending).toBeInstanceOf(TypeError);
+    expect(local.requests[0]?.outcome).toBe('aborted');
+  });
+
   it('binds 127.0.0.1 and closes idempotently, aborting in-flight streams', async () => {
     const local = await startEmulator({ stream: { chunkDelayMs: 1000 } });
     expect(local.url).toBe(`http://127.0.0.1:${local.port}/v1`);

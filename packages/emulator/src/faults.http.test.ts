@@ -151,6 +151,16 @@ describe('error faults', () => {
     expect(notJson.status).toBe(400);
   });
 
+  it('lets a header fault win without consuming the queue', async () => {
+    emulator.enqueueFaults({ status: 500 });
+    const response = await post(emulator, '/chat/completions', chatBody(), {
+      headers: { 'x-alaya-emulator-fault': '{"status":502}' },
+    });
+    expect(response.status).toBe(502);
+    expect(emulator.pendingFaults()).toHaveLength(1);
+    expect((await post(emulator, '/chat/completions', chatBody())).status).toBe(500);
+  });
+
   it('rejects invalid faults given to enqueueFaults', () => {
     expect(() => emulator.enqueueFaults({ status: 42 })).toThrow(/status/);
     expect(() => emulator.enqueueFaults({ reset: 'sometimes' as never })).toThrow(/reset/);

@@ -192,10 +192,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         for (const ctx of inFlight) ctx.abort();
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => settleInFlight(inFlight));
       return closing;
     },
   };
+}
+
+/** Waits (bounded, 2 s) until destroyed sockets have emitted `close`, so every record is final. */
+async function settleInFlight(inFlight: ReadonlySet<RequestContext>): Promise<void> {
+  for (let i = 0; i < 200 && inFlight.size > 0; i++) {
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
 }
 
 async function handleRequest(
