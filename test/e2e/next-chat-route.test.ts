@@ -6,7 +6,12 @@
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POST } from '../../examples/next/app/api/chat/route';
-import { type ChatError, parseChatError } from '../../examples/next/lib/chat-error';
+import { calculate } from '../../examples/next/lib/calculator';
+import {
+  type ChatError,
+  parseChatError,
+  serializeChatError,
+} from '../../examples/next/lib/chat-error';
 
 const API_KEY = 'sk-e2e-route-7d21';
 const USAGE_URL = 'https://console.example.test/usage';
@@ -187,5 +192,35 @@ describe('examples/next chat route', () => {
       expect(result.error?.kind).toBe('bad_request');
     }
     expect(emulator.requests.length).toBe(before);
+  });
+});
+
+describe('examples/next helpers', () => {
+  it('calculates exactly enough and refuses division by zero', () => {
+    expect(calculate({ a: 0.1, operation: 'add', b: 0.2 })).toBe(0.3);
+    expect(calculate({ a: 12.5, operation: 'multiply', b: 8 })).toBe(100);
+    expect(calculate({ a: 1, operation: 'divide', b: 3 })).toBe(0.333333333333);
+    expect(() => calculate({ a: 1, operation: 'divide', b: 0 })).toThrow('Division by zero.');
+    expect(() => calculate({ a: 1e308, operation: 'multiply', b: 10 })).toThrow('too large');
+  });
+
+  it('round-trips a chat error and turns anything else into a generic message', () => {
+    const error: ChatError = {
+      kind: 'insufficient_quota',
+      message: 'Quota used up.',
+      link: { href: 'https://console.example.test/usage', label: 'Usage' },
+    };
+    expect(parseChatError(serializeChatError(error))).toEqual(error);
+    for (const text of [
+      '<html>502 Bad Gateway</html>',
+      '{"kind":"x"}',
+      '{"kind":"x","message":"m","link":{"href":"javascript:alert(1)","label":"l"}}',
+      '{"kind":"x","message":"m","retries":"2"}',
+    ]) {
+      expect(parseChatError(text), text).toEqual({
+        kind: 'unknown',
+        message: expect.stringContaining('try again'),
+      });
+    }
   });
 });
