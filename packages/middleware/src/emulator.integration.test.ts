@@ -270,6 +270,7 @@ describe('streams over HTTP', () => {
     expect(AlayaError.isInstance(last.error)).toBe(true);
     expect(last.error.message).toBe('upstream went away');
     expect(last.error.code).toBe('bad_gateway');
+    expect(last.error.requestId).toBe(chatRequests()[0]!.id);
     expect(parts.filter(p => p.type === 'error')).toHaveLength(1);
     expect(parts.some(p => p.type === 'finish')).toBe(false);
   });

@@ -5,7 +5,9 @@ import type {
   LanguageModelV4StreamResult,
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
+import { type AlayaError, rebuildAlayaError } from './alaya-error';
 import { isCallerAbort } from './is-caller-abort';
+import { getHeader } from './parse-retry-after';
 import { type ToAlayaErrorContext, toAlayaError } from './to-alaya-error';
 
 /**
@@ -53,11 +55,27 @@ export async function openStreamAttempt({
 }): Promise<CommittableStream> {
   const { stream, ...rest } = await model.doStream(params);
   const reader = stream.getReader();
+  const requestId = getHeader(rest.response?.headers, 'x-request-id');
+  const url = rest.request?.url;
+  /** Maps a failure inside the stream, adding what the response head told (request id, URL). */
+  const mapError = (error: unknown, fromStreamPart: boolean): AlayaError => {
+    const typed = toAlayaError(error, { ...context, fromStreamPart });
+    if ((typed.requestId || !requestId) && (typed.url || !url)) return typed;
+    return rebuildAlayaError(typed, {
+      requestId: typed.requestId ?? requestId,
+      url: typed.url || url,
+    });
+  };
   const buffered: LanguageModelV4StreamPart[] = [];
   let done = false;
 
   for (;;) {
-    const next = await reader.read();
+    let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
+    try {
+      next = await reader.read();
+    } catch (error) {
+      throw isCallerAbort(error, params.abortSignal) ? error : mapError(error, false);
+    }
     if (next.done) {
       done = true;
       break;
@@ -65,7 +83,7 @@ export async function openStreamAttempt({
     const part = next.value;
     if (part.type === 'error') {
       reader.cancel().catch(() => {});
-      throw toAlayaError(part.error, { ...context, fromStreamPart: true });
+      throw mapError(part.error, true);
     }
     buffered.push(part);
     if (isContentPart(part)) break;
@@ -74,7 +92,7 @@ export async function openStreamAttempt({
   return {
     commit: ({ callerSignal, decorateFinish }) => ({
       ...rest,
-      stream: resumeStream({ reader, buffered, done, context, callerSignal, decorateFinish }),
+      stream: resumeStream({ reader, buffered, done, mapError, callerSignal, decorateFinish }),
     }),
   };
 }
@@ -83,14 +101,14 @@ function resumeStream({
   reader,
   buffered,
   done,
-  context,
+  mapError,
   callerSignal,
   decorateFinish,
 }: {
   reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart>;
   buffered: LanguageModelV4StreamPart[];
   done: boolean;
-  context: ToAlayaErrorContext;
+  mapError: (error: unknown, fromStreamPart: boolean) => AlayaError;
   callerSignal: AbortSignal | undefined;
   decorateFinish: (metadata: SharedV4ProviderMetadata | undefined) => SharedV4ProviderMetadata;
 }): ReadableStream<LanguageModelV4StreamPart> {
@@ -116,7 +134,7 @@ function resumeStream({
           controller.error(error);
           return;
         }
-        controller.enqueue({ type: 'error', error: toAlayaError(error, context) });
+        controller.enqueue({ type: 'error', error: mapError(error, false) });
         controller.close();
         return;
       }
@@ -132,7 +150,7 @@ function resumeStream({
         reader.cancel().catch(() => {});
         controller.enqueue({
           type: 'error',
-          error: toAlayaError(part.error, { ...context, fromStreamPart: true }),
+          error: mapError(part.error, true),
         });
         controller.close();
         return;

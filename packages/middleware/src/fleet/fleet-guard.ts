@@ -43,8 +43,9 @@ export interface FleetOptions {
   /** Longest shared cooldown one 429 can set, in ms. Default 300000 (5 minutes). */
   maxCooldownMs?: number;
   /**
-   * Longest an attempt waits for a shared cooldown before it fails fast with a `RateLimitError`
-   * (not sent), in ms. Default 60000. The call's deadline and abort signal are honoured too.
+   * Longest an attempt waits for shared cooldowns (in all, when 429s keep extending them) before it
+   * fails fast with a `RateLimitError` (not sent), in ms. Default 60000. The call's deadline and
+   * abort signal are honoured too.
    */
   maxCooldownWaitMs?: number;
   /**
@@ -272,7 +273,8 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       });
       await delay(waitMs, { abortSignal: info.signal });
     }
-    throw own(cooldownTooLongError(info, await store.getCooldown(key), `${MAX_WAIT_ROUNDS} waits`));
+    const left = await store.getCooldown(key);
+    if (left > 0) throw own(cooldownTooLongError(info, left, `${MAX_WAIT_ROUNDS} waits`));
   }
 
   return {
