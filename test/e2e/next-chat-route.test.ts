@@ -167,7 +167,8 @@ describe('examples/next chat route', () => {
 
     const unknown = await ask('Hi', 'glm-0');
     expect(unknown.error?.kind).toBe('not_found');
-    expect(unknown.error?.message).toContain('does not know the model glm-0');
+    expect(unknown.error?.message).toContain('could not find glm-0');
+    expect(unknown.error?.message).toContain('ALAYA_BASE_URL ends in /v1');
   });
 
   it('answers 500 with a configuration message when the server has no key', async () => {

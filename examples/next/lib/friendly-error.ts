@@ -51,7 +51,7 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
     case 'not_found':
       return {
         kind,
-        message: `Alaya does not know the model ${context.model}. Pick one from the list.`,
+        message: `Alaya could not find ${context.model}. Pick a model from the list, and check that ALAYA_BASE_URL ends in /v1.`,
       };
     case 'bad_gateway':
     case 'service_unavailable':
