@@ -6,7 +6,7 @@ import type {
   LanguageModelV4StreamResult,
 } from '@ai-sdk/provider';
 import {
-  parseProviderOptions,
+  resolveProviderOptions,
   serializeModelOptions,
   WORKFLOW_DESERIALIZE,
   WORKFLOW_SERIALIZE,
@@ -55,15 +55,17 @@ export class AlayaChatLanguageModel
     this.mapError = mapError ?? identity;
   }
 
-  /** The `providerOptions` key of this model: the provider name, `alaya` by default. */
-  private get providerOptionsKey(): string {
-    return this.provider.split('.')[0]!.trim();
-  }
-
+  /**
+   * Validates `providerOptions` under the provider name (`alaya` by default) and its camelCase
+   * form (`my-alaya` -> `myAlaya`), the two keys `@ai-sdk/openai-compatible` reads.
+   */
   private async validateProviderOptions(options: LanguageModelV4CallOptions): Promise<void> {
-    await parseProviderOptions({
-      provider: this.providerOptionsKey,
+    const name = this.provider.split('.')[0]!.trim();
+    const camelCaseName = name.replace(/[_-]([a-z])/g, match => match[1]!.toUpperCase());
+    await resolveProviderOptions({
       providerOptions: options.providerOptions,
+      namespaces: camelCaseName === name ? [name] : [name, camelCaseName],
+      resolution: 'merge',
       schema: alayaLanguageModelChatOptions,
     });
   }

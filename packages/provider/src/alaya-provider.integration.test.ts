@@ -641,9 +641,19 @@ describe('createAlaya over HTTP: emulator', () => {
         model: custom('deepseek-v4-flash'),
         prompt: 'Hi',
         maxRetries: 0,
-        providerOptions: { 'my-alaya': { thinking: { type: 'disabled' } } },
+        providerOptions: { myAlaya: { thinking: { type: 'disabled' } } },
       });
       expect(result.reasoningText ?? '').toBe('');
+      expect(result.warnings ?? []).toEqual([]);
+      const invalid = await rejectionOf(
+        generateText({
+          model: custom('glm-5.2'),
+          prompt: 'Hi',
+          maxRetries: 0,
+          providerOptions: { myAlaya: { thinking: { type: 'maybe' } } },
+        }),
+      );
+      expect(InvalidArgumentError.isInstance(invalid)).toBe(true);
     });
   });
 
