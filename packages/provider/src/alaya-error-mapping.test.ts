@@ -71,7 +71,7 @@ describe('createAlayaErrorMapper', () => {
     const error = await map(apiError(404, 'Not Found'), { modelId: 'glm-5.2', modelType: 'chat' });
     expect(NotFoundError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe(
-      'Not Found The base URL http://127.0.0.1:1 does not end with /v1: add /v1 (for example https://codingplan.alayanew.com/v1).',
+      'Not Found (the base URL http://127.0.0.1:1 does not end with /v1: add /v1, for example https://codingplan.alayanew.com/v1)',
     );
     expect(calls.models).toBe(0);
   });
@@ -83,7 +83,7 @@ describe('createAlayaErrorMapper', () => {
       modelType: 'chat',
     });
     expect((error as Error).message).toBe(
-      "model not found Model 'glm-9' is not offered by this service. Available models: glm-5.2, glm-5.1.",
+      "model not found (model 'glm-9' is not offered by this service; available models: glm-5.2, glm-5.1)",
     );
     expect(calls.models).toBe(1);
   });

@@ -4,7 +4,7 @@ import { missingVersionHint, unknownModelHint } from './alaya-not-found-hint';
 describe('missingVersionHint', () => {
   it('tells the user to add /v1', () => {
     expect(missingVersionHint('https://codingplan.alayanew.com')).toBe(
-      'The base URL https://codingplan.alayanew.com does not end with /v1: add /v1 (for example https://codingplan.alayanew.com/v1).',
+      '(the base URL https://codingplan.alayanew.com does not end with /v1: add /v1, for example https://codingplan.alayanew.com/v1)',
     );
   });
 });
@@ -17,12 +17,12 @@ describe('unknownModelHint', () => {
         modelType: 'chat',
         availableModelIds: ['glm-5.2', 'glm-5.1'],
       }),
-    ).toBe("Model 'glm-9' is not offered by this service. Available models: glm-5.2, glm-5.1.");
+    ).toBe("(model 'glm-9' is not offered by this service; available models: glm-5.2, glm-5.1)");
   });
 
   it('says when the service offers no models', () => {
     expect(unknownModelHint({ modelId: 'x', modelType: 'chat', availableModelIds: [] })).toContain(
-      'Available models: (none).',
+      'available models: (none))',
     );
   });
 
@@ -38,6 +38,6 @@ describe('unknownModelHint', () => {
   it('points at the embeddings endpoint for a listed embedding model', () => {
     expect(
       unknownModelHint({ modelId: 'emb', modelType: 'embedding', availableModelIds: ['emb'] }),
-    ).toBe("The service may not offer POST /v1/embeddings for model 'emb'.");
+    ).toBe("(the service may not offer POST /v1/embeddings for model 'emb')");
   });
 });

@@ -1,8 +1,11 @@
 import { DEFAULT_ALAYA_BASE_URL } from './alaya-base-url';
 
-/** Hint for a 404 when the base URL has no `/v1` path segment. */
+/**
+ * Hint for a 404 when the base URL has no `/v1` path segment. Hints are in
+ * parentheses: they follow the server's message, which may end without a period.
+ */
 export function missingVersionHint(baseURL: string): string {
-  return `The base URL ${baseURL} does not end with /v1: add /v1 (for example ${DEFAULT_ALAYA_BASE_URL}).`;
+  return `(the base URL ${baseURL} does not end with /v1: add /v1, for example ${DEFAULT_ALAYA_BASE_URL})`;
 }
 
 /**
@@ -20,10 +23,10 @@ export function unknownModelHint({
 }): string | undefined {
   if (availableModelIds != null && !availableModelIds.includes(modelId)) {
     const list = availableModelIds.length > 0 ? availableModelIds.join(', ') : '(none)';
-    return `Model '${modelId}' is not offered by this service. Available models: ${list}.`;
+    return `(model '${modelId}' is not offered by this service; available models: ${list})`;
   }
   if (modelType === 'embedding') {
-    return `The service may not offer POST /v1/embeddings for model '${modelId}'.`;
+    return `(the service may not offer POST /v1/embeddings for model '${modelId}')`;
   }
   return undefined;
 }
