@@ -15,6 +15,8 @@ export type BenchLimits = { rpm?: number; tpm?: number; windowMs?: number };
 /** The part of the emulator the bench uses. */
 export type BenchEmulator = {
   url: string;
+  /** Statuses of the requests the emulator logged so far (in-process emulators only). */
+  loggedStatuses(): Array<number | undefined>;
   close(): Promise<void>;
 };
 
@@ -26,7 +28,11 @@ export async function startInProcess(limits?: BenchLimits): Promise<BenchEmulato
     apiKeys: [BENCH_API_KEY],
     ...(limits ? { limits } : {}),
   });
-  return { url: emulator.url, close: () => emulator.close() };
+  return {
+    url: emulator.url,
+    loggedStatuses: () => emulator.requests.map(r => r.status),
+    close: () => emulator.close(),
+  };
 }
 
 /** Starts an emulator in a child Node process (same Node binary, tsx loader). */
@@ -55,6 +61,9 @@ export async function startChildProcess(limits?: BenchLimits): Promise<BenchEmul
   });
   return {
     url,
+    loggedStatuses: () => {
+      throw new Error('the request log of a child-process emulator is not available');
+    },
     close: () =>
       new Promise<void>(resolve => {
         if (child.exitCode !== null) return resolve();

@@ -1,18 +1,19 @@
 /**
- * Child-process entry for the memory figure: streams one `chunks`-delta response through
- * `streamText` with the raw model or ours, sampling RSS every 1,000 parts, and reports
- * start / peak / end RSS to the parent over IPC. Run with `--expose-gc` so start and end are
- * measured after a full collection.
+ * Child-process entry for the memory figures: streams one `chunks`-delta response with the raw model
+ * or ours, either through `streamText` or through `model.doStream()` alone, sampling RSS and heap
+ * every 1,000 parts, and reports start / peak / end to the parent over IPC. Run with
+ * `--expose-gc` so start and end are measured after a full collection.
  */
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { streamText } from 'ai';
 import { rawModel } from '../contenders/raw-model';
 import { streamChunksHeaders } from './stream-shape';
 
-const { url, apiKey, kind, chunks, modelId } = JSON.parse(process.argv[2] ?? '{}') as {
+const { url, apiKey, kind, level, chunks, modelId } = JSON.parse(process.argv[2] ?? '{}') as {
   url: string;
   apiKey: string;
   kind: 'raw' | 'ours';
+  level: 'streamText' | 'doStream';
   chunks: number;
   modelId: string;
 };
@@ -25,38 +26,56 @@ async function build(): Promise<LanguageModelV4> {
   return oursModel({ baseURL: url, apiKey }, modelId);
 }
 
-async function stream(model: LanguageModelV4, n: number, onPart?: (parts: number) => void) {
-  const result = streamText({
-    model,
-    prompt: 'Stream a long answer.',
-    headers: streamChunksHeaders(n),
-  });
-  let parts = 0;
-  for await (const part of result.fullStream) {
-    parts++;
-    if (part.type === 'error') throw part.error;
-    if (onPart && parts % 1000 === 0) onPart(parts);
+async function* parts(model: LanguageModelV4, n: number): AsyncGenerator<{ type: string }> {
+  const headers = streamChunksHeaders(n);
+  if (level === 'streamText') {
+    yield* streamText({ model, prompt: 'Stream a long answer.', headers }).fullStream;
+    return;
   }
-  return parts;
+  const { stream } = await model.doStream({
+    prompt: [{ role: 'user', content: [{ type: 'text', text: 'Stream a long answer.' }] }],
+    headers,
+  });
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
+}
+
+async function consume(model: LanguageModelV4, n: number, onSample?: () => void): Promise<number> {
+  let count = 0;
+  for await (const part of parts(model, n)) {
+    count++;
+    if (part.type === 'error') throw (part as { error?: unknown }).error;
+    if (onSample && count % 1000 === 0) onSample();
+  }
+  return count;
 }
 
 try {
   const model = await build();
-  await stream(model, 1_000);
+  await consume(model, 1_000);
   gc();
   const startRss = process.memoryUsage.rss();
+  const startHeap = process.memoryUsage().heapUsed;
   let peakRss = startRss;
+  let peakHeap = startHeap;
   const sample = () => {
     const rss = process.memoryUsage.rss();
+    const heap = process.memoryUsage().heapUsed;
     if (rss > peakRss) peakRss = rss;
+    if (heap > peakHeap) peakHeap = heap;
   };
   const t0 = performance.now();
-  const parts = await stream(model, chunks, sample);
+  const count = await consume(model, chunks, sample);
   const ms = performance.now() - t0;
   sample();
   gc();
   const endRss = process.memoryUsage.rss();
-  process.send?.({ startRss, peakRss, endRss, parts, ms });
+  const endHeap = process.memoryUsage().heapUsed;
+  process.send?.({ startRss, peakRss, endRss, startHeap, peakHeap, endHeap, parts: count, ms });
 } catch (error) {
   process.send?.({
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

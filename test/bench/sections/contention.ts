@@ -6,7 +6,8 @@ import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
 import { percentile } from '../lib/stats';
 import type { Table } from '../lib/table';
 import { countEarlyRetries, createTrafficFetch, type TrafficLog } from '../lib/traffic';
-import { MODEL_A } from './schedules';
+import { warmUp } from '../lib/warm-up';
+import { MODEL_A, MODEL_B } from './schedules';
 
 /** One contender's contention run. */
 export type ContentionRun = {
@@ -108,6 +109,13 @@ export async function runContention(options: {
   const durationMs = options.quick ? 10_000 : 30_000;
   const callDeadlineMs = 10_000;
   const runs: ContentionRun[] = [];
+  // Warm up on an unlimited emulator, so no contender's first measured calls pay for JIT.
+  const warm = await startInProcess();
+  try {
+    await warmUp(warm.url, options.contenders, { modelId: MODEL_A, fallbackModelId: MODEL_B });
+  } finally {
+    await warm.close();
+  }
   for (const contender of options.contenders) {
     if (options.budget.remainingMs() < durationMs) {
       options.log(`  contention: budget spent, skipping ${contender.name}`);

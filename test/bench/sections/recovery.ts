@@ -1,11 +1,13 @@
 import type { Contender } from '../contenders/types';
 import type { Budget } from '../lib/budget';
-import { BENCH_API_KEY, startInProcess } from '../lib/emulator';
+import { sleep } from '../lib/budget';
+import { BENCH_API_KEY, type BenchEmulator, startInProcess } from '../lib/emulator';
 import { fmtMs, pct } from '../lib/format';
 import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
 import { percentile } from '../lib/stats';
 import type { Table } from '../lib/table';
 import { countEarlyRetries, createTrafficFetch, type TrafficLog } from '../lib/traffic';
+import { warmUp } from '../lib/warm-up';
 import { buildSchedules, callId, MODEL_A, MODEL_B, type Schedule } from './schedules';
 
 /** One contender under one schedule. */
@@ -16,6 +18,8 @@ export type RecoveryRun = {
   successes: number;
   successRate: number;
   requests: number;
+  /** Requests the emulator logged during the run (cross-check of `requests`). */
+  serverRequests: number;
   /** Requests sent before the `Retry-After` the same call had been told. */
   earlyRequests: number;
   p50Ms: number;
@@ -24,6 +28,8 @@ export type RecoveryRun = {
   deadlineRespected: number;
   errors: Record<string, number>;
   wallMs: number;
+  /** Every call: time to result (ms), outcome, error name and the statuses of its attempts. */
+  perCall: Array<{ id: string; ok: boolean; ms: number; error?: string; attempts: string[] }>;
 };
 
 /** What the recovery section returns. */
@@ -54,7 +60,8 @@ function columnValue(run: RecoveryRun, key: ColumnKey): number {
     case 'success':
       return run.successRate;
     case 'requestsPerSuccess':
-      return run.successes > 0 ? run.requests / run.successes : Number.POSITIVE_INFINITY;
+      // With no success at all the figure is the request count: fewer wasted requests is better.
+      return run.successes > 0 ? run.requests / run.successes : 1e9 + run.requests;
     default:
       return run[key];
   }
@@ -75,19 +82,20 @@ function bestIn(runs: readonly RecoveryRun[], column: (typeof COLUMNS)[number]):
 }
 
 async function runOne(
-  url: string,
+  emulator: BenchEmulator,
   schedule: Schedule,
   contender: Contender,
 ): Promise<{ run: RecoveryRun; outcomes: CallOutcome[]; log: TrafficLog }> {
   const log: TrafficLog = { attempts: [] };
   const call = contender.build({
-    baseURL: url,
+    baseURL: emulator.url,
     apiKey: BENCH_API_KEY,
     fetch: createTrafficFetch({ log, plan: schedule.plan }),
     modelId: MODEL_A,
     fallbackModelId: schedule.fallback && contender.canFallBack ? MODEL_B : undefined,
     deadlineMs: schedule.deadlineMs,
   });
+  const loggedBefore = emulator.loggedStatuses().length;
   const start = performance.now();
   const outcomes = await Promise.all(
     Array.from({ length: schedule.calls }, (_, i) =>
@@ -99,6 +107,9 @@ async function runOne(
     ),
   );
   const wallMs = performance.now() - start;
+  // Requests still in flight when a call gave up (aborted) may land a moment later.
+  await sleep(50);
+  const serverRequests = emulator.loggedStatuses().length - loggedBefore;
   const times = outcomes.map(o => o.ms);
   const successes = outcomes.filter(o => o.ok).length;
   return {
@@ -111,12 +122,22 @@ async function runOne(
       successes,
       successRate: successes / schedule.calls,
       requests: log.attempts.length,
+      serverRequests,
       earlyRequests: countEarlyRetries(log.attempts),
       p50Ms: percentile(times, 50),
       p99Ms: percentile(times, 99),
       deadlineRespected: outcomes.filter(o => o.beforeDeadline).length / schedule.calls,
       errors: countErrors(outcomes),
       wallMs,
+      perCall: outcomes.map(o => ({
+        id: o.callId,
+        ok: o.ok,
+        ms: Math.round(o.ms),
+        ...(o.error ? { error: o.error } : {}),
+        attempts: log.attempts
+          .filter(a => a.call === o.callId)
+          .map(a => `${a.model ?? '?'}:${a.status ?? 'pending'}@${Math.round(a.sentAt - start)}`),
+      })),
     },
   };
 }
@@ -160,25 +181,37 @@ export async function runRecovery(options: {
   const deadlineMs = 10_000;
   const schedules = buildSchedules(options.seed, { calls: options.quick ? 12 : 60, deadlineMs });
   const emulator = await startInProcess();
+  await warmUp(emulator.url, options.contenders, { modelId: MODEL_A, fallbackModelId: MODEL_B });
   const runs: RecoveryRun[] = [];
   const rows: string[][] = [];
   const notes: string[] = [];
   const best: RecoveryResult['best'] = {};
   try {
-    for (const schedule of schedules) {
+    for (const [index, schedule] of schedules.entries()) {
       const scheduleRuns: RecoveryRun[] = [];
-      for (const contender of options.contenders) {
+      // Rotate who goes first from schedule to schedule; rows are printed in the canonical order.
+      const order = options.contenders.map(
+        (_, i) => options.contenders[(i + index) % options.contenders.length]!,
+      );
+      for (const contender of order) {
         if (contender.fallbackOnly && !schedule.fallback) continue;
         if (options.budget.exhausted()) {
           options.log(`  recovery: budget spent, skipping ${schedule.id}/${contender.name}`);
           continue;
         }
-        const { run } = await runOne(emulator.url, schedule, contender);
+        const { run } = await runOne(emulator, schedule, contender);
+        if (run.serverRequests !== run.requests) {
+          options.log(
+            `  (${schedule.id}) ${contender.name}: client saw ${run.requests} requests, emulator logged ${run.serverRequests}`,
+          );
+        }
         options.log(
           `  (${schedule.id}) ${contender.name}: ${run.successes}/${run.calls} ok, ${run.requests} requests, ${run.earlyRequests} early, p50 ${fmtMs(run.p50Ms)}, ${Math.round(run.wallMs)} ms`,
         );
         scheduleRuns.push(run);
       }
+      const rank = (name: string) => options.contenders.findIndex(c => c.name === name);
+      scheduleRuns.sort((x, y) => rank(x.contender) - rank(y.contender));
       runs.push(...scheduleRuns);
       if (scheduleRuns.length === 0) continue;
       const base = scheduleRuns.find(r => r.contender === options.baseline);
