@@ -56,7 +56,7 @@ export async function handleAdmin(
         state.faults.enqueue(faults);
         sendJson(res, 200, { ok: true, queued: faults.length, pending: state.faults.size });
       } catch (error) {
-        if (!(error instanceof InvalidFaultError)) throw error;
+        if (!InvalidFaultError.isInstance(error)) throw error;
         sendError(res, 400, { message: error.message, code: 'invalid_emulator_fault' });
       }
       return;

@@ -343,6 +343,10 @@ describe('POST /v1/chat/completions (SSE)', () => {
     });
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe('invalid_emulator_stream');
+    const notJson = await post(emulator, '/chat/completions', chatBody({ stream: true }), {
+      headers: { 'x-alaya-emulator-stream': 'chunks=3' },
+    });
+    expect((await notJson.json()).error.code).toBe('invalid_emulator_stream');
   });
 
   it('delays chunks with chunkDelayMs', async () => {

@@ -54,6 +54,19 @@ describe('parseFault', () => {
     expect(() => parseFault(value)).toThrow(fragment);
   });
 
+  it('marks its error for isInstance checks across copies', () => {
+    const error = (() => {
+      try {
+        parseFault({ status: 1 });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(InvalidFaultError.isInstance(error)).toBe(true);
+    expect(InvalidFaultError.isInstance(new TypeError('x'))).toBe(false);
+    expect(InvalidFaultError.isInstance(null)).toBe(false);
+  });
+
   it('names the index of a bad fault in a list', () => {
     expect(() => parseFaults([{ status: 500 }, { status: 1 }])).toThrow('[1] status');
     expect(parseFaults({ status: 500 })).toEqual([{ status: 500 }]);

@@ -50,11 +50,21 @@ export interface EmulatorFault {
   nonJson200?: boolean | string;
 }
 
+const invalidFaultMarker = Symbol.for('alaya-code.emulator.InvalidFaultError');
+
 /** Thrown when a fault given by header, HTTP or `enqueueFaults` is not a valid {@link EmulatorFault}. */
 export class InvalidFaultError extends TypeError {
+  /** Brand checked by `isInstance`. */
+  readonly [invalidFaultMarker] = true;
+
   constructor(message: string) {
     super(`Invalid emulator fault: ${message}`);
     this.name = 'InvalidFaultError';
+  }
+
+  /** True for any `InvalidFaultError`, even from another copy of this package. */
+  static isInstance(error: unknown): error is InvalidFaultError {
+    return typeof error === 'object' && error !== null && invalidFaultMarker in error;
   }
 }
 
@@ -184,7 +194,7 @@ export function parseFaults(value: unknown): EmulatorFault[] {
     try {
       return parseFault(fault);
     } catch (error) {
-      if (error instanceof InvalidFaultError && list.length > 1) {
+      if (InvalidFaultError.isInstance(error) && list.length > 1) {
         throw new InvalidFaultError(
           `[${index}] ${error.message.replace('Invalid emulator fault: ', '')}`,
         );

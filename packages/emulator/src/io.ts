@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** The longest delay a Node timer supports. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * Waits `ms` milliseconds unless `signal` aborts first. Resolves `true` when the time passed and
  * `false` when aborted; the timer is always cleared, so an aborted request leaves nothing behind.
@@ -7,6 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
+  // setTimeout overflows (and fires after 1 ms) beyond 2^31 - 1 ms; clamp to about 24.8 days.
+  const wait = Math.min(ms, MAX_TIMER_MS);
   return new Promise(resolve => {
     const onAbort = () => {
       clearTimeout(timer);
@@ -15,7 +20,7 @@ export function delay(ms: number, signal: AbortSignal): Promise<boolean> {
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
-    }, ms);
+    }, wait);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -9,6 +9,7 @@ export interface EmulatorRequestRecord {
   id: string;
   /** Epoch ms when the request arrived. */
   time: number;
+  /** HTTP method, e.g. `POST`. */
   method: string;
   /** Path without the query string, e.g. `/v1/chat/completions`. */
   path: string;
@@ -26,6 +27,7 @@ export interface EmulatorRequestRecord {
   chunks?: number;
   /** Tokens charged (prompt + completion) for successful model calls. */
   totalTokens?: number;
+  /** How the request ended (`pending` while in flight). */
   outcome: RequestOutcome;
   /** Milliseconds from arrival until the response ended (set when it ends). */
   durationMs?: number;

@@ -19,12 +19,7 @@ import type { RateLimits } from './rate-limiter';
 import { RequestContext } from './request-context';
 import { appendRecord, type EmulatorRequestRecord } from './request-log';
 import { createState, type EmulatorState, resetState } from './state';
-import {
-  InvalidStreamOptionsError,
-  parseStreamOptions,
-  STREAM_HEADER,
-  type StreamOptions,
-} from './stream-shaping';
+import { parseStreamOptions, STREAM_HEADER, type StreamOptions } from './stream-shaping';
 
 /** The request header that injects a fault into that one request (a JSON {@link EmulatorFault}). */
 export const FAULT_HEADER = 'x-alaya-emulator-fault';
@@ -57,6 +52,7 @@ export interface Emulator {
   readonly url: string;
   /** Origin without a path, e.g. `http://127.0.0.1:41234` (admin endpoints live under it). */
   readonly origin: string;
+  /** The TCP port bound on 127.0.0.1. */
   readonly port: number;
   /** The first configured key (`test-key` by default). */
   readonly apiKey: string;
@@ -267,10 +263,20 @@ async function handleRequest(
   if (typeof parsed?.model === 'string') record.model = parsed.model;
   if (path === '/v1/chat/completions' && parsed) record.stream = parsed.stream === true;
 
-  let fault: EmulatorFault | undefined;
+  const headerFault = headerValue(req, FAULT_HEADER);
+  const shapingHeader = headerValue(req, STREAM_HEADER);
   let shaping: StreamOptions = {};
+  let fault: EmulatorFault | undefined;
   try {
-    const headerFault = headerValue(req, FAULT_HEADER);
+    if (shapingHeader !== undefined) shaping = parseStreamOptions(JSON.parse(shapingHeader));
+  } catch (error) {
+    ctx.sendError(400, {
+      message: `Invalid ${STREAM_HEADER} header: ${error instanceof Error ? error.message : 'not JSON'}`,
+      code: 'invalid_emulator_stream',
+    });
+    return;
+  }
+  try {
     fault =
       headerFault !== undefined
         ? parseFault(JSON.parse(headerFault))
@@ -278,16 +284,10 @@ async function handleRequest(
             path,
             ...(record.model !== undefined ? { model: record.model } : {}),
           });
-    const shapingHeader = headerValue(req, STREAM_HEADER);
-    if (shapingHeader !== undefined) shaping = parseStreamOptions(JSON.parse(shapingHeader));
   } catch (error) {
-    const header = error instanceof InvalidStreamOptionsError ? STREAM_HEADER : FAULT_HEADER;
     ctx.sendError(400, {
-      message: `Invalid ${header} header: ${error instanceof Error ? error.message : 'not JSON'}`,
-      code:
-        error instanceof InvalidStreamOptionsError
-          ? 'invalid_emulator_stream'
-          : 'invalid_emulator_fault',
+      message: `Invalid ${FAULT_HEADER} header: ${error instanceof Error ? error.message : 'not JSON'}`,
+      code: 'invalid_emulator_fault',
     });
     return;
   }

@@ -16,11 +16,21 @@ export const STREAM_HEADER = 'x-alaya-emulator-stream';
 /** Upper bound for `chunks`, so a typo cannot ask for an endless stream. */
 export const MAX_CHUNKS = 1_000_000;
 
+const invalidStreamOptionsMarker = Symbol.for('alaya-code.emulator.InvalidStreamOptionsError');
+
 /** Thrown for invalid {@link StreamOptions}. */
 export class InvalidStreamOptionsError extends TypeError {
+  /** Brand checked by `isInstance`. */
+  readonly [invalidStreamOptionsMarker] = true;
+
   constructor(message: string) {
     super(`Invalid stream options: ${message}`);
     this.name = 'InvalidStreamOptionsError';
+  }
+
+  /** True for any `InvalidStreamOptionsError`, even from another copy of this package. */
+  static isInstance(error: unknown): error is InvalidStreamOptionsError {
+    return typeof error === 'object' && error !== null && invalidStreamOptionsMarker in error;
   }
 }
 
