@@ -28,6 +28,7 @@ export {
   ServiceUnavailableError,
   UnknownStatusError,
 } from './errors/status-errors';
+export * from './fleet';
 export { isAlayaError } from './is-alaya-error';
 export { isCallerAbort } from './is-caller-abort';
 export {
