@@ -1,7 +1,7 @@
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
 import type { ChatError } from './chat-error';
 import { toChatError } from './friendly-error';
-import { DEFAULT_MODEL, readServerConfig } from './server-config';
+import { DEFAULT_MODEL, MISSING_KEY_ERROR, readServerConfig } from './server-config';
 
 /** The model picker's options, and why the list is only the default when `GET /v1/models` failed. */
 export interface ModelChoices {
@@ -13,14 +13,7 @@ export interface ModelChoices {
 export async function loadModelChoices(): Promise<ModelChoices> {
   const config = readServerConfig();
   if (!config.hasApiKey) {
-    return {
-      models: [DEFAULT_MODEL],
-      error: {
-        kind: 'configuration',
-        message:
-          'No ALAYA_API_KEY is set on the server; start the example with `pnpm dev` to use the emulator.',
-      },
-    };
+    return { models: [DEFAULT_MODEL], error: MISSING_KEY_ERROR };
   }
   try {
     const ids = (await createAlaya().listModels()).map(model => model.id);

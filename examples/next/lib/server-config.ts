@@ -1,3 +1,5 @@
+import type { ChatError } from './chat-error';
+
 /** The model the page selects first, and the one the route uses when the request names none. */
 export const DEFAULT_MODEL = 'glm-5.2';
 
@@ -6,6 +8,13 @@ export const DEFAULT_MODEL = 'glm-5.2';
  * Override it with `ALAYA_CONSOLE_USAGE_URL`.
  */
 export const DEFAULT_USAGE_URL = 'https://codingplan.alayanew.com/usage';
+
+/** What the page says when the server has no key (the route answers it with a 500). */
+export const MISSING_KEY_ERROR: ChatError = {
+  kind: 'configuration',
+  message:
+    'The server has no ALAYA_API_KEY. Set it, or start the example with `pnpm dev`, which runs the local emulator.',
+};
 
 /** Server-side settings, read from the environment on every call (never at build time). */
 export interface ServerConfig {

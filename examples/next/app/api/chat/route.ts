@@ -14,7 +14,7 @@ import { tools } from '../../../lib/calculator';
 import { type ChatError, serializeChatError } from '../../../lib/chat-error';
 import type { ChatMessage } from '../../../lib/chat-message';
 import { toChatError } from '../../../lib/friendly-error';
-import { DEFAULT_MODEL, readServerConfig } from '../../../lib/server-config';
+import { DEFAULT_MODEL, MISSING_KEY_ERROR, readServerConfig } from '../../../lib/server-config';
 
 const requestSchema = z.object({
   messages: z.array(z.unknown()).min(1).max(200),
@@ -36,11 +36,7 @@ const INSTRUCTIONS =
 export async function POST(request: Request): Promise<Response> {
   const config = readServerConfig();
   if (!config.hasApiKey) {
-    return errorResponse(500, {
-      kind: 'configuration',
-      message:
-        'The server has no ALAYA_API_KEY. Set it, or start the example with `pnpm dev`, which runs the local emulator.',
-    });
+    return errorResponse(500, MISSING_KEY_ERROR);
   }
 
   const body = requestSchema.safeParse(await request.json().catch(() => undefined));
