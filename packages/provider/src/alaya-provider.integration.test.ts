@@ -581,6 +581,21 @@ describe('createAlaya over HTTP: emulator', () => {
     });
   });
 
+  describe('404 model list (slow service)', () => {
+    it('gives up on a model list that takes more than 5 s and keeps the plain 404', async () => {
+      emulator.enqueueFaults([
+        { status: 404, match: { path: '/v1/chat/completions' } },
+        { firstByteDelayMs: 15_000, match: { path: '/v1/models' } },
+      ]);
+      const error = await rejectionOf(
+        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+      );
+      expect(NotFoundError.isInstance(error)).toBe(true);
+      expect((error as Error).message).not.toContain('available models');
+      expect(emulator.pendingFaults()).toEqual([]);
+    });
+  });
+
   describe('settings', () => {
     it('sends the User-Agent suffix, custom headers and the trimmed key through a custom fetch', async () => {
       const seen: Headers[] = [];

@@ -17,6 +17,9 @@ import { type AlayaModel, fetchAlayaModels } from './alaya-models';
 import { ALAYA_USER_AGENT_SUFFIX } from './alaya-user-agent';
 import { transformAlayaRequestBody } from './transform-alaya-request-body';
 
+/** Longest wait for the model list that a 404 message is completed with. */
+const MODEL_LIST_TIMEOUT_MS = 5_000;
+
 /** Settings of {@link createAlaya}. Every setting is optional. */
 export interface AlayaProviderSettings {
   /**
@@ -107,10 +110,14 @@ export function createAlaya(settings: AlayaProviderSettings = {}): AlayaProvider
       abortSignal,
     });
 
-  // Fetched at most once per provider instance, and only when a model call got a 404:
+  // Fetched at most once per provider instance, and only when a model call got a 404 (bounded in
+  // time, so a slow service cannot hold the 404 back; a failed fetch is tried again next time):
   let availableModelIds: Promise<string[]> | undefined;
   const getAvailableModelIds = (abortSignal?: AbortSignal) => {
-    availableModelIds ??= listModels({ abortSignal }).then(
+    const timeout = AbortSignal.timeout(MODEL_LIST_TIMEOUT_MS);
+    availableModelIds ??= listModels({
+      abortSignal: abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout,
+    }).then(
       models => models.map(model => model.id),
       error => {
         availableModelIds = undefined;
