@@ -125,6 +125,7 @@ export async function runScene(
   } catch (error) {
     breakLine();
     if (SceneSkipped.isInstance(error)) return end('skip', `skipped: ${error.reason}`);
+    if (options.signal?.aborted) return end('fail', 'interrupted');
     ui.line(`${pad}${' '.repeat(11)}${style.red('✗')} threw ${describeError(error)}`);
     return end('fail', error instanceof SceneTimedOut ? error.message : 'threw an error');
   } finally {
@@ -142,6 +143,8 @@ export async function runScenes(
   const results: SceneResult[] = [];
   for (const scene of scenes) {
     if (options.signal?.aborted) break;
+    // Each scene starts with an empty fault queue, whatever the previous one left behind.
+    target.emulator?.clearFaults();
     results.push(await runScene(scene, target, ui, options));
   }
   printSummary(results, ui);
