@@ -45,6 +45,8 @@ export async function runScene(
 ): Promise<SceneResult> {
   const { style } = ui;
   const pad = '   ';
+  /** Lines without a timestamp line up with the text of timestamped steps. */
+  const indent = `${pad}${' '.repeat(11)}`;
   ui.line();
   ui.line(
     `${style.bold(style.cyan(`${scene.id}. ${scene.title}`))}  ${style.dim(`--scene ${scene.name}`)}`,
@@ -54,20 +56,21 @@ export async function runScene(
   const elapsed = () => performance.now() - started;
   const end = (status: SceneStatus, note?: string): SceneResult => {
     const durationMs = elapsed();
-    const label =
-      status === 'pass'
-        ? style.green('PASS')
-        : status === 'fail'
-          ? style.red('FAIL')
-          : style.yellow('SKIP');
-    ui.line(`${pad}${label} ${style.dim(`in ${formatMs(durationMs)}`)}${note ? `: ${note}` : ''}`);
+    if (status === 'skip') {
+      ui.line(`${pad}${style.yellow(`skipped: ${note}`)}`);
+    } else {
+      const label = status === 'pass' ? style.green('PASS') : style.red('FAIL');
+      const took = style.dim(`in ${formatMs(durationMs)}`);
+      ui.line(`${pad}${label} ${took}${note ? `: ${note}` : ''}`);
+    }
     return { scene, status, durationMs, ...(note ? { note } : {}) };
   };
 
   if (scene.needsEmulator && target.kind !== 'emulator') {
-    return end('skip', 'skipped: needs the emulator (unset ALAYA_API_KEY to run it offline)');
+    return end('skip', 'needs the emulator (unset ALAYA_API_KEY to run it offline)');
   }
 
+  let checks = 0;
   let failedChecks = 0;
   let midLine = false;
   const breakLine = () => {
@@ -85,7 +88,7 @@ export async function runScene(
     elapsed,
     code: text => {
       breakLine();
-      ui.line(`${pad}${' '.repeat(11)}${style.magenta(`› ${text}`)}`);
+      ui.line(`${indent}${style.magenta(`› ${text}`)}`);
     },
     step: text => {
       breakLine();
@@ -93,14 +96,15 @@ export async function runScene(
     },
     write: text => {
       if (text === '') return;
-      if (!midLine) ui.write(`${pad}${' '.repeat(11)}`);
-      ui.write(text.replace(/\n/g, `\n${pad}${' '.repeat(11)}`));
+      if (!midLine) ui.write(indent);
+      ui.write(text.replace(/\n/g, `\n${indent}`));
       midLine = true;
     },
     check: (ok, description) => {
       breakLine();
+      checks++;
       if (!ok) failedChecks++;
-      ui.line(`${pad}${' '.repeat(11)}${ok ? style.green('✓') : style.red('✗')} ${description}`);
+      ui.line(`${indent}${ok ? style.green('✓') : style.red('✗')} ${description}`);
       return ok;
     },
     skip: reason => {
@@ -119,14 +123,16 @@ export async function runScene(
   try {
     await Promise.race([scene.run(context), timeout]);
     breakLine();
+    // A scene that checked nothing proved nothing.
+    if (checks === 0) return end('fail', 'the scene made no checks');
     return failedChecks === 0
       ? end('pass')
-      : end('fail', `${failedChecks} check${failedChecks === 1 ? '' : 's'} failed`);
+      : end('fail', `${failedChecks} of ${checks} checks failed`);
   } catch (error) {
     breakLine();
-    if (SceneSkipped.isInstance(error)) return end('skip', `skipped: ${error.reason}`);
+    if (SceneSkipped.isInstance(error)) return end('skip', error.reason);
     if (options.signal?.aborted) return end('fail', 'interrupted');
-    ui.line(`${pad}${' '.repeat(11)}${style.red('✗')} threw ${describeError(error)}`);
+    ui.line(`${indent}${style.red('✗')} threw ${describeError(error)}`);
     return end('fail', error instanceof SceneTimedOut ? error.message : 'threw an error');
   } finally {
     clearTimeout(timer);
