@@ -33,8 +33,9 @@ export const embeddingsScene: Scene = {
     } catch (error) {
       // Alaya does not document /v1/embeddings, so the real service may not have it.
       if (kind === 'service' && NotFoundError.isInstance(error)) {
+        context.step(`NotFoundError: ${error.message}`);
         context.skip(
-          `no embedding model "${models.embedding}" on this service; set ALAYA_EMBEDDING_MODEL (${error.message})`,
+          `no embedding model "${models.embedding}" on this service; set ALAYA_EMBEDDING_MODEL to one your plan offers`,
         );
       }
       throw error;
