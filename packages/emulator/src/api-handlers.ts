@@ -70,7 +70,7 @@ function admitModelCall(
     });
     return undefined;
   }
-  const decision = state.limiter.check(fingerprint, promptTokens);
+  const decision = state.limiter.check(fingerprint, promptTokens, key.limits);
   if (!decision.allowed) {
     const retryAfterMs = decision.retryAfterMs ?? 1000;
     const what =
@@ -94,8 +94,8 @@ function admitModelCall(
 function charge(state: EmulatorState, key: ApiKeyConfig, tokens: number): Record<string, string> {
   const fingerprint = keyFingerprint(key.key);
   state.quotaUsed.set(fingerprint, (state.quotaUsed.get(fingerprint) ?? 0) + tokens);
-  state.limiter.recordTokens(fingerprint, tokens);
-  return state.limiter.headersFor(fingerprint);
+  state.limiter.recordTokens(fingerprint, tokens, key.limits);
+  return state.limiter.headersFor(fingerprint, key.limits);
 }
 
 function newId(prefix: string): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type RateLimits, validateLimits } from './rate-limiter';
 
 /** The key the emulator accepts when `apiKeys` is not given. */
 export const DEFAULT_TEST_KEY = 'test-key';
@@ -11,6 +12,8 @@ export interface ApiKeyConfig {
   models?: readonly string[];
   /** Total tokens the key may use; once used up, requests answer 402. Default: unlimited. */
   quotaTokens?: number;
+  /** RPM/TPM limits for this key, overriding the emulator's `limits` field by field. */
+  limits?: RateLimits;
 }
 
 /** A key as given in options: a bare string or a full {@link ApiKeyConfig}. */
@@ -24,6 +27,10 @@ export function normalizeApiKeys(keys: readonly ApiKeyOption[] | undefined): Api
     if (typeof config.key !== 'string' || config.key.length === 0) {
       throw new TypeError('apiKeys: every key must be a non-empty string');
     }
+    if (config.quotaTokens !== undefined && !(config.quotaTokens >= 0)) {
+      throw new TypeError('apiKeys: quotaTokens must be a non-negative number');
+    }
+    if (config.limits !== undefined) config.limits = validateLimits(config.limits);
     return config;
   });
 }

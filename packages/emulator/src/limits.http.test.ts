@@ -5,7 +5,9 @@ import { chatBody, post } from './test-http';
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ apiKeys: ['test-key', 'other-key'] });
+  emulator = await startEmulator({
+    apiKeys: ['test-key', 'other-key', { key: 'slow-key', limits: { rpm: 1, windowMs: 60_000 } }],
+  });
 });
 beforeEach(() => {
   emulator.reset();
@@ -62,5 +64,20 @@ describe('TPM window', () => {
     expect(limited.status).toBe(429);
     expect((await limited.json()).error.message).toContain('TPM');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(59);
+  });
+});
+
+describe('per-key limits', () => {
+  it("applies a key's own limits while other keys stay unlimited", async () => {
+    expect(
+      (await post(emulator, '/chat/completions', chatBody(), { key: 'slow-key' })).status,
+    ).toBe(200);
+    const limited = await post(emulator, '/chat/completions', chatBody(), { key: 'slow-key' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-ratelimit-limit-requests')).toBe('1');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(59);
+    const free = await post(emulator, '/chat/completions', chatBody());
+    expect(free.status).toBe(200);
+    expect(free.headers.get('x-ratelimit-limit-requests')).toBeNull();
   });
 });

@@ -46,6 +46,30 @@ describe('RateLimiter', () => {
     expect(limiter.check('k', 30).allowed).toBe(true);
   });
 
+  it('lets a key override the shared limits field by field', () => {
+    const c = clock();
+    const limiter = new RateLimiter({ rpm: 1, windowMs: 1000 }, c.now);
+    expect(limiter.check('vip', 1, { rpm: 3 }).allowed).toBe(true);
+    expect(limiter.check('vip', 1, { rpm: 3 }).allowed).toBe(true);
+    const third = limiter.check('vip', 1, { rpm: 3 });
+    expect(third.allowed).toBe(true);
+    expect(third.headers['x-ratelimit-limit-requests']).toBe('3');
+    expect(limiter.check('vip', 1, { rpm: 3 })).toMatchObject({
+      allowed: false,
+      retryAfterMs: 1000,
+    });
+    expect(limiter.check('basic', 1).allowed).toBe(true);
+    expect(limiter.check('basic', 1).allowed).toBe(false);
+    const tokens = new RateLimiter({}, c.now);
+    tokens.recordTokens('t', 50);
+    expect(tokens.headersFor('t')).toEqual({});
+    tokens.recordTokens('t', 50, { tpm: 60 });
+    expect(tokens.check('t', 20, { tpm: 60 })).toMatchObject({
+      allowed: false,
+      limitedBy: 'tokens',
+    });
+  });
+
   it('validates limits and can change or clear them', () => {
     expect(() => new RateLimiter({ rpm: 0 })).toThrow(/rpm/);
     expect(() => new RateLimiter({ windowMs: -1 })).toThrow(/windowMs/);

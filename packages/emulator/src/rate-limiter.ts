@@ -30,7 +30,7 @@ export function formatResetDuration(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;
 }
 
-/** Sliding-window RPM/TPM accounting, one window per key. */
+/** Sliding-window RPM/TPM accounting, one window per key; a key may override the shared limits. */
 export class RateLimiter {
   private limits: RateLimits;
   private readonly windows = new Map<string, KeyWindow>();
@@ -42,12 +42,12 @@ export class RateLimiter {
     this.limits = validateLimits(limits);
   }
 
-  /** The limits in force. */
+  /** The shared limits in force. */
   get current(): Readonly<RateLimits> {
     return this.limits;
   }
 
-  /** Replaces the limits (windows already recorded are kept). */
+  /** Replaces the shared limits (windows already recorded are kept). */
   setLimits(limits: RateLimits): void {
     this.limits = validateLimits(limits);
   }
@@ -59,21 +59,23 @@ export class RateLimiter {
 
   /**
    * Checks whether `key` may send a request estimated at `promptTokens` tokens and, when allowed,
-   * counts the request. Tokens are recorded separately with {@link recordTokens}.
+   * counts the request. Tokens are recorded separately with {@link recordTokens}. `keyLimits`
+   * (already validated) override the shared limits field by field.
    */
-  check(key: string, promptTokens: number): RateLimitDecision {
-    const { rpm, tpm } = this.limits;
+  check(key: string, promptTokens: number, keyLimits?: RateLimits): RateLimitDecision {
+    const limits = this.effective(keyLimits);
+    const { rpm, tpm } = limits;
     if (rpm === undefined && tpm === undefined) return { allowed: true, headers: {} };
     const now = this.now();
-    const window = this.prune(key, now);
-    const windowMs = this.windowMs;
+    const windowMs = limits.windowMs ?? DEFAULT_WINDOW_MS;
+    const window = this.prune(key, now, windowMs);
     if (rpm !== undefined && window.requests.length >= rpm) {
       const oldest = window.requests[window.requests.length - rpm] ?? now;
       return {
         allowed: false,
         limitedBy: 'requests',
         retryAfterMs: Math.max(1, oldest + windowMs - now),
-        headers: this.headers(window, now),
+        headers: headersOf(window, limits, now),
       };
     }
     if (tpm !== undefined) {
@@ -82,39 +84,41 @@ export class RateLimiter {
         return {
           allowed: false,
           limitedBy: 'tokens',
-          retryAfterMs: Math.max(1, this.tokenReleaseMs(window, promptTokens, tpm, now)),
-          headers: this.headers(window, now),
+          retryAfterMs: Math.max(1, tokenReleaseMs(window, promptTokens, tpm, windowMs, now)),
+          headers: headersOf(window, limits, now),
         };
       }
     }
     window.requests.push(now);
-    return { allowed: true, headers: this.headers(window, now) };
+    return { allowed: true, headers: headersOf(window, limits, now) };
   }
 
-  /** Records tokens used by `key` (after a response is produced). */
-  recordTokens(key: string, tokens: number): void {
-    if (tokens <= 0 || this.limits.tpm === undefined) return;
+  /** Records tokens used by `key` (after a response is produced); a no-op without a TPM limit. */
+  recordTokens(key: string, tokens: number, keyLimits?: RateLimits): void {
+    const limits = this.effective(keyLimits);
+    if (tokens <= 0 || limits.tpm === undefined) return;
     const now = this.now();
-    this.prune(key, now).tokens.push({ time: now, tokens });
+    this.prune(key, now, limits.windowMs ?? DEFAULT_WINDOW_MS).tokens.push({ time: now, tokens });
   }
 
   /** The `x-ratelimit-*` headers for `key` right now. */
-  headersFor(key: string): Record<string, string> {
+  headersFor(key: string, keyLimits?: RateLimits): Record<string, string> {
+    const limits = this.effective(keyLimits);
     const now = this.now();
-    return this.headers(this.prune(key, now), now);
+    return headersOf(this.prune(key, now, limits.windowMs ?? DEFAULT_WINDOW_MS), limits, now);
   }
 
-  private get windowMs(): number {
-    return this.limits.windowMs ?? 60_000;
+  private effective(keyLimits: RateLimits | undefined): RateLimits {
+    return keyLimits ? { ...this.limits, ...keyLimits } : this.limits;
   }
 
-  private prune(key: string, now: number): KeyWindow {
+  private prune(key: string, now: number, windowMs: number): KeyWindow {
     let window = this.windows.get(key);
     if (!window) {
       window = { requests: [], tokens: [] };
       this.windows.set(key, window);
     }
-    const cutoff = now - this.windowMs;
+    const cutoff = now - windowMs;
     let r = 0;
     while (r < window.requests.length && (window.requests[r] as number) <= cutoff) r++;
     if (r > 0) window.requests.splice(0, r);
@@ -123,37 +127,46 @@ export class RateLimiter {
     if (t > 0) window.tokens.splice(0, t);
     return window;
   }
+}
 
-  private tokenReleaseMs(window: KeyWindow, needed: number, tpm: number, now: number): number {
-    let used = sumTokens(window);
-    for (const entry of window.tokens) {
-      used -= entry.tokens;
-      if (used + needed <= tpm || used <= 0) return entry.time + this.windowMs - now;
-    }
-    return this.windowMs;
-  }
+const DEFAULT_WINDOW_MS = 60_000;
 
-  private headers(window: KeyWindow, now: number): Record<string, string> {
-    const { rpm, tpm } = this.limits;
-    const headers: Record<string, string> = {};
-    if (rpm !== undefined) {
-      const first = window.requests[0];
-      headers['x-ratelimit-limit-requests'] = String(rpm);
-      headers['x-ratelimit-remaining-requests'] = String(Math.max(0, rpm - window.requests.length));
-      headers['x-ratelimit-reset-requests'] = formatResetDuration(
-        first === undefined ? 0 : first + this.windowMs - now,
-      );
-    }
-    if (tpm !== undefined) {
-      const first = window.tokens[0];
-      headers['x-ratelimit-limit-tokens'] = String(tpm);
-      headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, tpm - sumTokens(window)));
-      headers['x-ratelimit-reset-tokens'] = formatResetDuration(
-        first === undefined ? 0 : first.time + this.windowMs - now,
-      );
-    }
-    return headers;
+function tokenReleaseMs(
+  window: KeyWindow,
+  needed: number,
+  tpm: number,
+  windowMs: number,
+  now: number,
+): number {
+  let used = sumTokens(window);
+  for (const entry of window.tokens) {
+    used -= entry.tokens;
+    if (used + needed <= tpm || used <= 0) return entry.time + windowMs - now;
   }
+  return windowMs;
+}
+
+function headersOf(window: KeyWindow, limits: RateLimits, now: number): Record<string, string> {
+  const { rpm, tpm } = limits;
+  const windowMs = limits.windowMs ?? DEFAULT_WINDOW_MS;
+  const headers: Record<string, string> = {};
+  if (rpm !== undefined) {
+    const first = window.requests[0];
+    headers['x-ratelimit-limit-requests'] = String(rpm);
+    headers['x-ratelimit-remaining-requests'] = String(Math.max(0, rpm - window.requests.length));
+    headers['x-ratelimit-reset-requests'] = formatResetDuration(
+      first === undefined ? 0 : first + windowMs - now,
+    );
+  }
+  if (tpm !== undefined) {
+    const first = window.tokens[0];
+    headers['x-ratelimit-limit-tokens'] = String(tpm);
+    headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, tpm - sumTokens(window)));
+    headers['x-ratelimit-reset-tokens'] = formatResetDuration(
+      first === undefined ? 0 : first.time + windowMs - now,
+    );
+  }
+  return headers;
 }
 
 function sumTokens(window: KeyWindow): number {
@@ -162,7 +175,8 @@ function sumTokens(window: KeyWindow): number {
   return total;
 }
 
-function validateLimits(limits: RateLimits): RateLimits {
+/** Validates limits: each present field must be a positive finite number. */
+export function validateLimits(limits: RateLimits): RateLimits {
   const out: RateLimits = {};
   for (const name of ['rpm', 'tpm', 'windowMs'] as const) {
     const value = limits[name];
