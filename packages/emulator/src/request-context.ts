@@ -13,17 +13,29 @@ export class RequestContext {
   /** Aborted when the client disconnects early or the emulator closes. */
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
-  /** Headers added to every response of this request. */
-  readonly baseHeaders: Record<string, string>;
+  private faultApplied: EmulatorFault | undefined;
+  /** Headers added to every response of this request (`x-request-id`, then the fault's headers). */
+  baseHeaders: Record<string, string>;
 
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly record: EmulatorRequestRecord,
-    readonly fault?: EmulatorFault,
   ) {
     this.signal = this.controller.signal;
-    this.baseHeaders = { 'x-request-id': record.id, ...(fault ? faultHeaders(fault) : {}) };
+    this.baseHeaders = { 'x-request-id': record.id };
+  }
+
+  /** The fault applied to this request, if any. */
+  get fault(): EmulatorFault | undefined {
+    return this.faultApplied;
+  }
+
+  /** Applies a fault: logs it and adds its headers (`Retry-After`, extra headers) to every answer. */
+  applyFault(fault: EmulatorFault): void {
+    this.faultApplied = fault;
+    this.record.fault = fault;
+    this.baseHeaders = { ...this.baseHeaders, ...faultHeaders(fault) };
   }
 
   /** Aborts the request's work (timers, streams). */

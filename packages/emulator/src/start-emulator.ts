@@ -224,12 +224,8 @@ async function handleRequest(
   const presented = auth === undefined ? undefined : /^bearer (.+)$/is.exec(auth)?.[1];
   if (presented !== undefined) record.keyFingerprint = keyFingerprint(presented);
 
-  // A provisional context (no fault yet) for early answers; replaced once the fault is known.
-  let ctx = new RequestContext(req, res, record);
-  const track = (current: RequestContext) => {
-    inFlight.add(current);
-  };
-  track(ctx);
+  const ctx = new RequestContext(req, res, record);
+  inFlight.add(ctx);
   res.on('close', () => {
     ctx.abort();
     inFlight.delete(ctx);
@@ -292,12 +288,7 @@ async function handleRequest(
     return;
   }
   if (fault) {
-    record.fault = fault;
-    inFlight.delete(ctx);
-    const previous = ctx;
-    ctx = new RequestContext(req, res, record, fault);
-    if (previous.signal.aborted) ctx.abort();
-    track(ctx);
+    ctx.applyFault(fault);
     if (!(await delay(fault.firstByteDelayMs ?? 0, ctx.signal))) return;
     if (fault.reset === 'before-headers') {
       ctx.resetConnection();
