@@ -13,7 +13,10 @@ Options:
   --rpm <n>             Requests per window per key (429 beyond).
   --tpm <n>             Tokens per window per key (429 beyond).
   --window-ms <n>       Rate-limit window in ms. Default 60000.
+  --model <id>          Served model; repeat for several. Default glm-5.2, glm-5.1, deepseek-v4-flash.
+  --chunk-size <n>      Characters per streamed delta. Default 16.
   --chunk-delay-ms <n>  Delay between streamed chunks in ms. Default 0.
+  --first-byte-delay-ms <n>  Delay before each chat answer starts, in ms. Default 0.
   --quiet               Do not log requests.
   -h, --help            Show this help.
 
@@ -56,6 +59,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         tpm: { type: 'string' },
         'window-ms': { type: 'string' },
         'chunk-delay-ms': { type: 'string' },
+        'chunk-size': { type: 'string' },
+        'first-byte-delay-ms': { type: 'string' },
+        model: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -67,6 +73,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     const tpm = toNumber('tpm', values.tpm, true);
     const windowMs = toNumber('window-ms', values['window-ms'], false);
     const chunkDelayMs = toNumber('chunk-delay-ms', values['chunk-delay-ms'], false);
+    const chunkSize = toNumber('chunk-size', values['chunk-size'], true);
+    const firstByteDelayMs = toNumber('first-byte-delay-ms', values['first-byte-delay-ms'], false);
+    if (chunkSize === 0) throw new Error('--chunk-size must be greater than 0');
+    const stream = {
+      ...(chunkDelayMs !== undefined ? { chunkDelayMs } : {}),
+      ...(chunkSize !== undefined ? { chunkSize } : {}),
+      ...(firstByteDelayMs !== undefined ? { firstByteDelayMs } : {}),
+    };
     for (const [name, value] of [
       ['rpm', rpm],
       ['tpm', tpm],
@@ -86,7 +100,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         port,
         apiKeys: values.key && values.key.length > 0 ? values.key : [DEFAULT_TEST_KEY],
         limits,
-        ...(chunkDelayMs !== undefined ? { stream: { chunkDelayMs } } : {}),
+        ...(values.model && values.model.length > 0 ? { models: values.model } : {}),
+        ...(Object.keys(stream).length > 0 ? { stream } : {}),
       },
     };
   } catch (error) {

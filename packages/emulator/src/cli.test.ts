@@ -39,6 +39,26 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('parses models, chunk size and first-byte delay', () => {
+    expect(
+      parseCliArgs([
+        '--model',
+        'm1',
+        '--model',
+        'm2',
+        '--chunk-size',
+        '4',
+        '--first-byte-delay-ms',
+        '250',
+      ]),
+    ).toMatchObject({
+      kind: 'start',
+      options: { models: ['m1', 'm2'], stream: { chunkSize: 4, firstByteDelayMs: 250 } },
+    });
+    expect(parseCliArgs(['--chunk-size', '0'])).toMatchObject({ kind: 'error' });
+    expect(parseCliArgs(['--chunk-size', '1.5'])).toMatchObject({ kind: 'error' });
+  });
+
   it('defaults to port 4010 and the test key', () => {
     expect(parseCliArgs([])).toEqual({
       kind: 'start',
