@@ -251,6 +251,9 @@ describe('validation as the service does it', () => {
     const response = await post(emulator, '/chat/completions', huge);
     expect(response.status).toBe(413);
     expect((await response.json()).error.code).toBe('request_too_large');
+    const enormous = await post(emulator, '/chat/completions', 'x'.repeat(4 * 1024 * 1024));
+    expect(enormous.status).toBe(413);
+    expect((await enormous.json()).error.code).toBe('request_too_large');
     expect((await get(emulator, '/models')).status).toBe(200);
   });
 });
