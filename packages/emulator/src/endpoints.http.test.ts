@@ -318,6 +318,40 @@ describe('startEmulator options', () => {
     expect(local.requests[0]?.outcome).toBe('aborted');
   });
 
+  it('keeps at most maxRequestLog records, dropping the oldest', async () => {
+    const local = await startEmulator({ maxRequestLog: 10 });
+    try {
+      for (let i = 0; i < 12; i++) await get(local, '/models');
+      expect(local.requests.length).toBeLessThanOrEqual(10);
+      expect(local.requests.length).toBeGreaterThanOrEqual(9);
+      expect(local.requests.at(-1)?.status).toBe(200);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('settles every record when many clients abort slow streams', async () => {
+    const local = await startEmulator({ stream: { chunkDelayMs: 200 } });
+    const controllers = Array.from({ length: 20 }, () => new AbortController());
+    const readers = await Promise.all(
+      controllers.map(async controller => {
+        const response = await post(local, '/chat/completions', chatBody({ stream: true }), {
+          signal: controller.signal,
+        });
+        const reader = response.body!.getReader();
+        await reader.read();
+        return reader;
+      }),
+    );
+    for (const controller of controllers) controller.abort();
+    await Promise.all(readers.map(reader => reader.read().catch(() => undefined)));
+    for (let i = 0; i < 100 && local.requests.some(r => r.outcome === 'pending'); i++) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    expect(local.requests.map(r => r.outcome)).toEqual(Array(20).fill('aborted'));
+    await local.close();
+  });
+
   it('binds 127.0.0.1 and closes idempotently, aborting in-flight streams', async () => {
     const local = await startEmulator({ stream: { chunkDelayMs: 1000 } });
     expect(local.url).toBe(`http://127.0.0.1:${local.port}/v1`);
