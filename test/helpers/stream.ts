@@ -8,6 +8,8 @@ export interface StreamOutcome {
   errors: unknown[];
   /** How `result.text` settled: the AI SDK's own verdict on the call. */
   text: { ok: true; value: string } | { ok: false; error: unknown };
+  /** `result.finishReason`, or `undefined` when it rejected. */
+  finishReason: string | undefined;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface StreamOutcome {
  * happened. Never throws: tests assert on the outcome.
  */
 export async function consumeStream(
-  result: Pick<StreamTextResult<any, any, any>, 'fullStream' | 'text'>,
+  result: Pick<StreamTextResult<any, any, any>, 'fullStream' | 'text' | 'finishReason'>,
 ): Promise<StreamOutcome> {
   let streamedText = '';
   const errors: unknown[] = [];
@@ -33,5 +35,9 @@ export async function consumeStream(
   } catch (error) {
     text = { ok: false, error };
   }
-  return { streamedText, errors, text };
+  const finishReason = await Promise.resolve(result.finishReason).then(
+    reason => reason as string,
+    () => undefined,
+  );
+  return { streamedText, errors, text, finishReason };
 }
