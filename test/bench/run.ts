@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   log(
     `bench: sections ${args.sections.join(', ')}; seed ${args.seed}${args.quick ? '; quick' : ''}`,
   );
-  const { all: contenders, oursAvailable } = await loadContenders(log);
+  const { all: contenders, contention, oursAvailable } = await loadContenders(log);
   const results: Record<string, unknown> = {};
   const failures: Record<string, string> = {};
   const tables: Table[] = [];
@@ -73,7 +73,7 @@ async function main(): Promise<number> {
         const result = await runContention({
           quick: args.quick,
           budget,
-          contenders: contenders.filter(c => ['ours', BASELINE, 'ai-retry 2.x'].includes(c.name)),
+          contenders: contention,
           baseline: BASELINE,
           log,
         });

@@ -12,17 +12,24 @@ export const BASELINE = builtin.name;
  * missing) while the provider or middleware is not built.
  */
 export async function loadContenders(log: (line: string) => void): Promise<{
+  /** Recovery contenders: ours, built-in, ai-retry, ai-fallback, the seed snippet. */
   all: Contender[];
+  /** Contention contenders: ours, ours + fleet guard, built-in, ai-retry. */
+  contention: Contender[];
   oursAvailable: boolean;
 }> {
   const others = [builtin, aiRetry, aiFallback, seedSnippet];
   try {
     const { ours } = await import('./ours');
-    return { all: [ours, ...others], oursAvailable: true };
+    const { oursFleet } = await import('./ours-fleet');
+    return {
+      all: [ours, ...others],
+      contention: [ours, oursFleet, builtin, aiRetry],
+      oursAvailable: true,
+    };
   } catch (error) {
-    log(
-      `ours is not available (${error instanceof Error ? error.message : String(error)}); build the packages first`,
-    );
-    return { all: others, oursAvailable: false };
+    const reason = error instanceof Error ? error.message : String(error);
+    log(`ours is not available (${reason}); build the packages first`);
+    return { all: others, contention: [builtin, aiRetry], oursAvailable: false };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Child-process entry: starts an emulator with the options in argv[2] (JSON), sends its URL to the
- * parent over IPC and closes when the parent says so (or disconnects).
+ * parent over IPC, answers `{ type: 'statuses' }` with the statuses of the requests it logged, and
+ * closes when the parent says so (or disconnects).
  */
 import { startEmulator } from '@alaya-code/emulator';
 
@@ -18,7 +19,11 @@ const shutdown = async () => {
   process.exit(0);
 };
 process.on('message', message => {
-  if ((message as { type?: string }).type === 'close') void shutdown();
+  const type = (message as { type?: string }).type;
+  if (type === 'close') void shutdown();
+  if (type === 'statuses') {
+    process.send?.({ type: 'statuses', statuses: emulator.requests.map(r => r.status ?? null) });
+  }
 });
 process.on('disconnect', () => void shutdown());
-process.send?.({ url: emulator.url });
+process.send?.({ type: 'ready', url: emulator.url });

@@ -1,7 +1,6 @@
 /**
- * Starting the emulator for the bench: in this process (recovery, contention: faults come in by
- * request header, timings there are dominated by retry sleeps) or in a child process (overhead:
- * the server must not share the client's event loop or heap, or it would blur the figures).
+ * Starting the emulator for the bench. It runs in a child process, so the server's work never shares
+ * the client's event loop, heap or CPU accounting (the machine has 2 cores: one for each side).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,54 +14,48 @@ export type BenchLimits = { rpm?: number; tpm?: number; windowMs?: number };
 /** The part of the emulator the bench uses. */
 export type BenchEmulator = {
   url: string;
-  /** Statuses of the requests the emulator logged so far (in-process emulators only). */
-  loggedStatuses(): Array<number | undefined>;
+  /** Status of every request the emulator logged so far (`null`: reset before headers). */
+  loggedStatuses(): Promise<Array<number | null>>;
   close(): Promise<void>;
 };
 
-/** Starts an emulator in this process. */
-export async function startInProcess(limits?: BenchLimits): Promise<BenchEmulator> {
-  const { startEmulator } = await import('@alaya-code/emulator');
-  const emulator = await startEmulator({
-    port: 0,
-    apiKeys: [BENCH_API_KEY],
-    ...(limits ? { limits } : {}),
-  });
-  return {
-    url: emulator.url,
-    loggedStatuses: () => emulator.requests.map(r => r.status),
-    close: () => emulator.close(),
-  };
-}
+type ChildMessage =
+  | { type: 'ready'; url: string }
+  | { type: 'statuses'; statuses: Array<number | null> };
 
 /** Starts an emulator in a child Node process (same Node binary, tsx loader). */
-export async function startChildProcess(limits?: BenchLimits): Promise<BenchEmulator> {
+export async function startEmulatorProcess(limits?: BenchLimits): Promise<BenchEmulator> {
   const script = fileURLToPath(new URL('./emulator-child.ts', import.meta.url));
   const child = fork(script, [JSON.stringify({ apiKeys: [BENCH_API_KEY], limits })], {
     execPath: process.execPath,
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('emulator child did not start in 30 s')),
-      30_000,
-    );
-    child.once('message', message => {
-      clearTimeout(timer);
-      const { url } = message as { url?: string };
-      if (typeof url === 'string') resolve(url);
-      else reject(new Error(`emulator child sent ${JSON.stringify(message)}`));
+  const next = <T extends ChildMessage['type']>(type: T, timeoutMs: number) =>
+    new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.off('message', onMessage);
+        reject(new Error(`emulator child sent no "${type}" in ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onMessage = (message: unknown) => {
+        if ((message as ChildMessage).type !== type) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(message as Extract<ChildMessage, { type: T }>);
+      };
+      child.on('message', onMessage);
     });
-    child.once('exit', code => {
-      clearTimeout(timer);
-      reject(new Error(`emulator child exited with code ${code}`));
-    });
-  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', code => reject(new Error(`emulator child exited with code ${code}`))),
+  );
+  exited.catch(() => {});
+  const { url } = await Promise.race([next('ready', 30_000), exited]);
   return {
     url,
-    loggedStatuses: () => {
-      throw new Error('the request log of a child-process emulator is not available');
+    loggedStatuses: async () => {
+      const reply = next('statuses', 10_000);
+      child.send({ type: 'statuses' });
+      return (await reply).statuses;
     },
     close: () =>
       new Promise<void>(resolve => {

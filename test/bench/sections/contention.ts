@@ -1,6 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import type { Contender } from '../contenders/types';
 import type { Budget } from '../lib/budget';
-import { BENCH_API_KEY, startInProcess } from '../lib/emulator';
+import { sleep } from '../lib/budget';
+import { BENCH_API_KEY, type BenchEmulator, startEmulatorProcess } from '../lib/emulator';
 import { fmtMs, pct } from '../lib/format';
 import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
 import { percentile } from '../lib/stats';
@@ -21,6 +23,8 @@ export type ContentionRun = {
   goodputFraction: number;
   requests: number;
   rateLimited: number;
+  /** 429s the emulator logged (cross-check of `rateLimited`). */
+  serverRateLimited: number;
   earlyRequests: number;
   p50Ms: number;
   p99Ms: number;
@@ -43,13 +47,13 @@ export type ContentionResult = {
  * at the end are cut off and not counted (neither success nor failure).
  */
 async function runContender(
-  url: string,
+  emulator: BenchEmulator,
   contender: Contender,
   options: { callers: number; durationMs: number; callDeadlineMs: number; rpm: number },
 ): Promise<ContentionRun> {
   const log: TrafficLog = { attempts: [] };
   const call = contender.build({
-    baseURL: url,
+    baseURL: emulator.url,
     apiKey: BENCH_API_KEY,
     fetch: createTrafficFetch({ log }),
     modelId: MODEL_A,
@@ -59,6 +63,8 @@ async function runContender(
   const start = performance.now();
   const end = start + options.durationMs;
   const stop = new AbortController();
+  // One listener per in-flight call (50 callers) is expected, not a leak.
+  setMaxListeners(options.callers + 10, stop.signal);
   const stopTimer = setTimeout(() => stop.abort(), options.durationMs);
   const outcomes: CallOutcome[] = [];
   const caller = async (index: number) => {
@@ -75,6 +81,8 @@ async function runContender(
   };
   await Promise.all(Array.from({ length: options.callers }, (_, i) => caller(i)));
   clearTimeout(stopTimer);
+  await sleep(50);
+  const serverStatuses = await emulator.loggedStatuses();
   const successes = outcomes.filter(o => o.ok).length;
   const goodputPerMin = successes / (options.durationMs / 60_000);
   const times = outcomes.map(o => o.ms);
@@ -86,6 +94,7 @@ async function runContender(
     goodputFraction: goodputPerMin / options.rpm,
     requests: log.attempts.length,
     rateLimited: log.attempts.filter(a => a.status === 429).length,
+    serverRateLimited: serverStatuses.filter(status => status === 429).length,
     earlyRequests: countEarlyRetries(log.attempts),
     p50Ms: percentile(times, 50),
     p99Ms: percentile(times, 99),
@@ -110,7 +119,7 @@ export async function runContention(options: {
   const callDeadlineMs = 10_000;
   const runs: ContentionRun[] = [];
   // Warm up on an unlimited emulator, so no contender's first measured calls pay for JIT.
-  const warm = await startInProcess();
+  const warm = await startEmulatorProcess();
   try {
     await warmUp(warm.url, options.contenders, { modelId: MODEL_A, fallbackModelId: MODEL_B });
   } finally {
@@ -122,9 +131,9 @@ export async function runContention(options: {
       continue;
     }
     // A fresh emulator per contender: the key's window starts empty for everyone.
-    const emulator = await startInProcess({ rpm: requestsPerWindow, windowMs });
+    const emulator = await startEmulatorProcess({ rpm: requestsPerWindow, windowMs });
     try {
-      const run = await runContender(emulator.url, contender, {
+      const run = await runContender(emulator, contender, {
         callers,
         durationMs,
         callDeadlineMs,

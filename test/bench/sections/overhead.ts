@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { generateText, streamText } from 'ai';
 import type { Budget } from '../lib/budget';
-import { BENCH_API_KEY, startChildProcess } from '../lib/emulator';
+import { BENCH_API_KEY, startEmulatorProcess } from '../lib/emulator';
 import { fixed, fmtSpread, mib } from '../lib/format';
 import { type Cost, measure } from '../lib/measure';
 import { type Spread, spread, trimmedMean } from '../lib/stats';
@@ -278,7 +278,7 @@ export async function runOverhead(options: {
   const { quick, budget, models, log } = options;
   if (!models.ours)
     throw new Error('ours is not available: build @alaya-code/ai-sdk-provider and -middleware');
-  const emulator = await startChildProcess();
+  const emulator = await startEmulatorProcess();
   try {
     const raw = models.raw(emulator.url);
     const rawTwin = models.raw(emulator.url);

@@ -1,7 +1,7 @@
 import type { Contender } from '../contenders/types';
 import type { Budget } from '../lib/budget';
 import { sleep } from '../lib/budget';
-import { BENCH_API_KEY, type BenchEmulator, startInProcess } from '../lib/emulator';
+import { BENCH_API_KEY, type BenchEmulator, startEmulatorProcess } from '../lib/emulator';
 import { fmtMs, pct } from '../lib/format';
 import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
 import { percentile } from '../lib/stats';
@@ -41,6 +41,8 @@ export type RecoveryResult = {
   contenders: Array<{ name: string; config: string }>;
   runs: RecoveryRun[];
   best: Record<string, Record<string, string[]>>;
+  /** Per schedule: how much the baseline's p50/p99 moved when run a second time. */
+  noise: Record<string, Noise>;
   table: Table;
 };
 
@@ -67,17 +69,26 @@ function columnValue(run: RecoveryRun, key: ColumnKey): number {
   }
 }
 
-/** Contenders best in a column (ties within 2 % for times, exact otherwise). */
-function bestIn(runs: readonly RecoveryRun[], column: (typeof COLUMNS)[number]): string[] {
+/** Run-to-run noise of the time columns, measured by running the baseline twice. */
+export type Noise = { p50Ms: number; p99Ms: number };
+
+/**
+ * Contenders best in a column. Counts must match exactly; times tie when they are within the
+ * measured noise (the baseline's own run-to-run difference), 5 ms or 2 %, whichever is largest.
+ */
+function bestIn(
+  runs: readonly RecoveryRun[],
+  column: (typeof COLUMNS)[number],
+  noise: Noise | undefined,
+): string[] {
   const values = runs.map(r => columnValue(r, column.key));
   const target = column.better === 'higher' ? Math.max(...values) : Math.min(...values);
-  const isTime = column.key === 'p50Ms' || column.key === 'p99Ms';
+  const tolerance =
+    column.key === 'p50Ms' || column.key === 'p99Ms'
+      ? Math.max(5, target * 0.02, noise?.[column.key] ?? 0)
+      : 0;
   return runs
-    .filter(r => {
-      const v = columnValue(r, column.key);
-      if (!Number.isFinite(target)) return v === target;
-      return isTime ? Math.abs(v - target) <= Math.max(5, target * 0.02) : v === target;
-    })
+    .filter(r => Math.abs(columnValue(r, column.key) - target) <= tolerance)
     .map(r => r.contender);
 }
 
@@ -95,7 +106,7 @@ async function runOne(
     fallbackModelId: schedule.fallback && contender.canFallBack ? MODEL_B : undefined,
     deadlineMs: schedule.deadlineMs,
   });
-  const loggedBefore = emulator.loggedStatuses().length;
+  const loggedBefore = (await emulator.loggedStatuses()).length;
   const start = performance.now();
   const outcomes = await Promise.all(
     Array.from({ length: schedule.calls }, (_, i) =>
@@ -109,7 +120,7 @@ async function runOne(
   const wallMs = performance.now() - start;
   // Requests still in flight when a call gave up (aborted) may land a moment later.
   await sleep(50);
-  const serverRequests = emulator.loggedStatuses().length - loggedBefore;
+  const serverRequests = (await emulator.loggedStatuses()).length - loggedBefore;
   const times = outcomes.map(o => o.ms);
   const successes = outcomes.filter(o => o.ok).length;
   return {
@@ -157,6 +168,12 @@ function whyNotBest(ours: RecoveryRun, best: RecoveryRun, column: ColumnKey): st
   if (slower && best.earlyRequests > 0) {
     return `${best.contender} retried before the server's Retry-After (${best.earlyRequests} early requests); ours waits the time it was told`;
   }
+  if (slower && best.requests < ours.requests && best.successRate === ours.successRate) {
+    return `ours spent more attempts (${ours.requests} vs ${best.requests} requests): it retries the failing model with backoff before it falls back, ${best.contender} switches model at the first failure`;
+  }
+  if (column === 'requestsPerSuccess' && best.successRate === ours.successRate) {
+    return `ours retries the failing model (maxRetries: 2, as the seed recommends for 5xx) before it falls back; ${best.contender} switches at the first failure (${best.requests} vs ${ours.requests} requests)`;
+  }
   if (slower && best.requests > ours.requests) {
     return `${best.contender} sent more requests (${best.requests} vs ${ours.requests})`;
   }
@@ -180,12 +197,13 @@ export async function runRecovery(options: {
 }): Promise<RecoveryResult> {
   const deadlineMs = 10_000;
   const schedules = buildSchedules(options.seed, { calls: options.quick ? 12 : 60, deadlineMs });
-  const emulator = await startInProcess();
+  const emulator = await startEmulatorProcess();
   await warmUp(emulator.url, options.contenders, { modelId: MODEL_A, fallbackModelId: MODEL_B });
   const runs: RecoveryRun[] = [];
   const rows: string[][] = [];
   const notes: string[] = [];
   const best: RecoveryResult['best'] = {};
+  const noiseBySchedule: RecoveryResult['noise'] = {};
   try {
     for (const [index, schedule] of schedules.entries()) {
       const scheduleRuns: RecoveryRun[] = [];
@@ -210,16 +228,36 @@ export async function runRecovery(options: {
         );
         scheduleRuns.push(run);
       }
+      // Noise floor: the baseline once more, same schedule; its p50/p99 shift is run-to-run noise.
+      let noise: Noise | undefined;
+      const baseContender = options.contenders.find(c => c.name === options.baseline);
+      const firstBase = scheduleRuns.find(r => r.contender === options.baseline);
+      if (baseContender && firstBase && !options.budget.exhausted()) {
+        const { run: again } = await runOne(emulator, schedule, baseContender);
+        noise = {
+          p50Ms: Math.abs(again.p50Ms - firstBase.p50Ms),
+          p99Ms: Math.abs(again.p99Ms - firstBase.p99Ms),
+        };
+        noiseBySchedule[schedule.id] = noise;
+        options.log(
+          `  (${schedule.id}) noise floor (${options.baseline} again): p50 ±${fmtMs(noise.p50Ms)}, p99 ±${fmtMs(noise.p99Ms)}`,
+        );
+      }
       const rank = (name: string) => options.contenders.findIndex(c => c.name === name);
       scheduleRuns.sort((x, y) => rank(x.contender) - rank(y.contender));
       runs.push(...scheduleRuns);
       if (scheduleRuns.length === 0) continue;
       const base = scheduleRuns.find(r => r.contender === options.baseline);
       const bestByColumn: Record<string, string[]> = {};
-      for (const column of COLUMNS) bestByColumn[column.label] = bestIn(scheduleRuns, column);
+      for (const column of COLUMNS) {
+        bestByColumn[column.label] = bestIn(scheduleRuns, column, noise);
+      }
       best[schedule.id] = bestByColumn;
+      const noiseText = noise
+        ? ` Noise floor (${options.baseline} run twice): p50 ±${fmtMs(noise.p50Ms)}, p99 ±${fmtMs(noise.p99Ms)}.`
+        : '';
       notes.push(
-        `(${schedule.id}) ${schedule.describe} Best: ${COLUMNS.map(c => `${c.label}: ${bestByColumn[c.label]!.join(', ')}`).join('; ')}.`,
+        `(${schedule.id}) ${schedule.describe}${noiseText} Best: ${COLUMNS.map(c => `${c.label}: ${bestByColumn[c.label]!.join(', ')}`).join('; ')}.`,
       );
       const ours = scheduleRuns.find(r => r.contender === 'ours');
       if (ours) {
@@ -261,6 +299,7 @@ export async function runRecovery(options: {
     contenders: options.contenders.map(c => ({ name: c.name, config: c.config })),
     runs,
     best,
+    noise: noiseBySchedule,
     table: {
       title: `2. Recovery under faults (${schedules[0]!.calls} concurrent calls per contender and schedule, seed ${options.seed}, deadline ${deadlineMs / 1000} s; ratios vs ${options.baseline})`,
       columns: [
