@@ -83,6 +83,22 @@ describe('selectTools', () => {
   });
 });
 
+describe('planToolCalls', () => {
+  it('does not take numbers from tool names', () => {
+    const schema = {
+      type: 'object',
+      properties: { count: { type: 'integer' } },
+      required: ['count'],
+    };
+    const req = request(
+      { tools: [{ type: 'function', function: { name: 'lookup_v2', parameters: schema } }] },
+      'call lookup_v2 with 7',
+    );
+    const plan = planChatCompletion(req, { reasoning: false });
+    expect(JSON.parse(plan.toolCalls[0]!.arguments)).toEqual({ count: 7 });
+  });
+});
+
 describe('chatCompletionChunks', () => {
   it('orders role, reasoning, content, finish, usage', () => {
     const plan = planChatCompletion(request(), { reasoning: true });

@@ -49,7 +49,12 @@ export function planToolCalls(
   lastUserText: string,
   random: Random,
 ): PlannedToolCall[] {
-  const hints = promptHints(lastUserText);
+  // Tool names are not values: "get_weather_v2" must not offer 2 as a number.
+  let text = lastUserText;
+  for (const tool of tools) {
+    text = text.replace(new RegExp(escapeRegExp(tool.name), 'gi'), ' ');
+  }
+  const hints = promptHints(text);
   const toolNames = new Set(tools.map(tool => tool.name.toLowerCase()));
   const phrases = hints.phrases.filter(phrase => !toolNames.has(phrase.toLowerCase()));
   return tools.map(tool => ({
