@@ -1,6 +1,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { embed, generateText, Output, stepCountIs, streamText, tool } from 'ai';
+import fc from 'fast-check';
 import OpenAI, {
   APIConnectionError,
   APIError,
@@ -225,6 +226,95 @@ describe('openai npm client', () => {
 
     emulator.enqueueFaults({ reset: 'before-headers' });
     await expect(client.models.list()).rejects.toBeInstanceOf(APIConnectionError);
+  });
+});
+
+/** Random zod schemas: bounded strings/numbers/ints, booleans, enums, nullable/optional, arrays, nested objects. */
+const zodSchemaArb: fc.Arbitrary<z.ZodType> = fc.letrec<{ node: z.ZodType; leaf: z.ZodType }>(
+  tie => ({
+    leaf: fc.oneof(
+      fc.tuple(fc.nat(8), fc.nat(12)).map(([min, extra]) =>
+        z
+          .string()
+          .min(min)
+          .max(min + extra),
+      ),
+      fc.tuple(fc.integer({ min: -1000, max: 1000 }), fc.nat(1000)).map(([min, span]) =>
+        z
+          .number()
+          .min(min)
+          .max(min + span),
+      ),
+      fc.tuple(fc.integer({ min: -50, max: 50 }), fc.nat(50)).map(([min, span]) =>
+        z
+          .number()
+          .int()
+          .min(min)
+          .max(min + span),
+      ),
+      fc.constant(z.boolean()),
+      fc
+        .uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1, maxLength: 4 })
+        .map(values => z.enum(values as [string, ...string[]])),
+      fc.constant(z.literal('fixed')),
+    ),
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      tie('leaf'),
+      tie('leaf').map(schema => schema.nullable()),
+      fc.tuple(tie('node'), fc.nat(3), fc.nat(3)).map(([item, min, extra]) =>
+        z
+          .array(item)
+          .min(min)
+          .max(min + extra),
+      ),
+      fc
+        .dictionary(
+          fc.stringMatching(/^[a-z][a-zA-Z]{0,7}$/),
+          fc.tuple(tie('node'), fc.boolean()),
+          {
+            minKeys: 1,
+            maxKeys: 5,
+          },
+        )
+        .map(shape =>
+          z.object(
+            Object.fromEntries(
+              Object.entries(shape).map(([key, [schema, optional]]) => [
+                key,
+                optional ? schema.optional() : schema,
+              ]),
+            ),
+          ),
+        ),
+    ),
+  }),
+).node;
+
+describe('structured output against random schemas', () => {
+  it('returns JSON that zod accepts for any generated object schema', async () => {
+    await fc.assert(
+      fc.asyncProperty(zodSchemaArb, fc.string({ maxLength: 40 }), async (inner, prompt) => {
+        const schema = z.object({ value: inner });
+        const completion = await client.chat.completions.create({
+          model: 'glm-5.2',
+          messages: [{ role: 'user', content: prompt || 'x' }],
+          response_format: {
+            type: 'json_schema',
+            json_schema: {
+              name: 'out',
+              schema: z.toJSONSchema(schema) as Record<string, unknown>,
+              strict: true,
+            },
+          },
+        });
+        const content = completion.choices[0]?.message.content ?? '';
+        const result = schema.safeParse(JSON.parse(content));
+        if (!result.success)
+          throw new Error(`${content} does not satisfy: ${result.error.message}`);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -141,6 +141,41 @@ describe('schemaValue', () => {
     );
   });
 
+  it('satisfies fractional, exclusive and one-sided number bounds (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: 0.001, max: 1e3, noNaN: true }),
+        fc.constantFrom('both', 'exclusive', 'min-only', 'max-only'),
+        fc.integer(),
+        (low, span, mode, seed) => {
+          const schema: Record<string, unknown> = { type: 'number' };
+          if (mode === 'both' || mode === 'min-only') schema.minimum = low;
+          if (mode === 'both' || mode === 'max-only') schema.maximum = low + span;
+          if (mode === 'exclusive') {
+            schema.exclusiveMinimum = low;
+            schema.exclusiveMaximum = low + span + 2;
+          }
+          const value = schemaValue(schema, { seed }) as number;
+          if (!Number.isFinite(value)) return false;
+          if (schema.minimum !== undefined && value < low) return false;
+          if (schema.maximum !== undefined && value > low + span) return false;
+          if (mode === 'exclusive' && (value <= low || value >= low + span + 2)) return false;
+          return true;
+        },
+      ),
+    );
+  });
+
+  it('honours multipleOf', () => {
+    expect(
+      schemaValue({ type: 'integer', minimum: 7, maximum: 20, multipleOf: 5 }, { seed: 1 }),
+    ).toBe(10);
+    expect(
+      schemaValue({ type: 'number', minimum: 0.1, maximum: 0.3, multipleOf: 0.25 }, { seed: 1 }),
+    ).toBe(0.25);
+  });
+
   it('satisfies string length bounds and array sizes (property)', () => {
     fc.assert(
       fc.property(

@@ -234,15 +234,17 @@ function numberValue(schema: Record<string, unknown>, state: State, integer: boo
     (typeof schema.multipleOf !== 'number' || isMultiple(n, schema.multipleOf));
   const index = state.numbers.findIndex(fits);
   if (index >= 0) return state.numbers.splice(index, 1)[0] as number;
-  const low = min ?? 1;
-  const high = max ?? Math.max(low + 99, low);
-  let value = randomInt(state.random, Math.ceil(low), Math.max(Math.ceil(low), Math.floor(high)));
-  if (value > high) value = high;
-  if (typeof schema.multipleOf === 'number' && schema.multipleOf > 0) {
-    const m = schema.multipleOf;
-    value = Math.ceil(low / m) * m;
+  const low = min ?? (max !== undefined ? max - 99 : 1);
+  const high = max ?? low + 99;
+  const m = typeof schema.multipleOf === 'number' && schema.multipleOf > 0 ? schema.multipleOf : 0;
+  if (m > 0) {
+    const first = Math.ceil(low / m) * m;
+    return first <= high ? first : Math.floor(high / m) * m;
   }
-  return value;
+  const lo = Math.ceil(low);
+  const hi = Math.floor(high);
+  if (lo <= hi) return randomInt(state.random, lo, hi);
+  return integer ? lo : (low + high) / 2;
 }
 
 function isMultiple(n: number, m: number): boolean {
