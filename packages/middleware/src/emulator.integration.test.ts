@@ -275,6 +275,38 @@ describe('streams over HTTP', () => {
     expect(parts.some(p => p.type === 'finish')).toBe(false);
   });
 
+  it.each([
+    ['service_unavailable', 'service_unavailable', 'ServiceUnavailableError', true],
+    ['upstream_error', 'bad_gateway', 'BadGatewayError', true],
+    ['permission_denied', 'model_not_in_plan', 'PermissionDeniedError', false],
+    ['invalid_request_error', 'not_found', 'NotFoundError', false],
+    ['rate_limit_error', 'rate_limit_exceeded', 'RateLimitError', true],
+    ['invalid_request_error', 'invalid_api_key', 'AuthenticationError', false],
+  ])(
+    'an SSE error event after content with type %s / code %s is a %s (retryable before content: %s)',
+    async (type, code, className, retryable) => {
+      emulator.enqueueFaults({
+        streamError: { message: 'stream failed', type, code },
+        afterChunks: 6,
+      });
+      const parts = await collect();
+      const last = parts.at(-1)! as { type: string; error: AlayaError };
+      expect(last.type).toBe('error');
+      expect(last.error.name).toBe(`AI_${className}`);
+      expect(last.error.type).toBe(type);
+      expect(last.error.code).toBe(code);
+      // Before content the same part is retried only when its class is retryable.
+      emulator.reset();
+      emulator.enqueueFaults({
+        streamError: { message: 'stream failed', type, code },
+        afterChunks: 1,
+      });
+      const outcome: unknown = await collect({ maxRetries: 1 }).catch((error: unknown) => error);
+      expect(chatRequests()).toHaveLength(retryable ? 2 : 1);
+      if (!retryable) expect((outcome as AlayaError).name).toBe(`AI_${className}`);
+    },
+  );
+
   it('streamText: a persistent 503 reaches the emulator maxRetries + 1 times and onError gets the typed error', async () => {
     emulator.enqueueFaults({ status: 503, times: 100 });
     const errors: unknown[] = [];

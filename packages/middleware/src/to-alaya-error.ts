@@ -80,20 +80,31 @@ const CLASS_BY_STATUS: Record<number, ErrorClass> = {
   503: ServiceUnavailableError,
 };
 
-/** Envelope `type`s that imply a status when no HTTP status is known (stream `error` parts). */
+/**
+ * Envelope `code`s and `type`s that imply a status when no HTTP status is known (stream `error`
+ * parts). The `code` is looked up first: it is the more specific of the two (OpenAI and Alaya send
+ * `type: invalid_request_error` with `code: invalid_api_key` or `not_found`).
+ */
 const STATUS_BY_TYPE: Record<string, number> = {
   invalid_request_error: 400,
   authentication_error: 401,
   invalid_api_key: 401,
   insufficient_quota: 402,
+  billing_error: 402,
   permission_error: 403,
+  permission_denied: 403,
   not_found_error: 404,
+  not_found: 404,
   model_not_found: 404,
   rate_limit_error: 429,
   rate_limit_exceeded: 429,
   server_error: 500,
   api_error: 500,
   internal_error: 500,
+  bad_gateway: 502,
+  upstream_error: 502,
+  service_unavailable: 503,
+  gateway_timeout: 504,
   overloaded_error: 529,
 };
 
@@ -266,6 +277,10 @@ function fromPlainObject(value: object, context: ToAlayaErrorContext): AlayaErro
   });
 }
 
+function statusFor(name: string | undefined): number | undefined {
+  return name != null && Object.hasOwn(STATUS_BY_TYPE, name) ? STATUS_BY_TYPE[name] : undefined;
+}
+
 /** An envelope without an HTTP status: a stream `error` part, or an error object without a response. */
 function fromEnvelope(
   envelope: ErrorEnvelope,
@@ -275,8 +290,8 @@ function fromEnvelope(
   const implied =
     envelope.status ??
     (isInsufficientQuota(envelope) ? 402 : undefined) ??
-    STATUS_BY_TYPE[envelope.type ?? ''] ??
-    STATUS_BY_TYPE[envelope.code ?? ''];
+    statusFor(envelope.code) ??
+    statusFor(envelope.type);
   const Class = (implied != null && CLASS_BY_STATUS[implied]) || UnknownStatusError;
   const isRetryable =
     implied === 402
