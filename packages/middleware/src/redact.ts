@@ -1,7 +1,15 @@
 /** Replacement text for anything secret. */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_HEADER = /authorization|api[-_]?key|cookie|token|secret|password/i;
+/**
+ * Credential names: `authorization`, `api-key`/`apiKey`/`x-api-key`, cookies, secrets, passwords and
+ * names that end in `token` (`x-auth-token`, `access_token`, `accessToken`). Not `max_tokens` or the
+ * `x-ratelimit-*-tokens` headers: those are counts the caller and the fleet guard need.
+ */
+const SECRET_HEADER =
+  /authorization|api[-_]?key|cookie|secret|password|passwd|token$|(?:^|[-_])token[-_]/i;
+/** URL query parameters that carry a credential: the names above, plus a bare `key` (`?key=`). */
+const SECRET_QUERY_PARAM = /([?&])([^=&#]*)=([^&#]*)/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 const MAX_DEPTH = 8;
 
@@ -21,6 +29,28 @@ export function redactString(value: string, apiKey?: string): string {
     else if (result === apiKey) result = REDACTED;
   }
   return result.replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`);
+}
+
+/**
+ * Removes `apiKey` from a URL like {@link redactString}, and replaces the value of every query
+ * parameter named like a credential (`api_key`, `key`, `access_token`, …), whatever the key.
+ */
+export function redactUrl(url: string, apiKey?: string): string {
+  return redactString(url, apiKey).replace(
+    SECRET_QUERY_PARAM,
+    (match, separator: string, name: string) =>
+      isSecretHeaderName(safeDecode(name)) || safeDecode(name).toLowerCase() === 'key'
+        ? `${separator}${name}=${REDACTED}`
+        : match,
+  );
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Copies a header record with lower-case names, credential headers replaced and the key removed from values. */

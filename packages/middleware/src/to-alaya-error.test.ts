@@ -423,6 +423,43 @@ describe('toAlayaError: redaction', () => {
     expect(error.message).not.toContain('abc.def');
   });
 
+  it('keeps token counts and rate-limit headers; redacts token, key and secret fields by name', () => {
+    const error = toAlayaError(
+      new APICallError({
+        message: 'Too Many Requests',
+        url: `${URL}?api_key=opaque-1&key=opaque-2&access_token=opaque-3&model=glm-5.2`,
+        requestBodyValues: {
+          model: 'glm-5.2',
+          max_tokens: 128,
+          max_completion_tokens: 64,
+          stream_options: { include_usage: true },
+          access_token: 'opaque-4',
+          clientSecret: 'opaque-5',
+        },
+        statusCode: 429,
+        responseHeaders: {
+          'x-ratelimit-limit-tokens': '1000',
+          'x-ratelimit-remaining-tokens': '0',
+          'x-ratelimit-reset-tokens': '6s',
+          'x-auth-token': 'opaque-6',
+          'set-cookie': 'sid=opaque-7',
+        },
+        responseBody: '',
+      }),
+    );
+    expect(error.responseHeaders).toMatchObject({
+      'x-ratelimit-limit-tokens': '1000',
+      'x-ratelimit-remaining-tokens': '0',
+      'x-ratelimit-reset-tokens': '6s',
+      'x-auth-token': '[REDACTED]',
+      'set-cookie': '[REDACTED]',
+    });
+    expect(error.requestBodyValues).toMatchObject({ max_tokens: 128, max_completion_tokens: 64 });
+    const everything = JSON.stringify([error.url, error.requestBodyValues, error.toJSON()]);
+    expect(everything).not.toMatch(/opaque-\d/);
+    expect(error.url).toContain('model=glm-5.2');
+  });
+
   it('toJSON has no request body or raw response body', () => {
     const json = toAlayaError(apiError({ status: 500, body: 'secret body' })).toJSON();
     expect(json).not.toHaveProperty('requestBodyValues');

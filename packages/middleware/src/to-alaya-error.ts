@@ -22,7 +22,14 @@ import {
   UnknownStatusError,
 } from './errors/status-errors';
 import { getHeader, type HeadersLike, parseRetryHeaders } from './parse-retry-after';
-import { redactError, redactHeaders, redactString, redactValue, safeString } from './redact';
+import {
+  redactError,
+  redactHeaders,
+  redactString,
+  redactUrl,
+  redactValue,
+  safeString,
+} from './redact';
 
 /** Extra knowledge the caller has when mapping an error. */
 export interface ToAlayaErrorContext {
@@ -441,7 +448,7 @@ function finish(error: AlayaError, context: ToAlayaErrorContext): AlayaError {
   const cause = error.cause;
   return rebuildAlayaError(error, {
     message,
-    url: error.url ? redactString(error.url, key) : error.url,
+    url: error.url ? redactUrl(error.url, key) : error.url,
     requestBodyValues:
       error.requestBodyValues === undefined ? undefined : redactValue(error.requestBodyValues, key),
     responseHeaders: redactHeaders(error.responseHeaders, key),
