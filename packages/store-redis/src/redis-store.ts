@@ -25,6 +25,8 @@ export interface ScriptArguments {
 export interface RedisScriptClient {
   evalSha(sha1: string, options: ScriptArguments): Promise<unknown>;
   eval(script: string, options: ScriptArguments): Promise<unknown>;
+  /** node-redis: a view of the client whose commands time out (and leave the offline queue). */
+  withCommandOptions?(options: { timeout: number }): RedisScriptClient;
 }
 
 /** Options of {@link createRedisStore}. */
@@ -36,7 +38,11 @@ export interface RedisStoreOptions {
   client: RedisScriptClient;
   /** Prepended to every key. Default `alaya:fleet:`. */
   prefix?: string;
-  /** Rejects a command that takes longer, in ms. Default 1000. (The fleet guard has its own, shorter bound.) */
+  /**
+   * node-redis command timeout, in ms: a command that takes longer is rejected and dropped from the
+   * client's queue (so commands do not pile up while Redis is unreachable). Default 1000. The fleet
+   * guard has its own, shorter bound.
+   */
   timeoutMs?: number;
 }
 
@@ -76,6 +82,10 @@ export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
       `createRedisStore: \`timeoutMs\` must be a positive number, got ${String(timeoutMs)}`,
     );
   }
+  const commands =
+    typeof client.withCommandOptions === 'function'
+      ? client.withCommandOptions({ timeout: timeoutMs })
+      : client;
   const shas = new Map<string, Promise<string>>();
 
   async function run(script: string, key: string, args: Array<string | number>): Promise<unknown> {
@@ -85,34 +95,16 @@ export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
       shas.set(script, sha);
     }
     const call = { keys: [prefix + key], arguments: args.map(String) };
-    const command = (async () => {
+    try {
       try {
-        return await client.evalSha(await sha, call);
+        return await commands.evalSha(await sha, call);
       } catch (error) {
         if (!String((error as Error | undefined)?.message).startsWith('NOSCRIPT')) throw error;
-        return client.eval(script, call);
+        return await commands.eval(script, call);
       }
-    })();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RedisStoreError(`Redis did not answer within ${timeoutMs}ms`)),
-        timeoutMs,
-      );
-    });
-    command.catch(() => {});
-    try {
-      return await Promise.race([command, timeout]);
     } catch (error) {
-      if (error instanceof RedisStoreError) throw error;
-      throw new RedisStoreError(
-        `Redis command failed: ${(error as Error | undefined)?.message ?? String(error)}`,
-        {
-          cause: error,
-        },
-      );
-    } finally {
-      clearTimeout(timer);
+      const message = (error as Error | undefined)?.message ?? String(error);
+      throw new RedisStoreError(`Redis command failed: ${message}`, { cause: error });
     }
   }
 

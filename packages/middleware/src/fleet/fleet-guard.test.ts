@@ -287,7 +287,7 @@ describe('createFleetGuard', () => {
       await guard.onFailure({ ...glm, error: rateLimited(1000) });
       await guard.onSuccess(glm);
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatchObject({ operation: 'getBreaker', retryInMs: 5000 });
+      expect(errors[0]).toMatchObject({ operation: 'getBreaker', retryInMs: 2000 });
       expect(store.calls).toBe(1); // the store is left alone for storeRetryMs
 
       const waiting = track(guard.beforeAttempt(glm));
@@ -313,7 +313,7 @@ describe('createFleetGuard', () => {
       const attempt = track(guard.beforeAttempt(glm));
       await vi.advanceTimersByTimeAsync(49);
       expect(attempt.settled).toBe(false);
-      await vi.advanceTimersByTimeAsync(1);
+      await vi.advanceTimersByTimeAsync(2); // the timeout, then one timer turn for a late answer
       expect(attempt).toEqual({ settled: true, value: undefined });
       expect((errors[0] as { error: Error }).error.message).toContain('longer than 50ms');
       // Later calls do not wait at all while the store is being left alone.

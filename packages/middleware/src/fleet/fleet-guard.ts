@@ -53,9 +53,9 @@ export interface FleetOptions {
    * send at the same instant, in ms. Default 250; 0 turns it off.
    */
   cooldownSpreadMs?: number;
-  /** Bound on each store call; on timeout the guard uses local state. Default 75. */
+  /** Bound on each store call; on timeout the guard uses local state. Default 100. */
   storeTimeoutMs?: number;
-  /** After a store failure, how long to use local state before trying the store again. Default 5000. */
+  /** After a store failure, how long to use local state before trying the store again. Default 2000. */
   storeRetryMs?: number;
   /** An instance published a cooldown (`origin: 'response'`) or waits for one (`'shared'`). */
   onCooldown?: (event: CooldownEvent) => void;
@@ -149,8 +149,8 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   const maxCooldownMs = positive(options.maxCooldownMs, 300_000, 'maxCooldownMs');
   const maxCooldownWaitMs = positive(options.maxCooldownWaitMs, 60_000, 'maxCooldownWaitMs');
   const spreadMs = nonNegative(options.cooldownSpreadMs, 250, 'cooldownSpreadMs');
-  const storeTimeoutMs = positive(options.storeTimeoutMs, 75, 'storeTimeoutMs');
-  const storeRetryMs = positive(options.storeRetryMs, 5000, 'storeRetryMs');
+  const storeTimeoutMs = positive(options.storeTimeoutMs, 100, 'storeTimeoutMs');
+  const storeRetryMs = positive(options.storeRetryMs, 2000, 'storeRetryMs');
   const guarded =
     options.store === undefined
       ? undefined

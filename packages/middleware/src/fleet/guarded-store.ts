@@ -132,10 +132,17 @@ export function createGuardedStore(
   };
 }
 
+/**
+ * Rejects when `promise` has not settled after `ms`. When the timer fires, the rejection waits one
+ * more timer turn: if the event loop was blocked (a busy or cold instance), an answer that already
+ * arrived is delivered first instead of being counted as a store failure.
+ */
 function withTimeout<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`store.${operation} took longer than ${ms}ms`)), ms);
+    timer = setTimeout(() => {
+      timer = setTimeout(() => reject(new Error(`store.${operation} took longer than ${ms}ms`)), 0);
+    }, ms);
   });
   promise.catch(() => {}); // a late rejection after the timeout must not go unhandled
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

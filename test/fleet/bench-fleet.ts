@@ -1,0 +1,131 @@
+/**
+ * Shared-store benchmark: 4 processes × 25 callers against one RPM-limited key of the emulator,
+ * with no guard, with a guard on per-process memory, and with a guard on one shared Redis store.
+ * Prints 429s and goodput as ratios. Standalone:
+ *
+ *   node --import tsx test/fleet/bench-fleet.ts            (from the repo root, packages built)
+ *
+ * Env: BENCH_FLEET_DURATION_MS (default 10000), BENCH_FLEET_RPM (40), BENCH_FLEET_WINDOW_MS (2000),
+ * BENCH_FLEET_JSON=path to also write the rows as JSON.
+ */
+import { writeFileSync } from 'node:fs';
+import { keyFingerprint, startEmulator } from '@alaya-code/emulator';
+import { findRedisServer, startRedisServer } from './redis-server';
+import { runFleet } from './run-fleet';
+
+const PROCESSES = 4;
+const CALLERS = 25;
+const durationMs = Number(process.env.BENCH_FLEET_DURATION_MS ?? 10_000);
+const rpm = Number(process.env.BENCH_FLEET_RPM ?? 40);
+const windowMs = Number(process.env.BENCH_FLEET_WINDOW_MS ?? 2000);
+const API_KEY = 'bench-fleet-key';
+const WARMUP_KEY = 'bench-fleet-warm-up-key';
+
+/** One row of the table. */
+export interface FleetBenchRow {
+  mode: 'none' | 'memory' | 'redis';
+  label: string;
+  requests: number;
+  ok429: number;
+  successes: number;
+  failedCalls: number;
+  elapsedMs: number;
+  /** 429s / requests sent. */
+  rate429: number;
+  /** 429s per successful call. */
+  per429: number;
+  /** Successful calls per second / the limit's rate (rpm per window): 1 = every slot used. */
+  goodput: number;
+}
+
+const LABELS = {
+  none: 'no guard',
+  memory: 'guard, per-process memory',
+  redis: 'guard, shared Redis store',
+} as const;
+
+/** Runs the three configurations and returns their rows. */
+export async function benchFleet(): Promise<FleetBenchRow[]> {
+  const redis = findRedisServer() ? await startRedisServer() : undefined;
+  if (!redis)
+    console.warn('[bench-fleet] redis-server not installed: the shared-store row is skipped');
+  const emulator = await startEmulator({
+    port: 0,
+    apiKeys: [API_KEY, WARMUP_KEY],
+    limits: { rpm, windowMs },
+  });
+  const rows: FleetBenchRow[] = [];
+  try {
+    for (const mode of ['none', 'memory', 'redis'] as const) {
+      if (mode === 'redis' && !redis) continue;
+      emulator.reset();
+      // Let the previous run's window empty so each run starts from a fresh limit.
+      await new Promise(resolve => setTimeout(resolve, windowMs));
+      emulator.reset();
+      const reports = await runFleet({
+        processes: PROCESSES,
+        timeoutMs: durationMs + 120_000,
+        env: {
+          MODE: mode,
+          EMULATOR_URL: emulator.url,
+          REDIS_URL: redis?.url ?? '',
+          REDIS_PREFIX: `bench:${Date.now()}:`,
+          API_KEY,
+          WARMUP_KEY,
+          CALLERS: String(CALLERS),
+          DURATION_MS: String(durationMs),
+        },
+      });
+      const chat = emulator.requests.filter(
+        r => r.path === '/v1/chat/completions' && r.keyFingerprint === keyFingerprint(API_KEY),
+      );
+      const limited = chat.filter(r => r.status === 429).length;
+      const successes = reports.reduce((sum, r) => sum + r.ok, 0);
+      const failedCalls = reports.reduce(
+        (sum, r) => sum + Object.values(r.failed).reduce((a, b) => a + b, 0),
+        0,
+      );
+      const elapsedMs = Math.max(...reports.map(r => r.elapsedMs));
+      const capacityPerMs = rpm / windowMs;
+      rows.push({
+        mode,
+        label: LABELS[mode],
+        requests: chat.length,
+        ok429: limited,
+        successes,
+        failedCalls,
+        elapsedMs,
+        rate429: limited / Math.max(1, chat.length),
+        per429: limited / Math.max(1, successes),
+        goodput: successes / elapsedMs / capacityPerMs,
+      });
+    }
+  } finally {
+    await emulator.close();
+    await redis?.stop();
+  }
+  return rows;
+}
+
+/** The rows as a Markdown table. */
+export function formatFleetTable(rows: FleetBenchRow[]): string {
+  const lines = [
+    `${PROCESSES} processes × ${CALLERS} callers, one key limited to ${rpm} requests per ${windowMs} ms (sliding window), ${durationMs / 1000} s per run`,
+    '',
+    '| configuration | requests | 429s | 429s / requests | 429s per success | successful calls | failed calls | goodput (of the limit) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    lines.push(
+      `| ${row.label} | ${row.requests} | ${row.ok429} | ${row.rate429.toFixed(2)} | ${row.per429.toFixed(2)} | ${row.successes} | ${row.failedCalls} | ${row.goodput.toFixed(2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await benchFleet();
+  console.log(formatFleetTable(rows));
+  if (process.env.BENCH_FLEET_JSON)
+    writeFileSync(process.env.BENCH_FLEET_JSON, JSON.stringify(rows, null, 2));
+}

@@ -1,0 +1,190 @@
+/**
+ * One "instance" of a fleet, run as a child process by multi-process.test.ts and bench-fleet.ts:
+ * `CALLERS` concurrent callers each make `CALLS` generateText calls (or call until `DURATION_MS`
+ * has passed) through createAlaya + alayaMiddleware, with a fleet guard whose store is Redis
+ * (`MODE=redis`), this process's memory (`MODE=memory`), or no guard at all (`MODE=none`).
+ *
+ * Protocol: prints `ready` once set up, starts on a `go` line on stdin, and prints one JSON line
+ * (`WorkerReport`) at the end. Every attempt's failure is reported with its x-request-id, so the
+ * parent can match it against the emulator's request log.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createInterface } from 'node:readline';
+import { type AttemptGuard, alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
+import { createAlaya } from '@alaya-code/ai-sdk-provider';
+import { generateText, wrapLanguageModel } from 'ai';
+import { createClient } from 'redis';
+// TODO(late wiring): import from '@alaya-code/ai-sdk-middleware' / '@alaya-code/ai-sdk-store-redis'.
+import { createFleetGuard, type FleetGuard } from '../../packages/middleware/src/fleet';
+import { createRedisStore } from '../../packages/store-redis/src';
+
+/** What a worker prints at the end. */
+export interface WorkerReport {
+  pid: number;
+  mode: string;
+  /** Calls that returned text. */
+  ok: number;
+  /** Calls that threw, by error kind (or name). */
+  failed: Record<string, number>;
+  /**
+   * Every failed attempt: the emulator's x-request-id, status, the wait the server asked for, and
+   * when the guard had handled it (shared the cooldown), epoch ms.
+   */
+  attemptFailures: Array<{
+    requestId?: string;
+    status?: number;
+    retryAfterMs?: number;
+    handledAt: number;
+  }>;
+  /**
+   * Every request sent to the emulator: when the provider's fetch was called, and when the guard
+   * check that let it through began (`beforeAttempt`), epoch ms.
+   */
+  sends: Array<{ at: number; checkedAt: number }>;
+  /** onStoreError events. */
+  storeErrors: number;
+  /** onCooldown events by origin. */
+  cooldowns: { response: number; shared: number };
+  /** Wall time from go to the last call's end, ms. */
+  elapsedMs: number;
+}
+
+const env = process.env;
+const mode = env.MODE ?? 'redis';
+const callers = Number(env.CALLERS ?? 4);
+const calls = Number(env.CALLS ?? 0);
+const durationMs = Number(env.DURATION_MS ?? 0);
+const model = env.MODEL ?? 'glm-5.2';
+const apiKey = env.API_KEY ?? 'test-key';
+
+const report: WorkerReport = {
+  pid: process.pid,
+  mode,
+  ok: 0,
+  failed: {},
+  attemptFailures: [],
+  sends: [],
+  storeErrors: 0,
+  cooldowns: { response: 0, shared: 0 },
+  elapsedMs: 0,
+};
+
+/** Per caller: when its current attempt's guard check began (the fetch wrapper reads it). */
+const attemptContext = new AsyncLocalStorage<{ checkedAt: number }>();
+
+async function main(): Promise<void> {
+  let client: ReturnType<typeof createClient> | undefined;
+  let guard: AttemptGuard | undefined;
+  if (mode === 'redis' || mode === 'memory') {
+    if (mode === 'redis') {
+      // Default client options on purpose (offline queue on): the guard's timeout must bound it.
+      client = createClient({ url: env.REDIS_URL, socket: { reconnectStrategy: () => 200 } });
+      client.on('error', () => {});
+      await client.connect();
+    }
+    const store = client
+      ? createRedisStore({ client, prefix: env.REDIS_PREFIX ?? 'fleet-test:' })
+      : undefined;
+    await store?.getCooldown('warm-up'); // loads the scripts, as a long-running instance has
+    const fleet: FleetGuard = createFleetGuard({
+      store,
+      apiKey,
+      storeTimeoutMs: env.STORE_TIMEOUT_MS ? Number(env.STORE_TIMEOUT_MS) : undefined,
+      onStoreError: () => {
+        report.storeErrors++;
+      },
+      onCooldown: event => {
+        report.cooldowns[event.origin]++;
+      },
+    });
+    guard = fleet as unknown as AttemptGuard; // TODO(late wiring): no cast once imported from the package
+  }
+  const recording: AttemptGuard = {
+    beforeAttempt: info => {
+      const context = attemptContext.getStore();
+      if (context) context.checkedAt = Date.now();
+      return guard?.beforeAttempt(info) ?? Promise.resolve();
+    },
+    allowRetry: info => guard?.allowRetry(info) ?? true,
+    onSuccess: info => guard?.onSuccess(info),
+    onFailure: async info => {
+      await guard?.onFailure(info);
+      report.attemptFailures.push({
+        requestId: info.error.requestId,
+        status: info.error.statusCode,
+        retryAfterMs: info.error.retryAfterMs,
+        handledAt: Date.now(),
+      });
+    },
+  };
+  const alaya = createAlaya({
+    apiKey,
+    baseURL: env.EMULATOR_URL,
+    fetch: (input, init) => {
+      report.sends.push({ at: Date.now(), checkedAt: attemptContext.getStore()?.checkedAt ?? 0 });
+      return fetch(input, init);
+    },
+  });
+  const wrapped = wrapLanguageModel({
+    model: alaya(model),
+    middleware: alayaMiddleware({
+      guard: recording,
+      apiKey,
+      maxRetries: Number(env.MAX_RETRIES ?? 6),
+      initialDelayMs: 200,
+    }),
+  });
+
+  if (env.WARMUP_KEY) {
+    // A cold process spends its first call compiling the SDK; do it on another key (its own limit),
+    // so that the measured run sees warm instances.
+    const warm = createAlaya({ apiKey: env.WARMUP_KEY, baseURL: env.EMULATOR_URL });
+    await generateText({ model: warm(model), prompt: 'warm-up', maxRetries: 0 });
+  }
+  process.stdout.write('ready\n');
+  await new Promise<void>(resolve => {
+    const lines = createInterface({ input: process.stdin });
+    lines.on('line', line => {
+      if (line.trim() === 'go') {
+        lines.close();
+        resolve();
+      }
+    });
+  });
+
+  const started = Date.now();
+  const endAt = durationMs > 0 ? started + durationMs : Number.POSITIVE_INFINITY;
+  await Promise.all(
+    Array.from({ length: callers }, (_, caller) =>
+      attemptContext.run({ checkedAt: 0 }, async () => {
+        for (let i = 0; calls > 0 ? i < calls : Date.now() < endAt; i++) {
+          try {
+            await generateText({
+              model: wrapped,
+              prompt: `caller ${caller} call ${i}`,
+              maxRetries: 0,
+              abortSignal: AbortSignal.timeout(60_000),
+            });
+            report.ok++;
+          } catch (error) {
+            const kind = (error as { kind?: string; name?: string }).kind ?? (error as Error).name;
+            report.failed[kind] = (report.failed[kind] ?? 0) + 1;
+          }
+        }
+      }),
+    ),
+  );
+  report.elapsedMs = Date.now() - started;
+  if (client) await client.destroy();
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    process.stderr.write(
+      `worker failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,160 @@
+import { type Emulator, type EmulatorRequestRecord, startEmulator } from '@alaya-code/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerReport } from './fleet-worker';
+import { findRedisServer, type RedisServer, startRedisServer } from './redis-server';
+import { runFleet } from './run-fleet';
+
+const hasRedis = findRedisServer() !== undefined;
+if (!hasRedis)
+  console.warn('[fleet] redis-server is not installed: the multi-process tests are skipped');
+
+const API_KEY = 'fleet-test-key';
+const WARMUP_KEY = 'fleet-warm-up-key';
+const MODEL = 'glm-5.2';
+interface Violation {
+  after429: string;
+  sentMsAfterShared: number;
+  retryAfterMs: number;
+}
+
+/**
+ * Requests that any process let through after a 429 had been shared (its guard check began after
+ * the cooldown was in the store) and sent before that 429's Retry-After had passed (counted from
+ * when the 429 left the emulator). Requests already past their guard check when the 429 was shared
+ * cannot be called back, and are not counted.
+ */
+function cooldownViolations(
+  requests: readonly EmulatorRequestRecord[],
+  reports: WorkerReport[],
+): Violation[] {
+  const byId = new Map(requests.map(r => [r.id, r]));
+  const sends = reports.flatMap(r => r.sends);
+  const violations: Violation[] = [];
+  for (const failure of reports.flatMap(r => r.attemptFailures)) {
+    const limited = failure.requestId ? byId.get(failure.requestId) : undefined;
+    if (failure.status !== 429 || !failure.retryAfterMs || limited?.status !== 429) continue;
+    const until = limited.time + (limited.durationMs ?? 0) + failure.retryAfterMs;
+    for (const send of sends) {
+      if (send.checkedAt > failure.handledAt && send.at < until) {
+        violations.push({
+          after429: limited.id,
+          sentMsAfterShared: send.at - failure.handledAt,
+          retryAfterMs: failure.retryAfterMs,
+        });
+      }
+    }
+  }
+  return violations;
+}
+
+function totals(reports: WorkerReport[]) {
+  const failed = reports.flatMap(r => Object.entries(r.failed));
+  return {
+    ok: reports.reduce((sum, r) => sum + r.ok, 0),
+    failed: failed.reduce((sum, [, n]) => sum + n, 0),
+    failedKinds: [...new Set(failed.map(([kind]) => kind))],
+    storeErrors: reports.map(r => r.storeErrors),
+  };
+}
+
+describe.skipIf(!hasRedis)(
+  'many processes share one Redis store (child processes, real redis-server)',
+  () => {
+    let redis: RedisServer;
+    let emulator: Emulator;
+
+    beforeAll(async () => {
+      redis = await startRedisServer();
+      emulator = await startEmulator({
+        port: 0,
+        apiKeys: [API_KEY, WARMUP_KEY],
+        limits: { rpm: 6, windowMs: 1500 },
+      });
+    });
+
+    afterAll(async () => {
+      await emulator?.close();
+      await redis?.stop();
+    });
+
+    // Generous store timeouts: on a busy 2-core CI machine a 100 ms default can expire for CPU
+    // starvation alone, and a degraded instance uses its own state by design.
+    const fleetEnv = (mode: string, prefix: string, storeTimeoutMs = 1000) => ({
+      STORE_TIMEOUT_MS: String(storeTimeoutMs),
+      MODE: mode,
+      EMULATOR_URL: emulator.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: prefix,
+      API_KEY,
+      WARMUP_KEY,
+      MODEL,
+      CALLERS: '3',
+      CALLS: '2',
+    });
+
+    it('after a 429, no process sends to the model before its Retry-After has passed', async () => {
+      emulator.reset();
+      const shared = await runFleet({
+        processes: 4,
+        env: fleetEnv('redis', 'shared:'),
+        timeoutMs: 40_000,
+      });
+      const sharedRequests = [...emulator.requests];
+      const sharedViolations = cooldownViolations(sharedRequests, shared);
+      const shared429s = sharedRequests.filter(r => r.status === 429).length;
+
+      // The checker can fail: the same fleet without the guard sends during the cooldowns.
+      emulator.reset();
+      const unguarded = await runFleet({
+        processes: 4,
+        env: fleetEnv('none', 'none:'),
+        timeoutMs: 40_000,
+      });
+      const unguardedRequests = [...emulator.requests];
+      const unguardedViolations = cooldownViolations(unguardedRequests, unguarded);
+      const unguarded429s = unguardedRequests.filter(r => r.status === 429).length;
+
+      console.log(
+        `[fleet] shared store: ${shared429s} 429s, ${sharedViolations.length} sends during a cooldown; ` +
+          `no guard: ${unguarded429s} 429s, ${unguardedViolations.length} sends during a cooldown`,
+      );
+      if (sharedViolations.length > 0) console.log('[fleet] violations', sharedViolations);
+      // The store stayed healthy throughout (a degraded instance uses its own state, by design).
+      expect(totals(shared)).toMatchObject({ ok: 24, failed: 0, storeErrors: [0, 0, 0, 0] });
+      expect(shared429s).toBeGreaterThan(0); // the limit was hit, so there was a cooldown to honour
+      expect(shared.reduce((sum, r) => sum + r.cooldowns.shared, 0)).toBeGreaterThan(0);
+      expect(sharedViolations).toEqual([]);
+      expect(unguardedViolations.length).toBeGreaterThan(0);
+      expect(shared429s).toBeLessThan(unguarded429s);
+    }, 90_000);
+
+    it('calls still complete when Redis is killed mid-run; each process says so once', async () => {
+      emulator.reset();
+      let killed: Promise<number> | undefined;
+      const reports = await runFleet({
+        processes: 4,
+        env: { ...fleetEnv('redis', 'kill:', 300), CALLS: '4' },
+        timeoutMs: 60_000,
+        onStarted: () => {
+          killed = new Promise(resolve => {
+            setTimeout(() => void redis.stop('SIGKILL').then(() => resolve(Date.now())), 1200);
+          });
+        },
+      });
+      const finished = Date.now();
+      const killedAt = await killed;
+      expect(killedAt).toBeLessThan(finished); // Redis died while calls were running
+      const result = totals(reports);
+      console.log(
+        `[fleet] Redis killed mid-run: ${result.ok} ok, ${result.failed} failed`,
+        result.failedKinds,
+      );
+      expect(result.ok + result.failed).toBe(4 * 3 * 4);
+      expect(result.ok).toBeGreaterThanOrEqual(0.9 * 4 * 3 * 4);
+      expect(result.failedKinds.every(kind => kind === 'rate_limit')).toBe(true);
+      expect(result.storeErrors).toEqual([1, 1, 1, 1]);
+      // Redis is back for anything that runs after this test.
+      redis = await startRedisServer(redis.port);
+    }, 90_000);
+  },
+);
