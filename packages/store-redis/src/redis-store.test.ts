@@ -143,6 +143,43 @@ describe.skipIf(!hasRedis)('createRedisStore (real redis-server)', () => {
     }
   });
 
+  it('a Redis that stops answering delays a call by storeTimeoutMs at most (CLIENT PAUSE)', async () => {
+    const reports: unknown[] = [];
+    const guard = createFleetGuard({
+      store: fresh(),
+      storeTimeoutMs: 50,
+      onStoreError: e => reports.push(e),
+    });
+    const admin = client.duplicate();
+    admin.on('error', () => {});
+    await admin.connect();
+    try {
+      await admin.sendCommand(['CLIENT', 'PAUSE', '600', 'ALL']);
+      const started = Date.now();
+      await guard.beforeAttempt({ modelId: 'glm-5.2', provider: 'alaya.chat', attempt: 1 });
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(reports).toHaveLength(1);
+    } finally {
+      await sleep(650);
+      await admin.quit();
+    }
+  });
+
+  it('drops a command queued while Redis is unreachable after timeoutMs (offline queue on)', async () => {
+    const doomed = await startRedisServer();
+    const queued = createClient({ url: doomed.url, socket: { reconnectStrategy: () => 100 } });
+    queued.on('error', () => {});
+    await queued.connect();
+    const store = createRedisStore({ client: queued, timeoutMs: 150 });
+    await doomed.stop('SIGKILL');
+    await sleep(50);
+    const started = Date.now();
+    const error = await store.getCooldown('x').catch(e => e);
+    expect(error).toBeInstanceOf(RedisStoreError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    queued.destroy();
+  });
+
   it('rejects bad options with a TypeError', () => {
     expect(() => createRedisStore({ client: {} as never })).toThrow(TypeError);
     expect(() => createRedisStore({ client, timeoutMs: 0 })).toThrow(/timeoutMs/);

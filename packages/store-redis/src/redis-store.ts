@@ -39,9 +39,9 @@ export interface RedisStoreOptions {
   /** Prepended to every key. Default `alaya:fleet:`. */
   prefix?: string;
   /**
-   * node-redis command timeout, in ms: a command that takes longer is rejected and dropped from the
-   * client's queue (so commands do not pile up while Redis is unreachable). Default 1000. The fleet
-   * guard has its own, shorter bound.
+   * How long a command may wait in node-redis's queue (while the client reconnects) before it is
+   * dropped and rejected, in ms, so commands do not pile up during an outage. Default 1000. A Redis
+   * that accepted a command but does not answer is bounded by the fleet guard (`storeTimeoutMs`).
    */
   timeoutMs?: number;
 }

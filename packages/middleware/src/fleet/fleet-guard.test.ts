@@ -322,6 +322,51 @@ describe('createFleetGuard', () => {
       expect(next.settled).toBe(true);
     });
 
+    it('counts an answer that arrives as the timeout fires (a blocked event loop), not a failure', async () => {
+      const errors: unknown[] = [];
+      const memory = createMemoryStore();
+      await memory.extendCooldown('cooldown:alaya.chat:-:glm-5.2', 10_000);
+      const slow = new Proxy(memory, {
+        get:
+          (target, name: keyof ResilienceStore) =>
+          (...args: unknown[]) =>
+            // The answer is due at the same instant as the timeout, and queued after it.
+            Promise.resolve().then(
+              () =>
+                new Promise(resolve =>
+                  setTimeout(() => resolve((target[name] as any)(...args)), 50),
+                ),
+            ),
+      });
+      const guard = createFleetGuard({
+        store: slow,
+        storeTimeoutMs: 50,
+        onStoreError: e => errors.push(e),
+      });
+      const attempt = track(guard.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(60);
+      expect(attempt.settled).toBe(false); // it saw the cooldown and waits for it
+      expect(errors).toEqual([]);
+    });
+
+    it('does not end an outage on an answer to a call made before it', async () => {
+      const errors: unknown[] = [];
+      const memory = createMemoryStore();
+      const mixed: ResilienceStore = {
+        ...memory,
+        takeTokens: () => Promise.reject(new Error('down')),
+        getCooldown: key =>
+          new Promise<number>(resolve => setTimeout(() => resolve(memory.getCooldown(key)), 20)),
+      };
+      const guard = createFleetGuard({ store: mixed, onStoreError: e => errors.push(e) });
+      const before = track(guard.beforeAttempt(glm)); // a slow read, started while healthy
+      expect(await guard.allowRetry({ ...glm, error: badGateway() })).toBe(true); // fails: outage
+      await vi.advanceTimersByTimeAsync(20);
+      expect(before.settled).toBe(true); // the slow read answered...
+      expect((await guard.getState()).store.healthy).toBe(false); // ...but it does not end the outage
+      expect(errors).toHaveLength(1);
+    });
+
     it('tries the store again after storeRetryMs and reports a new outage again', async () => {
       const errors: unknown[] = [];
       const healthy = createMemoryStore();
