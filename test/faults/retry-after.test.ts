@@ -19,7 +19,7 @@ import {
   runCall,
   type Stack,
   startStack,
-} from './harness.js';
+} from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * The whole stack for the fault suite: the provider's model wrapped in the middleware, talking real
+ * The whole stack, for the fault suite and the fuzzers: the provider's model wrapped in the middleware, talking real
  * HTTP to an emulator, with a planted key, a counting fetch and the console captured. `runCall`
  * makes one `generateText` or `streamText` call and reports everything a test asserts on.
  */
@@ -17,9 +17,9 @@ import {
 } from '@alaya-code/emulator';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { expect } from 'vitest';
-import { captureConsole } from '../helpers/console-capture.js';
-import { findKeyLeaks, plantedKey } from '../helpers/leaks.js';
-import { consumeStream, type StreamOutcome } from '../helpers/stream.js';
+import { captureConsole } from './console-capture.js';
+import { findKeyLeaks, plantedKey } from './leaks.js';
+import { consumeStream, type StreamOutcome } from './stream.js';
 
 export type Mode = 'generate' | 'stream';
 export const MODES: readonly Mode[] = ['generate', 'stream'];
@@ -42,12 +42,15 @@ export interface Stack {
 export const PROMPT = 'Tell me about backoff';
 
 /** Starts an emulator with a planted key and a non-reasoning model (so partial output is text). */
-export async function startStack(): Promise<Stack> {
+export async function startStack(
+  options: { logger?: (line: string) => void } = {},
+): Promise<Stack> {
   const key = plantedKey();
   const emulator = await startEmulator({
     port: 0,
     apiKeys: [key],
     models: [{ id: 'glm-5.2', reasoning: false }],
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const stack: Stack = {
     emulator,
@@ -69,6 +72,8 @@ export interface CallOptions {
   abortSignal?: AbortSignal;
   /** Point the provider somewhere else (e.g. a closed port). */
   baseURL?: string;
+  /** Wait after the call so the emulator sees closed sockets and every record is final. Default 30 ms. */
+  settleMs?: number;
 }
 
 export interface CallRun {
@@ -80,7 +85,10 @@ export interface CallRun {
   stream: StreamOutcome | undefined;
   /** Requests the emulator logged for this call. */
   requests: EmulatorRequestRecord[];
-  /** `fetch` calls the provider made (connection-refused attempts never reach the emulator). */
+  /**
+   * Chat-completion `fetch` calls the provider made, i.e. attempts (connection-refused ones never reach
+   * the emulator; a 404's follow-up `GET /v1/models` for the hint is not an attempt).
+   */
   fetchCalls: number;
   retries: RetryEvent[];
   consoleLines: string[];
@@ -103,7 +111,8 @@ export async function runCall(
     apiKey: key,
     baseURL: options.baseURL ?? emulator.url,
     fetch: (input, init) => {
-      fetchCalls++;
+      if (String(input instanceof Request ? input.url : input).endsWith('/chat/completions'))
+        fetchCalls++;
       return fetch(input, init);
     },
   });
@@ -155,8 +164,7 @@ export async function runCall(
   } finally {
     captured.restore();
   }
-  // Let the emulator see the closed sockets, so every record is final.
-  await new Promise(resolve => setTimeout(resolve, 30));
+  await new Promise(resolve => setTimeout(resolve, options.settleMs ?? 30));
   return {
     ...run,
     requests: [...emulator.requests],
