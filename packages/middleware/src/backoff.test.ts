@@ -57,6 +57,19 @@ describe('sleep', () => {
     expect(resolved).toBe(true);
   });
 
+  it('a wait longer than the 32-bit timer limit is not cut to 1 ms', async () => {
+    const thirtyDays = 30 * 24 * 3600 * 1000;
+    let resolved = false;
+    const waiting = sleep(thirtyDays).then(() => {
+      resolved = true;
+    });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(resolved).toBe(false);
+    await vi.advanceTimersByTimeAsync(thirtyDays);
+    await waiting;
+    expect(resolved).toBe(true);
+  });
+
   it('rejects at once with the signal reason when aborted during the wait', async () => {
     const controller = new AbortController();
     const promise = sleep(60_000, controller.signal);

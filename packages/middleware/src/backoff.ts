@@ -31,6 +31,9 @@ export function computeBackoffDelay(
   return Math.floor(r * capped);
 }
 
+/** Longest delay a timer takes as it is (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * Waits `ms` milliseconds. Rejects at once, with the signal's reason (or an `AbortError`), when
  * `signal` is or becomes aborted; the timer is cleared then.
@@ -41,14 +44,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(abortReason(signal));
       return;
     }
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(abortReason(signal!));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    // Timers fire at once for delays past 2^31 - 1 ms: longer waits are chained.
+    let remaining = ms;
+    const arm = () => {
+      const step = Math.min(remaining, MAX_TIMER_MS);
+      remaining -= step;
+      timer = setTimeout(() => {
+        if (remaining > 0) return arm();
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, step);
+    };
+    arm();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
