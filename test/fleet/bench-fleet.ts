@@ -15,9 +15,13 @@ import { runFleet } from './run-fleet';
 
 const PROCESSES = 4;
 const CALLERS = 25;
-const durationMs = Number(process.env.BENCH_FLEET_DURATION_MS ?? 10_000);
-const rpm = Number(process.env.BENCH_FLEET_RPM ?? 40);
-const windowMs = Number(process.env.BENCH_FLEET_WINDOW_MS ?? 2000);
+
+/** Run length and the emulator's limit (defaults from the BENCH_FLEET_* variables). */
+export interface FleetBenchOptions {
+  durationMs?: number;
+  rpm?: number;
+  windowMs?: number;
+}
 const API_KEY = 'bench-fleet-key';
 const WARMUP_KEY = 'bench-fleet-warm-up-key';
 
@@ -44,8 +48,11 @@ const LABELS = {
   redis: 'guard, shared Redis store',
 } as const;
 
-/** Runs the three configurations and returns their rows. */
-export async function benchFleet(): Promise<FleetBenchRow[]> {
+/** Runs the three configurations (about 3 × (durationMs + 5 s)) and returns their rows. */
+export async function benchFleet(options: FleetBenchOptions = {}): Promise<FleetBenchResult> {
+  const durationMs = options.durationMs ?? Number(process.env.BENCH_FLEET_DURATION_MS ?? 10_000);
+  const rpm = options.rpm ?? Number(process.env.BENCH_FLEET_RPM ?? 40);
+  const windowMs = options.windowMs ?? Number(process.env.BENCH_FLEET_WINDOW_MS ?? 2000);
   const redis = findRedisServer() ? await startRedisServer() : undefined;
   if (!redis)
     console.warn('[bench-fleet] redis-server not installed: the shared-store row is skipped');
@@ -104,11 +111,21 @@ export async function benchFleet(): Promise<FleetBenchRow[]> {
     await emulator.close();
     await redis?.stop();
   }
-  return rows;
+  return { processes: PROCESSES, callers: CALLERS, durationMs, rpm, windowMs, rows };
 }
 
-/** The rows as a Markdown table. */
-export function formatFleetTable(rows: FleetBenchRow[]): string {
+/** What {@link benchFleet} measured. */
+export interface FleetBenchResult {
+  processes: number;
+  callers: number;
+  durationMs: number;
+  rpm: number;
+  windowMs: number;
+  rows: FleetBenchRow[];
+}
+
+/** The result as a Markdown table. */
+export function formatFleetTable({ durationMs, rpm, windowMs, rows }: FleetBenchResult): string {
   const lines = [
     `${PROCESSES} processes × ${CALLERS} callers, one key limited to ${rpm} requests per ${windowMs} ms (sliding window), ${durationMs / 1000} s per run`,
     '',
