@@ -257,6 +257,23 @@ describe('alayaMiddleware: generate', () => {
     expect(error.isRetryable).toBe(false);
   });
 
+  it('deadlineMs past the 32-bit timer limit does not abort a running attempt at once', async () => {
+    const { model, calls } = scriptedModel([
+      options =>
+        new Promise((resolve, reject) => {
+          setTimeout(() => resolve(okResult('late but fine')), 100);
+          options.abortSignal?.addEventListener('abort', () => reject(options.abortSignal?.reason));
+        }),
+    ]);
+    const result = await settle(
+      generateText({ model: wrap(model, { deadlineMs: 2 ** 32 }), prompt: 'hi' }),
+      1000,
+    );
+    expect(calls.length).toBe(1);
+    expect(result.status).toBe('fulfilled');
+    expect((result as PromiseFulfilledResult<{ text: string }>).value.text).toBe('late but fine');
+  });
+
   it('deadlineMs: aborts an attempt still running at the deadline with a TimeoutError', async () => {
     const { model, calls } = scriptedModel([
       options =>

@@ -32,7 +32,7 @@ export function computeBackoffDelay(
 }
 
 /** Longest delay a timer takes as it is (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Waits `ms` milliseconds. Rejects at once, with the signal's reason (or an `AbortError`), when

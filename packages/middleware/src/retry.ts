@@ -6,7 +6,7 @@ import {
   rebuildAlayaError,
 } from './alaya-error';
 import type { AttemptGuard, AttemptInfo } from './attempt-guard';
-import { type BackoffSettings, computeBackoffDelay, sleep } from './backoff';
+import { type BackoffSettings, computeBackoffDelay, MAX_TIMER_MS, sleep } from './backoff';
 import { TimeoutError } from './errors/network-errors';
 import { isCallerAbort } from './is-caller-abort';
 import { type ToAlayaErrorContext, toAlayaError } from './to-alaya-error';
@@ -310,13 +310,17 @@ function withDeadline(
 ): { signal: AbortSignal; fired: () => boolean; clear: () => void } {
   const timerController = new AbortController();
   let fired = false;
-  const timer = setTimeout(
-    () => {
-      fired = true;
-      timerController.abort(new DOMException('Deadline exceeded', 'TimeoutError'));
-    },
-    Math.max(0, deadlineAt - Date.now()),
-  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const fire = () => {
+    fired = true;
+    timerController.abort(new DOMException('Deadline exceeded', 'TimeoutError'));
+  };
+  // A timer past 2^31 - 1 ms would fire at once: re-arm until the deadline is in reach.
+  const arm = () => {
+    const remaining = Math.max(0, deadlineAt - Date.now());
+    timer = setTimeout(remaining > MAX_TIMER_MS ? arm : fire, Math.min(remaining, MAX_TIMER_MS));
+  };
+  arm();
   return {
     signal: signal ? anySignal([signal, timerController.signal]) : timerController.signal,
     fired: () => fired,
