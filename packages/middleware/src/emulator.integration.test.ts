@@ -307,6 +307,16 @@ describe('streams over HTTP', () => {
     },
   );
 
+  it('a 200 whose body is no event stream (the stream ends without a finish reason) is retried before content', async () => {
+    const clean = await collect();
+    emulator.reset();
+    emulator.enqueueFaults({ nonJson200: true });
+    const parts = await collect();
+    expect(chatRequests().map(r => r.status)).toEqual([200, 200]);
+    expect(parts.some(p => p.type === 'error')).toBe(false);
+    expect(text(parts)).toBe(text(clean));
+  });
+
   it('streamText: a persistent 503 reaches the emulator maxRetries + 1 times and onError gets the typed error', async () => {
     emulator.enqueueFaults({ status: 503, times: 100 });
     const errors: unknown[] = [];

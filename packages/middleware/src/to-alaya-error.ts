@@ -47,7 +47,7 @@ export interface ToAlayaErrorContext {
    */
   messageSuffixes?: Partial<Record<AlayaErrorKind, string>>;
   /**
-   * The value came from a stream `error` part: a bare envelope or text without a status is then
+   * The value came from a stream `error` part: a bare envelope, text or error without a status is then
    * treated as a server-side failure of the stream and is retryable.
    */
   fromStreamPart?: boolean;
@@ -266,10 +266,12 @@ function fromError(error: Error, context: ToAlayaErrorContext): AlayaError {
       isRetryable: false,
     });
   }
+  // In a stream `error` part (an invalid chunk, a stream that ended without a finish reason) it is
+  // a failure of that response, like an envelope without a status: retryable before content.
   return new UnknownStatusError({
     ...base,
     message: base.message || `${safeString(error.name)} without a message`,
-    isRetryable: false,
+    isRetryable: context.fromStreamPart === true,
   });
 }
 
