@@ -7,13 +7,14 @@ import type {
 } from '@ai-sdk/provider';
 import {
   resolveProviderOptions,
-  serializeModelOptions,
   WORKFLOW_DESERIALIZE,
   WORKFLOW_SERIALIZE,
 } from '@ai-sdk/provider-utils';
 import { type AlayaChatModelId, alayaLanguageModelChatOptions } from './alaya-chat-options';
 import type { AlayaErrorMapper } from './alaya-error-mapper';
+import { createAlaya } from './alaya-provider';
 import { withAlayaUserAgent } from './alaya-user-agent';
+import type { AlayaWorkflowSettings } from './alaya-workflow-settings';
 import { mapStreamErrors } from './map-stream-errors';
 
 type OpenAICompatibleChatConfig = ConstructorParameters<
@@ -24,6 +25,8 @@ type OpenAICompatibleChatConfig = ConstructorParameters<
 export type AlayaChatConfig = OpenAICompatibleChatConfig & {
   /** Maps every failure of a call; identity when absent. */
   mapError?: AlayaErrorMapper;
+  /** What `WORKFLOW_SERIALIZE` writes (no credentials). */
+  workflowSettings?: AlayaWorkflowSettings;
 };
 
 const identity: AlayaErrorMapper = async error => error;
@@ -39,20 +42,33 @@ export class AlayaChatLanguageModel
 {
   private readonly mapError: AlayaErrorMapper;
 
+  private readonly workflowSettings: AlayaWorkflowSettings | undefined;
+
+  /**
+   * Workflow step boundary: the model id and, as `config`, the provider settings without any credential (the
+   * AI SDK's `serializeModelOptions` would write the resolved `Authorization` header).
+   */
   static override [WORKFLOW_SERIALIZE](model: AlayaChatLanguageModel) {
-    return serializeModelOptions({ modelId: model.modelId, config: model.config });
+    return { modelId: model.modelId, config: { ...model.workflowSettings } };
   }
 
+  /** Rebuilds the model with `createAlaya(settings)`; the key comes from `ALAYA_API_KEY` per call. */
   static override [WORKFLOW_DESERIALIZE](options: {
     modelId: AlayaChatModelId;
-    config: AlayaChatConfig;
+    config: Record<string, unknown>;
   }) {
-    return new AlayaChatLanguageModel(options.modelId, options.config);
+    return createAlaya(options.config as AlayaWorkflowSettings).chatModel(
+      options.modelId,
+    ) as AlayaChatLanguageModel;
   }
 
-  constructor(modelId: AlayaChatModelId, { mapError, ...config }: AlayaChatConfig) {
+  constructor(
+    modelId: AlayaChatModelId,
+    { mapError, workflowSettings, ...config }: AlayaChatConfig,
+  ) {
     super(modelId, config);
     this.mapError = mapError ?? identity;
+    this.workflowSettings = workflowSettings;
   }
 
   /**

@@ -1,8 +1,11 @@
 import { OpenAICompatibleEmbeddingModel } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV4 } from '@ai-sdk/provider';
+import { WORKFLOW_DESERIALIZE, WORKFLOW_SERIALIZE } from '@ai-sdk/provider-utils';
 import type { AlayaEmbeddingModelId } from './alaya-embedding-options';
 import type { AlayaErrorMapper } from './alaya-error-mapper';
+import { createAlaya } from './alaya-provider';
 import { withAlayaUserAgent } from './alaya-user-agent';
+import type { AlayaWorkflowSettings } from './alaya-workflow-settings';
 
 type OpenAICompatibleEmbeddingConfig = ConstructorParameters<
   typeof OpenAICompatibleEmbeddingModel
@@ -12,6 +15,8 @@ type OpenAICompatibleEmbeddingConfig = ConstructorParameters<
 export type AlayaEmbeddingConfig = OpenAICompatibleEmbeddingConfig & {
   /** Maps every failure of a call; identity when absent. */
   mapError?: AlayaErrorMapper;
+  /** What `WORKFLOW_SERIALIZE` writes (no credentials). */
+  workflowSettings?: AlayaWorkflowSettings;
 };
 
 /**
@@ -23,10 +28,30 @@ export class AlayaEmbeddingModel
   implements EmbeddingModelV4
 {
   private readonly mapError: AlayaErrorMapper;
+  private readonly workflowSettings: AlayaWorkflowSettings | undefined;
 
-  constructor(modelId: AlayaEmbeddingModelId, { mapError, ...config }: AlayaEmbeddingConfig) {
+  /** Workflow step boundary: the model id and the provider settings without any credential. */
+  static override [WORKFLOW_SERIALIZE](model: AlayaEmbeddingModel) {
+    return { modelId: model.modelId, config: { ...model.workflowSettings } };
+  }
+
+  /** Rebuilds the model with `createAlaya(settings)`; the key comes from `ALAYA_API_KEY` per call. */
+  static override [WORKFLOW_DESERIALIZE](options: {
+    modelId: AlayaEmbeddingModelId;
+    config: Record<string, unknown>;
+  }) {
+    return createAlaya(options.config as AlayaWorkflowSettings).embeddingModel(
+      options.modelId,
+    ) as AlayaEmbeddingModel;
+  }
+
+  constructor(
+    modelId: AlayaEmbeddingModelId,
+    { mapError, workflowSettings, ...config }: AlayaEmbeddingConfig,
+  ) {
     super(modelId, config);
     this.mapError = mapError ?? (async error => error);
+    this.workflowSettings = workflowSettings;
   }
 
   override async doEmbed(

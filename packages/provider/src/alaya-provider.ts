@@ -15,6 +15,7 @@ import { createAlayaErrorMapper } from './alaya-error-mapping';
 import { alayaErrorStructure } from './alaya-error-structure';
 import { type AlayaModel, fetchAlayaModels } from './alaya-models';
 import { ALAYA_USER_AGENT_SUFFIX } from './alaya-user-agent';
+import { toWorkflowSettings } from './alaya-workflow-settings';
 import { transformAlayaRequestBody } from './transform-alaya-request-body';
 
 /** Longest wait for the model list that a 404 message is completed with. */
@@ -127,6 +128,8 @@ export function createAlaya(settings: AlayaProviderSettings = {}): AlayaProvider
     return availableModelIds;
   };
 
+  const workflowSettings = toWorkflowSettings(settings);
+
   const mapError = createAlayaErrorMapper({
     providerName,
     getBaseURL,
@@ -146,6 +149,7 @@ export function createAlaya(settings: AlayaProviderSettings = {}): AlayaProvider
       supportsStructuredOutputs: true,
       transformRequestBody: transformAlayaRequestBody,
       mapError,
+      workflowSettings,
     });
 
   const createEmbeddingModel = (modelId: AlayaEmbeddingModelId) =>
@@ -156,6 +160,7 @@ export function createAlaya(settings: AlayaProviderSettings = {}): AlayaProvider
       fetch: settings.fetch,
       errorStructure: alayaErrorStructure,
       mapError,
+      workflowSettings,
     });
 
   const unsupported =
