@@ -93,21 +93,27 @@ describe.each(MODES)('%s', mode => {
     },
   );
 
-  it('200 with a non-JSON body: UnknownStatusError, not retried (the same page would come back)', async () => {
+  it('200 with a non-JSON body: UnknownStatusError, never reported as an answer', async () => {
     const run = await runCall(stack, mode, { faults: [{ nonJson200: true, times: 3 }] });
     expect(UnknownStatusError.isInstance(run.error), String(run.error)).toBe(true);
     const error = run.error as AlayaError;
     if (mode === 'generate') {
+      // The page itself is read: the same page would come back, so it is not retried.
       expect(error.message).toBe(
         'Invalid JSON response: HTML response: "Upstream returned an unexpected page"',
       );
       expect(error.statusCode).toBe(200);
+      expect(error.exhaustedReason).toBe('not_retryable');
+      expect(run.requests.map(r => r.status)).toEqual([200]);
     } else {
-      // An SSE parser finds no event in an HTML page: the stream ends without a finish reason.
-      expect(error.message).toBe('Response stream ended without a finish reason.');
+      // An SSE parser finds no event in an HTML page: it looks like a stream cut before its end,
+      // which is retried like any failure before content.
+      expect(error.message).toBe(
+        'Response stream ended without a finish reason. (gave up after 3 attempts)',
+      );
+      expect(error.exhaustedReason).toBe('max_retries');
+      expect(run.requests.map(r => r.status)).toEqual([200, 200, 200]);
     }
-    expect(error.exhaustedReason).toBe('not_retryable');
-    expect(run.requests.map(r => r.status)).toEqual([200]);
     expectNoSilentSuccess(run, stack);
     expectNoKeyLeak(run, stack);
   });
