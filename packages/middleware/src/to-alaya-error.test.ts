@@ -411,6 +411,23 @@ describe('toAlayaError: redaction', () => {
     expect(error.responseHeaders?.['api-key']).toBe('[REDACTED]');
   });
 
+  it.each([
+    ['a plain-text 500 body', 500, 'text'],
+    ['a JSON 503 body that is no envelope', 503, 'json'],
+    ['a body of a response without an error status', 200, 'text'],
+  ])('redacts the key before cutting %s to an excerpt (no partial key)', (_name, status, shape) => {
+    const filler = 'x'.repeat(190);
+    const responseBody =
+      shape === 'json' ? JSON.stringify({ info: `${filler}${key}` }) : `${filler}${key} tail`;
+    const error = toAlayaError(apiError({ status, body: responseBody, message: '' }), {
+      apiKey: key,
+    });
+    const secret = key.slice(key.lastIndexOf('-') + 1);
+    const rendered = JSON.stringify([error.message, error.toJSON(), error.responseBody]);
+    expect(rendered).not.toContain(secret.slice(0, 6));
+    expect(error.message).toContain(filler.slice(0, 50));
+  });
+
   it('redacts authorization headers and Bearer tokens even without the key', () => {
     const error = toAlayaError(
       apiError({

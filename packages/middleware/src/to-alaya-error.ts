@@ -225,7 +225,7 @@ function fromApiCallError(error: APICallError, context: ToAlayaErrorContext): Al
   if (envelope) return fromEnvelope(envelope, base, context);
   const message =
     error.statusCode != null && error.responseBody !== undefined
-      ? `${error.message || statusLine(error.statusCode)}: ${describeResponseBody(error.responseBody)}`
+      ? `${error.message || statusLine(error.statusCode)}: ${describeBody(error.responseBody, context)}`
       : error.message;
   return new UnknownStatusError({
     ...base,
@@ -281,7 +281,7 @@ function fromPlainObject(value: object, context: ToAlayaErrorContext): AlayaErro
   if (envelope) return fromEnvelope(envelope, base, context);
   return new UnknownStatusError({
     ...base,
-    message: `Unknown error: ${describeResponseBody(safeJson(value))}`,
+    message: `Unknown error: ${describeBody(safeJson(value), context)}`,
     isRetryable: context.fromStreamPart === true,
   });
 }
@@ -333,7 +333,7 @@ function fromStatus(
     ? InsufficientQuotaError
     : (CLASS_BY_STATUS[statusCode] ?? UnknownStatusError);
   const retryHeaders = parseRetryHeaders(headers, context.now);
-  const message = envelope?.message ?? `${statusLine(statusCode)}: ${describeResponseBody(body)}`;
+  const message = envelope?.message ?? `${statusLine(statusCode)}: ${describeBody(body, context)}`;
   const isRetryable = quota
     ? false
     : (retryHeaders.shouldRetry ??
@@ -349,6 +349,12 @@ function fromStatus(
     requestId:
       getHeader(headers, 'x-request-id') ?? getHeader(headers, 'request-id') ?? base.requestId,
   });
+}
+
+/** {@link describeResponseBody} of the body with the key removed first: an excerpt may cut a key in two. */
+function describeBody(body: string | undefined, context: ToAlayaErrorContext): string {
+  const key = context.apiKey?.trim() || undefined;
+  return describeResponseBody(body === undefined ? body : redactString(body, key));
 }
 
 interface NetworkClass {
