@@ -317,6 +317,26 @@ describe('streams over HTTP', () => {
     expect(text(parts)).toBe(text(clean));
   });
 
+  it('streamText: aborting during a Retry-After wait ends the call at once with the caller abort, nothing more sent', async () => {
+    emulator.enqueueFaults({ status: 503, retryAfter: '30', times: 5 });
+    const controller = new AbortController();
+    const errors: unknown[] = [];
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 200);
+    const result = streamText({
+      model: model(),
+      prompt: 'Hi',
+      abortSignal: controller.signal,
+      onError: ({ error }) => void errors.push(error),
+    });
+    const error = await rejection(result.text);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((error as Error).name).toBe('AbortError');
+    expect(errors.some(e => AlayaError.isInstance(e))).toBe(false);
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(chatRequests()).toHaveLength(1);
+  });
+
   it('streamText: a persistent 503 reaches the emulator maxRetries + 1 times and onError gets the typed error', async () => {
     emulator.enqueueFaults({ status: 503, times: 100 });
     const errors: unknown[] = [];
