@@ -1,66 +1,32 @@
 /**
  * The Alaya AI SDK demo. `npm run demo` at the repository root runs it; `--help` lists the options.
+ *
+ * The demo is loaded with a dynamic import so that a missing build of the workspace packages (their
+ * `dist/`) gets a clear instruction instead of a module resolution stack trace.
  */
-import { helpText, listText, parseCli, selectScenes, UsageError } from './cli';
-import { describeError, exitCodeFor, runScenes } from './runner';
-import { scenes } from './scenes/index';
-import { setupTarget } from './setup';
-import { createUi, formatMs } from './ui';
+import { describeError } from './runner';
 
-/** Time budget per scene: far above what any scene needs, so only a hang trips it. */
-const SCENE_TIMEOUT_MS = 20_000;
-
-async function main(argv: readonly string[]): Promise<number> {
-  const ui = createUi();
-  let selected: typeof scenes;
-  let options: ReturnType<typeof parseCli>;
-  try {
-    options = parseCli(argv);
-    selected = selectScenes(scenes, options.scenes);
-  } catch (error) {
-    if (!UsageError.isInstance(error)) throw error;
-    process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`);
-    return 2;
-  }
-  if (options.help) {
-    ui.line(helpText(scenes));
-    return 0;
-  }
-  if (options.list) {
-    ui.line(listText(scenes));
-    return 0;
-  }
-
-  const started = performance.now();
-  const target = await setupTarget();
-  const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
-  try {
-    ui.line(ui.style.bold(target.banner));
-    ui.line(
-      ui.style.dim(
-        `${selected.length} scene${selected.length === 1 ? '' : 's'} (ready in ${formatMs(performance.now() - started)}); run one with --scene <name>, list them with --list`,
-      ),
-    );
-    const results = await runScenes(selected, target, ui, {
-      sceneTimeoutMs: SCENE_TIMEOUT_MS,
-      signal: controller.signal,
-    });
-    if (controller.signal.aborted) return 130;
-    return exitCodeFor(results);
-  } finally {
-    process.off('SIGINT', onSigint);
-    await target.close();
-  }
+function isMissingBuild(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === 'ERR_MODULE_NOT_FOUND' &&
+    typeof message === 'string' &&
+    /@alaya-code|[\\/]packages[\\/][^\\/]+[\\/]dist[\\/]/.test(message)
+  );
 }
 
-main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code;
-  },
-  error => {
+try {
+  const { runDemo } = await import('./demo');
+  process.exitCode = await runDemo(process.argv.slice(2));
+} catch (error) {
+  if (isMissingBuild(error)) {
+    process.stderr.write(
+      'The workspace packages are not built. From the repository root, run `npm run demo`\n' +
+        '(installs, builds and runs), or build them with `npx pnpm@10.34.8 build`.\n' +
+        `(${describeError(error)})\n`,
+    );
+  } else {
     process.stderr.write(`demo failed: ${describeError(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+  }
+  process.exitCode = 1;
+}
