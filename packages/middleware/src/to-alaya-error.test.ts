@@ -146,6 +146,17 @@ describe('toAlayaError: insufficient_quota on 429', () => {
 });
 
 describe('toAlayaError: bodies that are not an envelope', () => {
+  it('an envelope with an empty or blank message still says what came back', () => {
+    for (const message of ['', '   ']) {
+      const error = toAlayaError(
+        apiError({ status: 503, message: '', body: envelope(message, 'overloaded', 'busy') }),
+      );
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error.message).toMatch(/^503 Service Unavailable: JSON response: .*overloaded/);
+      expect(error.code).toBe('busy');
+    }
+  });
+
   it('HTML body: status text plus a tag-stripped excerpt', () => {
     const error = toAlayaError(
       apiError({

@@ -307,9 +307,9 @@ function fromEnvelope(
       ? false
       : (envelope.isRetryable ??
         (implied != null ? isRetryableStatus(implied) : context.fromStreamPart === true));
-  const message =
-    envelope.message ??
-    `Error${envelope.type ? ` of type ${envelope.type}` : ''}${envelope.code ? ` (code ${envelope.code})` : ''}`;
+  const message = envelope.message?.trim()
+    ? envelope.message
+    : `Error${envelope.type ? ` of type ${envelope.type}` : ''}${envelope.code ? ` (code ${envelope.code})` : ''}`;
   return new Class({
     ...base,
     message,
@@ -333,7 +333,9 @@ function fromStatus(
     ? InsufficientQuotaError
     : (CLASS_BY_STATUS[statusCode] ?? UnknownStatusError);
   const retryHeaders = parseRetryHeaders(headers, context.now);
-  const message = envelope?.message ?? `${statusLine(statusCode)}: ${describeBody(body, context)}`;
+  const message = envelope?.message?.trim()
+    ? envelope.message
+    : `${statusLine(statusCode)}: ${describeBody(body, context)}`;
   const isRetryable = quota
     ? false
     : (retryHeaders.shouldRetry ??
