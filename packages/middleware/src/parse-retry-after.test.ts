@@ -14,7 +14,10 @@ describe('parseRetryAfter', () => {
     [{ 'retry-after-ms': '250' }, 250],
     [{ 'retry-after-ms': '12.5' }, 12.5],
     [{ 'retry-after-ms': '0' }, 0],
+    [{ 'retry-after': '0' }, 0],
     [{ 'retry-after': '1' }, 1000],
+    [{ 'retry-after-ms': '1e9' }, 1e9],
+    [{ 'retry-after': '1000000000' }, 1e12],
     [{ 'Retry-After': '30' }, 30_000],
     [{ 'retry-after': ' 2 ' }, 2000],
     [{ 'retry-after': '1.5' }, 1500],
@@ -33,12 +36,22 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter({ 'retry-after': past }, NOW)).toBe(0);
   });
 
-  it.each(['', 'soon', '-1', '1e400', 'NaN', 'Infinity', '0x10', '1,5', 'Wed, 99 Foo 2026', 'Mon'])(
-    'garbage %j is ignored',
-    value => {
-      expect(parseRetryAfter({ 'retry-after': value }, NOW)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'soon',
+    '-1',
+    '1e9',
+    '-0.5',
+    '1e400',
+    'NaN',
+    'Infinity',
+    '0x10',
+    '1,5',
+    'Wed, 99 Foo 2026',
+    'Mon',
+  ])('garbage %j is ignored', value => {
+    expect(parseRetryAfter({ 'retry-after': value }, NOW)).toBeUndefined();
+  });
 
   it('missing headers', () => {
     expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
