@@ -4,6 +4,7 @@ import {
   type LanguageModelV4CallOptions,
   type LanguageModelV4GenerateResult,
   type LanguageModelV4StreamPart,
+  LoadAPIKeyError,
 } from '@ai-sdk/provider';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import {
@@ -311,6 +312,22 @@ describe('alayaMiddleware: generate', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(calls.length).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('configuration errors (missing key, invalid argument) are rethrown untouched, not retried, no fallback', async () => {
+    for (const thrown of [
+      new LoadAPIKeyError({ message: 'API key is missing (MY_API_KEY)' }),
+      new InvalidArgumentError({ argument: 'providerOptions', message: 'bad option' }),
+    ]) {
+      const { model, calls } = scriptedModel([thrown]);
+      const fallback = scriptedModel(['fallback'], 'fallback');
+      const result = await settle(
+        wrap(model, { fallbackModels: [fallback.model] }).doGenerate({ prompt: [] }),
+      );
+      expect((result as PromiseRejectedResult).reason).toBe(thrown);
+      expect(calls.length).toBe(1);
+      expect(fallback.calls.length).toBe(0);
+    }
   });
 
   it('the caller abort thrown by the model is rethrown untouched, never retried', async () => {

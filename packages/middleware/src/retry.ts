@@ -1,4 +1,12 @@
-import type { LanguageModelV4 } from '@ai-sdk/provider';
+import {
+  InvalidArgumentError,
+  InvalidPromptError,
+  type LanguageModelV4,
+  LoadAPIKeyError,
+  LoadSettingError,
+  NoSuchModelError,
+  UnsupportedFunctionalityError,
+} from '@ai-sdk/provider';
 import {
   type AlayaAttempt,
   AlayaError,
@@ -151,7 +159,7 @@ export async function runWithRetries<T>({
           await safely(() => guard.onFailure({ ...info, error }));
           throw giveUp(error, 'deadline', deadlineNote());
         }
-        if (isCallerAbort(thrown, signal)) throw thrown;
+        if (isCallerAbort(thrown, signal) || isConfigurationError(thrown)) throw thrown;
         const error = toAlayaError(thrown, context);
         lastError = error;
         await safely(() => guard.onFailure({ ...info, error }));
@@ -259,6 +267,22 @@ async function decideRetry({
   }
   if (!allowed) return { retry: false, reason: 'retry_budget', note: 'retry budget exhausted' };
   return { retry: true, delayMs };
+}
+
+/**
+ * Errors of the call's setup, before any request: a missing key or setting, an invalid argument or
+ * prompt, an unsupported feature or model type. Not a failure of the service: they keep their AI SDK
+ * class (what `@ai-sdk/provider` documents for them), are never retried and do not fall back.
+ */
+function isConfigurationError(error: unknown): boolean {
+  return (
+    LoadAPIKeyError.isInstance(error) ||
+    LoadSettingError.isInstance(error) ||
+    InvalidArgumentError.isInstance(error) ||
+    InvalidPromptError.isInstance(error) ||
+    UnsupportedFunctionalityError.isInstance(error) ||
+    NoSuchModelError.isInstance(error)
+  );
 }
 
 function fallbackAllowed(settings: RetrySettings, error: AlayaError): boolean {

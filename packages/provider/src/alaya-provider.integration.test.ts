@@ -647,6 +647,28 @@ describe('createAlaya over HTTP: emulator', () => {
       expect(LoadAPIKeyError.isInstance(embedded)).toBe(true);
     });
 
+    it('a missing key stays a LoadAPIKeyError through the middleware, sent nothing, no fallback', async () => {
+      vi.stubEnv('ALAYA_API_KEY', undefined);
+      const alaya = createAlaya({ baseURL: emulator.url });
+      const model = wrapLanguageModel({
+        model: alaya('glm-5.2'),
+        middleware: alayaMiddleware({ initialDelayMs: 1, fallbackModels: [alaya('glm-5.1')] }),
+      });
+      const before = emulator.requests.length;
+      const error = await rejectionOf(generateText({ model, prompt: 'Hi' }));
+      expect(LoadAPIKeyError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('ALAYA_API_KEY');
+      const invalid = await rejectionOf(
+        generateText({
+          model: wrapLanguageModel({ model: alaya('glm-5.2'), middleware: alayaMiddleware() }),
+          prompt: 'Hi',
+          providerOptions: { alaya: { thinking: 'yes' } },
+        }),
+      );
+      expect(InvalidArgumentError.isInstance(invalid)).toBe(true);
+      expect(emulator.requests.length).toBe(before);
+    });
+
     it('name sets the provider id and the providerOptions key', async () => {
       const custom = provider({ name: 'my-alaya' });
       expect(custom('glm-5.2').provider).toBe('my-alaya.chat');
