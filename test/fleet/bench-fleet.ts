@@ -6,7 +6,7 @@
  *   node --import tsx test/fleet/bench-fleet.ts            (from the repo root, packages built)
  *
  * Env: BENCH_FLEET_DURATION_MS (default 10000), BENCH_FLEET_RPM (40), BENCH_FLEET_WINDOW_MS (2000),
- * BENCH_FLEET_JSON=path to also write the rows as JSON.
+ * BENCH_FLEET_MODES (default none,memory,redis), BENCH_FLEET_JSON=path to also write the result as JSON.
  */
 import { writeFileSync } from 'node:fs';
 import { keyFingerprint, startEmulator } from '@alaya-code/emulator';
@@ -33,6 +33,10 @@ export interface FleetBenchRow {
   ok429: number;
   successes: number;
   failedCalls: number;
+  /** onStoreError events, per process. */
+  storeErrors: number[];
+  /** Failed calls by error kind. */
+  failedKinds: Record<string, number>;
   elapsedMs: number;
   /** 429s / requests sent. */
   rate429: number;
@@ -63,7 +67,9 @@ export async function benchFleet(options: FleetBenchOptions = {}): Promise<Fleet
   });
   const rows: FleetBenchRow[] = [];
   try {
+    const modes = (process.env.BENCH_FLEET_MODES ?? 'none,memory,redis').split(',');
     for (const mode of ['none', 'memory', 'redis'] as const) {
+      if (!modes.includes(mode)) continue;
       if (mode === 'redis' && !redis) continue;
       emulator.reset();
       // Let the previous run's window empty so each run starts from a fresh limit.
@@ -79,6 +85,9 @@ export async function benchFleet(options: FleetBenchOptions = {}): Promise<Fleet
           REDIS_PREFIX: `bench:${Date.now()}:`,
           API_KEY,
           WARMUP_KEY,
+          // 4 × 25 callers on a 2-core machine starve the event loops for more than the default
+          // 100 ms store timeout; production instances have their own CPUs.
+          STORE_TIMEOUT_MS: process.env.BENCH_FLEET_STORE_TIMEOUT_MS ?? '1000',
           CALLERS: String(CALLERS),
           DURATION_MS: String(durationMs),
         },
@@ -92,6 +101,10 @@ export async function benchFleet(options: FleetBenchOptions = {}): Promise<Fleet
         (sum, r) => sum + Object.values(r.failed).reduce((a, b) => a + b, 0),
         0,
       );
+      const failedKinds: Record<string, number> = {};
+      for (const [kind, count] of reports.flatMap(r => Object.entries(r.failed))) {
+        failedKinds[kind] = (failedKinds[kind] ?? 0) + count;
+      }
       const elapsedMs = Math.max(...reports.map(r => r.elapsedMs));
       const capacityPerMs = rpm / windowMs;
       rows.push({
@@ -101,6 +114,8 @@ export async function benchFleet(options: FleetBenchOptions = {}): Promise<Fleet
         ok429: limited,
         successes,
         failedCalls,
+        storeErrors: reports.map(r => r.storeErrors),
+        failedKinds,
         elapsedMs,
         rate429: limited / Math.max(1, chat.length),
         per429: limited / Math.max(1, successes),

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       store,
       apiKey,
       storeTimeoutMs: env.STORE_TIMEOUT_MS ? Number(env.STORE_TIMEOUT_MS) : undefined,
+      cooldownSpreadMs: env.COOLDOWN_SPREAD_MS ? Number(env.COOLDOWN_SPREAD_MS) : undefined,
       onStoreError: () => {
         report.storeErrors++;
       },

@@ -104,6 +104,24 @@ describe('createFleetGuard', () => {
       random.mockRestore();
     });
 
+    it('also spreads attempts that arrive just as a cooldown ends (retries that slept Retry-After)', async () => {
+      const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+      const { a } = fleet({ cooldownSpreadMs: 400 });
+      await a.onFailure({ ...glm, error: rateLimited(1000) });
+      await vi.advanceTimersByTimeAsync(1000); // the retry loop slept the Retry-After itself
+      const retry = track(a.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(199);
+      expect(retry.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(retry.settled).toBe(true);
+      // Once the spread is over, attempts go straight through.
+      await vi.advanceTimersByTimeAsync(400);
+      const later = track(a.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(later.settled).toBe(true);
+      random.mockRestore();
+    });
+
     it('fails fast, without sending, when the cooldown is beyond maxCooldownWaitMs or the deadline', async () => {
       const { a, b } = fleet({ maxCooldownWaitMs: 1000 });
       await a.onFailure({ ...glm, error: rateLimited(3000) });

@@ -49,8 +49,8 @@ export interface FleetOptions {
    */
   maxCooldownWaitMs?: number;
   /**
-   * Spread of the random extra wait after a shared cooldown, so that waiting callers do not all
-   * send at the same instant, in ms. Default 250; 0 turns it off.
+   * Spread of the random extra wait at the end of a cooldown, so that the callers that waited it out
+   * do not all send at the same instant, in ms. Default 250; 0 turns it off.
    */
   cooldownSpreadMs?: number;
   /** Bound on each store call; on timeout the guard uses local state. Default 100. */
@@ -127,7 +127,7 @@ export interface FleetGuard extends AttemptGuard {
 }
 
 /** Bound on the wait loop (each round waits for a cooldown that another 429 extended). */
-const MAX_WAIT_ROUNDS = 100;
+const MAX_WAIT_ROUNDS = 10_000;
 const CAS_ATTEMPTS = 3;
 const MAX_TRACKED_MODELS = 256;
 
@@ -167,6 +167,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   const models = new Map<string, { modelId: string; provider: string }>();
   const breakerSeen = new Map<string, BreakerRecord | undefined>();
   const budgetSeen = new Map<string, number>();
+  const cooldownEnds = new Map<string, number>();
   let budgetDenied = false;
 
   async function keys(info: { provider: string; modelId: string }) {
@@ -250,13 +251,32 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     );
   }
 
+  /** Notes when a cooldown seen at `key` ends (this instance's clock), for the wake-up spread. */
+  function noteCooldown(key: string, leftMs: number): void {
+    const end = Date.now() + leftMs;
+    if (!cooldownEnds.has(key) && cooldownEnds.size >= MAX_TRACKED_MODELS) cooldownEnds.clear();
+    cooldownEnds.set(key, Math.max(cooldownEnds.get(key) ?? 0, end));
+  }
+
   async function waitForCooldown(info: AttemptInfo, key: string): Promise<void> {
     const startedAt = Date.now();
+    let spread = spreadMs === 0;
     // Cooldowns can be extended while we wait (another 429): wait again, up to maxCooldownWaitMs in all.
     for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
       const left = await store.getCooldown(key);
-      if (left <= 0) return;
       const now = Date.now();
+      if (left <= 0) {
+        // Right after a cooldown, every caller that waited it out (here, or in the retry loop's own
+        // Retry-After sleep) would send at the same instant: spread them once over the rest of spreadMs.
+        const tail = (cooldownEnds.get(key) ?? 0) + spreadMs - now;
+        if (spread || tail <= 0) return;
+        spread = true;
+        await delay(Math.ceil(Math.random() * Math.min(tail, spreadMs)), {
+          abortSignal: info.signal,
+        });
+        continue;
+      }
+      noteCooldown(key, left);
       const tooLong =
         now - startedAt + left > maxCooldownWaitMs
           ? `maxCooldownWaitMs (${maxCooldownWaitMs}ms)`
@@ -264,7 +284,8 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
             ? "the call's deadline"
             : undefined;
       if (tooLong !== undefined) throw own(cooldownTooLongError(info, left, tooLong));
-      const waitMs = Math.ceil(left + Math.random() * spreadMs);
+      const waitMs = Math.ceil(left + (spread ? 0 : Math.random() * spreadMs));
+      spread = true;
       safely(options.onCooldown, {
         modelId: info.modelId,
         provider: info.provider,
@@ -290,6 +311,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       if (!budget) return true;
       const k = await keys(info);
       const cost = retryCostFor(info.error, budget);
+      if (cost === 0) return true;
       const { granted, remaining } = await store.takeTokens(k.budget, cost, budget);
       budgetSeen.set(k.budget, remaining);
       if (granted) {
@@ -336,7 +358,9 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       const cooldown = cooldownFromError(info.error);
       if (cooldown !== undefined && cooldown > 0) {
         const waitMs = Math.min(cooldown, maxCooldownMs);
-        work.push(store.extendCooldown(k.cooldown, waitMs));
+        work.push(
+          store.extendCooldown(k.cooldown, waitMs).then(left => noteCooldown(k.cooldown, left)),
+        );
         safely(options.onCooldown, {
           modelId: info.modelId,
           provider: info.provider,

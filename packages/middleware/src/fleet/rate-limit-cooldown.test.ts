@@ -33,23 +33,25 @@ describe('cooldownFromError', () => {
     expect(cooldownFromError(rateLimit({}, 1500), now)).toBe(1500);
   });
 
-  it('uses x-ratelimit-reset-* only where the remaining count is 0, and takes the longest', () => {
-    const error = rateLimit(
-      {
-        'x-ratelimit-remaining-requests': '0',
-        'x-ratelimit-reset-requests': '2s',
-        'x-ratelimit-remaining-tokens': '10',
-        'x-ratelimit-reset-tokens': '40s',
-      },
-      1000,
-    );
-    expect(cooldownFromError(error, now)).toBe(2000);
+  it('without Retry-After, uses x-ratelimit-reset-* where the remaining count is 0, the longest', () => {
+    const headers = {
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '2s',
+      'x-ratelimit-remaining-tokens': '10',
+      'x-ratelimit-reset-tokens': '40s',
+    };
+    expect(cooldownFromError(rateLimit(headers), now)).toBe(2000);
+    expect(
+      cooldownFromError(rateLimit({ ...headers, 'x-ratelimit-remaining-tokens': '0' }), now),
+    ).toBe(40_000);
     expect(
       cooldownFromError(
         rateLimit({ 'X-RateLimit-Remaining-Tokens': '0', 'X-RateLimit-Reset-Tokens': '40s' }),
         now,
       ),
     ).toBe(40_000);
+    // The server's Retry-After wins: it says when the next request can succeed.
+    expect(cooldownFromError(rateLimit(headers, 1000), now)).toBe(1000);
   });
 
   it('says nothing for a 429 without timing, for other errors and for an exhausted quota', () => {

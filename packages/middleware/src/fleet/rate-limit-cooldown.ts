@@ -42,8 +42,8 @@ export function parseResetHeader(value: string, now: number = Date.now()): numbe
 /**
  * How long every instance should hold off a model after this error, in milliseconds, or
  * `undefined` when the error says nothing about it. Only a 429 counts (not one that means an
- * exhausted quota): the wait is the longest of `retryAfterMs` (parsed `Retry-After` /
- * `retry-after-ms`) and every `x-ratelimit-reset-{requests,tokens}` whose
+ * exhausted quota). The server's `Retry-After` / `retry-after-ms` (the error's `retryAfterMs`) is
+ * the answer when present; otherwise the longest `x-ratelimit-reset-{requests,tokens}` whose
  * `x-ratelimit-remaining-*` is 0.
  */
 export function cooldownFromError(error: unknown, now: number = Date.now()): number | undefined {
@@ -52,10 +52,10 @@ export function cooldownFromError(error: unknown, now: number = Date.now()): num
   if (signal.kind !== undefined ? signal.kind !== 'rate_limit' : signal.statusCode !== 429) {
     return undefined;
   }
-  let wait: number | undefined;
   if (typeof signal.retryAfterMs === 'number' && Number.isFinite(signal.retryAfterMs)) {
-    wait = Math.max(0, signal.retryAfterMs);
+    return Math.max(0, signal.retryAfterMs);
   }
+  let wait: number | undefined;
   for (const kind of RESET_KINDS) {
     const remaining = getHeader(signal.responseHeaders, `x-ratelimit-remaining-${kind}`)?.trim();
     const reset = getHeader(signal.responseHeaders, `x-ratelimit-reset-${kind}`);

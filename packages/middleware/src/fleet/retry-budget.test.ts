@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, TimeoutError } from '../errors/network-errors';
-import { ServiceUnavailableError } from '../errors/status-errors';
+import { RateLimitError, ServiceUnavailableError } from '../errors/status-errors';
 import { resolveRetryBudget, retryCostFor, successRefund } from './retry-budget';
 
 describe('retry budget', () => {
@@ -11,6 +11,7 @@ describe('retry budget', () => {
       capacity: 500,
       retryCost: 5,
       timeoutRetryCost: 10,
+      rateLimitRetryCost: 0,
       successReward: 1,
       ttlMs: 600_000,
     });
@@ -22,6 +23,12 @@ describe('retry budget', () => {
     ).toBe(5);
     expect(retryCostFor(new TimeoutError({ message: 'x' }), budget)).toBe(10);
     expect(retryCostFor(new ConnectionError({ message: 'x' }), budget)).toBe(10);
+  });
+
+  it('does not charge 429 retries by default (the shared cooldown paces them)', () => {
+    const error = new RateLimitError({ message: 'x', statusCode: 429 });
+    expect(retryCostFor(error, budget)).toBe(0);
+    expect(retryCostFor(error, resolveRetryBudget({ rateLimitRetryCost: 5 }))).toBe(5);
   });
 
   it('refunds a retry cost after a retried success, a small reward otherwise', () => {

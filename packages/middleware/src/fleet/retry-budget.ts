@@ -10,6 +10,12 @@ export interface RetryBudgetOptions {
   retryCost?: number;
   /** Tokens a retry after a timeout or connection error costs. Default 10 (AWS: 10). */
   timeoutRetryCost?: number;
+  /**
+   * Tokens a retry after a 429 costs. Default 0: those retries are paced by the shared cooldown
+   * (every instance waits for `Retry-After`), so they add no load; the budget is kept for outages.
+   * Set it to `retryCost` to charge them as the AWS SDK does.
+   */
+  rateLimitRetryCost?: number;
   /** Tokens a success on the first attempt puts back. Default 1 (AWS: 1). */
   successReward?: number;
   /**
@@ -28,6 +34,7 @@ export function resolveRetryBudget(options: RetryBudgetOptions = {}): ResolvedRe
     capacity: options.capacity ?? 500,
     retryCost: options.retryCost ?? 5,
     timeoutRetryCost: options.timeoutRetryCost ?? 10,
+    rateLimitRetryCost: options.rateLimitRetryCost ?? 0,
     successReward: options.successReward ?? 1,
     ttlMs: options.ttlMs ?? 600_000,
   };
@@ -42,10 +49,15 @@ export function resolveRetryBudget(options: RetryBudgetOptions = {}): ResolvedRe
   return resolved;
 }
 
-/** Tokens a retry after `error` costs: more after timeouts and connection errors (AWS: transient). */
+/**
+ * Tokens a retry after `error` costs: more after timeouts and connection errors (AWS: transient),
+ * `rateLimitRetryCost` after a 429.
+ */
 export function retryCostFor(error: unknown, budget: ResolvedRetryBudget): number {
   const kind = (error as { kind?: unknown } | null)?.kind;
-  return kind === 'timeout' || kind === 'connection' ? budget.timeoutRetryCost : budget.retryCost;
+  if (kind === 'timeout' || kind === 'connection') return budget.timeoutRetryCost;
+  if (kind === 'rate_limit') return budget.rateLimitRetryCost;
+  return budget.retryCost;
 }
 
 /**
