@@ -297,6 +297,22 @@ describe('toAlayaError: failed fetch and timeouts', () => {
     expect(error.name).toBe('AI_TimeoutError');
   });
 
+  it('the openai npm client: APIConnectionTimeoutError and a cause-less APIConnectionError', () => {
+    // Same shape as openai's errors: status/headers undefined, name "Error", a fixed message.
+    const openaiError = (message: string) =>
+      Object.assign(new Error(message), {
+        status: undefined,
+        headers: undefined,
+        error: undefined,
+      });
+    const timeout = toAlayaError(openaiError('Request timed out.'));
+    expect(timeout).toBeInstanceOf(TimeoutError);
+    expect(timeout.isRetryable).toBe(true);
+    const connection = toAlayaError(openaiError('Connection error.'));
+    expect(connection).toBeInstanceOf(ConnectionError);
+    expect(connection.isRetryable).toBe(true);
+  });
+
   it('a TimeoutError DOMException (not the caller abort) is a TimeoutError', () => {
     const error = toAlayaError(new DOMException('The operation timed out.', 'TimeoutError'));
     expect(error).toBeInstanceOf(TimeoutError);

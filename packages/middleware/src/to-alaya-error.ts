@@ -146,7 +146,11 @@ const FETCH_FAILURE_MESSAGES = [
   'the network connection was lost',
   'socket hang up',
   'other side closed',
+  // The openai npm client's APIConnectionError without a cause:
+  'connection error',
 ];
+/** Timeout messages without a code (the openai npm client's APIConnectionTimeoutError). */
+const TIMEOUT_MESSAGES = ['request timed out'];
 
 /** True when the envelope's `code` or `type` says the account is out of quota (OpenAI, DeepSeek). */
 export function isInsufficientQuota(envelope: ErrorEnvelope | undefined): boolean {
@@ -391,6 +395,9 @@ export function classifyNetworkError(error: unknown): NetworkClass | undefined {
       };
     }
     const message = detail ? detail.toLowerCase().replace(/\.$/, '') : '';
+    if (TIMEOUT_MESSAGES.includes(message)) {
+      return { Class: TimeoutError, message: original => `Request timed out: ${original}` };
+    }
     if (FETCH_FAILURE_MESSAGES.includes(message) || message.startsWith('cannot connect to api')) {
       fetchFailure = true;
     }
