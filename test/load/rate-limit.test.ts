@@ -9,8 +9,12 @@
  * `Retry-After`/`retry-after-ms` it sends are 10× shorter, and the deadline is set in the same
  * compressed time (15 s, 2.5 windows). The contention is unchanged: 200 callers for 60 slots per
  * window, the same number of windows to drain them, and each retry must wait what it was told. What
- * does not scale is the fixed cost of a request on loopback (about a millisecond), now a 10× larger
- * share of the window, still far below 1% of it.
+ * does not scale: the fixed cost of a request on loopback (about a millisecond), now a 10× larger
+ * share of the window, still far below 1% of it; and the clients' own caps on a server's wait. The
+ * AI SDK honours `Retry-After` only under 60 s and the middleware up to `maxRetryAfterMs` (60 s): in
+ * real time a full window's wait sits right at those caps (the AI SDK would fall back to its 2 s/4 s
+ * backoff and spend its retries early, the middleware would give up with `retry_after_too_long`);
+ * compressed, both honour it. The table compares the clients when the server's waits are honoured.
  */
 import { alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
@@ -86,6 +90,10 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
+/**
+ * The wait a 429 asked for, read independently of the code under test (its own parser would make the
+ * check circular): `retry-after-ms`, else `Retry-After` in seconds, as the emulator sends them.
+ */
 function toldToWait(headers: Headers): number | undefined {
   const ms = Number(headers.get('retry-after-ms'));
   if (headers.has('retry-after-ms') && Number.isFinite(ms)) return ms;
