@@ -10,11 +10,11 @@
  * compressed time (15 s, 2.5 windows). The contention is unchanged: 200 callers for 60 slots per
  * window, the same number of windows to drain them, and each retry must wait what it was told. What
  * does not scale: the fixed cost of a request on loopback (about a millisecond), now a 10× larger
- * share of the window, still far below 1% of it; and the clients' own caps on a server's wait. The
- * AI SDK honours `Retry-After` only under 60 s and the middleware up to `maxRetryAfterMs` (60 s): in
- * real time a full window's wait sits right at those caps (the AI SDK would fall back to its 2 s/4 s
- * backoff and spend its retries early, the middleware would give up with `retry_after_too_long`);
- * compressed, both honour it. The table compares the clients when the server's waits are honoured.
+ * share of the window, still far below 1% of it; and where the server's waits sit against the clients'
+ * caps. The AI SDK honours `Retry-After` only below 60 s, the middleware up to `maxRetryAfterMs`
+ * (60 s); a real wait here is just under one 60 s window, at the edge of both caps (a wait that
+ * reaches 60 s would send the AI SDK back to its 2 s/4 s backoff), while compressed waits are far
+ * below them. The table compares the clients when the server's waits are honoured.
  */
 import { alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
