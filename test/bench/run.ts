@@ -30,7 +30,13 @@ const BUDGET_MS: Record<Section, number> = {
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), process.env);
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    log(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
   const started = performance.now();
   log(
     `bench: sections ${args.sections.join(', ')}; seed ${args.seed}${args.quick ? '; quick' : ''}`,
