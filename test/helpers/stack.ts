@@ -15,7 +15,7 @@ import {
   type EmulatorRequestRecord,
   startEmulator,
 } from '@alaya-code/emulator';
-import { generateText, streamText, wrapLanguageModel } from 'ai';
+import { generateText, type LanguageModel, streamText, wrapLanguageModel } from 'ai';
 import { expect } from 'vitest';
 import { captureConsole } from './console-capture.js';
 import { findKeyLeaks, plantedKey } from './leaks.js';
@@ -97,6 +97,31 @@ export interface CallRun {
   startedAt: number;
 }
 
+type Outcome = Pick<CallRun, 'error' | 'text' | 'stream'>;
+
+/** One `generateText` or `streamText` call, read to the end; never throws. */
+async function callOnce(
+  mode: Mode,
+  model: LanguageModel,
+  abortSignal: AbortSignal | undefined,
+): Promise<Outcome> {
+  // The AI SDK's own `maxRetries` is left at its default (2): request counts prove it adds nothing.
+  if (mode === 'generate') {
+    try {
+      const result = await generateText({ model, prompt: PROMPT, abortSignal });
+      return { error: undefined, text: result.text, stream: undefined };
+    } catch (error) {
+      return { error, text: undefined, stream: undefined };
+    }
+  }
+  const stream = await consumeStream(streamText({ model, prompt: PROMPT, abortSignal }));
+  return {
+    error: stream.errors[0] ?? (stream.text.ok ? undefined : stream.text.error),
+    text: stream.text.ok ? stream.text.value : undefined,
+    stream,
+  };
+}
+
 /** Makes one call through provider + middleware; never throws. Resets the emulator first. */
 export async function runCall(
   stack: Stack,
@@ -129,44 +154,18 @@ export async function runCall(
   });
   const captured = captureConsole();
   const startedAt = performance.now();
-  let run: Omit<CallRun, 'requests' | 'fetchCalls' | 'retries' | 'consoleLines' | 'startedAt'>;
+  let outcome: Outcome;
   try {
-    // The AI SDK's own `maxRetries` is left at its default (2): request counts prove it adds nothing.
-    if (mode === 'generate') {
-      try {
-        const result = await generateText({
-          model,
-          prompt: PROMPT,
-          abortSignal: options.abortSignal,
-        });
-        run = {
-          mode,
-          error: undefined,
-          text: result.text,
-          stream: undefined,
-          settledAt: performance.now(),
-        };
-      } catch (error) {
-        run = { mode, error, text: undefined, stream: undefined, settledAt: performance.now() };
-      }
-    } else {
-      const outcome = await consumeStream(
-        streamText({ model, prompt: PROMPT, abortSignal: options.abortSignal }),
-      );
-      run = {
-        mode,
-        error: outcome.errors[0] ?? (outcome.text.ok ? undefined : outcome.text.error),
-        text: outcome.text.ok ? outcome.text.value : undefined,
-        stream: outcome,
-        settledAt: performance.now(),
-      };
-    }
+    outcome = await callOnce(mode, model, options.abortSignal);
   } finally {
     captured.restore();
   }
+  const settledAt = performance.now();
   await new Promise(resolve => setTimeout(resolve, options.settleMs ?? 30));
   return {
-    ...run,
+    mode,
+    ...outcome,
+    settledAt,
     requests: [...emulator.requests],
     fetchCalls,
     retries,
