@@ -10,12 +10,16 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createInterface } from 'node:readline';
-import { type AttemptGuard, alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
+import {
+  type AttemptGuard,
+  alayaMiddleware,
+  createFleetGuard,
+  type FleetGuard,
+} from '@alaya-code/ai-sdk-middleware';
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
 import { generateText, wrapLanguageModel } from 'ai';
 import { createClient } from 'redis';
-// TODO(late wiring): import from '@alaya-code/ai-sdk-middleware' / '@alaya-code/ai-sdk-store-redis'.
-import { createFleetGuard, type FleetGuard } from '../../packages/middleware/src/fleet';
+// The test package does not depend on the store package (yet): its source, run by tsx.
 import { createRedisStore } from '../../packages/store-redis/src';
 
 /** What a worker prints at the end. */
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
         report.cooldowns[event.origin]++;
       },
     });
-    guard = fleet as unknown as AttemptGuard; // TODO(late wiring): no cast once imported from the package
+    guard = fleet;
   }
   const recording: AttemptGuard = {
     beforeAttempt: info => {

@@ -1,11 +1,5 @@
-import { type AttemptGuard, alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
-import { createAlaya } from '@alaya-code/ai-sdk-provider';
-import { type Emulator, startEmulator } from '@alaya-code/emulator';
-import { generateText, wrapLanguageModel } from 'ai';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-// TODO(late wiring): import from '@alaya-code/ai-sdk-middleware' / '@alaya-code/ai-sdk-store-redis'.
 import {
+  alayaMiddleware,
   type BreakerStateChangeEvent,
   type BudgetExhaustedEvent,
   CircuitOpenError,
@@ -13,7 +7,13 @@ import {
   createMemoryStore,
   type FleetGuard,
   type FleetOptions,
-} from '../../packages/middleware/src/fleet';
+} from '@alaya-code/ai-sdk-middleware';
+import { createAlaya } from '@alaya-code/ai-sdk-provider';
+import { type Emulator, startEmulator } from '@alaya-code/emulator';
+import { generateText, wrapLanguageModel } from 'ai';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// The test package does not depend on the store package (yet): its source, run by tsx.
 import { createRedisStore } from '../../packages/store-redis/src';
 import { findRedisServer, type RedisServer, startRedisServer } from './redis-server';
 
@@ -29,7 +29,7 @@ function guarded(guard: FleetGuard, options: Parameters<typeof alayaMiddleware>[
   return wrapLanguageModel({
     model: alaya()(PRIMARY),
     middleware: alayaMiddleware({
-      guard: guard as unknown as AttemptGuard, // TODO(late wiring): no cast once imported from the package
+      guard,
       apiKey: API_KEY,
       initialDelayMs: 10,
       jitter: 'none',

@@ -1,5 +1,4 @@
-// TODO(late wiring): import from '@alaya-code/ai-sdk-middleware' once its index exports the fleet API.
-
+import { createFleetGuard, RateLimitError } from '@alaya-code/ai-sdk-middleware';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,8 +6,6 @@ import {
   type RedisServer,
   startRedisServer,
 } from '../../../test/fleet/redis-server';
-import { RateLimitError } from '../../middleware/src/errors/status-errors';
-import { createFleetGuard } from '../../middleware/src/fleet';
 import { createRedisStore, RedisStoreError } from './redis-store';
 
 const hasRedis = findRedisServer() !== undefined;
