@@ -20,6 +20,7 @@ export {
 export type { StoreErrorEvent, StoreHealth } from './guarded-store';
 export { fingerprintApiKey } from './key-fingerprint';
 export { createMemoryStore } from './memory-store';
+export type { FleetMiddlewareOptions } from './middleware-options';
 export { cooldownFromError, parseResetHeader } from './rate-limit-cooldown';
 export type {
   BreakerRecord,
