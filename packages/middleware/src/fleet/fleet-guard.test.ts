@@ -83,13 +83,26 @@ describe('createFleetGuard', () => {
     });
 
     it('keeps keys apart: another API key fingerprint is not held off', async () => {
+      vi.useRealTimers(); // the key is hashed by Web Crypto, which answers on a real event-loop turn
       const store = createMemoryStore();
       const a = createFleetGuard({ store, apiKey: 'key-one' });
       const b = createFleetGuard({ store, apiKey: 'key-two' });
+      const c = createFleetGuard({ store, apiKey: 'key-one' });
       await a.onFailure({ ...glm, error: rateLimited(5000) });
-      const waiting = track(b.beforeAttempt(glm));
-      await vi.advanceTimersByTimeAsync(0);
-      expect(waiting.settled).toBe(true);
+      const started = Date.now();
+      await b.beforeAttempt(glm);
+      expect(Date.now() - started).toBeLessThan(2500); // not the 5 s cooldown of the other key
+      expect((await c.getState()).models).toEqual([]);
+      const controller = new AbortController();
+      const sameKey = await Promise.race([
+        c.beforeAttempt({ ...glm, signal: controller.signal }).then(
+          () => 'sent',
+          () => 'aborted',
+        ),
+        new Promise(resolve => setTimeout(() => resolve('waiting'), 100)),
+      ]);
+      controller.abort();
+      expect(sameKey).toBe('waiting');
     });
 
     it('spreads the wake-up of waiting callers over cooldownSpreadMs', async () => {
@@ -248,6 +261,19 @@ describe('createFleetGuard', () => {
         breakerFailures: 0,
       });
       expect(changes.at(-1)).toMatchObject({ to: 'closed' });
+    });
+
+    it('closes a half-open breaker when the probe gets an answer that is not a failure (e.g. a 429)', async () => {
+      const { a } = fleet({ circuitBreaker: breakerOptions });
+      await a.onFailure({ ...glm, error: badGateway() });
+      await a.onFailure({ ...glm, error: badGateway() });
+      await vi.advanceTimersByTimeAsync(5000);
+      await a.beforeAttempt(glm); // the probe
+      await a.onFailure({ ...glm, error: rateLimited(0) });
+      expect((await a.getState()).models[0]).toMatchObject({
+        breaker: 'closed',
+        breakerFailures: 0,
+      });
     });
 
     it('reopens when the probe fails, and ignores 4xx and its own errors', async () => {

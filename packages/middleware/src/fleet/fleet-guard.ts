@@ -374,6 +374,9 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
             breakerAfterFailure(record, now, breaker),
           ),
         );
+      } else if (breaker && breakerAfterSuccess(breakerSeen.get(k.breaker)) !== undefined) {
+        // Any answer that is not a breaker failure (a 400, a 429) shows the model is up.
+        work.push(updateBreaker(info, k.breaker, breaker, breakerAfterSuccess));
       }
       await Promise.all(work);
     },
