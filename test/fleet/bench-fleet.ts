@@ -153,6 +153,17 @@ export function formatFleetTable({ durationMs, rpm, windowMs, rows }: FleetBench
       `| ${row.label} | ${row.requests} | ${row.ok429} | ${row.rate429.toFixed(2)} | ${row.per429.toFixed(2)} | ${row.successes} | ${row.failedCalls} | ${row.goodput.toFixed(2)} |`,
     );
   }
+  const shared = rows.find(row => row.mode === 'redis');
+  if (shared) {
+    for (const other of rows.filter(row => row.mode !== 'redis')) {
+      lines.push(
+        '',
+        `shared store vs ${other.label}: 429s × ${(shared.ok429 / Math.max(1, other.ok429)).toFixed(2)}, ` +
+          `429s per success × ${(shared.per429 / Math.max(1e-9, other.per429)).toFixed(2)}, ` +
+          `goodput × ${(shared.goodput / Math.max(1e-9, other.goodput)).toFixed(2)}`,
+      );
+    }
+  }
   return lines.join('\n');
 }
 
