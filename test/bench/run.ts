@@ -24,7 +24,7 @@ import { MODEL_A } from './sections/schedules';
 const BUDGET_MS: Record<Section, number> = {
   overhead: 150_000,
   recovery: 200_000,
-  contention: 130_000,
+  contention: 150_000,
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

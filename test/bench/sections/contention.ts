@@ -5,7 +5,7 @@ import { sleep } from '../lib/budget';
 import { BENCH_API_KEY, type BenchEmulator, startEmulatorProcess } from '../lib/emulator';
 import { fmtMs, pct } from '../lib/format';
 import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
-import { percentile } from '../lib/stats';
+import { percentile, type Spread, spread } from '../lib/stats';
 import type { Table } from '../lib/table';
 import { countEarlyRetries, createTrafficFetch, type TrafficLog } from '../lib/traffic';
 import { warmUp } from '../lib/warm-up';
@@ -46,7 +46,9 @@ export type ContentionResult = {
   limit: { rpm: number; windowMs: number; requestsPerWindow: number };
   callDeadlineMs: number;
   baseline: string;
+  /** Every run (contender × repetition). */
   runs: ContentionRun[];
+  summaries: ContentionSummary[];
   table: Table;
 };
 
@@ -134,74 +136,121 @@ function attemptsHistogram(
   return histogram;
 }
 
+/** One contender over all repetitions: medians and spreads of the per-run figures. */
+export type ContentionSummary = {
+  contender: string;
+  repetitions: number;
+  goodputFraction: Spread;
+  successes: Spread;
+  callsSettled: Spread;
+  requests: Spread;
+  rateLimited: Spread;
+  /** The largest count over the repetitions (must be 0 for us). */
+  earlyRequests: number;
+  p50Ms: Spread;
+  p99Ms: Spread;
+  okP99Ms: Spread;
+  okSlow: Spread;
+  cutByDeadline: Spread;
+};
+
+function summarize(contender: string, runs: readonly ContentionRun[]): ContentionSummary {
+  const of = (pick: (r: ContentionRun) => number) => spread(runs.map(pick));
+  return {
+    contender,
+    repetitions: runs.length,
+    goodputFraction: of(r => r.goodputFraction),
+    successes: of(r => r.successes),
+    callsSettled: of(r => r.callsSettled),
+    requests: of(r => r.requests),
+    rateLimited: of(r => r.rateLimited),
+    earlyRequests: Math.max(0, ...runs.map(r => r.earlyRequests)),
+    p50Ms: of(r => r.p50Ms),
+    p99Ms: of(r => r.p99Ms),
+    okP99Ms: of(r => r.okP99Ms),
+    okSlow: of(r => r.okSlow),
+    cutByDeadline: of(r => r.cutByDeadline),
+  };
+}
+
 const COLUMNS = [
-  { label: 'goodput', better: 'higher', value: (r: ContentionRun) => r.goodputFraction, tol: 0.01 },
-  { label: '429s received', better: 'lower', value: (r: ContentionRun) => r.rateLimited, tol: 0 },
-  { label: 'requests', better: 'lower', value: (r: ContentionRun) => r.requests, tol: 0 },
+  { label: 'goodput', better: 'higher', value: (r: ContentionSummary) => r.goodputFraction.median },
   {
-    label: 'early requests',
+    label: '429s received',
     better: 'lower',
-    value: (r: ContentionRun) => r.earlyRequests,
-    tol: 0,
+    value: (r: ContentionSummary) => r.rateLimited.median,
   },
-  { label: 'p99', better: 'lower', value: (r: ContentionRun) => r.p99Ms, tol: 0.02 },
+  { label: 'requests', better: 'lower', value: (r: ContentionSummary) => r.requests.median },
+  { label: 'early requests', better: 'lower', value: (r: ContentionSummary) => r.earlyRequests },
+  { label: 'p99', better: 'lower', value: (r: ContentionSummary) => r.p99Ms.median },
   {
     label: 'p99 of successful calls',
     better: 'lower',
-    value: (r: ContentionRun) => r.okP99Ms,
-    tol: 0.02,
+    value: (r: ContentionSummary) => r.okP99Ms.median,
   },
 ] as const;
 
+/** Medians tie when within this fraction: one call is 1/60 of a 30 s run's goodput. */
+const TIE = 0.02;
+
 /** Which contenders are best per column, and why ours (either variant) is not where it is not. */
-function contentionNotes(runs: readonly ContentionRun[]): string[] {
+function contentionNotes(summaries: readonly ContentionSummary[]): string[] {
   const notes: string[] = [];
   const best: string[] = [];
   for (const column of COLUMNS) {
-    const values = runs.map(column.value).filter(Number.isFinite);
+    const values = summaries.map(column.value).filter(Number.isFinite);
     if (values.length === 0) continue;
     const target = column.better === 'higher' ? Math.max(...values) : Math.min(...values);
-    const winners = runs
-      .filter(r => Math.abs(column.value(r) - target) <= Math.abs(target) * column.tol)
+    const winners = summaries
+      .filter(r => Math.abs(column.value(r) - target) <= Math.abs(target) * TIE)
       .map(r => r.contender);
     best.push(`${column.label}: ${winners.join(', ')}`);
     if (!winners.some(w => w.startsWith('ours'))) {
-      const ours = runs.filter(r => r.contender.startsWith('ours'));
+      const ours = summaries.filter(r => r.contender.startsWith('ours'));
       const oursText = ours.map(r => `${r.contender} ${Math.round(column.value(r))}`).join(', ');
       notes.push(
-        `Ours not best in ${column.label} (${oursText} vs ${winners.join(', ')} ${Math.round(target)}): ${whyNot(column.label, values, runs)}`,
+        `Ours not best in ${column.label} (${oursText} vs ${winners.join(', ')} ${Math.round(target)}): ${whyNot(column.label, values, summaries)}`,
       );
     }
   }
-  const topGoodput = Math.max(...runs.map(r => r.goodputFraction));
-  const topSuccesses = Math.max(...runs.map(r => r.successes));
-  for (const r of runs.filter(x => x.contender.startsWith('ours'))) {
-    if (r.goodputFraction < topGoodput - 0.01) {
+  const top = Math.max(...summaries.map(r => r.goodputFraction.median));
+  for (const r of summaries.filter(x => x.contender.startsWith('ours'))) {
+    if (r.goodputFraction.median < top - TIE) {
       notes.push(
-        `${r.contender}: goodput ${pct(r.goodputFraction)} vs ${pct(topGoodput)}, ${topSuccesses - r.successes} fewer successful calls in the run; ${r.cutByDeadline} of its calls were still waiting when their deadline fired. The guard holds every caller until the shared cooldown ends plus a random spread (its cooldownSpreadMs, 250 ms by default), so a freed slot can stay unused for a moment.`,
+        `${r.contender}: goodput ${pct(r.goodputFraction.median)} vs ${pct(top)} (median ${r.successes.median} successful calls per run; ${r.cutByDeadline.median} calls per run were still waiting when their deadline fired). The guard holds every caller until the shared cooldown ends plus a random spread (its cooldownSpreadMs, 250 ms by default), so a freed slot can stay unused for a moment.`,
       );
     }
   }
-  return [`Best: ${best.join('; ')}.`, ...notes];
+  return [`Best (medians): ${best.join('; ')}.`, ...notes];
 }
 
-function whyNot(column: string, values: readonly number[], runs: readonly ContentionRun[]): string {
+function whyNot(
+  column: string,
+  values: readonly number[],
+  summaries: readonly ContentionSummary[],
+): string {
   const spreadPct = ((Math.max(...values) - Math.min(...values)) / Math.min(...values)) * 100;
   switch (column) {
     case '429s received':
     case 'requests':
       return 'without the fleet guard each caller learns about the limit only from its own 429s; the fleet guard shares the cooldown among callers.';
     case 'p99':
-      return spreadPct < 5
-        ? `all contenders are within ${spreadPct.toFixed(1)} % of each other: the tail is the 10 s deadline for every one, set by the key's window, not by the retry policy.`
-        : `the contenders differ by up to ${spreadPct.toFixed(0)} %; see the per-run figures in the JSON report.`;
     case 'p99 of successful calls': {
-      const figures = runs
+      const pick = (r: ContentionSummary) => (column === 'p99' ? r.p99Ms : r.okP99Ms);
+      const ours = summaries.filter(r => r.contender.startsWith('ours'));
+      const others = summaries.filter(r => !r.contender.startsWith('ours'));
+      const lo = Math.min(...others.map(r => pick(r).min));
+      const hi = Math.max(...others.map(r => pick(r).max));
+      if (ours.some(r => pick(r).median >= lo && pick(r).median <= hi)) {
+        return `ours lies inside the range the other contenders' own runs cover (${fmtMs(lo)}–${fmtMs(hi)} over the repetitions): a difference of medians, not one the runs separate.`;
+      }
+      const figures = summaries
         .map(
-          r => `${r.contender} ${r.okSlow} slow successes / ${r.cutByDeadline} cut by the deadline`,
+          r =>
+            `${r.contender} ${r.okSlow.median} slow successes, ${r.cutByDeadline.median} cut by the deadline`,
         )
         .join('; ');
-      return `the tail of successful calls is set by how long a contender keeps a call alive (${figures}; slow = over 7.5 s). A contender that retries while the wait the server asked for still fits before the deadline turns some late calls into slow successes; the key's total stays capped at the limit either way.`;
+      return `medians differ by ${spreadPct.toFixed(0)} % (per run: ${figures}; slow = over 7.5 s). A contender that keeps retrying while the wait the server asked for still fits before the deadline turns late calls into slow successes instead of failures, which lengthens the tail; the key's total stays capped at the limit either way.`;
     }
     default:
       return 'see the JSON report for the per-run figures.';
@@ -222,6 +271,7 @@ export async function runContention(options: {
   const windowMs = 5_000;
   const requestsPerWindow = (rpm * windowMs) / 60_000;
   const durationMs = options.quick ? 10_000 : 30_000;
+  const repetitions = options.quick ? 1 : 3;
   const callDeadlineMs = 10_000;
   const runs: ContentionRun[] = [];
   // Warm up on an unlimited emulator, so no contender's first measured calls pay for JIT.
@@ -231,33 +281,44 @@ export async function runContention(options: {
   } finally {
     await warm.close();
   }
-  for (const contender of options.contenders) {
-    if (options.budget.remainingMs() < durationMs) {
-      options.log(`  contention: budget spent, skipping ${contender.name}`);
-      continue;
+  for (let rep = 0; rep < repetitions; rep++) {
+    if (options.budget.remainingMs() < durationMs + 10_000) {
+      options.log(`  contention: budget spent after ${rep} repetitions`);
+      break;
     }
-    // A fresh emulator per contender: the key's window starts empty for everyone.
-    const emulator = await startEmulatorProcess({ rpm: requestsPerWindow, windowMs });
+    // All contenders at once, each with its own emulator process and key window (fresh, empty):
+    // they share the machine's noise instead of meeting different noise one after another.
+    const emulators = await Promise.all(
+      options.contenders.map(() => startEmulatorProcess({ rpm: requestsPerWindow, windowMs })),
+    );
     try {
-      const run = await runContender(emulator, contender, {
-        callers,
-        durationMs,
-        callDeadlineMs,
-        rpm,
-      });
-      options.log(
-        `  ${contender.name}: ${run.successes} ok of ${run.callsSettled} settled, ${run.requests} requests, ${run.rateLimited} 429s, p99 ${fmtMs(run.p99Ms)}`,
+      const repRuns = await Promise.all(
+        options.contenders.map((contender, i) =>
+          runContender(emulators[i]!, contender, { callers, durationMs, callDeadlineMs, rpm }),
+        ),
       );
-      runs.push(run);
+      for (const run of repRuns) {
+        options.log(
+          `  [${rep + 1}/${repetitions}] ${run.contender}: ${run.successes} ok of ${run.callsSettled} settled, ${run.requests} requests, ${run.rateLimited} 429s, p99 ${fmtMs(run.p99Ms)}`,
+        );
+      }
+      runs.push(...repRuns);
     } finally {
-      await emulator.close();
+      await Promise.all(emulators.map(e => e.close()));
     }
   }
-  const base = runs.find(r => r.contender === options.baseline);
+  const summaries = options.contenders.map(c =>
+    summarize(
+      c.name,
+      runs.filter(r => r.contender === c.name),
+    ),
+  );
+  const base = summaries.find(r => r.contender === options.baseline);
   const ratio = (v: number, b: number | undefined) =>
     b === undefined || b === 0 || !Number.isFinite(v) ? '' : ` (${(v / b).toFixed(2)}×)`;
+  const n = summaries[0]?.repetitions ?? 0;
   const table: Table = {
-    title: `3. Contention: ${callers} callers, one key limited to ${rpm} RPM (scaled: ${requestsPerWindow} requests per ${windowMs / 1000} s sliding window), ${durationMs / 1000} s per contender; ratios vs ${options.baseline}`,
+    title: `3. Contention: ${callers} callers, one key limited to ${rpm} RPM (scaled: ${requestsPerWindow} requests per ${windowMs / 1000} s sliding window), ${durationMs / 1000} s runs × ${n}, all contenders side by side; medians (min–max), ratios vs ${options.baseline}`,
     columns: [
       'contender',
       'goodput (of limit)',
@@ -269,20 +330,20 @@ export async function runContention(options: {
       'p99',
       'p99 of ok calls',
     ],
-    rows: runs.map(r => [
+    rows: summaries.map(r => [
       r.contender,
-      `${pct(r.goodputFraction)}${ratio(r.goodputFraction, base?.goodputFraction)}`,
-      `${r.successes}/${r.callsSettled}`,
-      `${r.requests}${ratio(r.requests, base?.requests)}`,
-      `${r.rateLimited}${ratio(r.rateLimited, base?.rateLimited)}`,
+      `${pct(r.goodputFraction.median)} (${pct(r.goodputFraction.min)}–${pct(r.goodputFraction.max)})${ratio(r.goodputFraction.median, base?.goodputFraction.median)}`,
+      `${r.successes.median}/${r.callsSettled.median}`,
+      `${r.requests.median}${ratio(r.requests.median, base?.requests.median)}`,
+      `${r.rateLimited.median} (${r.rateLimited.min}–${r.rateLimited.max})${ratio(r.rateLimited.median, base?.rateLimited.median)}`,
       String(r.earlyRequests),
-      `${fmtMs(r.p50Ms)}${ratio(r.p50Ms, base?.p50Ms)}`,
-      `${fmtMs(r.p99Ms)}${ratio(r.p99Ms, base?.p99Ms)}`,
-      `${fmtMs(r.okP99Ms)}${ratio(r.okP99Ms, base?.okP99Ms)}`,
+      `${fmtMs(r.p50Ms.median)}${ratio(r.p50Ms.median, base?.p50Ms.median)}`,
+      `${fmtMs(r.p99Ms.median)} (${fmtMs(r.p99Ms.min)}–${fmtMs(r.p99Ms.max)})${ratio(r.p99Ms.median, base?.p99Ms.median)}`,
+      `${fmtMs(r.okP99Ms.median)}${ratio(r.okP99Ms.median, base?.okP99Ms.median)}`,
     ]),
     notes: [
-      `Goodput = successful calls per minute / ${rpm}. Each call has a ${callDeadlineMs / 1000} s deadline; a caller starts its next call as soon as one settles; calls still in flight when the run ends are aborted and not counted. Demand (50 callers back to back) is far above the limit, so goodput is capped by the key for every contender that retries at all: the differences are in how many refused requests each one sends (load on the provider and on the shared key) and how long callers wait.`,
-      ...contentionNotes(runs),
+      `Goodput = successful calls per minute / ${rpm}; one call is ${(100 / ((rpm * durationMs) / 60_000)).toFixed(1)} % of a run's limit. Each call has a ${callDeadlineMs / 1000} s deadline; a caller starts its next call as soon as one settles; calls still in flight when a run ends are aborted and not counted. Demand (50 callers back to back) is far above the limit, so goodput is capped by the key for every contender that retries at all: the differences are in how many refused requests each one sends (load on the provider and on the shared key) and how long callers wait.`,
+      ...contentionNotes(summaries),
     ],
   };
   return {
@@ -292,6 +353,7 @@ export async function runContention(options: {
     callDeadlineMs,
     baseline: options.baseline,
     runs,
+    summaries,
     table,
   };
 }
