@@ -133,7 +133,7 @@ describe.skipIf(!hasRedis)(
       let killed: Promise<number> | undefined;
       const reports = await runFleet({
         processes: 4,
-        env: { ...fleetEnv('redis', 'kill:', 300), CALLS: '4' },
+        env: { ...fleetEnv('redis', 'kill:'), CALLS: '4' },
         timeoutMs: 60_000,
         onStarted: () => {
           killed = new Promise(resolve => {
