@@ -11,8 +11,8 @@ interface Entry {
   expiresAt: number;
 }
 
-/** Entries beyond this count trigger a sweep of expired ones. */
-const SWEEP_THRESHOLD = 1000;
+/** Entry count that triggers the first sweep of expired entries (then twice the live count). */
+const FIRST_SWEEP_AT = 1000;
 
 /**
  * A {@link ResilienceStore} in this process's memory: the default, shared by every call that uses
@@ -20,6 +20,7 @@ const SWEEP_THRESHOLD = 1000;
  */
 export function createMemoryStore(): ResilienceStore {
   const entries = new Map<string, Entry>();
+  let sweepAt = FIRST_SWEEP_AT;
 
   function read<T>(key: string): T | undefined {
     const entry = entries.get(key);
@@ -33,8 +34,9 @@ export function createMemoryStore(): ResilienceStore {
 
   function write(key: string, value: unknown, ttlMs: number): void {
     const now = Date.now();
-    if (entries.size >= SWEEP_THRESHOLD && !entries.has(key)) {
+    if (entries.size >= sweepAt && !entries.has(key)) {
       for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
+      sweepAt = Math.max(FIRST_SWEEP_AT, entries.size * 2);
     }
     entries.set(key, { value, expiresAt: now + ttlMs });
   }
