@@ -1,7 +1,7 @@
 /**
  * Child-process entry for the memory figures: streams one `chunks`-delta response with the raw model
  * or ours, either through `streamText` or through `model.doStream()` alone, sampling RSS and heap
- * every 1,000 parts, and reports start / peak / end to the parent over IPC. Run with
+ * every 1,000 parts (and the live heap after a forced GC every 25,000 parts), and reports start / peak / end to the parent over IPC. Run with
  * `--expose-gc` so start and end are measured after a full collection.
  */
 import type { LanguageModelV4 } from '@ai-sdk/provider';
@@ -44,12 +44,16 @@ async function* parts(model: LanguageModelV4, n: number): AsyncGenerator<{ type:
   }
 }
 
-async function consume(model: LanguageModelV4, n: number, onSample?: () => void): Promise<number> {
+async function consume(
+  model: LanguageModelV4,
+  n: number,
+  onSample?: (parts: number) => void,
+): Promise<number> {
   let count = 0;
   for await (const part of parts(model, n)) {
     count++;
     if (part.type === 'error') throw (part as { error?: unknown }).error;
-    if (onSample && count % 1000 === 0) onSample();
+    if (onSample && count % 1000 === 0) onSample(count);
   }
   return count;
 }
@@ -62,11 +66,17 @@ try {
   const startHeap = process.memoryUsage().heapUsed;
   let peakRss = startRss;
   let peakHeap = startHeap;
-  const sample = () => {
+  let liveHeap = 0;
+  const sample = (parts?: number) => {
     const rss = process.memoryUsage.rss();
     const heap = process.memoryUsage().heapUsed;
     if (rss > peakRss) peakRss = rss;
     if (heap > peakHeap) peakHeap = heap;
+    // Every 25k parts, mid-stream: a full GC, then the heap that is really held (live), not garbage.
+    if (parts !== undefined && parts % 25_000 === 0) {
+      gc();
+      liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed - startHeap);
+    }
   };
   const t0 = performance.now();
   const count = await consume(model, chunks, sample);
@@ -75,7 +85,17 @@ try {
   gc();
   const endRss = process.memoryUsage.rss();
   const endHeap = process.memoryUsage().heapUsed;
-  process.send?.({ startRss, peakRss, endRss, startHeap, peakHeap, endHeap, parts: count, ms });
+  process.send?.({
+    startRss,
+    peakRss,
+    endRss,
+    startHeap,
+    peakHeap,
+    endHeap,
+    liveHeap,
+    parts: count,
+    ms,
+  });
 } catch (error) {
   process.send?.({
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
