@@ -4,6 +4,7 @@ import type { Budget } from '../lib/budget';
 import { sleep } from '../lib/budget';
 import { BENCH_API_KEY, type BenchEmulator, startEmulatorProcess } from '../lib/emulator';
 import { fmtMs, pct } from '../lib/format';
+import { collectGarbage } from '../lib/gc';
 import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
 import { percentile, type Spread, spread } from '../lib/stats';
 import type { Table } from '../lib/table';
@@ -288,6 +289,7 @@ export async function runContention(options: {
     }
     // All contenders at once, each with its own emulator process and key window (fresh, empty):
     // they share the machine's noise instead of meeting different noise one after another.
+    collectGarbage();
     const emulators = await Promise.all(
       options.contenders.map(() => startEmulatorProcess({ rpm: requestsPerWindow, windowMs })),
     );

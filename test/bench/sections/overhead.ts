@@ -5,6 +5,7 @@ import { generateText, streamText } from 'ai';
 import type { Budget } from '../lib/budget';
 import { BENCH_API_KEY, startEmulatorProcess } from '../lib/emulator';
 import { fixed, fmtSpread, mib } from '../lib/format';
+import { collectGarbage } from '../lib/gc';
 import { type Cost, measure } from '../lib/measure';
 import { type Spread, spread, trimmedMean } from '../lib/stats';
 import { streamChunksHeaders } from '../lib/stream-shape';
@@ -125,6 +126,7 @@ async function comparePair(
   const aCpu: number[] = [];
   const bCpu: number[] = [];
   for (let r = 0; r < options.rounds && !options.budget.exhausted(); r++) {
+    collectGarbage();
     const aCosts: Cost[] = [];
     const bCosts: Cost[] = [];
     for (let i = 0; i < options.callsPerRound; i++) {
@@ -198,6 +200,7 @@ async function compareStreams(
   const cpuRatio: number[] = [];
   const cpuShare: number[] = [];
   for (let r = 0; r < options.rounds && !options.budget.exhausted(); r++) {
+    collectGarbage();
     // A B B A within a round cancels linear drift; the round's rate is parts over time of both streams.
     const a1 = await oneStream(a, options.chunks);
     const b1 = await oneStream(b, options.chunks);
