@@ -201,11 +201,14 @@ async function compareStreams(
   const cpuShare: number[] = [];
   for (let r = 0; r < options.rounds && !options.budget.exhausted(); r++) {
     collectGarbage();
-    // A B B A within a round cancels linear drift; the round's rate is parts over time of both streams.
-    const a1 = await oneStream(a, options.chunks);
-    const b1 = await oneStream(b, options.chunks);
-    const b2 = await oneStream(b, options.chunks);
-    const a2 = await oneStream(a, options.chunks);
+    // A B B A, then B A A B in the next round: linear drift cancels within a round, and each model
+    // takes every position (right after the forced GC, or last) equally often.
+    const [x, y] = r % 2 === 0 ? [a, b] : [b, a];
+    const x1 = await oneStream(x, options.chunks);
+    const y1 = await oneStream(y, options.chunks);
+    const y2 = await oneStream(y, options.chunks);
+    const x2 = await oneStream(x, options.chunks);
+    const [a1, a2, b1, b2] = r % 2 === 0 ? [x1, x2, y1, y2] : [y1, y2, x1, x2];
     const aRate = ((a1.parts + a2.parts) / (a1.cost.wallMs + a2.cost.wallMs)) * 1000;
     const bRate = ((b1.parts + b2.parts) / (b1.cost.wallMs + b2.cost.wallMs)) * 1000;
     const aCpuPerPart = (a1.cost.cpuMs + a2.cost.cpuMs) / (a1.parts + a2.parts);
@@ -508,6 +511,7 @@ function overheadTable(r: Omit<OverheadResult, 'table'>): Table {
     notes: [
       ...missed,
       'Non-streaming: calls alternate raw/ours one by one (A B B A …) so drift hits both; ratios and differences are per round, shown as median (min–max). The A/A control compares raw with a second raw instance the same way: differences inside its spread are noise.',
+      'Streaming: rounds alternate A B B A and B A A B, so each model takes every position equally often; the streaming A/A control measures what is left of position and machine noise.',
       'Client CPU = process.cpuUsage() of the bench process (the emulator runs in its own process), so it counts only the client-side cost of each call.',
       'Memory: each stream runs in a fresh Node process after a 1k-chunk warm-up and a forced GC; RSS and heap are sampled every 1,000 parts. RSS start differs by the modules each side loads (ours also loads the provider and middleware), and the peak mostly reflects V8 growing its heap before it collects (streamText also keeps the whole text of the step), so the RSS figures are reported, not judged. The peak heap growth includes garbage not yet collected, so it moves with GC timing (a few MiB either way) and is reported too. Judged: the live heap held during the stream, measured after a forced GC every 25k parts (what ours keeps per stream beyond raw), and the heap left after the stream and a forced GC, which is what a leak would grow ("flat"). doStream() shows the provider + middleware path without streamText.',
     ],
