@@ -144,6 +144,43 @@ describe('fleet guard through alayaMiddleware (real HTTP to the emulator)', () =
   });
 });
 
+describe('the fleet options of alayaMiddleware (store, circuitBreaker, hooks)', () => {
+  it('two middleware instances on one store share a breaker through the public options', async () => {
+    const store = createMemoryStore();
+    const changes: BreakerStateChangeEvent[] = [];
+    const options = {
+      store,
+      apiKey: API_KEY,
+      maxRetries: 0,
+      circuitBreaker: { failureThreshold: 2, openMs: 60_000 },
+      onBreakerStateChange: (event: BreakerStateChangeEvent) => changes.push(event),
+      fallbackModels: [alaya()(FALLBACK)],
+    };
+    const first = wrapLanguageModel({
+      model: alaya()(PRIMARY),
+      middleware: alayaMiddleware(options),
+    });
+    const second = wrapLanguageModel({
+      model: alaya()(PRIMARY),
+      middleware: alayaMiddleware(options),
+    });
+    emulator.enqueueFaults({ status: 502, times: 2, match: { model: PRIMARY } });
+    await generateText({ model: first, prompt: 'one', maxRetries: 0 });
+    await generateText({ model: first, prompt: 'two', maxRetries: 0 });
+    await generateText({ model: second, prompt: 'three', maxRetries: 0 });
+    expect(sent(PRIMARY)).toHaveLength(2);
+    expect(sent(FALLBACK)).toHaveLength(3);
+    expect(changes.map(c => c.to)).toEqual(['open', 'open']); // each instance saw it open
+  });
+
+  it('refuses a guard together with fleet options', () => {
+    const guard = createFleetGuard();
+    expect(() => alayaMiddleware({ guard, circuitBreaker: true })).toThrow(
+      /either `guard` or the fleet options/,
+    );
+  });
+});
+
 describe.skipIf(!findRedisServer())(
   'fleet guard with the Redis store through alayaMiddleware',
   () => {

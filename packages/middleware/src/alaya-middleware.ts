@@ -7,6 +7,8 @@ import {
 import type { AlayaError } from './alaya-error';
 import { type AttemptGuard, noopAttemptGuard } from './attempt-guard';
 import { isRetryableStatus } from './errors/status-errors';
+import type { FleetMiddlewareOptions } from './fleet';
+import { guardFromOptions } from './fleet/middleware-options';
 import {
   type FallbackEvent,
   type ModelRef,
@@ -17,8 +19,12 @@ import {
 import { openStreamAttempt } from './stream-attempt';
 import type { ToAlayaErrorContext } from './to-alaya-error';
 
-/** Options of {@link alayaMiddleware}. Every one is optional; defaults follow the Alaya error guide. */
-export interface AlayaMiddlewareOptions {
+/**
+ * Options of {@link alayaMiddleware}. Every one is optional; defaults follow the Alaya error guide.
+ * The fleet options (`store`, `retryBudget`, `circuitBreaker` and their hooks) share cooldowns, a
+ * retry budget and a circuit breaker between instances: see "Many instances" in the README.
+ */
+export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
   /** Retries per model after the first attempt (default 2, i.e. 3 attempts, as the seed does). */
   maxRetries?: number;
   /** Backoff before the first retry, in ms (default 1000). */
@@ -197,7 +203,7 @@ function resolveSettings(options: AlayaMiddlewareOptions): RetrySettings {
     fallbackOn: options.fallbackOn ?? defaultFallbackOn,
     onRetry: options.onRetry,
     onFallback: options.onFallback,
-    guard: options.guard ?? noopAttemptGuard,
+    guard: guardFromOptions(options) ?? noopAttemptGuard,
     random: options.random,
     errorContext: { ...options.errorContext, ...(apiKey ? { apiKey } : {}) },
   };
