@@ -140,6 +140,50 @@ export interface FleetBenchResult {
   rows: FleetBenchRow[];
 }
 
+/**
+ * The result in the shape of test/bench's `Table` (title, columns, rows, notes), for a `fleet`
+ * section of `pnpm bench`.
+ */
+export function fleetBenchTable(result: FleetBenchResult): {
+  title: string;
+  columns: string[];
+  rows: string[][];
+  notes: string[];
+} {
+  const shared = result.rows.find(row => row.mode === 'redis');
+  return {
+    title: `Many instances: ${result.processes} processes × ${result.callers} callers, one key limited to ${result.rpm} per ${result.windowMs} ms`,
+    columns: [
+      'configuration',
+      'requests',
+      '429s',
+      '429s / requests',
+      '429s per success',
+      'successes',
+      'failed calls',
+      'goodput',
+    ],
+    rows: result.rows.map(row => [
+      row.label,
+      String(row.requests),
+      String(row.ok429),
+      row.rate429.toFixed(2),
+      row.per429.toFixed(2),
+      String(row.successes),
+      String(row.failedCalls),
+      row.goodput.toFixed(2),
+    ]),
+    notes: shared
+      ? result.rows
+          .filter(row => row !== shared)
+          .map(
+            row =>
+              `shared store vs ${row.label}: 429s × ${(shared.ok429 / Math.max(1, row.ok429)).toFixed(2)}, goodput × ${(shared.goodput / Math.max(1e-9, row.goodput)).toFixed(2)}`,
+          )
+      : ['redis-server not installed: no shared-store row'],
+  };
+}
+
 /** The result as a Markdown table. */
 export function formatFleetTable({ durationMs, rpm, windowMs, rows }: FleetBenchResult): string {
   const lines = [
