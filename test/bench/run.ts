@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: runs the three benchmark sections, prints their tables and writes
+ * `pnpm bench`: runs the four benchmark sections (overhead, recovery, contention, fleet), prints their tables and writes
  * `bench/results/latest.json`. See bench/README.md for what each figure means.
  *
  *   pnpm bench                              # everything
@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { BASELINE, loadContenders } from './contenders/index';
 import { rawModel } from './contenders/raw-model';
-import { parseArgs, type Section } from './lib/args';
+import { parseArgs, SECTIONS, type Section } from './lib/args';
 import { createBudget } from './lib/budget';
 import { BENCH_API_KEY } from './lib/emulator';
 import { environment, writeReport } from './lib/report';
@@ -25,6 +25,7 @@ const BUDGET_MS: Record<Section, number> = {
   overhead: 150_000,
   recovery: 200_000,
   contention: 150_000,
+  fleet: 150_000,
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -75,6 +76,11 @@ async function main(): Promise<number> {
         });
         results.recovery = result;
         tables.push(result.table);
+      } else if (section === 'fleet') {
+        const { benchFleet, fleetBenchTable } = await import('../fleet/bench-fleet');
+        const result = await benchFleet({ durationMs: args.quick ? 5_000 : 15_000 });
+        results.fleet = result;
+        tables.push(fleetBenchTable(result));
       } else {
         const result = await runContention({
           quick: args.quick,
@@ -100,7 +106,7 @@ async function main(): Promise<number> {
   const out = resolve(process.cwd(), args.out);
   await writeReport(out, {
     generatedAt: new Date().toISOString(),
-    command: `pnpm bench${args.sections.length < 3 ? ` -- --section ${args.sections.join(',')}` : ''}${args.quick ? ' --quick' : ''}`,
+    command: `pnpm bench${args.sections.length < SECTIONS.length ? ` -- --section ${args.sections.join(',')}` : ''}${args.quick ? ' --quick' : ''}`,
     environment: environment(),
     seed: args.seed,
     quick: args.quick,

@@ -17,10 +17,10 @@ import {
   type FleetGuard,
 } from '@alaya-code/ai-sdk-middleware';
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
+// The test package does not depend on the store package (yet): its source, run by tsx.
+import { createRedisStore } from '@alaya-code/ai-sdk-store-redis';
 import { generateText, wrapLanguageModel } from 'ai';
 import { createClient } from 'redis';
-// The test package does not depend on the store package (yet): its source, run by tsx.
-import { createRedisStore } from '../../packages/store-redis/src';
 
 /** What a worker prints at the end. */
 export interface WorkerReport {

@@ -9,12 +9,12 @@ import {
   type FleetOptions,
 } from '@alaya-code/ai-sdk-middleware';
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
+// The test package does not depend on the store package (yet): its source, run by tsx.
+import { createRedisStore } from '@alaya-code/ai-sdk-store-redis';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { generateText, wrapLanguageModel } from 'ai';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-// The test package does not depend on the store package (yet): its source, run by tsx.
-import { createRedisStore } from '../../packages/store-redis/src';
 import { findRedisServer, type RedisServer, startRedisServer } from './redis-server';
 
 const API_KEY = 'guard-test-key';

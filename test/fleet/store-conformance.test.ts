@@ -3,11 +3,11 @@ import {
   createMemoryStore,
   type ResilienceStore,
 } from '@alaya-code/ai-sdk-middleware';
+// The test package does not depend on the store package (yet): its source, run by tsx.
+import { createRedisStore } from '@alaya-code/ai-sdk-store-redis';
 import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The test package does not depend on the store package (yet): its source, run by tsx.
-import { createRedisStore } from '../../packages/store-redis/src';
 import { checkProperty } from '../helpers/fuzz';
 import { findRedisServer, type RedisServer, startRedisServer } from './redis-server';
 

@@ -1,5 +1,5 @@
 /** The three benchmark sections, in the order they run. */
-export const SECTIONS = ['overhead', 'recovery', 'contention'] as const;
+export const SECTIONS = ['overhead', 'recovery', 'contention', 'fleet'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What `bench/run.ts` was asked to do. */
