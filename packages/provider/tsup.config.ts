@@ -12,7 +12,7 @@ export default defineConfig({
   format: ['esm'],
   dts: true,
   sourcemap: true,
-  clean: false,
+  clean: true,
   target: 'es2022',
   define: {
     __PACKAGE_VERSION__: JSON.stringify(version),
