@@ -445,6 +445,27 @@ describe('alayaMiddleware: fallback', () => {
     ]);
   });
 
+  it('shouldRetry false for a 502 switches to the fallback model at the first failure', async () => {
+    const primary = scriptedModel([httpError(502), 'never'], 'primary');
+    const b = scriptedModel(['from b'], 'model-b');
+    const onRetry = vi.fn();
+    const result = await settle(
+      generateText({
+        model: wrap(primary.model, {
+          fallbackModels: [b.model],
+          shouldRetry: e => (e.kind === 'bad_gateway' ? false : undefined),
+          onRetry,
+        }),
+        prompt: 'hi',
+      }),
+    );
+    const value = (result as PromiseFulfilledResult<Awaited<ReturnType<typeof generateText>>>)
+      .value;
+    expect(value.text).toBe('from b');
+    expect([primary.calls.length, b.calls.length]).toEqual([1, 1]);
+    expect(onRetry).not.toHaveBeenCalled();
+  });
+
   it('4xx other than 408/409/429 do not fall back unless fallbackOn says so', async () => {
     const primary = scriptedModel([httpError(403)]);
     const b = scriptedModel(['b'], 'model-b');
