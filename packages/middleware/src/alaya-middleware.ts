@@ -130,6 +130,7 @@ export function alayaMiddleware(options: AlayaMiddlewareOptions = {}): LanguageM
         signal: params.abortSignal,
         settings,
         attempt: async (target, signal) => target.doGenerate({ ...params, abortSignal: signal }),
+        responseHeaders: result => result.response?.headers,
       });
       const { result } = outcome;
       return {
@@ -145,6 +146,7 @@ export function alayaMiddleware(options: AlayaMiddlewareOptions = {}): LanguageM
         settings,
         attempt: (target, signal, context) =>
           openStreamAttempt({ model: target, params: { ...params, abortSignal: signal }, context }),
+        responseHeaders: result => result.responseHeaders,
       });
       const { result } = outcome;
       return result.commit({

@@ -14,6 +14,15 @@ export interface AttemptInfo {
   deadlineAt?: number;
 }
 
+/** What the retry loop tells {@link AttemptGuard.onSuccess}: the attempt, plus its response headers. */
+export interface AttemptSuccessInfo extends AttemptInfo {
+  /**
+   * Headers of the successful response when the provider reports them (`response.headers` of
+   * `doGenerate`/`doStream`), e.g. `x-ratelimit-remaining-requests: 0`.
+   */
+  responseHeaders?: Record<string, string>;
+}
+
 /**
  * Advanced: hooks the retry loop calls around every attempt (shared cooldowns, retry budgets,
  * circuit breakers). The default does nothing. Exceptions other than typed errors thrown by a
@@ -28,8 +37,11 @@ export interface AttemptGuard {
   beforeAttempt(info: AttemptInfo): Promise<void>;
   /** Whether a retry may be spent after `error` (retry budget). `false`: the error is thrown at once (exhausted). */
   allowRetry(info: AttemptInfo & { error: AlayaError }): boolean | Promise<boolean>;
-  /** After an attempt succeeded (for a stream: once its first content part arrived). */
-  onSuccess(info: AttemptInfo): void | Promise<void>;
+  /**
+   * After an attempt succeeded (for a stream: once its first content part arrived), with the
+   * response headers when known.
+   */
+  onSuccess(info: AttemptSuccessInfo): void | Promise<void>;
   /** After an attempt failed with `error`. */
   onFailure(info: AttemptInfo & { error: AlayaError }): void | Promise<void>;
 }

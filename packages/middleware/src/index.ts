@@ -12,7 +12,12 @@ export {
   alayaMiddleware,
   defaultFallbackOn,
 } from './alaya-middleware';
-export { type AttemptGuard, type AttemptInfo, noopAttemptGuard } from './attempt-guard';
+export {
+  type AttemptGuard,
+  type AttemptInfo,
+  type AttemptSuccessInfo,
+  noopAttemptGuard,
+} from './attempt-guard';
 export { type BackoffSettings, computeBackoffDelay, sleep } from './backoff';
 export { ConnectionError, TimeoutError } from './errors/network-errors';
 export {

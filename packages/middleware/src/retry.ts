@@ -92,11 +92,14 @@ export type AttemptFunction<T> = (
 export async function runWithRetries<T>({
   models,
   attempt: runAttempt,
+  responseHeaders,
   signal,
   settings,
 }: {
   models: LanguageModelV4[];
   attempt: AttemptFunction<T>;
+  /** Reads the response headers of a successful attempt's result, for `guard.onSuccess`. */
+  responseHeaders?: (result: T) => Record<string, string> | undefined;
   signal: AbortSignal | undefined;
   settings: RetrySettings;
 }): Promise<RetryOutcome<T>> {
@@ -147,7 +150,10 @@ export async function runWithRetries<T>({
       const deadline = deadlineAt != null ? withDeadline(signal, deadlineAt) : undefined;
       try {
         const result = await runAttempt(model, deadline?.signal ?? signal, context);
-        await safely(() => guard.onSuccess(info));
+        const headers = responseHeaders?.(result);
+        await safely(() =>
+          guard.onSuccess(headers === undefined ? info : { ...info, responseHeaders: headers }),
+        );
         return { result, model, modelIndex, attemptCount: history.length + 1 };
       } catch (thrown) {
         if (signal?.aborted) throw thrown;

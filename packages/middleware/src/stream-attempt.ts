@@ -32,6 +32,8 @@ export function isContentPart(part: LanguageModelV4StreamPart): boolean {
 
 /** A stream that has produced its first content part (or ended), ready to hand to the consumer. */
 export interface CommittableStream {
+  /** Headers of the response head (`doStream`'s `response.headers`), when the provider reports them. */
+  responseHeaders?: Record<string, string>;
   /** The stream result to return: buffered parts first, then the rest of the attempt's stream. */
   commit(options: {
     callerSignal: AbortSignal | undefined;
@@ -90,6 +92,7 @@ export async function openStreamAttempt({
   }
 
   return {
+    responseHeaders: rest.response?.headers,
     commit: ({ callerSignal, decorateFinish }) => ({
       ...rest,
       stream: resumeStream({ reader, buffered, done, mapError, callerSignal, decorateFinish }),

@@ -45,7 +45,13 @@ describe('createFleetGuard', () => {
       const { a, b } = fleet({ onCooldown: event => events.push(event) });
       await a.onFailure({ ...glm, error: rateLimited(2000) });
       expect(events).toEqual([
-        { modelId: 'glm-5.2', provider: 'alaya.chat', origin: 'response', waitMs: 2000 },
+        {
+          modelId: 'glm-5.2',
+          provider: 'alaya.chat',
+          origin: 'response',
+          waitMs: 2000,
+          reason: 'rate_limit_error',
+        },
       ]);
 
       const waiting = track(b.beforeAttempt(glm));
@@ -80,6 +86,70 @@ describe('createFleetGuard', () => {
       expect(waiting.settled).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
       expect(waiting.settled).toBe(true);
+    });
+
+    it('starts the cooldown from a successful response whose remaining count is 0, before any 429', async () => {
+      const events: unknown[] = [];
+      const { a, b } = fleet({ onCooldown: event => events.push(event) });
+      await a.onSuccess({
+        ...glm,
+        responseHeaders: {
+          'x-ratelimit-limit-requests': '3',
+          'x-ratelimit-remaining-requests': '0',
+          'x-ratelimit-reset-requests': '2s',
+          'x-ratelimit-remaining-tokens': '9000',
+          'x-ratelimit-reset-tokens': '6m0s',
+        },
+      });
+      expect(events).toEqual([
+        {
+          modelId: 'glm-5.2',
+          provider: 'alaya.chat',
+          origin: 'response',
+          waitMs: 2000,
+          reason: 'success_headers',
+        },
+      ]);
+      const waiting = track(b.beforeAttempt(glm));
+      const self = track(a.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(waiting.settled || self.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waiting).toEqual({ settled: true, value: undefined });
+      expect(self).toEqual({ settled: true, value: undefined });
+      // Another model is not held off.
+      const other = track(b.beforeAttempt(flash));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(other.settled).toBe(true);
+    });
+
+    it.each([
+      [
+        'remaining 1',
+        { 'x-ratelimit-remaining-requests': '1', 'x-ratelimit-reset-requests': '2s' },
+      ],
+      ['remaining 0 without a reset', { 'x-ratelimit-remaining-requests': '0' }],
+      [
+        'a garbage reset',
+        { 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': 'soon' },
+      ],
+      [
+        'a garbage remaining',
+        { 'x-ratelimit-remaining-requests': 'none', 'x-ratelimit-reset-requests': '2s' },
+      ],
+      [
+        'an empty remaining',
+        { 'x-ratelimit-remaining-requests': ' ', 'x-ratelimit-reset-requests': '2s' },
+      ],
+      ['no headers', undefined],
+    ])('starts no cooldown from a successful response with %s', async (_, responseHeaders) => {
+      const events: unknown[] = [];
+      const { a, b } = fleet({ onCooldown: event => events.push(event) });
+      await a.onSuccess({ ...glm, responseHeaders });
+      const next = track(b.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(next).toEqual({ settled: true, value: undefined });
+      expect(events).toEqual([]);
     });
 
     it('keeps keys apart: another API key fingerprint is not held off', async () => {

@@ -16,7 +16,7 @@ import { CircuitOpenError, circuitOpenError } from './circuit-open-error';
 import { createGuardedStore, type StoreErrorEvent, type StoreHealth } from './guarded-store';
 import { fingerprintApiKey } from './key-fingerprint';
 import { createMemoryStore } from './memory-store';
-import { cooldownFromError } from './rate-limit-cooldown';
+import { cooldownFromError, cooldownFromHeaders } from './rate-limit-cooldown';
 import type { BreakerRecord, BreakerState, ResilienceStore } from './resilience-store';
 import {
   type RetryBudgetOptions,
@@ -75,6 +75,11 @@ export interface CooldownEvent {
   origin: 'response' | 'shared';
   /** How long the cooldown (or this wait) lasts, in ms. */
   waitMs: number;
+  /**
+   * For `origin: 'response'`, what started it: `rate_limit_error` (a 429) or `success_headers` (a
+   * successful response whose `x-ratelimit-remaining-*` was 0, so the next request would be refused).
+   */
+  reason?: 'rate_limit_error' | 'success_headers';
 }
 
 /** Argument of `onBreakerStateChange`. */
@@ -118,8 +123,9 @@ export interface FleetState {
 /**
  * The middleware's {@link AttemptGuard} (pass it as `alayaMiddleware({ guard })`) plus a health
  * snapshot. `beforeAttempt` waits out a shared cooldown or throws `CircuitOpenError` /
- * `RateLimitError` (not sent); `allowRetry` spends retry-budget tokens; `onSuccess` refills them and
- * closes a half-open breaker; `onFailure` shares a 429's cooldown and counts breaker failures.
+ * `RateLimitError` (not sent); `allowRetry` spends retry-budget tokens; `onSuccess` refills them,
+ * closes a half-open breaker and shares the cooldown of a response whose `x-ratelimit-remaining-*`
+ * is 0; `onFailure` shares a 429's cooldown and counts breaker failures.
  */
 export interface FleetGuard extends AttemptGuard {
   /** The shared state of every model this instance has called. */
@@ -258,6 +264,25 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     cooldownEnds.set(key, Math.max(cooldownEnds.get(key) ?? 0, end));
   }
 
+  /** Shares a cooldown of `cooldownMs` (capped at maxCooldownMs) seen in this instance's response. */
+  function publishCooldown(
+    info: AttemptInfo,
+    key: string,
+    cooldownMs: number,
+    reason: NonNullable<CooldownEvent['reason']>,
+  ): Promise<void> {
+    const waitMs = Math.min(cooldownMs, maxCooldownMs);
+    const stored = store.extendCooldown(key, waitMs).then(left => noteCooldown(key, left));
+    safely(options.onCooldown, {
+      modelId: info.modelId,
+      provider: info.provider,
+      origin: 'response',
+      waitMs,
+      reason,
+    });
+    return stored;
+  }
+
   async function waitForCooldown(info: AttemptInfo, key: string): Promise<void> {
     const startedAt = Date.now();
     let spread = spreadMs === 0;
@@ -334,6 +359,11 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     async onSuccess(info) {
       const k = await keys(info);
       const work: Promise<unknown>[] = [];
+      // The answer says the next request would be refused (remaining 0): hold off like after a 429.
+      const cooldown = cooldownFromHeaders(info.responseHeaders);
+      if (cooldown !== undefined && cooldown > 0) {
+        work.push(publishCooldown(info, k.cooldown, cooldown, 'success_headers'));
+      }
       if (budget) {
         const known = budgetSeen.get(k.budget);
         // A first-attempt success adds a token; skip the write while the bucket is known full.
@@ -357,16 +387,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       const work: Promise<unknown>[] = [];
       const cooldown = cooldownFromError(info.error);
       if (cooldown !== undefined && cooldown > 0) {
-        const waitMs = Math.min(cooldown, maxCooldownMs);
-        work.push(
-          store.extendCooldown(k.cooldown, waitMs).then(left => noteCooldown(k.cooldown, left)),
-        );
-        safely(options.onCooldown, {
-          modelId: info.modelId,
-          provider: info.provider,
-          origin: 'response',
-          waitMs,
-        });
+        work.push(publishCooldown(info, k.cooldown, cooldown, 'rate_limit_error'));
       }
       if (breaker?.isFailure(info.error)) {
         work.push(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadGatewayError, InsufficientQuotaError, RateLimitError } from '../errors/status-errors';
-import { cooldownFromError, parseResetHeader } from './rate-limit-cooldown';
+import { cooldownFromError, cooldownFromHeaders, parseResetHeader } from './rate-limit-cooldown';
 
 const now = Date.UTC(2026, 0, 1);
 
@@ -81,5 +81,50 @@ describe('cooldownFromError', () => {
         now,
       ),
     ).toBe(3000);
+  });
+});
+
+describe('cooldownFromHeaders', () => {
+  const now = Date.UTC(2026, 0, 1);
+
+  it('reads the longest reset whose remaining count is exactly 0, from a record or Headers', () => {
+    const headers = {
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '250ms',
+      'x-ratelimit-remaining-tokens': '0',
+      'x-ratelimit-reset-tokens': '6m0s',
+    };
+    expect(cooldownFromHeaders(headers, now)).toBe(360_000);
+    expect(cooldownFromHeaders(new Headers(headers), now)).toBe(360_000);
+    expect(
+      cooldownFromHeaders(
+        { 'X-RateLimit-Remaining-Requests': '0', 'X-RateLimit-Reset-Requests': '1.5' },
+        now,
+      ),
+    ).toBe(1500);
+  });
+
+  it('says nothing when no limit is used up or the values are garbage', () => {
+    expect(cooldownFromHeaders(undefined, now)).toBeUndefined();
+    expect(
+      cooldownFromHeaders(
+        { 'x-ratelimit-remaining-requests': '1', 'x-ratelimit-reset-requests': '1s' },
+        now,
+      ),
+    ).toBeUndefined();
+    for (const remaining of ['', 'zero', '0x0', '-0', '0 requests']) {
+      expect(
+        cooldownFromHeaders(
+          { 'x-ratelimit-remaining-requests': remaining, 'x-ratelimit-reset-requests': '1s' },
+          now,
+        ),
+      ).toBeUndefined();
+    }
+    expect(
+      cooldownFromHeaders(
+        { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': 'later' },
+        now,
+      ),
+    ).toBeUndefined();
   });
 });

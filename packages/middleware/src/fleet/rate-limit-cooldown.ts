@@ -55,11 +55,26 @@ export function cooldownFromError(error: unknown, now: number = Date.now()): num
   if (typeof signal.retryAfterMs === 'number' && Number.isFinite(signal.retryAfterMs)) {
     return Math.max(0, signal.retryAfterMs);
   }
+  return cooldownFromHeaders(signal.responseHeaders, now);
+}
+
+/**
+ * How long the rate limit in these response headers holds, in milliseconds from `now`: the longest
+ * `x-ratelimit-reset-{requests,tokens}` whose `x-ratelimit-remaining-*` is exactly 0, or
+ * `undefined` when no limit is used up or the values cannot be read. Works on any response, a
+ * successful one included (its next request would be refused).
+ */
+export function cooldownFromHeaders(
+  headers: HeadersLike | undefined,
+  now: number = Date.now(),
+): number | undefined {
   let wait: number | undefined;
   for (const kind of RESET_KINDS) {
-    const remaining = getHeader(signal.responseHeaders, `x-ratelimit-remaining-${kind}`)?.trim();
-    const reset = getHeader(signal.responseHeaders, `x-ratelimit-reset-${kind}`);
-    if (!remaining || Number(remaining) !== 0 || reset === undefined) continue;
+    const remaining = getHeader(headers, `x-ratelimit-remaining-${kind}`)?.trim();
+    const reset = getHeader(headers, `x-ratelimit-reset-${kind}`);
+    if (!remaining || !NUMBER.test(remaining) || Number(remaining) !== 0 || reset === undefined) {
+      continue;
+    }
     const ms = parseResetHeader(reset, now);
     if (ms !== undefined && (wait === undefined || ms > wait)) wait = ms;
   }
