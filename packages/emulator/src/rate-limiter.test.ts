@@ -88,7 +88,8 @@ describe('formatResetDuration', () => {
   it('formats like OpenAI-style headers', () => {
     expect(formatResetDuration(250)).toBe('250ms');
     expect(formatResetDuration(1000)).toBe('1s');
-    expect(formatResetDuration(12_540)).toBe('12.5s');
+    expect(formatResetDuration(12_540)).toBe('12.6s'); // rounded up, never early
+    expect(formatResetDuration(12_500)).toBe('12.5s');
     expect(formatResetDuration(-5)).toBe('0ms');
   });
 });

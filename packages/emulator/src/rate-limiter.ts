@@ -27,7 +27,7 @@ interface KeyWindow {
 /** Formats a reset duration the way OpenAI-style APIs do: `250ms`, `1s`, `12.5s`. */
 export function formatResetDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
-  return `${Math.round(ms / 100) / 10}s`;
+  return `${Math.ceil(ms / 100) / 10}s`; // rounded up: a client that trusts it is never early
 }
 
 /** Sliding-window RPM/TPM accounting, one window per key; a key may override the shared limits. */
