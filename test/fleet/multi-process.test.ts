@@ -47,6 +47,40 @@ function cooldownViolations(
   return violations;
 }
 
+describe('cooldownViolations (the checker itself)', () => {
+  const limited = {
+    id: 'req-429',
+    time: 1_000,
+    durationMs: 10,
+    status: 429,
+  } as EmulatorRequestRecord;
+  const report = (sends: WorkerReport['sends']): WorkerReport => ({
+    pid: 1,
+    mode: 'none',
+    ok: 0,
+    failed: {},
+    attemptFailures: [{ requestId: 'req-429', status: 429, retryAfterMs: 1_000, handledAt: 1_020 }],
+    sends,
+    storeErrors: 0,
+    cooldowns: { response: 0, shared: 0 },
+    elapsedMs: 0,
+  });
+
+  it('flags a send let through after the 429 was shared and before its Retry-After passed', () => {
+    expect(cooldownViolations([limited], [report([{ checkedAt: 1_100, at: 1_500 }])])).toEqual([
+      { after429: 'req-429', sentMsAfterShared: 480, retryAfterMs: 1_000 },
+    ]);
+  });
+
+  it('ignores sends checked before the 429 was shared, and sends after the Retry-After', () => {
+    const sends = [
+      { checkedAt: 1_010, at: 1_500 },
+      { checkedAt: 1_100, at: 2_010 },
+    ];
+    expect(cooldownViolations([limited], [report(sends)])).toEqual([]);
+  });
+});
+
 function totals(reports: WorkerReport[]) {
   const failed = reports.flatMap(r => Object.entries(r.failed));
   return {
@@ -124,7 +158,9 @@ describe.skipIf(!hasRedis)(
       expect(shared429s).toBeGreaterThan(0); // the limit was hit, so there was a cooldown to honour
       expect(shared.reduce((sum, r) => sum + r.cooldowns.shared, 0)).toBeGreaterThan(0);
       expect(sharedViolations).toEqual([]);
-      expect(unguardedViolations.length).toBeGreaterThan(0);
+      // Without the guard the fleet collects more 429s. (Whether an unguarded send also lands
+      // inside another process's cooldown depends on scheduling, so the checker is proven on a
+      // fixed log below instead of on this run.)
       expect(shared429s).toBeLessThan(unguarded429s);
     }, 90_000);
 
