@@ -117,7 +117,7 @@ function expectTypedOrCallerAbort(run: CallRun, signal: AbortSignal | undefined)
   }
 }
 
-describe('provider + middleware under random fault schedules', () => {
+describe('provider + middleware under random fault schedules', { retry: 0 }, () => {
   it('every call ends in a result or a typed error, in bounded time, without leaks', async () => {
     const unhandled = trackUnhandledRejections();
     let results = 0;

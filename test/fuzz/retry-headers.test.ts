@@ -46,7 +46,7 @@ const fetchSafeValue = fc
   })
   .map(value => value.trim());
 
-describe('retry header parsing, arbitrary input', () => {
+describe('retry header parsing, arbitrary input', { retry: 0 }, () => {
   it('never throws; a wait is finite and non-negative; shouldRetry is a boolean or absent', async () => {
     await checkProperty(
       'parseRetryHeaders total',

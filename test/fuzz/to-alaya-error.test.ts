@@ -170,7 +170,7 @@ function apiCallError(
   });
 }
 
-describe('toAlayaError on arbitrary values', () => {
+describe('toAlayaError on arbitrary values', { retry: 0 }, () => {
   it('never throws and always returns a typed, serialisable AlayaError', async () => {
     await checkProperty(
       'toAlayaError total',
@@ -206,7 +206,7 @@ describe('toAlayaError on arbitrary values', () => {
   });
 });
 
-describe('toAlayaError on HTTP failures', () => {
+describe('toAlayaError on HTTP failures', { retry: 0 }, () => {
   it('the status picks the class and the default retryability, whatever the body', async () => {
     const status = fc.oneof(
       fc.constantFrom(...Object.keys(TABLE).map(Number)),
