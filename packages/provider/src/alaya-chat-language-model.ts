@@ -11,7 +11,7 @@ import {
   WORKFLOW_SERIALIZE,
 } from '@ai-sdk/provider-utils';
 import { type AlayaChatModelId, alayaLanguageModelChatOptions } from './alaya-chat-options';
-import type { AlayaErrorMapper } from './alaya-error-mapper';
+import { type AlayaErrorMapper, identityErrorMapper } from './alaya-error-mapper';
 import { createAlaya } from './alaya-provider';
 import { withAlayaUserAgent } from './alaya-user-agent';
 import type { AlayaWorkflowSettings } from './alaya-workflow-settings';
@@ -28,8 +28,6 @@ export type AlayaChatConfig = OpenAICompatibleChatConfig & {
   /** What `WORKFLOW_SERIALIZE` writes (no credentials). */
   workflowSettings?: AlayaWorkflowSettings;
 };
-
-const identity: AlayaErrorMapper = async error => error;
 
 /**
  * An Alaya Code chat model: the OpenAI-compatible chat model with
@@ -67,7 +65,7 @@ export class AlayaChatLanguageModel
     { mapError, workflowSettings, ...config }: AlayaChatConfig,
   ) {
     super(modelId, config);
-    this.mapError = mapError ?? identity;
+    this.mapError = mapError ?? identityErrorMapper;
     this.workflowSettings = workflowSettings;
   }
 

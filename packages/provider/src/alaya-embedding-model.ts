@@ -2,7 +2,7 @@ import { OpenAICompatibleEmbeddingModel } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV4 } from '@ai-sdk/provider';
 import { WORKFLOW_DESERIALIZE, WORKFLOW_SERIALIZE } from '@ai-sdk/provider-utils';
 import type { AlayaEmbeddingModelId } from './alaya-embedding-options';
-import type { AlayaErrorMapper } from './alaya-error-mapper';
+import { type AlayaErrorMapper, identityErrorMapper } from './alaya-error-mapper';
 import { createAlaya } from './alaya-provider';
 import { withAlayaUserAgent } from './alaya-user-agent';
 import type { AlayaWorkflowSettings } from './alaya-workflow-settings';
@@ -50,7 +50,7 @@ export class AlayaEmbeddingModel
     { mapError, workflowSettings, ...config }: AlayaEmbeddingConfig,
   ) {
     super(modelId, config);
-    this.mapError = mapError ?? (async error => error);
+    this.mapError = mapError ?? identityErrorMapper;
     this.workflowSettings = workflowSettings;
   }
 

@@ -14,3 +14,6 @@ export interface AlayaCallInfo {
 
 /** Turns any failure of a call into the error the caller sees. */
 export type AlayaErrorMapper = (error: unknown, call: AlayaCallInfo) => Promise<unknown>;
+
+/** The mapper a model uses when none is configured: the failure as it is. */
+export const identityErrorMapper: AlayaErrorMapper = async error => error;
