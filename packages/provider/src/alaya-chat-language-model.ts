@@ -42,6 +42,9 @@ export class AlayaChatLanguageModel
 
   private readonly workflowSettings: AlayaWorkflowSettings | undefined;
 
+  /** The `providerOptions` keys read: the provider name and its camelCase form. */
+  private readonly optionNamespaces: string[];
+
   /**
    * Workflow step boundary: the model id and, as `config`, the provider settings without any credential (the
    * AI SDK's `serializeModelOptions` would write the resolved `Authorization` header).
@@ -67,6 +70,9 @@ export class AlayaChatLanguageModel
     super(modelId, config);
     this.mapError = mapError ?? identityErrorMapper;
     this.workflowSettings = workflowSettings;
+    const name = this.provider.split('.')[0]!.trim();
+    const camelCaseName = name.replace(/[_-]([a-z])/g, match => match[1]!.toUpperCase());
+    this.optionNamespaces = camelCaseName === name ? [name] : [name, camelCaseName];
   }
 
   /**
@@ -74,11 +80,9 @@ export class AlayaChatLanguageModel
    * form (`my-alaya` -> `myAlaya`), the two keys `@ai-sdk/openai-compatible` reads.
    */
   private async validateProviderOptions(options: LanguageModelV4CallOptions): Promise<void> {
-    const name = this.provider.split('.')[0]!.trim();
-    const camelCaseName = name.replace(/[_-]([a-z])/g, match => match[1]!.toUpperCase());
     await resolveProviderOptions({
       providerOptions: options.providerOptions,
-      namespaces: camelCaseName === name ? [name] : [name, camelCaseName],
+      namespaces: this.optionNamespaces,
       resolution: 'merge',
       schema: alayaLanguageModelChatOptions,
     });
