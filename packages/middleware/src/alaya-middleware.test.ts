@@ -13,13 +13,13 @@ import {
   MockLanguageModelV4,
 } from 'ai/test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AlayaError } from './alaya-error';
 import {
   ALAYA_METADATA_KEY,
   type AlayaMiddlewareOptions,
   alayaMiddleware,
 } from './alaya-middleware';
 import type { AttemptGuard } from './attempt-guard';
+import type { AlayaError } from './errors/alaya-error';
 import { ConnectionError, TimeoutError } from './errors/network-errors';
 import {
   BadRequestError,

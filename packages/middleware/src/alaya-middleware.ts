@@ -4,9 +4,10 @@ import {
   type LanguageModelV4Middleware,
   type SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
-import type { AlayaError } from './alaya-error';
 import { type AttemptGuard, noopAttemptGuard } from './attempt-guard';
+import type { AlayaError } from './errors/alaya-error';
 import { isRetryableStatus } from './errors/status-errors';
+import type { ToAlayaErrorContext } from './errors/to-alaya-error';
 import type { FleetMiddlewareOptions } from './fleet';
 import { guardFromOptions } from './fleet/middleware-options';
 import {
@@ -17,7 +18,6 @@ import {
   runWithRetries,
 } from './retry';
 import { openStreamAttempt } from './stream-attempt';
-import type { ToAlayaErrorContext } from './to-alaya-error';
 
 /**
  * Options of {@link alayaMiddleware}. Every one is optional; defaults follow the Alaya error guide.

@@ -1,4 +1,4 @@
-import type { AlayaError } from './alaya-error';
+import type { AlayaError } from './errors/alaya-error';
 
 /** What the retry loop tells an {@link AttemptGuard} about an attempt. */
 export interface AttemptInfo {

@@ -3,12 +3,12 @@ import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AlayaError } from './alaya-error';
 import {
   ALAYA_METADATA_KEY,
   type AlayaMiddlewareOptions,
   alayaMiddleware,
 } from './alaya-middleware';
+import { AlayaError } from './errors/alaya-error';
 import { ConnectionError } from './errors/network-errors';
 import {
   BadGatewayError,

@@ -4,8 +4,8 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AlayaError } from './alaya-error';
 import { alayaMiddleware } from './alaya-middleware';
+import type { AlayaError } from './errors/alaya-error';
 import { InsufficientQuotaError, RateLimitError, UnknownStatusError } from './errors/status-errors';
 
 /**

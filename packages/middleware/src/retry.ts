@@ -7,17 +7,17 @@ import {
   NoSuchModelError,
   UnsupportedFunctionalityError,
 } from '@ai-sdk/provider';
+import type { AttemptGuard, AttemptInfo } from './attempt-guard';
+import { type BackoffSettings, computeBackoffDelay, MAX_TIMER_MS, sleep } from './backoff';
 import {
   type AlayaAttempt,
   AlayaError,
   type AlayaExhaustedReason,
   rebuildAlayaError,
-} from './alaya-error';
-import type { AttemptGuard, AttemptInfo } from './attempt-guard';
-import { type BackoffSettings, computeBackoffDelay, MAX_TIMER_MS, sleep } from './backoff';
+} from './errors/alaya-error';
+import { isCallerAbort } from './errors/is-caller-abort';
 import { TimeoutError } from './errors/network-errors';
-import { isCallerAbort } from './is-caller-abort';
-import { type ToAlayaErrorContext, toAlayaError } from './to-alaya-error';
+import { type ToAlayaErrorContext, toAlayaError } from './errors/to-alaya-error';
 
 /** Provider and model id, as the hooks report them. */
 export interface ModelRef {

@@ -5,10 +5,10 @@ import type {
   LanguageModelV4StreamResult,
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
-import { type AlayaError, rebuildAlayaError } from './alaya-error';
-import { isCallerAbort } from './is-caller-abort';
-import { getHeader } from './parse-retry-after';
-import { type ToAlayaErrorContext, toAlayaError } from './to-alaya-error';
+import { type AlayaError, rebuildAlayaError } from './errors/alaya-error';
+import { isCallerAbort } from './errors/is-caller-abort';
+import { getHeader } from './errors/parse-retry-after';
+import { type ToAlayaErrorContext, toAlayaError } from './errors/to-alaya-error';
 
 /**
  * Parts that carry no output yet: a failed attempt's copies are dropped, so a retry after them

@@ -1,4 +1,4 @@
-import { AlayaError, type AlayaErrorOptions, hasMarker } from '../alaya-error';
+import { AlayaError, type AlayaErrorOptions, hasMarker } from './alaya-error';
 
 const connectionErrorMarker = 'alaya-code.ai-sdk.error.ConnectionError';
 const connectionErrorSymbol = Symbol.for(connectionErrorMarker);

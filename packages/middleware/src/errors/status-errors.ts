@@ -1,4 +1,4 @@
-import { AlayaError, type AlayaErrorOptions, hasMarker } from '../alaya-error';
+import { AlayaError, type AlayaErrorOptions, hasMarker } from './alaya-error';
 
 const badRequestErrorMarker = 'alaya-code.ai-sdk.error.BadRequestError';
 const badRequestErrorSymbol = Symbol.for(badRequestErrorMarker);

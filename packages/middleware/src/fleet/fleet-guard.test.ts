@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AlayaError } from '../alaya-error';
 import type { AttemptInfo } from '../attempt-guard';
+import { AlayaError } from '../errors/alaya-error';
+import { CircuitOpenError } from '../errors/circuit-open-error';
 import { BadGatewayError, RateLimitError } from '../errors/status-errors';
-import { CircuitOpenError } from './circuit-open-error';
 import { createFleetGuard, type FleetOptions } from './fleet-guard';
 import { createMemoryStore } from './memory-store';
 import type { ResilienceStore } from './resilience-store';

@@ -1,5 +1,6 @@
 import { delay } from '@ai-sdk/provider-utils';
 import type { AttemptGuard, AttemptInfo } from '../attempt-guard';
+import { CircuitOpenError, circuitOpenError } from '../errors/circuit-open-error';
 import { RateLimitError } from '../errors/status-errors';
 import {
   breakerAfterFailure,
@@ -12,7 +13,6 @@ import {
   type ResolvedCircuitBreaker,
   resolveCircuitBreaker,
 } from './circuit-breaker';
-import { CircuitOpenError, circuitOpenError } from './circuit-open-error';
 import { createGuardedStore, type StoreErrorEvent, type StoreHealth } from './guarded-store';
 import { fingerprintApiKey } from './key-fingerprint';
 import { createMemoryStore } from './memory-store';

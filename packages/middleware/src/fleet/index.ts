@@ -7,7 +7,6 @@ export {
   effectiveBreakerState,
   isBreakerFailure,
 } from './circuit-breaker';
-export { CircuitOpenError, type CircuitOpenErrorOptions } from './circuit-open-error';
 export {
   type BreakerStateChangeEvent,
   type BudgetExhaustedEvent,

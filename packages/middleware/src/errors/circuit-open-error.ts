@@ -1,4 +1,4 @@
-import { AlayaError, type AlayaErrorOptions, hasMarker } from '../alaya-error';
+import { AlayaError, type AlayaErrorOptions, hasMarker } from './alaya-error';
 
 const circuitOpenErrorMarker = 'alaya-code.ai-sdk.error.CircuitOpenError';
 const circuitOpenErrorSymbol = Symbol.for(circuitOpenErrorMarker);

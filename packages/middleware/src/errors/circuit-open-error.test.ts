@@ -1,6 +1,6 @@
 import { APICallError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
-import { AlayaError, rebuildAlayaError } from '../alaya-error';
+import { AlayaError, rebuildAlayaError } from './alaya-error';
 import { CircuitOpenError, circuitOpenError } from './circuit-open-error';
 
 describe('CircuitOpenError', () => {

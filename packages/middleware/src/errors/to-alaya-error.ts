@@ -7,7 +7,16 @@ import {
 } from './alaya-error';
 import { describeResponseBody, statusLine } from './describe-response-body';
 import { type ErrorEnvelope, readErrorEnvelope, readErrorEnvelopeFromBody } from './error-envelope';
-import { ConnectionError, TimeoutError } from './errors/network-errors';
+import { ConnectionError, TimeoutError } from './network-errors';
+import { getHeader, type HeadersLike, parseRetryHeaders } from './parse-retry-after';
+import {
+  redactError,
+  redactHeaders,
+  redactString,
+  redactUrl,
+  redactValue,
+  safeString,
+} from './redact';
 import {
   AuthenticationError,
   BadGatewayError,
@@ -20,16 +29,7 @@ import {
   RateLimitError,
   ServiceUnavailableError,
   UnknownStatusError,
-} from './errors/status-errors';
-import { getHeader, type HeadersLike, parseRetryHeaders } from './parse-retry-after';
-import {
-  redactError,
-  redactHeaders,
-  redactString,
-  redactUrl,
-  redactValue,
-  safeString,
-} from './redact';
+} from './status-errors';
 
 /** Extra knowledge the caller has when mapping an error. */
 export interface ToAlayaErrorContext {

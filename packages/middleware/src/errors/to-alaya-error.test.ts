@@ -1,7 +1,8 @@
 import { APICallError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { AlayaError } from './alaya-error';
-import { ConnectionError, TimeoutError } from './errors/network-errors';
+import { isAlayaError } from './is-alaya-error';
+import { ConnectionError, TimeoutError } from './network-errors';
 import {
   AuthenticationError,
   BadGatewayError,
@@ -13,8 +14,7 @@ import {
   RateLimitError,
   ServiceUnavailableError,
   UnknownStatusError,
-} from './errors/status-errors';
-import { isAlayaError } from './is-alaya-error';
+} from './status-errors';
 import { DEFAULT_HINTS, toAlayaError } from './to-alaya-error';
 
 const URL = 'http://127.0.0.1:4010/v1/chat/completions';
