@@ -19,7 +19,7 @@ import {
   runCall,
   type Stack,
   startStack,
-} from '../helpers/stack.js';
+} from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { createRedisStore } from '@alaya-code/ai-sdk-store-redis';
 import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkProperty } from '../helpers/fuzz';
+import { checkProperty } from '../support/fuzz';
 import { findRedisServer, type RedisServer, startRedisServer } from './redis-server';
 
 /** Cooldown lengths are read back a few ms later from Redis (PTTL) than from memory. */

@@ -8,8 +8,8 @@ import { connect } from 'node:net';
 import { type Emulator, FAULT_HEADER, startEmulator } from '@alaya-code/emulator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkProperty } from '../helpers/fuzz.js';
-import { findKeyLeaks, plantedKey } from '../helpers/leaks.js';
+import { checkProperty } from '../support/fuzz.js';
+import { findKeyLeaks, plantedKey } from '../support/leaks.js';
 
 const RUNS = 400;
 const KEY = 'fuzz-key';

@@ -10,10 +10,10 @@ import { AlayaError } from '@alaya-code/ai-sdk-middleware';
 import type { EmulatorFault } from '@alaya-code/emulator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkProperty } from '../helpers/fuzz.js';
-import { findKeyLeaks } from '../helpers/leaks.js';
-import { settle, trackUnhandledRejections } from '../helpers/process-events.js';
-import { type CallRun, type Mode, runCall, type Stack, startStack } from '../helpers/stack.js';
+import { checkProperty } from '../support/fuzz.js';
+import { findKeyLeaks } from '../support/leaks.js';
+import { settle, trackUnhandledRejections } from '../support/process-events.js';
+import { type CallRun, type Mode, runCall, type Stack, startStack } from '../support/stack.js';
 
 const RUNS = 300;
 /** Slack over the computed bound for a call (event loop, loopback, GC) before it counts as a hang. */

@@ -10,7 +10,7 @@ import {
 } from '@alaya-code/ai-sdk-middleware';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkProperty } from '../helpers/fuzz.js';
+import { checkProperty } from '../support/fuzz.js';
 
 const RUNS = 3000;
 

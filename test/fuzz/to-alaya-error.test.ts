@@ -21,8 +21,8 @@ import {
 } from '@alaya-code/ai-sdk-middleware';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkProperty } from '../helpers/fuzz.js';
-import { findKeyLeaks, plantedKey } from '../helpers/leaks.js';
+import { checkProperty } from '../support/fuzz.js';
+import { findKeyLeaks, plantedKey } from '../support/leaks.js';
 
 const RUNS = 3000;
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli, selectScenes, UsageError } from '../../examples/node/src/cli';
 import { scenes } from '../../examples/node/src/scenes/index';
 import { createUi, shouldUseColor } from '../../examples/node/src/ui';
-import { describeRun, type RunResult, run } from '../helpers/run.js';
+import { describeRun, type RunResult, run } from '../support/run.js';
 
 const exampleDir = resolve(__dirname, '../../examples/node');
 

@@ -21,9 +21,9 @@ import { createAlaya } from '@alaya-code/ai-sdk-provider';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { generateText, type LanguageModel, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureConsole } from '../helpers/console-capture.js';
-import { plantedKey } from '../helpers/leaks.js';
-import { trackUnhandledRejections } from '../helpers/process-events.js';
+import { captureConsole } from '../support/console-capture.js';
+import { plantedKey } from '../support/leaks.js';
+import { trackUnhandledRejections } from '../support/process-events.js';
 
 const CALLERS = 200;
 const RPM = 60;

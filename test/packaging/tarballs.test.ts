@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeRun, run } from '../helpers/run.js';
+import { describeRun, run } from '../support/run.js';
 
 const PNPM = 'pnpm@10.34.8';
 const repoRoot = resolve(__dirname, '../..');
