@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChromiumSession, launchChromium } from './support/chromium';
-import { buildNextApp, type NextApp, startNextApp } from './support/next-app';
+import { type ChromiumSession, launchChromium } from '../support/chromium';
+import { buildNextApp, type NextApp, startNextApp } from '../support/next-app';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const APP_DIR = join(here, '../../examples/next');

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from './free-port';
 
 /** A `next start` child process serving the example on 127.0.0.1. */
 export interface NextApp {
