@@ -2,6 +2,7 @@ import { delay } from '@ai-sdk/provider-utils';
 import type { AttemptGuard, AttemptInfo } from '../attempt-guard';
 import { CircuitOpenError, circuitOpenError } from '../errors/circuit-open-error';
 import { RateLimitError } from '../errors/status-errors';
+import { callHook } from '../util/call-hook';
 import {
   breakerAfterFailure,
   breakerAfterSuccess,
@@ -203,7 +204,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     const to = record?.state ?? 'closed';
     breakerSeen.set(key, record);
     if (from !== to) {
-      safely(options.onBreakerStateChange, {
+      void callHook(options.onBreakerStateChange, {
         modelId: info.modelId,
         provider: info.provider,
         from,
@@ -273,7 +274,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   ): Promise<void> {
     const waitMs = Math.min(cooldownMs, maxCooldownMs);
     const stored = store.extendCooldown(key, waitMs).then(left => noteCooldown(key, left));
-    safely(options.onCooldown, {
+    void callHook(options.onCooldown, {
       modelId: info.modelId,
       provider: info.provider,
       origin: 'response',
@@ -311,7 +312,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       if (tooLong !== undefined) throw own(cooldownTooLongError(info, left, tooLong));
       const waitMs = Math.ceil(left + (spread ? 0 : Math.random() * spreadMs));
       spread = true;
-      safely(options.onCooldown, {
+      void callHook(options.onCooldown, {
         modelId: info.modelId,
         provider: info.provider,
         origin: 'shared',
@@ -345,7 +346,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       }
       if (!budgetDenied) {
         budgetDenied = true;
-        safely(options.onBudgetExhausted, {
+        void callHook(options.onBudgetExhausted, {
           modelId: info.modelId,
           provider: info.provider,
           remaining,
@@ -495,13 +496,4 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
     throw new TypeError(`${name} must be a non-negative number, got ${String(value)}`);
   }
   return resolved;
-}
-
-function safely<E>(hook: ((event: E) => void) | undefined, event: E): void {
-  if (hook === undefined) return;
-  try {
-    hook(event);
-  } catch {
-    // A throwing hook must not fail the model call.
-  }
 }

@@ -1,3 +1,4 @@
+import { callHook } from '../util/call-hook';
 import { createMemoryStore } from './memory-store';
 import type { ResilienceStore } from './resilience-store';
 
@@ -71,11 +72,7 @@ export function createGuardedStore(
         outage++;
         degradedSince = Date.now();
         lastError = error instanceof Error ? error.message : String(error);
-        try {
-          options.onStoreError?.({ error, operation, retryInMs: options.retryMs });
-        } catch {
-          // A throwing hook must not fail the model call.
-        }
+        void callHook(options.onStoreError, { error, operation, retryInMs: options.retryMs });
       }
       return fallback();
     }
