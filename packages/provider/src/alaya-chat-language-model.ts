@@ -11,66 +11,55 @@ import {
   WORKFLOW_SERIALIZE,
 } from '@ai-sdk/provider-utils';
 import { type AlayaChatModelId, alayaLanguageModelChatOptions } from './alaya-chat-options';
-import { type AlayaErrorMapper, identityErrorMapper } from './alaya-error-mapper';
-import { createAlaya } from './alaya-provider';
+import type { AlayaCallInfo } from './alaya-error-mapper';
+import { alayaErrorStructure } from './alaya-error-structure';
+import type { AlayaModelConfig } from './alaya-model-config';
 import { withAlayaUserAgent } from './alaya-user-agent';
-import type { AlayaWorkflowSettings } from './alaya-workflow-settings';
+import {
+  type AlayaSerializedModel,
+  deserializeAlayaConfig,
+  serializeAlayaModel,
+} from './alaya-workflow';
 import { mapStreamErrors } from './map-stream-errors';
-
-type OpenAICompatibleChatConfig = ConstructorParameters<
-  typeof OpenAICompatibleChatLanguageModel
->[1];
-
-/** Configuration of an {@link AlayaChatLanguageModel}; built by `createAlaya`. */
-export type AlayaChatConfig = OpenAICompatibleChatConfig & {
-  /** Maps every failure of a call; identity when absent. */
-  mapError?: AlayaErrorMapper;
-  /** What `WORKFLOW_SERIALIZE` writes (no credentials). */
-  workflowSettings?: AlayaWorkflowSettings;
-};
+import { transformAlayaRequestBody } from './transform-alaya-request-body';
 
 /**
  * An Alaya Code chat model: the OpenAI-compatible chat model with
- * `providerOptions.alaya` validated and every failure passed through the
- * provider's error mapping (the middleware's typed errors).
+ * `providerOptions.alaya` validated and every failure mapped once by the
+ * provider's error mapper (the error floor's typed errors).
  */
 export class AlayaChatLanguageModel
   extends OpenAICompatibleChatLanguageModel
   implements LanguageModelV4
 {
-  private readonly mapError: AlayaErrorMapper;
-
-  private readonly workflowSettings: AlayaWorkflowSettings | undefined;
+  private readonly alaya: AlayaModelConfig;
 
   /** The `providerOptions` keys read: the provider name and its camelCase form. */
   private readonly optionNamespaces: string[];
 
-  /**
-   * Workflow step boundary: the model id and, as `config`, the provider settings without any credential (the
-   * AI SDK's `serializeModelOptions` would write the resolved `Authorization` header).
-   */
-  static override [WORKFLOW_SERIALIZE](model: AlayaChatLanguageModel) {
-    return { modelId: model.modelId, config: { ...model.workflowSettings } };
+  /** Workflow step boundary: the model id and the provider settings without any credential. */
+  static override [WORKFLOW_SERIALIZE](model: AlayaChatLanguageModel): AlayaSerializedModel {
+    return serializeAlayaModel(model.modelId, model.alaya);
   }
 
-  /** Rebuilds the model with `createAlaya(settings)`; the key comes from `ALAYA_API_KEY` per call. */
-  static override [WORKFLOW_DESERIALIZE](options: {
-    modelId: AlayaChatModelId;
-    config: Record<string, unknown>;
-  }) {
-    return createAlaya(options.config as AlayaWorkflowSettings).chatModel(
-      options.modelId,
-    ) as AlayaChatLanguageModel;
+  /** Rebuilds the model from its written settings; the key comes from `ALAYA_API_KEY` per call. */
+  static override [WORKFLOW_DESERIALIZE](options: { modelId: AlayaChatModelId; config: unknown }) {
+    return new AlayaChatLanguageModel(options.modelId, deserializeAlayaConfig(options.config));
   }
 
-  constructor(
-    modelId: AlayaChatModelId,
-    { mapError, workflowSettings, ...config }: AlayaChatConfig,
-  ) {
-    super(modelId, config);
-    this.mapError = mapError ?? identityErrorMapper;
-    this.workflowSettings = workflowSettings;
-    const name = this.provider.split('.')[0]!.trim();
+  constructor(modelId: AlayaChatModelId, config: AlayaModelConfig) {
+    super(modelId, {
+      provider: `${config.providerName}.chat`,
+      url: config.url,
+      headers: config.headers,
+      ...(config.fetch && { fetch: config.fetch }),
+      errorStructure: alayaErrorStructure,
+      includeUsage: true,
+      supportsStructuredOutputs: true,
+      transformRequestBody: transformAlayaRequestBody,
+    });
+    this.alaya = config;
+    const name = config.providerName.trim();
     const camelCaseName = name.replace(/[_-]([a-z])/g, match => match[1]!.toUpperCase());
     this.optionNamespaces = camelCaseName === name ? [name] : [name, camelCaseName];
   }
@@ -95,7 +84,7 @@ export class AlayaChatLanguageModel
     try {
       return await super.doGenerate({ ...options, headers: withAlayaUserAgent(options.headers) });
     } catch (error) {
-      throw await this.mapError(error, this.callInfo(options));
+      throw await this.alaya.mapError(error, this.callInfo(options));
     }
   }
 
@@ -107,21 +96,21 @@ export class AlayaChatLanguageModel
     try {
       result = await super.doStream({ ...options, headers: withAlayaUserAgent(options.headers) });
     } catch (error) {
-      throw await this.mapError(error, this.callInfo(options));
+      throw await this.alaya.mapError(error, this.callInfo(options));
     }
     const call = this.callInfo(options);
     return {
       ...result,
       stream: mapStreamErrors(result.stream, (error, fromStreamPart) =>
-        this.mapError(error, { ...call, fromStreamPart }),
+        this.alaya.mapError(error, { ...call, fromStreamPart }),
       ),
     };
   }
 
-  private callInfo(options: LanguageModelV4CallOptions) {
+  private callInfo(options: LanguageModelV4CallOptions): AlayaCallInfo {
     return {
       modelId: this.modelId,
-      modelType: 'chat' as const,
+      modelType: 'chat',
       ...(options.abortSignal && { abortSignal: options.abortSignal }),
     };
   }

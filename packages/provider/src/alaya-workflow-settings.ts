@@ -1,4 +1,4 @@
-import { REDACTED, redactHeaders } from '@alaya-code/ai-sdk-middleware';
+import { REDACTED, redactHeaders } from '@alaya-code/ai-sdk-middleware/errors';
 
 /**
  * The provider settings a model carries across a Workflow step boundary (`WORKFLOW_SERIALIZE`):

@@ -1,12 +1,13 @@
-import { APICallError, LoadAPIKeyError } from '@ai-sdk/provider';
+import { APICallError, InvalidArgumentError, LoadAPIKeyError } from '@ai-sdk/provider';
 import {
+  AlayaError,
   AuthenticationError,
   ConnectionError,
   InternalServerError,
   NotFoundError,
-} from '@alaya-code/ai-sdk-middleware';
+} from '@alaya-code/ai-sdk-middleware/errors';
 import { describe, expect, it } from 'vitest';
-import { createAlayaErrorMapper } from './alaya-error-mapping';
+import { createAlayaErrorMapper } from './alaya-error-mapper';
 
 const apiKey = 'sk-secret-key-for-redaction';
 
@@ -139,5 +140,30 @@ describe('createAlayaErrorMapper', () => {
     expect(InternalServerError.isInstance(error)).toBe(true);
     expect((error as InternalServerError).message).toBe('upstream crashed');
     expect((error as InternalServerError).isRetryable).toBe(true);
+  });
+});
+
+describe('createAlayaErrorMapper maps a failure once', () => {
+  it('returns an already-typed error as the same object', async () => {
+    const { map } = mapper();
+    const typed = await map(apiError(400, 'bad'), { modelId: 'glm-5.1', modelType: 'chat' });
+    expect(await map(typed, { modelId: 'glm-5.1', modelType: 'chat' })).toBe(typed);
+    expect(await map(typed, { modelId: 'glm-5.1', modelType: 'chat', fromStreamPart: true })).toBe(
+      typed,
+    );
+  });
+
+  it('keeps the raw failure as the cause: one typed error, not a typed error of a typed error', async () => {
+    const { map } = mapper();
+    const raw = apiError(400, 'bad');
+    const typed = (await map(raw, { modelId: 'glm-5.1', modelType: 'chat' })) as Error;
+    expect(AlayaError.isInstance(typed)).toBe(true);
+    expect(AlayaError.isInstance(typed.cause)).toBe(false);
+  });
+
+  it('passes InvalidArgumentError (a setup error) through untouched', async () => {
+    const { map } = mapper();
+    const setup = new InvalidArgumentError({ argument: 'baseURL', message: 'bad baseURL' });
+    expect(await map(setup, { modelId: 'm', modelType: 'chat' })).toBe(setup);
   });
 });
