@@ -175,6 +175,8 @@ const nearValidRequest = fc.record(
   { requiredKeys: ['model', 'messages'] },
 );
 
+const chatRequest = { model: 'glm-5.2', messages: [{ role: 'user', content: 'Hi' }] };
+
 describe('emulator request parsing under arbitrary input', { retry: 0 }, () => {
   it('random bytes as a chat body get a 400 envelope', async () => {
     await checkProperty(
@@ -282,6 +284,107 @@ describe('emulator request parsing under arbitrary input', { retry: 0 }, () => {
     );
     expect(findKeyLeaks(key, logLines)).toEqual([]);
     expect(findKeyLeaks(key, [JSON.stringify(emulator.requests)])).toEqual([]);
+    await expectHealthy();
+  });
+
+  it('hostile tool and response schemas get an answer within a time bound, never a hang or a crash', async () => {
+    const big = fc.oneof(
+      fc.integer({ min: 0, max: 50 }),
+      fc.integer({ min: 10_000, max: 2_000_000_000 }),
+      fc.constantFrom(1e8, 1e9, 2 ** 31, Number.MAX_SAFE_INTEGER),
+    );
+    const leaf = fc.oneof(
+      big.map(minLength => ({ type: 'string', minLength })),
+      big.map(minProperties => ({ type: 'object', minProperties })),
+      fc.constant({ const: 'x'.repeat(4_000) }),
+      fc.constant({ $ref: '#' }),
+      fc.constant({ type: 'integer', minimum: 1e300, multipleOf: 1e-300 }),
+    );
+    const schema: fc.Arbitrary<unknown> = fc.letrec(tie => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.record({ type: fc.constant('array'), minItems: big, items: tie('node') }),
+        fc.array(tie('node'), { minLength: 1, maxLength: 6 }).map(children => ({
+          type: 'object',
+          properties: Object.fromEntries(children.map((child, i) => [`p${i}`, child])),
+          required: children.map((_, i) => `p${i}`),
+        })),
+      ),
+    })).node;
+    await checkProperty(
+      'emulator hostile schemas',
+      fc.asyncProperty(schema, fc.boolean(), fc.boolean(), async (parameters, asTool, stream) => {
+        const body = {
+          model: 'glm-5.2',
+          stream,
+          messages: [{ role: 'user', content: 'call the tool' }],
+          ...(asTool
+            ? {
+                tools: [{ type: 'function', function: { name: 'fill', parameters } }],
+                tool_choice: 'required',
+              }
+            : {
+                response_format: {
+                  type: 'json_schema',
+                  json_schema: { name: 'x', schema: parameters },
+                },
+              }),
+        };
+        const started = Date.now();
+        const answer = await post('/v1/chat/completions', JSON.stringify(body));
+        // Generous, against hangs and runaway allocation (a blocked loop took > 20 s before the bound).
+        expect(Date.now() - started).toBeLessThan(10_000);
+        if (answer.status === 200) expectCompletion(answer);
+        else {
+          expectEnvelope(answer);
+          expect(JSON.parse(answer.text).error.code).toBe('schema_too_large');
+        }
+      }),
+      RUNS / 4,
+    );
+    await expectHealthy();
+  });
+
+  it('header-bound fault fields are validated: a queued fault never makes the server fail', async () => {
+    const anyText = fc.string({ unit: 'binary', maxLength: 12 });
+    const fault = fc.record(
+      {
+        contentType: anyText,
+        retryAfter: fc.oneof(anyText, fc.integer()),
+        retryAfterMs: fc.oneof(anyText, fc.integer()),
+        headers: fc.dictionary(
+          fc.oneof(
+            fc.stringMatching(/^x-[a-z]{1,6}$/),
+            fc.constantFrom('content-length', 'Transfer-Encoding', 'connection', 'x a', 'é'),
+          ),
+          anyText,
+          { maxKeys: 2 },
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    await checkProperty(
+      'emulator fault header fields',
+      fc.asyncProperty(fault, async candidate => {
+        const queued = await fetch(`${emulator.origin}/__emulator/faults`, {
+          method: 'POST',
+          body: JSON.stringify(candidate),
+        });
+        const text = await queued.text();
+        if (queued.status === 400) {
+          expect(JSON.parse(text).error.code).toBe('invalid_emulator_fault');
+          expect(emulator.pendingFaults()).toEqual([]);
+          return;
+        }
+        expect(queued.status, text).toBe(200);
+        // A fault without a status changes only headers: the answer is still a completion.
+        const answer = await post('/v1/chat/completions', JSON.stringify(chatRequest));
+        expect(answer.status, answer.text).toBe(200);
+        expectCompletion(answer);
+      }),
+      RUNS / 2,
+    );
     await expectHealthy();
   });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ApiKeyConfig, authenticate, authFailureMessage, keyFingerprint } from './auth';
 import {
+  type ChatPlan,
   chatCompletionBody,
   chatCompletionChunks,
   planChatCompletion,
@@ -13,6 +14,7 @@ import { delay, type JsonResult } from './io';
 import { modelObject, modelsListBody } from './models';
 import { formatResetDuration } from './rate-limiter';
 import type { RequestContext } from './request-context';
+import { SchemaTooLargeError } from './schema-budget';
 import { SSE_HEADERS, type StreamInterrupt, writeSse } from './sse';
 import type { EmulatorState } from './state';
 import type { StreamOptions } from './stream-shaping';
@@ -127,10 +129,21 @@ export async function handleChatCompletions(input: HandlerInput): Promise<void> 
   const model = state.models.get(request.model)!;
   const shape = { ...state.stream, ...input.shaping };
   const fault = ctx.fault;
-  const plan = planChatCompletion(request, {
-    reasoning: model.reasoning,
-    ...(shape.chunks !== undefined ? { chunks: shape.chunks } : {}),
-  });
+  let plan: ChatPlan;
+  try {
+    plan = planChatCompletion(request, {
+      reasoning: model.reasoning,
+      ...(shape.chunks !== undefined ? { chunks: shape.chunks } : {}),
+    });
+  } catch (error) {
+    if (!SchemaTooLargeError.isInstance(error)) throw error;
+    ctx.sendError(400, {
+      message: error.message,
+      code: 'schema_too_large',
+      ...(error.param !== undefined ? { param: error.param } : {}),
+    });
+    return;
+  }
   const headers = { ...rateHeaders, ...charge(state, key, plan.usage.total_tokens) };
   ctx.record.totalTokens = plan.usage.total_tokens;
   if (!(await delay(shape.firstByteDelayMs ?? 0, ctx.signal))) return;

@@ -1,7 +1,7 @@
 import { type ChatRequest, messageText } from './chat-request';
 import { createRandom, estimateTokens, randomInt, randomProse, seedOf } from './deterministic';
 import { promptHints, schemaValue } from './schema-value';
-import { type PlannedToolCall, planToolCalls, selectTools } from './tool-calls';
+import { type PlannedToolCall, planToolCalls, selectTools, withParam } from './tool-calls';
 
 /** Token usage in the OpenAI wire format. */
 export interface ChatUsage {
@@ -98,7 +98,12 @@ export function planChatCompletion(request: ChatRequest, options: PlanOptions): 
       toolCalls = planToolCalls(selected, lastUserText, random);
     } else if (request.responseFormat.type === 'json_schema') {
       const hints = promptHints(lastUserText);
-      content = JSON.stringify(schemaValue(request.responseFormat.schema, { random, ...hints }));
+      const { schema } = request.responseFormat;
+      content = JSON.stringify(
+        withParam('response_format.json_schema.schema', () =>
+          schemaValue(schema, { random, ...hints }),
+        ),
+      );
     } else if (request.responseFormat.type === 'json_object') {
       content = JSON.stringify({ answer: randomProse(random, randomInt(random, 8, 16)) });
     } else {

@@ -13,6 +13,8 @@ export interface ChatMessage {
 
 /** A function tool offered in `tools`. */
 export interface ChatTool {
+  /** Position in the request's `tools` (for error `param`s). */
+  index: number;
   name: string;
   description?: string;
   parameters: Record<string, unknown>;
@@ -213,6 +215,7 @@ function parseTools(tools: unknown): Validated<ChatTool[]> {
       );
     }
     out.push({
+      index: i,
       name: fn.name,
       ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
       parameters: (fn.parameters as Record<string, unknown> | undefined) ?? {

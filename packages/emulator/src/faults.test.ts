@@ -41,7 +41,7 @@ describe('parseFault', () => {
     [{ times: 0 }, 'times'],
     [{ firstByteDelayMs: Number.NaN }, 'firstByteDelayMs'],
     [{ retryAfter: { a: 1 } }, 'retryAfter'],
-    [{ retryAfter: '1\r\nx-evil: 1' }, 'line breaks'],
+    [{ retryAfter: '1\r\nx-evil: 1' }, 'single-line header value'],
     [{ headers: { 'bad name': 'x' } }, 'header name'],
     [{ headers: { ok: 'a\nb' } }, 'single-line'],
     [{ match: { model: 1 } }, 'match.model'],

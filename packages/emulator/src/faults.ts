@@ -110,6 +110,29 @@ function checkString(fault: Record<string, unknown>, name: string): void {
   }
 }
 
+/** Headers that decide how the body is framed: the emulator sets them itself. */
+const FRAMING_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'trailer',
+  'te',
+]);
+
+/** Characters Node accepts in a header value: tab, visible ASCII and space, and Latin-1 (no CR, LF, NUL). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Rejects a value bound for a response header that Node would refuse to send (or that would split it). */
+function checkHeaderValue(name: string, value: unknown): void {
+  if (typeof value === 'string' && !HEADER_VALUE.test(value)) {
+    throw new InvalidFaultError(
+      `${name} must be a single-line header value: no line breaks or control characters, Latin-1 only`,
+    );
+  }
+}
+
 /** Validates an unknown value (parsed JSON, or a caller's object) as an {@link EmulatorFault}. */
 export function parseFault(value: unknown): EmulatorFault {
   if (!isRecord(value)) throw new InvalidFaultError('a fault must be a JSON object');
@@ -147,10 +170,9 @@ export function parseFault(value: unknown): EmulatorFault {
     if (header !== undefined && typeof header !== 'string' && typeof header !== 'number') {
       throw new InvalidFaultError(`${name} must be a string or a number`);
     }
-    if (typeof header === 'string' && /[\r\n]/.test(header)) {
-      throw new InvalidFaultError(`${name} must not contain line breaks`);
-    }
+    checkHeaderValue(name, header);
   }
+  checkHeaderValue('contentType', value.contentType);
   if (match !== undefined) {
     if (!isRecord(match)) throw new InvalidFaultError('match must be an object');
     for (const key of Object.keys(match)) {
@@ -167,9 +189,15 @@ export function parseFault(value: unknown): EmulatorFault {
       if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name)) {
         throw new InvalidFaultError(`header name "${name}" is not a valid token`);
       }
-      if (typeof headerValue !== 'string' || /[\r\n]/.test(headerValue)) {
+      if (FRAMING_HEADERS.has(name.toLowerCase())) {
+        throw new InvalidFaultError(
+          `header "${name}" frames the message and cannot be set; use body, reset or stall faults`,
+        );
+      }
+      if (typeof headerValue !== 'string') {
         throw new InvalidFaultError(`header "${name}" must be a single-line string`);
       }
+      checkHeaderValue(`header "${name}"`, headerValue);
     }
   }
   if (streamError !== undefined && typeof streamError !== 'boolean') {

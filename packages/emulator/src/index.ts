@@ -20,6 +20,7 @@ export {
 export { DEFAULT_MODELS, type EmulatorModel, type EmulatorModelOption } from './models';
 export type { RateLimits } from './rate-limiter';
 export type { EmulatorRequestRecord, RequestOutcome } from './request-log';
+export { SchemaTooLargeError } from './schema-budget';
 export { type JsonSchema, type SchemaValueContext, schemaValue } from './schema-value';
 export {
   type Emulator,

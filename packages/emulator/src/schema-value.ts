@@ -1,11 +1,8 @@
-import {
-  createRandom,
-  pick,
-  type Random,
-  randomHex,
-  randomInt,
-  randomWords,
-} from './deterministic';
+import { createRandom, pick, type Random } from './deterministic';
+import { MAX_SCHEMA_ITEMS, MAX_SCHEMA_PROPERTIES, SchemaBudget } from './schema-budget';
+import { numberValue, type ScalarSource, stringValue } from './schema-scalars';
+
+export { type PromptHints, promptHints } from './prompt-hints';
 
 /** A JSON Schema (draft 7 / 2020-12 subset) as sent in `tools[].function.parameters` or `response_format`. */
 export type JsonSchema = Record<string, unknown> | boolean;
@@ -22,10 +19,7 @@ export interface SchemaValueContext {
   phrases?: string[];
 }
 
-interface State {
-  random: Random;
-  numbers: number[];
-  phrases: string[];
+interface State extends ScalarSource {
   root: JsonSchema;
 }
 
@@ -35,31 +29,27 @@ const MAX_DEPTH = 8;
  * Generates a deterministic value that satisfies `schema`: types, `enum`/`const`, `required` and
  * optional properties, nested objects and arrays, `anyOf`/`oneOf`/`allOf`, local `$ref`s, string
  * formats, numeric bounds and length bounds. Numbers and phrases from the prompt are used first.
+ * Sizes are bounded: a schema asking for more (e.g. `minItems: 1e8`) throws a `SchemaTooLargeError`.
  */
 export function schemaValue(schema: JsonSchema, context: SchemaValueContext): unknown {
   const state: State = {
     random: context.random ?? createRandom(context.seed ?? 0),
     numbers: [...(context.numbers ?? [])],
     phrases: [...(context.phrases ?? [])],
+    budget: new SchemaBudget(),
     root: schema,
   };
   return valueFor(schema, state, 0, undefined);
 }
 
-/** Extracts numbers (`42`, `-3.5`) and phrases (quoted strings, then capitalised words) from text. */
-export function promptHints(text: string): { numbers: number[]; phrases: string[] } {
-  const numbers = [...text.matchAll(/-?\d+(?:\.\d+)?/g)].map(m => Number(m[0]));
-  const quotePattern = /["“]([^"”]{1,80})["”]/g;
-  const quoted = [...text.matchAll(quotePattern)].map(m => m[1] as string);
-  const unquoted = text.replace(quotePattern, ' , ');
-  const capitalised = [
-    ...unquoted.matchAll(/(?<=[^\s,]\s+)([A-Z][\p{L}-]+(?:\s+[A-Z][\p{L}-]+)*)/gu),
-  ].map(m => m[1] as string);
-  return { numbers, phrases: [...quoted, ...capitalised] };
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A copy of a literal from the schema (`const`, `enum`, `examples`), charged by its size. */
+function literal(value: unknown, state: State): unknown {
+  state.budget.spend(JSON.stringify(value)?.length ?? 0);
+  return structuredClone(value);
 }
 
 function resolveRef(ref: string, root: JsonSchema): JsonSchema | undefined {
@@ -110,12 +100,12 @@ function valueFor(
     if (target === undefined || depth >= MAX_DEPTH) return null;
     return valueFor(target, state, depth + 1, name);
   }
-  if ('const' in schema) return structuredClone(schema.const);
+  if ('const' in schema) return literal(schema.const, state);
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
-    return structuredClone(pick(state.random, schema.enum));
+    return literal(pick(state.random, schema.enum), state);
   }
   if (Array.isArray(schema.examples) && schema.examples.length > 0) {
-    return structuredClone(schema.examples[0]);
+    return literal(schema.examples[0], state);
   }
   if (Array.isArray(schema.allOf) && schema.allOf.length > 0) {
     const merged = mergeAllOf(schema, state.root);
@@ -135,12 +125,16 @@ function valueFor(
     case 'array':
       return depth >= MAX_DEPTH ? [] : arrayValue(schema, state, depth, name);
     case 'integer':
+      state.budget.spend();
       return numberValue(schema, state, true);
     case 'number':
+      state.budget.spend();
       return numberValue(schema, state, false);
     case 'boolean':
+      state.budget.spend();
       return true;
     case 'null':
+      state.budget.spend();
       return null;
     default:
       return stringValue(schema, state, name);
@@ -167,17 +161,20 @@ function mergeAllOf(schema: Record<string, unknown>, root: JsonSchema): Record<s
 }
 
 function objectValue(schema: Record<string, unknown>, state: State, depth: number): object {
+  const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
+  state.budget.checkSize('minProperties', minProperties, MAX_SCHEMA_PROPERTIES);
+  state.budget.spend();
   const out: Record<string, unknown> = {};
   const properties = isRecord(schema.properties) ? schema.properties : {};
   const required = Array.isArray(schema.required) ? schema.required.map(String) : [];
   const names = [...new Set([...Object.keys(properties), ...required])];
   for (const propName of names) {
     const propSchema = (properties[propName] ?? {}) as JsonSchema;
+    state.budget.spend(propName.length);
     out[propName] = valueFor(propSchema, state, depth + 1, propName);
   }
-  const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
-  for (let i = Object.keys(out).length; i < minProperties; i++) {
-    const extra = isRecord(schema.additionalProperties) ? schema.additionalProperties : {};
+  const extra = isRecord(schema.additionalProperties) ? schema.additionalProperties : {};
+  for (let i = names.length; i < minProperties; i++) {
     out[`key${i}`] = valueFor(extra, state, depth + 1, `key${i}`);
   }
   return out;
@@ -195,7 +192,12 @@ function arrayValue(
   ) as JsonSchema;
   const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0;
   const maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : Number.POSITIVE_INFINITY;
-  const count = Math.min(Math.max(minItems, prefix.length, 2), maxItems);
+  state.budget.checkSize('minItems', minItems, MAX_SCHEMA_ITEMS);
+  state.budget.spend();
+  const count = Math.min(
+    Math.max(minItems, Math.min(prefix.length, MAX_SCHEMA_ITEMS), 2),
+    maxItems,
+  );
   const out: unknown[] = [];
   for (let i = 0; i < count; i++) {
     const itemSchema = prefix[i] ?? items;
@@ -211,87 +213,4 @@ function arrayValue(
     });
   }
   return out;
-}
-
-function numberValue(schema: Record<string, unknown>, state: State, integer: boolean): number {
-  const lowerInclusive = typeof schema.minimum === 'number' ? schema.minimum : undefined;
-  const upperInclusive = typeof schema.maximum === 'number' ? schema.maximum : undefined;
-  const lowerExclusive =
-    typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : undefined;
-  const upperExclusive =
-    typeof schema.exclusiveMaximum === 'number' ? schema.exclusiveMaximum : undefined;
-  const step = integer ? 1 : 0.5;
-  let min = lowerInclusive ?? (lowerExclusive !== undefined ? lowerExclusive + step : undefined);
-  let max = upperInclusive ?? (upperExclusive !== undefined ? upperExclusive - step : undefined);
-  if (integer) {
-    if (min !== undefined) min = Math.ceil(min);
-    if (max !== undefined) max = Math.floor(max);
-  }
-  const fits = (n: number) =>
-    (!integer || Number.isInteger(n)) &&
-    (min === undefined || n >= min) &&
-    (max === undefined || n <= max) &&
-    (typeof schema.multipleOf !== 'number' || isMultiple(n, schema.multipleOf));
-  const index = state.numbers.findIndex(fits);
-  if (index >= 0) return state.numbers.splice(index, 1)[0] as number;
-  const low = min ?? (max !== undefined ? max - 99 : 1);
-  const high = max ?? low + 99;
-  const m = typeof schema.multipleOf === 'number' && schema.multipleOf > 0 ? schema.multipleOf : 0;
-  if (m > 0) {
-    const first = Math.ceil(low / m) * m;
-    return first <= high ? first : Math.floor(high / m) * m;
-  }
-  const lo = Math.ceil(low);
-  const hi = Math.floor(high);
-  if (lo <= hi) return randomInt(state.random, lo, hi);
-  return integer ? lo : (low + high) / 2;
-}
-
-function isMultiple(n: number, m: number): boolean {
-  if (m <= 0) return true;
-  const q = n / m;
-  return Math.abs(q - Math.round(q)) < 1e-9;
-}
-
-const FORMATS: Record<string, (state: State) => string> = {
-  'date-time': () => '2026-01-15T09:30:00Z',
-  date: () => '2026-01-15',
-  time: () => '09:30:00Z',
-  email: () => 'user@example.com',
-  uri: () => 'https://example.com/resource',
-  url: () => 'https://example.com/resource',
-  uuid: state =>
-    `${randomHex(state.random, 8)}-${randomHex(state.random, 4)}-4${randomHex(state.random, 3)}-a${randomHex(state.random, 3)}-${randomHex(state.random, 12)}`,
-  hostname: () => 'example.com',
-  ipv4: () => '192.0.2.1',
-  ipv6: () => '2001:db8::1',
-};
-
-function stringValue(
-  schema: Record<string, unknown>,
-  state: State,
-  name: string | undefined,
-): string {
-  const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
-  const maxLength =
-    typeof schema.maxLength === 'number' ? schema.maxLength : Number.POSITIVE_INFINITY;
-  const format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
-  let value: string;
-  if (format) {
-    value = format(state);
-  } else {
-    const phraseIndex = state.phrases.findIndex(
-      p => p.length >= minLength && p.length <= maxLength,
-    );
-    value =
-      phraseIndex >= 0
-        ? (state.phrases.splice(phraseIndex, 1)[0] as string)
-        : randomWords(state.random, 2).join(' ');
-    if (phraseIndex < 0 && name && /name|title|label/i.test(name)) {
-      value = `${name} ${randomWords(state.random, 1)[0]}`;
-    }
-  }
-  while (value.length < minLength) value += ` ${randomWords(state.random, 1)[0]}`;
-  if (value.length > maxLength) value = value.slice(0, maxLength);
-  return value;
 }

@@ -1,5 +1,6 @@
 import type { ChatRequest, ChatTool } from './chat-request';
 import { type Random, randomHex } from './deterministic';
+import { SchemaTooLargeError } from './schema-budget';
 import { promptHints, schemaValue } from './schema-value';
 
 /** A tool call the emulated model makes. */
@@ -61,7 +62,19 @@ export function planToolCalls(
     id: `call_${randomHex(random, 24)}`,
     name: tool.name,
     arguments: JSON.stringify(
-      schemaValue(tool.parameters, { random, numbers: hints.numbers, phrases }) ?? {},
+      withParam(`tools[${tool.index}].function.parameters`, () =>
+        schemaValue(tool.parameters, { random, numbers: hints.numbers, phrases }),
+      ) ?? {},
     ),
   }));
+}
+
+/** Runs `generate`, naming `param` on a {@link SchemaTooLargeError} it throws. */
+export function withParam<T>(param: string, generate: () => T): T {
+  try {
+    return generate();
+  } catch (error) {
+    if (SchemaTooLargeError.isInstance(error)) error.param ??= param;
+    throw error;
+  }
 }
