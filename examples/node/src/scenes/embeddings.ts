@@ -1,87 +1,40 @@
 import { NotFoundError } from '@alaya-code/ai-sdk-middleware';
+import { alaya } from '@alaya-code/ai-sdk-provider';
 import { cosineSimilarity, embed, embedMany } from 'ai';
-import type { Scene } from '../scene';
-import { formatMs } from '../ui';
+import { defineScene } from '../harness/scene';
 
-const documents = [
-  'The cat sleeps on the warm windowsill.',
-  'Quarterly revenue grew by twelve percent.',
-  'Kittens nap in the afternoon sun.',
-] as const;
-const query = 'Where do cats like to sleep?';
+// Alaya does not document its embedding models: set ALAYA_EMBEDDING_MODEL to one your plan offers.
+const embeddingModelId = process.env.ALAYA_EMBEDDING_MODEL || 'embedding-3';
 
-/** Scene 6: `embedMany` over three documents and a query, ranked by cosine similarity. */
-export const embeddingsScene: Scene = {
-  id: '6',
-  name: 'embed',
-  title: 'embedMany + cosine similarity',
-  summary: 'embeds documents and a query in one call and ranks the documents by cosine similarity',
-  async run(context) {
-    const { alaya, models, kind } = context.target;
-    const model = alaya.embeddingModel(models.embedding);
-    context.code(
-      `embedMany({ model: alaya.embeddingModel('${models.embedding}'), values: [...documents, query] })`,
-    );
-    const started = context.elapsed();
-    let result: Awaited<ReturnType<typeof embedMany>>;
-    try {
-      result = await embedMany({
-        model,
-        values: [...documents, query],
-        abortSignal: context.signal,
-      });
-    } catch (error) {
-      // Alaya does not document /v1/embeddings, so the real service may not have it.
-      if (kind === 'service' && NotFoundError.isInstance(error)) {
-        context.step(`NotFoundError: ${error.message}`);
-        context.skip(
-          `no embedding model "${models.embedding}" on this service; set ALAYA_EMBEDDING_MODEL to one your plan offers`,
-        );
-      }
-      throw error;
-    }
-    const { embeddings, usage } = result;
-    const dimensions = embeddings[0]?.length ?? 0;
-    context.step(
-      `${embeddings.length} vectors of ${dimensions} dimensions in ${formatMs(context.elapsed() - started)} (${usage.tokens} tokens)`,
-    );
-    const queryVector = embeddings[documents.length];
-    if (embeddings.length !== documents.length + 1 || !queryVector) {
-      context.check(false, `one vector per text (got ${embeddings.length})`);
-      return;
-    }
-    const ranked = documents
-      .map((text, index) => ({ text, score: cosineSimilarity(queryVector, embeddings[index]!) }))
-      .sort((a, b) => b.score - a.score);
-    context.step(`ranked by cosine similarity to "${query}":`);
-    for (const { text, score } of ranked)
-      context.step(`  ${score.toFixed(3).padStart(6)}  ${text}`);
+/** `embedMany` over a few documents, ranked against a query by cosine similarity. */
+export async function embeddings() {
+  const model = alaya.embeddingModel(embeddingModelId);
+  const documents = ['The cat sleeps on the windowsill.', 'Revenue grew by twelve percent.'];
 
-    const again = await embed({ model, value: query, abortSignal: context.signal });
-    const same = cosineSimilarity(queryVector, again.embedding);
-    if (kind === 'emulator') {
-      context.step(
-        "note: the emulator's vectors are deterministic but not semantic: this ranking is arbitrary",
-      );
-    }
-    context.step(
-      `embed() of the query alone: cosine ${same.toFixed(6)} with its embedMany() vector`,
-    );
+  const { embeddings: vectors } = await embedMany({ model, values: documents });
+  const { embedding: query } = await embed({ model, value: 'Where do cats sleep?' });
 
-    context.check(
-      embeddings.every(vector => vector.length === dimensions && dimensions > 0),
-      'one vector per text, all of the same dimension',
-    );
-    context.check(
-      ranked.every(({ score }) => score >= -1 - 1e-9 && score <= 1 + 1e-9),
-      'every similarity is within [-1, 1]',
-    );
-    context.check(same > 0.9999, 'the same text embeds to the same vector (embed vs embedMany)');
-    if (kind === 'service') {
-      context.check(
-        ranked[0]?.text !== documents[1],
-        'the revenue sentence is not the best match for a question about cats',
-      );
-    }
-  },
-};
+  const scores = vectors.map(vector => cosineSimilarity(query, vector));
+  for (const [i, text] of documents.entries()) console.log(`${scores[i]?.toFixed(3)}  ${text}`);
+  return { vectors, scores };
+}
+
+// What the demo checks after running the example above. The emulator's vectors are stable per text
+// but carry no meaning, so the ranking is only checked against the real service.
+export default defineScene({
+  title: 'embedMany + embed, ranked by cosine similarity',
+  run: embeddings,
+  checks: ({ value, emulated }) => ({
+    'one vector per document, all of one dimension':
+      value.vectors.length === 2 && value.vectors.every(v => v.length === value.vectors[0]?.length),
+    'every similarity is within [-1, 1]': value.scores.every(s => s >= -1 - 1e-9 && s <= 1 + 1e-9),
+    ...(!emulated && {
+      'the cat sentence ranks above the revenue one':
+        (value.scores[0] ?? 0) > (value.scores[1] ?? 0),
+    }),
+  }),
+  skipOn: (error, emulated) =>
+    !emulated && NotFoundError.isInstance(error)
+      ? `this service has no embedding model "${embeddingModelId}"; set ALAYA_EMBEDDING_MODEL to one your plan offers`
+      : undefined,
+});

@@ -1,73 +1,34 @@
-import type { FallbackEvent, RetryEvent } from '@alaya-code/ai-sdk-middleware';
-import { generateText } from 'ai';
-import type { Scene } from '../scene';
-import { formatMs } from '../ui';
-import { answeredBy, clip, requireEmulator, resilientModel, watchRequests } from './shared';
+import { alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
+import { alaya } from '@alaya-code/ai-sdk-provider';
+import { generateText, wrapLanguageModel } from 'ai';
+import { defineScene } from '../harness/scene';
 
-/** Scene 7b: the primary model keeps answering 502, so the middleware switches to the fallback model. */
-export const fallbackScene: Scene = {
-  id: '7b',
-  name: 'fallback',
-  title: 'resilience: 502, falls back to a second model',
-  summary: 'the first model keeps failing with 502 Bad Gateway; a second model answers',
-  needsEmulator: true,
-  async run(context) {
-    const emulator = requireEmulator(context);
-    const { alaya, models } = context.target;
-    const maxRetries = 1;
-    const attempts = maxRetries + 1;
-    const retries: RetryEvent[] = [];
-    const fallbacks: FallbackEvent[] = [];
-    const model = resilientModel(context, {
-      maxRetries,
-      initialDelayMs: 50,
-      fallbackModels: [alaya(models.fallback)],
-      onRetry: event => {
-        retries.push(event);
-        context.step(
-          `onRetry: attempt ${event.attempt} on ${event.model.modelId} failed with ${event.error.statusCode}; retrying in ${formatMs(event.delayMs)}`,
-        );
-      },
-      onFallback: event => {
-        fallbacks.push(event);
-        context.step(
-          `onFallback: ${event.from.modelId} → ${event.to.modelId} after ${event.attempts.length} failed attempts (${event.error.kind})`,
-        );
-      },
-    });
-    context.code(
-      `alayaMiddleware({ maxRetries: ${maxRetries}, fallbackModels: [alaya('${models.fallback}')], onRetry, onFallback })`,
-    );
-    const requests = watchRequests(emulator);
-    emulator.enqueueFaults({ status: 502, match: { model: models.chat }, times: attempts });
-    context.step(`emulator: the next ${attempts} requests for ${models.chat} get 502 Bad Gateway`);
-    const result = await generateText({
-      model,
-      prompt: 'Say hello.',
-      maxRetries: 0,
-      abortSignal: context.signal,
-    });
-    const log = requests();
-    const answered = answeredBy(result.finalStep.providerMetadata);
-    context.step(`answered by ${answered}: "${clip(result.text, 48)}"`);
-    context.step(
-      `the emulator saw: ${log.map(entry => `${entry.model} ${entry.status}`).join(', ')}`,
-    );
+/** A model that keeps failing with 502: retried, then the middleware switches to a fallback model. */
+export async function fallback() {
+  const model = wrapLanguageModel({
+    model: alaya('glm-5.1'),
+    middleware: alayaMiddleware({
+      maxRetries: 1,
+      fallbackModels: [alaya('deepseek-v4-pro')],
+      onFallback: ({ from, to, error }) =>
+        console.log(`${from.modelId} failed with ${error.statusCode}; switching to ${to.modelId}`),
+    }),
+  });
 
-    const primary = log.filter(entry => entry.model === models.chat);
-    context.check(
-      primary.length === attempts && primary.every(entry => entry.status === 502),
-      `${models.chat} got 502 on all ${attempts} attempts (1 + maxRetries ${maxRetries})`,
-    );
-    context.check(
-      fallbacks.length === 1 && fallbacks[0]?.to.modelId === models.fallback,
-      `onFallback reported the switch to ${models.fallback}`,
-    );
-    context.check(answered === models.fallback, `the answer came from ${models.fallback}`);
-    context.check(
-      log.at(-1)?.model === models.fallback && log.at(-1)?.status === 200,
-      `the emulator answered ${models.fallback} with 200`,
-    );
-    context.check(emulator.pendingFaults().length === 0, 'no injected fault is left over');
-  },
-};
+  const { text, finalStep } = await generateText({ model, prompt: 'Say hello.' });
+  console.log(`${finalStep.response.modelId}: ${text}`);
+  return finalStep.response.modelId;
+}
+
+// What the demo checks: the emulator answers glm-5.1 with 502 twice (the first attempt and one retry).
+export default defineScene({
+  title: 'a model keeps answering 502: retried, then a fallback model answers',
+  run: fallback,
+  faults: [{ status: 502, match: { model: 'glm-5.1' }, times: 2 }],
+  checks: ({ value: answeredBy, requests }) => ({
+    'the emulator saw glm-5.1 fail twice, then deepseek-v4-pro answer':
+      requests.map(r => `${r.model} ${r.status}`).join(', ') ===
+      'glm-5.1 502, glm-5.1 502, deepseek-v4-pro 200',
+    'the answer came from deepseek-v4-pro': answeredBy === 'deepseek-v4-pro',
+  }),
+});

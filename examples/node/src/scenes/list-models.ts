@@ -1,22 +1,19 @@
-import type { Scene } from '../scene';
-import { formatMs } from '../ui';
+import { alaya } from '@alaya-code/ai-sdk-provider';
+import { defineScene } from '../harness/scene';
 
-/** Scene 1: `GET /v1/models` through the provider's `listModels()`. */
-export const listModelsScene: Scene = {
-  id: '1',
-  name: 'models',
-  title: 'listModels()',
-  summary: 'the models the key can use, from GET /v1/models',
-  async run(context) {
-    const { alaya, models } = context.target;
-    context.code('await alaya.listModels()');
-    const started = context.elapsed();
-    const list = await alaya.listModels({ abortSignal: context.signal });
-    const ids = list.map(model => model.id);
-    context.step(
-      `${ids.length} models in ${formatMs(context.elapsed() - started)}: ${ids.join(', ')}`,
-    );
-    context.check(ids.length > 0, 'the service lists at least one model');
-    context.check(ids.includes(models.chat), `the demo's chat model ${models.chat} is listed`);
-  },
-};
+/** The models your key can use, from `GET /v1/models`. */
+export async function listModels() {
+  const models = await alaya.listModels();
+
+  for (const model of models) console.log(model.id);
+  return models.map(model => model.id);
+}
+
+// What the demo checks after running the example above.
+export default defineScene({
+  title: 'alaya.listModels(): GET /v1/models as a typed list',
+  run: listModels,
+  checks: ({ value: ids }) => ({
+    'the list has glm-5.1, the model the other scenes use': ids.includes('glm-5.1'),
+  }),
+});

@@ -1,56 +1,31 @@
-import { InsufficientQuotaError } from '@alaya-code/ai-sdk-middleware';
-import { generateText } from 'ai';
-import type { Scene } from '../scene';
-import { requireEmulator, resilientModel, watchRequests } from './shared';
+import { alayaMiddleware, InsufficientQuotaError } from '@alaya-code/ai-sdk-middleware';
+import { alaya } from '@alaya-code/ai-sdk-provider';
+import { generateText, wrapLanguageModel } from 'ai';
+import { defineScene } from '../harness/scene';
 
-/** Scene 7c: a 402 becomes `InsufficientQuotaError` with the hint from Alaya's error page, not retried. */
-export const quotaScene: Scene = {
-  id: '7c',
-  name: 'quota',
-  title: 'resilience: 402 as InsufficientQuotaError',
-  summary: 'a 402 surfaces as a typed InsufficientQuotaError with its hint, and is not retried',
-  needsEmulator: true,
-  async run(context) {
-    const emulator = requireEmulator(context);
-    let retries = 0;
-    const model = resilientModel(context, {
-      maxRetries: 2,
-      initialDelayMs: 50,
-      onRetry: () => {
-        retries++;
-      },
-    });
-    context.code(
-      'try { await generateText({ model }) } catch (e) { InsufficientQuotaError.isInstance(e) }',
-    );
-    const requests = watchRequests(emulator);
-    emulator.enqueueFaults({ status: 402 });
-    context.step('emulator: the next request gets 402 Payment Required');
-    let caught: unknown;
-    try {
-      await generateText({ model, prompt: 'Say hello.', abortSignal: context.signal });
-    } catch (error) {
-      caught = error;
-    }
-    const log = requests();
-    if (!InsufficientQuotaError.isInstance(caught)) {
-      context.check(false, `threw InsufficientQuotaError (got ${String(caught)})`);
-      return;
-    }
-    context.step(
-      `caught InsufficientQuotaError (kind "${caught.kind}", status ${caught.statusCode})`,
-    );
-    context.step(`  message: ${caught.message}`);
-    context.step(`  hint:    ${caught.hint}`);
-    context.check(caught.statusCode === 402, 'statusCode is 402');
-    context.check(
-      typeof caught.hint === 'string' && caught.hint.length > 0,
-      'it carries a hint for the user',
-    );
-    context.check(caught.isRetryable === false, 'isRetryable is false');
-    context.check(
-      retries === 0 && log.length === 1,
-      `it was not retried (onRetry calls: ${retries}, requests: ${log.length})`,
-    );
-  },
-};
+/** An exhausted balance (402) is a typed `InsufficientQuotaError` with a hint, and is not retried. */
+export async function quota() {
+  const model = wrapLanguageModel({ model: alaya('glm-5.1'), middleware: alayaMiddleware() });
+
+  try {
+    const { text } = await generateText({ model, prompt: 'Say hello.' });
+    console.log(text);
+  } catch (error) {
+    if (!InsufficientQuotaError.isInstance(error)) throw error;
+    console.log(`${error.name} (${error.statusCode}): ${error.message}`);
+    console.log(`hint: ${error.hint}`);
+    return error;
+  }
+}
+
+// What the demo checks: the emulator answers the first request with 402.
+export default defineScene({
+  title: 'a 402 is an InsufficientQuotaError with a hint, not retried',
+  run: quota,
+  faults: [{ status: 402 }],
+  checks: ({ value: error, requests }) => ({
+    'the call threw InsufficientQuotaError with status 402': error?.statusCode === 402,
+    'the error carries a hint for the user': (error?.hint ?? '').length > 0,
+    'it was not retried: one request': requests.length === 1,
+  }),
+});

@@ -1,8 +1,8 @@
-import { generateText, Output } from 'ai';
+import { alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
+import { alaya } from '@alaya-code/ai-sdk-provider';
+import { generateText, Output, wrapLanguageModel } from 'ai';
 import { z } from 'zod';
-import type { Scene } from '../scene';
-import { formatMs } from '../ui';
-import { clip, resilientModel } from './shared';
+import { defineScene } from '../harness/scene';
 
 const releaseNote = z.object({
   title: z.string().describe('A short headline'),
@@ -11,32 +11,26 @@ const releaseNote = z.object({
   breaking: z.boolean(),
 });
 
-/** The type `generateText` returns for this schema: no cast anywhere. */
-export type ReleaseNote = z.infer<typeof releaseNote>;
+/** Structured output: an object typed and validated by a zod schema. */
+export async function structuredOutput() {
+  const model = wrapLanguageModel({ model: alaya('glm-5.1'), middleware: alayaMiddleware() });
 
-/** Scene 5: `generateText` with `Output.object` and a zod schema; the result is typed and validated. */
-export const structuredOutputScene: Scene = {
-  id: '5',
-  name: 'structured',
-  title: 'structured output with zod',
-  summary: 'Output.object({ schema }) returns a typed object that the schema validated',
-  async run(context) {
-    context.code('generateText({ model, output: Output.object({ schema: releaseNote }), prompt })');
-    const started = context.elapsed();
-    const { output } = await generateText({
-      model: resilientModel(context),
-      output: Output.object({ schema: releaseNote }),
-      prompt:
-        'Write a release note as JSON: the retry middleware now honours Retry-After; packages @alaya-code/ai-sdk-middleware and @alaya-code/ai-sdk-provider.',
-      abortSignal: context.signal,
-    });
-    const note: ReleaseNote = output;
-    context.step(`a ReleaseNote in ${formatMs(context.elapsed() - started)}:`);
-    context.step(`  ${clip(JSON.stringify(note), 160)}`);
-    context.step(
-      `  typed access: note.severity = "${note.severity}", note.affectedPackages.length = ${note.affectedPackages.length}`,
-    );
-    context.check(releaseNote.safeParse(note).success, 'the object satisfies the zod schema');
-    context.check(note.title.trim().length > 0, 'the title is filled in');
-  },
-};
+  const { output: note } = await generateText({
+    model,
+    output: Output.object({ schema: releaseNote }),
+    prompt: 'Write a release note: the retry middleware now honours Retry-After.',
+  });
+
+  console.log(note); // typed: { title: string; severity: 'low' | 'medium' | 'high'; ... }
+  return note;
+}
+
+// What the demo checks after running the example above.
+export default defineScene({
+  title: 'structured output with a zod schema',
+  run: structuredOutput,
+  checks: ({ value: note }) => ({
+    'the object satisfies the schema': releaseNote.safeParse(note).success,
+    'the title is filled in': note.title.trim().length > 0,
+  }),
+});
