@@ -1,5 +1,5 @@
 import { WORKFLOW_DESERIALIZE, WORKFLOW_SERIALIZE } from '@ai-sdk/provider-utils';
-import { NotFoundError } from '@alaya-code/ai-sdk-middleware';
+import { NotFoundError } from '@alaya-code/ai-sdk-middleware/errors';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { embed, generateText } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -67,5 +67,45 @@ describe('Workflow serialisation', () => {
     vi.stubEnv('ALAYA_API_KEY', KEY);
     const { embedding } = await embed({ model: rebuilt, value: 'hello', maxRetries: 0 });
     expect(embedding.length).toBeGreaterThan(0);
+  });
+
+  it('writes no credential: credential-named headers, headers carrying the key, URL credentials', () => {
+    const other = 'planted-other-secret-0002';
+    const provider = createAlaya({
+      apiKey: KEY,
+      baseURL: `${emulator.url}?key=${other}&api-version=2&access_token=${other}`,
+      headers: {
+        'ocp-apim-subscription-key': other,
+        'x-auth': other,
+        'x-forwarded-credential': `v=${other}`,
+        'x-innocent-name': `prefix ${KEY} suffix`,
+        'x-upstream': `Basic ${other}`,
+        'x-team': 'blue',
+      },
+    });
+    for (const model of [provider('glm-5.1'), provider.embeddingModel('glm-5.1')]) {
+      const Ctor = model.constructor as unknown as {
+        [WORKFLOW_SERIALIZE](model: unknown): unknown;
+      };
+      const written = Ctor[WORKFLOW_SERIALIZE](model);
+      const json = JSON.stringify(written);
+      expect(json).not.toContain(KEY);
+      expect(json).not.toContain(other);
+      expect(written).toEqual({
+        modelId: 'glm-5.1',
+        config: { baseURL: `${emulator.url}?api-version=2`, headers: { 'x-team': 'blue' } },
+      });
+    }
+  });
+
+  it('reads only baseURL, name and string headers back', async () => {
+    vi.stubEnv('ALAYA_API_KEY', KEY);
+    const rebuilt = AlayaChatLanguageModel[WORKFLOW_DESERIALIZE]({
+      modelId: 'glm-5.1',
+      config: { baseURL: emulator.url, name: 'x', headers: { a: 'b', n: 5 }, fetch: 'nope' },
+    });
+    expect(rebuilt.provider).toBe('x.chat');
+    const { text } = await generateText({ model: rebuilt, prompt: 'Hi', maxRetries: 0 });
+    expect(text.length).toBeGreaterThan(0);
   });
 });
