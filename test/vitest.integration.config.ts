@@ -12,6 +12,8 @@ export default defineProject({
       'fuzz/**/*.test.ts',
       'fleet/**/*.test.ts',
       'packaging/**/*.test.ts',
+      // The bench's pure parts (budget split, judging, statistics, arguments); the bench itself is not a test.
+      'bench/**/*.test.ts',
     ],
     // Real time, real processes and real sockets on a shared 2-core machine: in CI a failed test is
     // run once more, and vitest reports it as flaky; a test that fails twice fails the run. The fuzz

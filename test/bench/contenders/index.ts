@@ -1,8 +1,8 @@
+import type { ContenderSet } from '../lib/section';
 import { aiFallback } from './ai-fallback';
 import { aiRetry } from './ai-retry';
 import { builtin } from './builtin';
-import { seedSnippet } from './seed-snippet';
-import type { Contender } from './types';
+import { errorGuideLoop } from './error-guide-loop';
 
 /** Name of the baseline every recovery/contention ratio is computed against. */
 export const BASELINE = builtin.name;
@@ -11,25 +11,25 @@ export const BASELINE = builtin.name;
  * The contenders, ours first. Ours is imported lazily so the bench still runs (and says why ours is
  * missing) while the provider or middleware is not built.
  */
-export async function loadContenders(log: (line: string) => void): Promise<{
-  /** Recovery contenders: ours, built-in, ai-retry, ai-fallback, the seed snippet. */
-  all: Contender[];
-  /** Contention contenders: ours, ours + fleet guard, built-in, ai-retry. */
-  contention: Contender[];
-  oursAvailable: boolean;
-}> {
-  const others = [builtin, aiRetry, aiFallback, seedSnippet];
+export async function loadContenders(log: (line: string) => void): Promise<ContenderSet> {
+  const others = [builtin, aiRetry, aiFallback, errorGuideLoop];
   try {
     const { ours } = await import('./ours');
     const { oursFleet } = await import('./ours-fleet');
     return {
       all: [ours, ...others],
       contention: [ours, oursFleet, builtin, aiRetry],
+      baseline: BASELINE,
       oursAvailable: true,
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log(`ours is not available (${reason}); build the packages first`);
-    return { all: others, contention: [builtin, aiRetry], oursAvailable: false };
+    return {
+      all: others,
+      contention: [builtin, aiRetry],
+      baseline: BASELINE,
+      oursAvailable: false,
+    };
   }
 }

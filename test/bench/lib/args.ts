@@ -1,4 +1,4 @@
-/** The three benchmark sections, in the order they run. */
+/** The four benchmark sections, in the order they run. */
 export const SECTIONS = ['overhead', 'recovery', 'contention', 'fleet'] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -11,6 +11,8 @@ export type BenchArgs = {
   quick: boolean;
   /** Where the JSON report goes. */
   out: string;
+  /** Overrides every section's budget, in seconds (a short check of a section's structure). */
+  budgetS: number | undefined;
 };
 
 function isSection(value: string): value is Section {
@@ -18,8 +20,9 @@ function isSection(value: string): value is Section {
 }
 
 /**
- * Reads `--section <name>` (repeatable or comma-separated), `--seed <n>`, `--quick`, `--out <file>`
- * and the matching env vars `BENCH_SECTION`, `BENCH_SEED`, `BENCH_QUICK=1`, `BENCH_OUT`.
+ * Reads `--section <name>` (repeatable or comma-separated), `--seed <n>`, `--quick`, `--out <file>`,
+ * `--budget <seconds>` and the matching env vars `BENCH_SECTION`, `BENCH_SEED`, `BENCH_QUICK=1`,
+ * `BENCH_OUT`, `BENCH_BUDGET_S`.
  * Flags win over env vars. A bare `--` (as forwarded by `pnpm bench -- ...`) is ignored.
  */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BenchArgs {
@@ -27,6 +30,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Benc
   let seed = env.BENCH_SEED ? Number(env.BENCH_SEED) : 20_260_601;
   let quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
   let out = env.BENCH_OUT ?? 'bench/results/latest.json';
+  let budgetS = env.BENCH_BUDGET_S ? Number(env.BENCH_BUDGET_S) : undefined;
   const args = argv.filter(a => a !== '--');
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -40,7 +44,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Benc
     else if (flag === '--seed') seed = Number(value());
     else if (flag === '--quick') quick = true;
     else if (flag === '--out') out = value();
-    else throw new Error(`unknown argument ${arg} (try --section overhead|recovery|contention)`);
+    else if (flag === '--budget') budgetS = Number(value());
+    else throw new Error(`unknown argument ${arg} (try --section ${SECTIONS.join('|')})`);
   }
   if (requested.length === 0 && env.BENCH_SECTION) requested.push(...env.BENCH_SECTION.split(','));
   const names = requested.map(s => s.trim()).filter(s => s !== '' && s !== 'all');
@@ -49,6 +54,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Benc
       throw new Error(`unknown section "${name}" (one of ${SECTIONS.join(', ')})`);
   }
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
+  if (budgetS !== undefined && !(budgetS > 0))
+    throw new Error('--budget must be a number of seconds > 0');
   const sections = names.length === 0 ? [...SECTIONS] : SECTIONS.filter(s => names.includes(s));
-  return { sections, seed, quick, out };
+  return { sections, seed, quick, out, budgetS };
 }

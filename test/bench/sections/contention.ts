@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Contender } from '../contenders/types';
-import type { Budget } from '../lib/budget';
 import { sleep } from '../lib/budget';
 import { BENCH_API_KEY, type BenchEmulator, startEmulatorProcess } from '../lib/emulator';
 import { fmtMs, pct } from '../lib/format';
 import { collectGarbage } from '../lib/gc';
 import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
+import type { SectionArgs } from '../lib/section';
 import { percentile, type Spread, spread } from '../lib/stats';
 import type { Table } from '../lib/table';
 import { countEarlyRetries, createTrafficFetch, type TrafficLog } from '../lib/traffic';
@@ -278,13 +278,12 @@ function whyNot(column: string, summaries: readonly ContentionSummary[]): string
 }
 
 /** Section 3: many callers sharing one rate-limited key. */
-export async function runContention(options: {
-  quick: boolean;
-  budget: Budget;
-  contenders: Contender[];
-  baseline: string;
-  log: (line: string) => void;
-}): Promise<ContentionResult> {
+export async function runContention(args: SectionArgs): Promise<ContentionResult> {
+  const options = {
+    ...args,
+    contenders: args.contenders.contention,
+    baseline: args.contenders.baseline,
+  };
   const callers = 50;
   const rpm = 120;
   // 120 RPM scaled to a 5 s sliding window (10 requests per 5 s) so a 30 s run spans 6 windows.
@@ -302,7 +301,8 @@ export async function runContention(options: {
     await warm.close();
   }
   for (let rep = 0; rep < repetitions; rep++) {
-    if (options.budget.remainingMs() < durationMs + 10_000) {
+    // The first repetition always runs (every row gets figures); more only while the budget lasts.
+    if (rep > 0 && options.budget.remainingMs() < durationMs + 10_000) {
       options.log(`  contention: budget spent after ${rep} repetitions`);
       break;
     }

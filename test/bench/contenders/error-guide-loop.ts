@@ -3,7 +3,7 @@ import { CALL_HEADER } from '../lib/traffic';
 import type { Contender } from './types';
 
 /**
- * The retry snippet from Alaya's error page, as written (only types added). It reads
+ * The sample retry loop from Alaya's error guide (its `callWithRetry`), as written (only types added). It reads
  * `error.status`, which the `openai` npm client's errors carry (AI SDK errors carry `statusCode`
  * instead, so wrapped around `generateText` the snippet would never retry at all).
  */
@@ -24,11 +24,11 @@ async function callWithRetry<T>(fn: () => Promise<T>, maxRetries = 3): Promise<T
   throw new Error('Max retries exceeded');
 }
 
-/** The seed's `callWithRetry` around the `openai` client (its own retries off: `maxRetries: 0`). */
-export const seedSnippet: Contender = {
-  name: 'seed snippet',
+/** The error guide's `callWithRetry` around the `openai` client (its own retries off: `maxRetries: 0`). */
+export const errorGuideLoop: Contender = {
+  name: 'error guide loop',
   config:
-    'callWithRetry(fn, 3) from the error page; fn = openai client (maxRetries: 0) chat.completions.create',
+    "callWithRetry(fn, 3), the error guide's sample retry loop; fn = openai client (maxRetries: 0) chat.completions.create",
   canFallBack: false,
   build(env) {
     const client = new OpenAI({
