@@ -35,7 +35,11 @@ function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
  * evaluates its checks plus two of the harness's own (every queued fault was used; a scene without
  * faults got only 200s). Never throws.
  */
-export async function runScene(name: string, scene: Scene, target: Target): Promise<SceneResult> {
+export async function runScene<T>(
+  name: string,
+  scene: Scene<T>,
+  target: Target,
+): Promise<SceneResult> {
   const { emulator } = target;
   const started = performance.now();
   const end = (status: SceneResult['status'], checks: SceneResult['checks'], note?: string) => ({

@@ -1,0 +1,210 @@
+/**
+ * examples/node, in this process: each scene's example runs against an emulator of this test's own, and
+ * the assertions are on what really happened (the emulator's log, the returned values, what was printed),
+ * independently of the scene's own checks. Then the harness: it must fail a scene when a check, the
+ * emulator or the example says so. demo.test.ts runs the whole demo as users do.
+ */
+import { InsufficientQuotaError } from '@alaya-code/ai-sdk-middleware';
+import { type Emulator, startEmulator } from '@alaya-code/emulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runScene } from '../../examples/node/src/harness/run-scene';
+import { defineScene, type Scene } from '../../examples/node/src/harness/scene';
+import abortScene from '../../examples/node/src/scenes/abort';
+import embeddingsScene from '../../examples/node/src/scenes/embeddings';
+import fallbackScene from '../../examples/node/src/scenes/fallback';
+import generateTextScene from '../../examples/node/src/scenes/generate-text';
+import listModelsScene from '../../examples/node/src/scenes/list-models';
+import quotaScene from '../../examples/node/src/scenes/quota';
+import retryAfterScene from '../../examples/node/src/scenes/retry-after';
+import streamTextScene from '../../examples/node/src/scenes/stream-text';
+import structuredOutputScene from '../../examples/node/src/scenes/structured-output';
+import toolLoopScene from '../../examples/node/src/scenes/tool-loop';
+
+describe("each scene's example, run in this process against the emulator", () => {
+  const saved = { key: process.env.ALAYA_API_KEY, url: process.env.ALAYA_BASE_URL };
+  let emulator: Emulator;
+  let printed: string[];
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      apiKeys: ['scene-key'],
+      models: ['glm-5.1', 'deepseek-v4-pro', { id: 'embedding-3', reasoning: false }],
+    });
+    process.env.ALAYA_API_KEY = 'scene-key';
+    process.env.ALAYA_BASE_URL = emulator.url;
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    for (const [name, value] of [
+      ['ALAYA_API_KEY', saved.key],
+      ['ALAYA_BASE_URL', saved.url],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  beforeEach(() => {
+    emulator.reset();
+    printed = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      printed.push(args.map(String).join(' '));
+    });
+    vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      printed.push(String(chunk));
+      return true;
+    });
+    return () => vi.restoreAllMocks();
+  });
+  const log = () => emulator.requests.map(r => `${r.model ?? r.path} ${r.status}`);
+
+  it('list-models lists what the emulator serves', async () => {
+    expect(await listModelsScene.run()).toEqual(['glm-5.1', 'deepseek-v4-pro', 'embedding-3']);
+    expect(log()).toEqual(['/v1/models 200']);
+  });
+
+  it('generate-text, stream-text, tool-loop and structured-output answer on the first request', async () => {
+    const generated = await generateTextScene.run();
+    expect(generated.text.length).toBeGreaterThan(0);
+    expect(generated.finishReason).toBe('stop');
+
+    const streamed = await streamTextScene.run();
+    expect(streamed.chunks).toBeGreaterThan(1);
+    expect(printed.join('')).toContain(streamed.text);
+
+    const tools = await toolLoopScene.run();
+    expect(tools.staticToolCalls.map(call => [call.toolName, call.input.city])).toEqual([
+      ['weather', 'Berlin'],
+    ]);
+    expect(tools.steps).toHaveLength(2);
+
+    const note = await structuredOutputScene.run();
+    expect(['low', 'medium', 'high']).toContain(note.severity);
+    expect(log()).toEqual([
+      'glm-5.1 200',
+      'glm-5.1 200',
+      'glm-5.1 200',
+      'glm-5.1 200',
+      'glm-5.1 200',
+    ]);
+    expect(emulator.requests[1]?.stream).toBe(true);
+  });
+
+  it('embeddings: one vector per document, scored', async () => {
+    const { vectors, scores } = await embeddingsScene.run();
+    expect(vectors).toHaveLength(2);
+    expect(scores).toHaveLength(2);
+    expect(log()).toEqual(['embedding-3 200', 'embedding-3 200']);
+  });
+
+  it('retry-after: the retry reaches the server after the Retry-After second', async () => {
+    emulator.enqueueFaults({ status: 429, retryAfter: '1' });
+    expect((await retryAfterScene.run()).length).toBeGreaterThan(0);
+    expect(log()).toEqual(['glm-5.1 429', 'glm-5.1 200']);
+    const [limited, retried] = emulator.requests;
+    expect(retried!.time - limited!.time).toBeGreaterThanOrEqual(999);
+    expect(printed[0]).toMatch(/^attempt 1: 429 rate_limit; retrying in (\d+) ms$/);
+    expect(Number(printed[0]?.match(/in (\d+) ms/)?.[1])).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('fallback: two 502s on glm-5.1, then deepseek-v4-pro answers', async () => {
+    emulator.enqueueFaults({ status: 502, match: { model: 'glm-5.1' }, times: 5 });
+    expect(await fallbackScene.run()).toBe('deepseek-v4-pro');
+    expect(log()).toEqual(['glm-5.1 502', 'glm-5.1 502', 'deepseek-v4-pro 200']);
+  });
+
+  it('quota: a 402 returns the typed error after one request', async () => {
+    emulator.enqueueFaults({ status: 402, times: 5 });
+    const error = await quotaScene.run();
+    expect(InsufficientQuotaError.isInstance(error)).toBe(true);
+    expect(error?.statusCode).toBe(402);
+    expect(log()).toEqual(['glm-5.1 402']);
+    expect(printed[1]).toMatch(/^hint: \S/);
+  });
+
+  it('abort: Stop during a 30 s wait ends the call at once, with no second request', async () => {
+    emulator.enqueueFaults({ status: 429, retryAfter: '30', times: 5 });
+    const started = performance.now();
+    const error = await abortScene.run();
+    const took = performance.now() - started;
+    expect((error as Error).name).toBe('AbortError');
+    expect(took).toBeGreaterThanOrEqual(450);
+    expect(took).toBeLessThan(5_000);
+    expect(log()).toEqual(['glm-5.1 429']);
+  });
+});
+
+describe('the harness fails a scene when something is wrong', () => {
+  let emulator: Emulator;
+  const target = () => ({ emulator, banner: '', close: async () => {} });
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, apiKeys: ['harness-key'] });
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  const ping = () =>
+    fetch(`${emulator.url}/models`, { headers: { authorization: 'Bearer harness-key' } });
+
+  it('passes a scene whose checks hold, and fails one whose check does not', async () => {
+    const scene = (ok: boolean) =>
+      defineScene({
+        title: 't',
+        run: async () => (await ping()).status,
+        checks: () => ({ c: ok }),
+      });
+    expect((await runScene('ok', scene(true), target())).status).toBe('pass');
+    const failed = await runScene('bad', scene(false), target());
+    expect(failed.status).toBe('fail');
+    expect(failed.note).toBe('1 of 2 checks failed');
+  });
+
+  it('fails a fault-free scene that got a non-200, and one that leaves a fault unused', async () => {
+    const unauthorised = defineScene({
+      title: 't',
+      run: () => fetch(`${emulator.url}/models`),
+      checks: () => ({}),
+    });
+    const got401 = await runScene('401', unauthorised, target());
+    expect(got401.checks).toEqual([['the emulator answered every request with 200', false]]);
+    expect(got401.status).toBe('fail');
+
+    const unused = defineScene({
+      title: 't',
+      run: async () => undefined,
+      faults: [{ status: 500 }],
+      checks: () => ({}),
+    });
+    const leftOver = await runScene('unused', unused, target());
+    expect(leftOver.checks).toEqual([['every scripted fault was used', false]]);
+    expect(emulator.pendingFaults()).toEqual([]);
+  });
+
+  it('fails a scene that throws, unless skipOn explains it; skips fault scenes without the emulator', async () => {
+    const throwing = (skipOn?: Scene['skipOn']) =>
+      defineScene({
+        title: 't',
+        run: async () => {
+          throw new Error('boom');
+        },
+        checks: () => ({ c: true }),
+        ...(skipOn && { skipOn }),
+      });
+    const thrown = await runScene('throws', throwing(), target());
+    expect([thrown.status, thrown.note]).toEqual(['fail', 'threw Error: boom']);
+    const skipped = await runScene(
+      'explained',
+      throwing(() => 'no such model'),
+      target(),
+    );
+    expect([skipped.status, skipped.note]).toEqual(['skip', 'no such model (Error: boom)']);
+
+    const service = { emulator: undefined, banner: '', close: async () => {} };
+    const needsFaults = defineScene({
+      title: 't',
+      run: async () => 1,
+      faults: [{ status: 429 }],
+      checks: () => ({ c: true }),
+    });
+    expect((await runScene('faults', needsFaults, service)).status).toBe('skip');
+  });
+});
