@@ -1,6 +1,8 @@
 import { callHook } from '../util/call-hook';
+import { createCoalescer } from './coalesce';
 import { createMemoryStore } from './memory-store';
-import type { ResilienceStore } from './resilience-store';
+import type { ResilienceStore, TokenBucketConfig } from './resilience-store';
+import { withStoreTimeout } from './store-timeout';
 
 /** Passed to `onStoreError` once when the shared store starts failing. */
 export interface StoreErrorEvent {
@@ -38,17 +40,19 @@ export interface GuardedStore extends ResilienceStore {
 }
 
 /**
- * Wraps a shared store so that a failure (error, or no answer within `timeoutMs`) falls back to
- * local memory: the call goes on with this instance's own state, `onStoreError` hears about it
- * once, and the store is left alone for `retryMs` so that an outage costs at most one timeout per
- * `retryMs`. Cooldowns are also kept locally, so an instance keeps honouring the ones it knew
- * about when the store goes away.
+ * Wraps a shared store so that a failure (error, or no answer within `timeoutMs` of the store's own
+ * time) falls back to local memory: the call goes on with this instance's own state, `onStoreError`
+ * hears about it once, and the store is left alone for `retryMs` so that an outage costs at most one
+ * timeout per `retryMs`. Cooldowns are also kept locally, so an instance keeps honouring the ones it
+ * knew about when the store goes away. Concurrent calls at one key share one round trip
+ * ({@link createCoalescer}): a burst of callers costs two, not one per caller.
  */
 export function createGuardedStore(
   shared: ResilienceStore,
   options: GuardedStoreOptions,
 ): GuardedStore {
   const local = createMemoryStore();
+  const coalesce = createCoalescer();
   let skipUntil = 0;
   let degradedSince: number | undefined;
   let lastError: string | undefined;
@@ -63,7 +67,7 @@ export function createGuardedStore(
     if (Date.now() < skipUntil) return fallback();
     const startedIn = outage;
     try {
-      const value = await withTimeout(remote(), options.timeoutMs, operation);
+      const value = await remote();
       if (startedIn === outage) degradedSince = undefined;
       return value;
     } catch (error) {
@@ -78,6 +82,23 @@ export function createGuardedStore(
     }
   }
 
+  /** One bounded round trip of `operation` for every call at `id` made while another is in flight. */
+  function shareTrip<A, T>(
+    operation: keyof ResilienceStore,
+    id: string,
+    arg: A,
+    merge: (queued: A, next: A) => A,
+    send: (arg: A) => Promise<T>,
+  ): Promise<T> {
+    return coalesce(`${operation}\u0000${id}`, arg, merge, merged =>
+      withStoreTimeout(send(merged), options.timeoutMs, operation),
+    );
+  }
+
+  const same = <A>(queued: A) => queued;
+  const bucketId = (key: string, bucket: TokenBucketConfig) =>
+    `${key}\u0000${bucket.capacity}\u0000${bucket.ttlMs}`;
+
   return {
     health: () =>
       degradedSince === undefined
@@ -88,7 +109,7 @@ export function createGuardedStore(
         local.getCooldown(key),
         run(
           'getCooldown',
-          () => shared.getCooldown(key),
+          () => shareTrip('getCooldown', key, undefined, same, () => shared.getCooldown(key)),
           async () => 0,
         ),
       ]);
@@ -98,49 +119,58 @@ export function createGuardedStore(
       const mine = await local.extendCooldown(key, durationMs);
       return run(
         'extendCooldown',
-        () => shared.extendCooldown(key, durationMs),
+        () =>
+          shareTrip('extendCooldown', key, durationMs, Math.max, ms =>
+            shared.extendCooldown(key, ms),
+          ),
         async () => mine,
       );
     },
     takeTokens: (key, cost, bucket) =>
       run(
         'takeTokens',
-        () => shared.takeTokens(key, cost, bucket),
+        // Reads (cost 0) share a round trip; a take must be granted or refused on its own.
+        () =>
+          cost === 0
+            ? shareTrip('takeTokens', bucketId(key, bucket), 0, same, () =>
+                shared.takeTokens(key, 0, bucket),
+              )
+            : withStoreTimeout(
+                shared.takeTokens(key, cost, bucket),
+                options.timeoutMs,
+                'takeTokens',
+              ),
         () => local.takeTokens(key, cost, bucket),
       ),
     addTokens: (key, amount, bucket) =>
       run(
         'addTokens',
-        () => shared.addTokens(key, amount, bucket),
+        () =>
+          shareTrip(
+            'addTokens',
+            bucketId(key, bucket),
+            amount,
+            (a, b) => a + b,
+            sum => shared.addTokens(key, sum, bucket),
+          ),
         () => local.addTokens(key, amount, bucket),
       ),
     getBreaker: key =>
       run(
         'getBreaker',
-        () => shared.getBreaker(key),
+        () => shareTrip('getBreaker', key, undefined, same, () => shared.getBreaker(key)),
         () => local.getBreaker(key),
       ),
     compareAndSetBreaker: (key, version, record, ttlMs) =>
       run(
         'compareAndSetBreaker',
-        () => shared.compareAndSetBreaker(key, version, record, ttlMs),
+        () =>
+          withStoreTimeout(
+            shared.compareAndSetBreaker(key, version, record, ttlMs),
+            options.timeoutMs,
+            'compareAndSetBreaker',
+          ),
         () => local.compareAndSetBreaker(key, version, record, ttlMs),
       ),
   };
-}
-
-/**
- * Rejects when `promise` has not settled after `ms`. When the timer fires, the rejection waits one
- * more timer turn: if the event loop was blocked (a busy or cold instance), an answer that already
- * arrived is delivered first instead of being counted as a store failure.
- */
-function withTimeout<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timer = setTimeout(() => reject(new Error(`store.${operation} took longer than ${ms}ms`)), 0);
-    }, ms);
-  });
-  promise.catch(() => {}); // a late rejection after the timeout must not go unhandled
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
