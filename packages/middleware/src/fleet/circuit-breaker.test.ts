@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../errors/network-errors';
 import { BadGatewayError, BadRequestError, RateLimitError } from '../errors/status-errors';
@@ -100,7 +101,8 @@ describe('circuit breaker transitions', () => {
     expect(isBreakerFailure(new Error('x'))).toBe(false);
   });
 
-  it('rejects bad options with a TypeError naming them', () => {
+  it('rejects bad options with an InvalidArgumentError naming them', () => {
+    expect(() => resolveCircuitBreaker({ openMs: 0 })).toThrow(InvalidArgumentError);
     expect(() => resolveCircuitBreaker({ openMs: 0 })).toThrow(/circuitBreaker\.openMs/);
     expect(() => resolveCircuitBreaker({ failureThreshold: Number.NaN })).toThrow(
       /failureThreshold/,

@@ -1,3 +1,8 @@
+import {
+  checkOptionalFunction,
+  checkOptionalNumber,
+  checkOptionalObject,
+} from '../util/check-option';
 import type { BreakerRecord, BreakerState } from './resilience-store';
 
 /** Circuit breaker per model, shared through the store. */
@@ -48,22 +53,26 @@ export function isBreakerFailure(error: unknown): boolean {
   return typeof statusCode === 'number' && statusCode >= 500;
 }
 
-/** Fills in the defaults and checks every value (a `TypeError` names the bad one). */
+/** Fills in the defaults and checks every value (an `InvalidArgumentError` names a bad one). */
 export function resolveCircuitBreaker(options: CircuitBreakerOptions = {}): ResolvedCircuitBreaker {
-  const resolved: ResolvedCircuitBreaker = {
-    failureThreshold: options.failureThreshold ?? 5,
-    windowMs: options.windowMs ?? 30_000,
-    openMs: options.openMs ?? 30_000,
-    probeTimeoutMs: options.probeTimeoutMs ?? 30_000,
-    isFailure: options.isFailure ?? isBreakerFailure,
+  checkOptionalObject('circuitBreaker', options);
+  const number = (
+    name: 'failureThreshold' | 'windowMs' | 'openMs' | 'probeTimeoutMs',
+    fallback: number,
+  ) =>
+    checkOptionalNumber(`circuitBreaker.${name}`, options[name], { exclusiveMin: true }) ??
+    fallback;
+  return {
+    failureThreshold: number('failureThreshold', 5),
+    windowMs: number('windowMs', 30_000),
+    openMs: number('openMs', 30_000),
+    probeTimeoutMs: number('probeTimeoutMs', 30_000),
+    isFailure:
+      checkOptionalFunction<(error: unknown) => boolean>(
+        'circuitBreaker.isFailure',
+        options.isFailure,
+      ) ?? isBreakerFailure,
   };
-  for (const name of ['failureThreshold', 'windowMs', 'openMs', 'probeTimeoutMs'] as const) {
-    const value = resolved[name];
-    if (!Number.isFinite(value) || value <= 0) {
-      throw new TypeError(`circuitBreaker.${name} must be a positive number, got ${String(value)}`);
-    }
-  }
-  return resolved;
 }
 
 /** How long a breaker record lives in the store after its last write. */

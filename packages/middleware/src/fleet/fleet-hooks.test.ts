@@ -1,7 +1,8 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptInfo } from '../attempt-guard';
 import { BadGatewayError, RateLimitError } from '../errors/status-errors';
-import { createFleetGuard, type FleetOptions } from './fleet-guard';
+import { createFleetGuard } from './fleet-guard';
+import type { FleetOptions } from './fleet-options';
 import type { ResilienceStore } from './resilience-store';
 
 const glm: AttemptInfo = { modelId: 'glm-5.2', provider: 'alaya.chat', attempt: 1 };

@@ -7,15 +7,8 @@ export {
   effectiveBreakerState,
   isBreakerFailure,
 } from './circuit-breaker';
-export {
-  type BreakerStateChangeEvent,
-  type BudgetExhaustedEvent,
-  type CooldownEvent,
-  createFleetGuard,
-  type FleetGuard,
-  type FleetOptions,
-  type FleetState,
-} from './fleet-guard';
+export { createFleetGuard, type FleetGuard, type FleetState } from './fleet-guard';
+export type { FleetOptions } from './fleet-options';
 export type { StoreErrorEvent, StoreHealth } from './guarded-store';
 export { fingerprintApiKey } from './key-fingerprint';
 export { createMemoryStore } from './memory-store';
@@ -30,3 +23,6 @@ export type {
   VersionedBreakerRecord,
 } from './resilience-store';
 export type { RetryBudgetOptions } from './retry-budget';
+export type { BreakerStateChangeEvent } from './shared-breaker';
+export type { CooldownEvent } from './shared-cooldown';
+export type { BudgetExhaustedEvent } from './shared-retry-budget';

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@ai-sdk/provider';
 import type { AttemptGuard } from '../attempt-guard';
-import { createFleetGuard, type FleetOptions } from './fleet-guard';
+import { createFleetGuard } from './fleet-guard';
+import type { FleetOptions } from './fleet-options';
 
 /** The fleet options `alayaMiddleware` takes directly (the rest: `createFleetGuard` + `guard`). */
 export type FleetMiddlewareOptions = Pick<

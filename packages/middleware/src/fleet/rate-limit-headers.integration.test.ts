@@ -4,8 +4,8 @@ import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AlayaMiddlewareOptions, alayaMiddleware } from '../alaya-middleware';
 import { RateLimitError } from '../errors/status-errors';
-import type { CooldownEvent } from './fleet-guard';
 import { createMemoryStore } from './memory-store';
+import type { CooldownEvent } from './shared-cooldown';
 
 /**
  * Real HTTP against the emulator with an RPM limit: its 200s carry `x-ratelimit-*` headers, and the

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, TimeoutError } from '../errors/network-errors';
 import { RateLimitError, ServiceUnavailableError } from '../errors/status-errors';
@@ -36,7 +37,8 @@ describe('retry budget', () => {
     expect(successRefund(3, budget)).toBe(5);
   });
 
-  it('rejects bad options with a TypeError naming them', () => {
+  it('rejects bad options with an InvalidArgumentError naming them', () => {
+    expect(() => resolveRetryBudget({ capacity: 0 })).toThrow(InvalidArgumentError);
     expect(() => resolveRetryBudget({ capacity: 0 })).toThrow(/retryBudget\.capacity/);
     expect(() => resolveRetryBudget({ retryCost: -1 })).toThrow(/retryBudget\.retryCost/);
     expect(resolveRetryBudget({ successReward: 0 }).successReward).toBe(0);

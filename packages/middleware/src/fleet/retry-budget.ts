@@ -1,3 +1,5 @@
+import { checkOptionalNumber, checkOptionalObject } from '../util/check-option';
+
 /**
  * Retry budget: a token bucket in the style of the AWS SDK's standard retry mode. Every retry
  * spends tokens, every success puts some back; when the bucket cannot pay for a retry, the
@@ -28,23 +30,24 @@ export interface RetryBudgetOptions {
 /** {@link RetryBudgetOptions} with every default filled in. */
 export type ResolvedRetryBudget = Required<RetryBudgetOptions>;
 
-/** Fills in the defaults and checks every value (a `TypeError` names the bad one). */
+const DEFAULTS: ResolvedRetryBudget = {
+  capacity: 500,
+  retryCost: 5,
+  timeoutRetryCost: 10,
+  rateLimitRetryCost: 0,
+  successReward: 1,
+  ttlMs: 600_000,
+};
+
+/** Fills in the defaults and checks every value (an `InvalidArgumentError` names a bad one). */
 export function resolveRetryBudget(options: RetryBudgetOptions = {}): ResolvedRetryBudget {
-  const resolved: ResolvedRetryBudget = {
-    capacity: options.capacity ?? 500,
-    retryCost: options.retryCost ?? 5,
-    timeoutRetryCost: options.timeoutRetryCost ?? 10,
-    rateLimitRetryCost: options.rateLimitRetryCost ?? 0,
-    successReward: options.successReward ?? 1,
-    ttlMs: options.ttlMs ?? 600_000,
-  };
-  for (const [name, value] of Object.entries(resolved)) {
-    const positive = name === 'capacity' || name === 'ttlMs';
-    if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-      throw new TypeError(
-        `retryBudget.${name} must be a ${positive ? 'positive' : 'non-negative'} number, got ${String(value)}`,
-      );
-    }
+  checkOptionalObject('retryBudget', options);
+  const resolved = { ...DEFAULTS };
+  for (const name of Object.keys(DEFAULTS) as Array<keyof ResolvedRetryBudget>) {
+    resolved[name] =
+      checkOptionalNumber(`retryBudget.${name}`, options[name], {
+        exclusiveMin: name === 'capacity' || name === 'ttlMs',
+      }) ?? DEFAULTS[name];
   }
   return resolved;
 }

@@ -1,0 +1,160 @@
+import {
+  checkOptionalFunction,
+  checkOptionalImplementation,
+  checkOptionalNumber,
+  checkOptionalObject,
+  checkOptionalString,
+  checkValue,
+} from '../util/check-option';
+import {
+  type CircuitBreakerOptions,
+  type ResolvedCircuitBreaker,
+  resolveCircuitBreaker,
+} from './circuit-breaker';
+import type { StoreErrorEvent } from './guarded-store';
+import { fingerprintApiKey } from './key-fingerprint';
+import type { ResilienceStore } from './resilience-store';
+import {
+  type ResolvedRetryBudget,
+  type RetryBudgetOptions,
+  resolveRetryBudget,
+} from './retry-budget';
+import type { BreakerStateChangeEvent } from './shared-breaker';
+import type { CooldownEvent } from './shared-cooldown';
+import type { BudgetExhaustedEvent } from './shared-retry-budget';
+
+/** Options of {@link createFleetGuard}: what instances share, and how. */
+export interface FleetOptions {
+  /** Where the shared state lives. Default: `createMemoryStore()` (this process only). */
+  store?: ResilienceStore;
+  /**
+   * API key whose SHA-256 fingerprint scopes cooldowns and the retry budget (instances with
+   * different keys have different limits). Hashed at once; the key itself is never kept.
+   */
+  apiKey?: string;
+  /** A fingerprint computed elsewhere (e.g. with `fingerprintApiKey`); wins over `apiKey`. */
+  keyFingerprint?: string;
+  /** Retry budget (token bucket, AWS standard retry mode). Default on; `false` turns it off. */
+  retryBudget?: RetryBudgetOptions | boolean;
+  /** Circuit breaker per model. Default off; `true` for the defaults. */
+  circuitBreaker?: CircuitBreakerOptions | boolean;
+  /** Longest shared cooldown one 429 can set, in ms. Default 300000 (5 minutes). */
+  maxCooldownMs?: number;
+  /**
+   * Longest an attempt waits for shared cooldowns (in all, when 429s keep extending them) before it
+   * fails fast with a `RateLimitError` (not sent), in ms. Default 60000. The call's deadline and
+   * abort signal are honoured too.
+   */
+  maxCooldownWaitMs?: number;
+  /**
+   * Spread of the random extra wait at the end of a cooldown, so that the callers that waited it out
+   * do not all send at the same instant, in ms. Default 250; 0 turns it off.
+   */
+  cooldownSpreadMs?: number;
+  /**
+   * Bound on each store call, in ms of the store's own time (time this process's event loop was
+   * blocked does not count); on timeout the guard uses local state. Default 100.
+   */
+  storeTimeoutMs?: number;
+  /** After a store failure, how long to use local state before trying the store again. Default 2000. */
+  storeRetryMs?: number;
+  /** An instance published a cooldown (`origin: 'response'`) or waits for one (`'shared'`). May be async. */
+  onCooldown?: (event: CooldownEvent) => void;
+  /** This instance saw a model's breaker change state. May be async. */
+  onBreakerStateChange?: (event: BreakerStateChangeEvent) => void;
+  /** A retry was refused because the budget is empty (once, until a retry is granted again). May be async. */
+  onBudgetExhausted?: (event: BudgetExhaustedEvent) => void;
+  /** The shared store failed or timed out; calls go on with local state (once per outage). May be async. */
+  onStoreError?: (event: StoreErrorEvent) => void;
+}
+
+/** The defaults of the numeric {@link FleetOptions}. */
+const DEFAULTS = {
+  maxCooldownMs: 300_000,
+  maxCooldownWaitMs: 60_000,
+  cooldownSpreadMs: 250,
+  storeTimeoutMs: 100,
+  storeRetryMs: 2000,
+} as const;
+
+/** Whether 0 is allowed (otherwise the value must be positive). */
+const MAY_BE_ZERO = new Set<keyof typeof DEFAULTS>(['cooldownSpreadMs']);
+
+/** The hooks of {@link FleetOptions}. */
+const HOOKS = ['onCooldown', 'onBreakerStateChange', 'onBudgetExhausted', 'onStoreError'] as const;
+
+/** The methods a `store` must have. */
+export const RESILIENCE_STORE_METHODS = [
+  'getCooldown',
+  'extendCooldown',
+  'takeTokens',
+  'addTokens',
+  'getBreaker',
+  'compareAndSetBreaker',
+] as const satisfies ReadonlyArray<keyof ResilienceStore>;
+
+/** {@link FleetOptions} checked, with every default filled in. */
+export type ResolvedFleetOptions = Pick<FleetOptions, 'store' | (typeof HOOKS)[number]> & {
+  -readonly [name in keyof typeof DEFAULTS]: number;
+} & {
+  retryBudget?: ResolvedRetryBudget;
+  circuitBreaker?: ResolvedCircuitBreaker;
+  /** The key's fingerprint (`-` without a key). */
+  fingerprint: Promise<string>;
+};
+
+/** Checks every fleet option (an `InvalidArgumentError` names a bad one) and fills in the defaults. */
+export function resolveFleetOptions(options: FleetOptions = {}): ResolvedFleetOptions {
+  checkOptionalObject('options', options);
+  const resolved = {
+    store: checkOptionalImplementation<ResilienceStore>(
+      'store',
+      options.store,
+      RESILIENCE_STORE_METHODS,
+    ),
+    retryBudget: resolveSwitch('retryBudget', options.retryBudget, true, resolveRetryBudget),
+    circuitBreaker: resolveSwitch(
+      'circuitBreaker',
+      options.circuitBreaker,
+      false,
+      resolveCircuitBreaker,
+    ),
+    fingerprint: resolveFingerprint(options),
+  } as ResolvedFleetOptions;
+  for (const name of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+    resolved[name] =
+      checkOptionalNumber(name, options[name], { exclusiveMin: !MAY_BE_ZERO.has(name) }) ??
+      DEFAULTS[name];
+  }
+  for (const name of HOOKS) {
+    (resolved as Record<string, unknown>)[name] = checkOptionalFunction(name, options[name]);
+  }
+  return resolved;
+}
+
+/** `false` (or absent when off by default): off; `true` (or absent when on): the defaults; an object: resolved. */
+function resolveSwitch<O extends object, R>(
+  name: string,
+  value: O | boolean | undefined,
+  byDefault: boolean,
+  resolve: (options?: O) => R,
+): R | undefined {
+  const on = checkValue<O | boolean | undefined>(
+    name,
+    value,
+    v => v === undefined || typeof v === 'boolean' || (typeof v === 'object' && v !== null),
+    'true, false or an object',
+  );
+  if (on === false || (on === undefined && !byDefault)) return undefined;
+  return resolve(on === true || on === undefined ? undefined : on);
+}
+
+function resolveFingerprint(options: FleetOptions): Promise<string> {
+  const given = checkOptionalString('keyFingerprint', options.keyFingerprint);
+  if (given !== undefined) return Promise.resolve(encodeURIComponent(given));
+  const apiKey = checkOptionalString('apiKey', options.apiKey);
+  if (apiKey === undefined) return Promise.resolve('-');
+  const fingerprint = fingerprintApiKey(apiKey);
+  fingerprint.catch(() => {}); // surfaced on the first attempt
+  return fingerprint;
+}

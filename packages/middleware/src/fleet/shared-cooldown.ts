@@ -1,0 +1,126 @@
+import { delay } from '@ai-sdk/provider-utils';
+import type { AttemptInfo } from '../attempt-guard';
+import { RateLimitError } from '../errors/status-errors';
+import { callHook } from '../util/call-hook';
+import type { ResilienceStore } from './resilience-store';
+
+/** Argument of `onCooldown`. */
+export interface CooldownEvent {
+  modelId: string;
+  provider: string;
+  /** `response`: this instance got the 429 and shared it. `shared`: it waits for one. */
+  origin: 'response' | 'shared';
+  /** How long the cooldown (or this wait) lasts, in ms. */
+  waitMs: number;
+  /**
+   * For `origin: 'response'`, what started it: `rate_limit_error` (a 429) or `success_headers` (a
+   * successful response whose `x-ratelimit-remaining-*` was 0, so the next request would be refused).
+   */
+  reason?: 'rate_limit_error' | 'success_headers';
+}
+
+/** What {@link createSharedCooldown} needs. */
+export interface SharedCooldownSettings {
+  store: ResilienceStore;
+  maxCooldownMs: number;
+  maxCooldownWaitMs: number;
+  cooldownSpreadMs: number;
+  onCooldown?: (event: CooldownEvent) => void;
+  /** Marks an error the guard made itself (it counts as nothing). */
+  own: <E extends Error>(error: E) => E;
+}
+
+/** A model's cooldown, shared through the store: published after a 429, waited out before sending. */
+export interface SharedCooldown {
+  /** Shares a cooldown of `cooldownMs` (capped at `maxCooldownMs`) seen in this instance's response. */
+  publish(
+    info: AttemptInfo,
+    key: string,
+    cooldownMs: number,
+    reason: NonNullable<CooldownEvent['reason']>,
+  ): Promise<void>;
+  /**
+   * Waits until no cooldown holds at `key` (plus a random spread at its end), or throws a
+   * `RateLimitError` (not sent) when that is beyond `maxCooldownWaitMs` or the call's deadline.
+   */
+  wait(info: AttemptInfo, key: string): Promise<void>;
+}
+
+/** Bound on the wait loop (each round waits for a cooldown that another 429 extended). */
+const MAX_WAIT_ROUNDS = 10_000;
+const MAX_TRACKED_KEYS = 256;
+
+/** The shared cooldown of {@link createFleetGuard}. */
+export function createSharedCooldown(settings: SharedCooldownSettings): SharedCooldown {
+  const { store, maxCooldownMs, maxCooldownWaitMs, cooldownSpreadMs: spreadMs, own } = settings;
+  /** When each cooldown this instance saw ends (its own clock), for the wake-up spread. */
+  const ends = new Map<string, number>();
+
+  function note(key: string, leftMs: number): void {
+    if (!ends.has(key) && ends.size >= MAX_TRACKED_KEYS) ends.clear();
+    ends.set(key, Math.max(ends.get(key) ?? 0, Date.now() + leftMs));
+  }
+
+  function tell(info: AttemptInfo, event: Omit<CooldownEvent, 'modelId' | 'provider'>): void {
+    void callHook(settings.onCooldown, {
+      modelId: info.modelId,
+      provider: info.provider,
+      ...event,
+    });
+  }
+
+  return {
+    publish(info, key, cooldownMs, reason) {
+      const waitMs = Math.min(cooldownMs, maxCooldownMs);
+      const stored = store.extendCooldown(key, waitMs).then(left => note(key, left));
+      tell(info, { origin: 'response', waitMs, reason });
+      return stored;
+    },
+
+    async wait(info, key) {
+      const startedAt = Date.now();
+      let spread = spreadMs === 0;
+      // Cooldowns can be extended while we wait (another 429): wait again, up to maxCooldownWaitMs in all.
+      for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
+        const left = await store.getCooldown(key);
+        const now = Date.now();
+        if (left <= 0) {
+          // Right after a cooldown, every caller that waited it out (here, or in the retry loop's own
+          // Retry-After sleep) would send at the same instant: spread them once over the rest of spreadMs.
+          const tail = (ends.get(key) ?? 0) + spreadMs - now;
+          if (spread || tail <= 0) return;
+          spread = true;
+          await delay(Math.ceil(Math.random() * Math.min(tail, spreadMs)), {
+            abortSignal: info.signal,
+          });
+          continue;
+        }
+        note(key, left);
+        const tooLong =
+          now - startedAt + left > maxCooldownWaitMs
+            ? `maxCooldownWaitMs (${maxCooldownWaitMs}ms)`
+            : info.deadlineAt !== undefined && now + left > info.deadlineAt
+              ? "the call's deadline"
+              : undefined;
+        if (tooLong !== undefined) throw own(cooldownTooLongError(info, left, tooLong));
+        const waitMs = Math.ceil(left + (spread ? 0 : Math.random() * spreadMs));
+        spread = true;
+        tell(info, { origin: 'shared', waitMs });
+        await delay(waitMs, { abortSignal: info.signal });
+      }
+      const left = await store.getCooldown(key);
+      if (left > 0) throw own(cooldownTooLongError(info, left, `${MAX_WAIT_ROUNDS} waits`));
+    },
+  };
+}
+
+function cooldownTooLongError(info: AttemptInfo, leftMs: number, limit: string): RateLimitError {
+  return new RateLimitError({
+    message: `Model ${info.modelId} (${info.provider}) is cooling down for another ${Math.ceil(leftMs / 1000)}s after a 429 seen by an instance sharing this store; that is beyond ${limit}. The call was not sent.`,
+    hint: 'Reduce request frequency or upgrade the plan; fallbackModels keep serving meanwhile.',
+    retryAfterMs: Math.ceil(leftMs),
+    isRetryable: false,
+    modelId: info.modelId,
+    provider: info.provider,
+  });
+}
