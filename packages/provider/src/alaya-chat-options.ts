@@ -1,10 +1,23 @@
 import { z } from 'zod/v4';
 
 /**
- * Chat model ids known to Alaya Code. Any other string is accepted too, so new
- * models work before this list is updated (see `provider.listModels()`).
+ * The chat model ids Alaya's documentation lists (`deepseek-v4-pro` has a 1M-token context).
+ * Ids seen only in other public listings (`glm-5.2`, `deepseek-v4-flash`) are not suggested.
  */
-export type AlayaChatModelId = 'glm-5.2' | 'glm-5.1' | 'deepseek-v4-flash' | (string & {});
+export const ALAYA_CHAT_MODEL_IDS = [
+  'minimax-m2.5',
+  'minimax-m2.1',
+  'glm-5',
+  'glm-5.1',
+  'deepseek-v4-pro',
+] as const;
+
+/**
+ * Chat model ids: Alaya's documented ids are suggested, and any other string is
+ * accepted too (`glm-5.2`, `deepseek-v4-flash`, models added later; see
+ * `provider.listModels()` for what your plan offers).
+ */
+export type AlayaChatModelId = (typeof ALAYA_CHAT_MODEL_IDS)[number] | (string & {});
 
 /**
  * Schema of `providerOptions.alaya` for chat models. Unknown keys are rejected

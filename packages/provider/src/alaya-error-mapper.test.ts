@@ -77,6 +77,13 @@ describe('createAlayaErrorMapper', () => {
     expect(calls.models).toBe(0);
   });
 
+  it('adds no /v1 hint when the server message already says so (said once, not twice)', async () => {
+    const { map } = mapper({ baseURL: 'http://127.0.0.1:1' });
+    const message = 'Unknown API path. Check the base URL: it must end with /v1';
+    const error = await map(apiError(404, message), { modelId: 'glm-5.2', modelType: 'chat' });
+    expect((error as Error).message).toBe(message);
+  });
+
   it('lists the available models on a 404 for an unknown model', async () => {
     const { map, calls } = mapper();
     const error = await map(apiError(404, 'model not found'), {

@@ -49,7 +49,7 @@ export function createAlayaErrorMapper({
     }
     const hint =
       APICallError.isInstance(error) && error.statusCode === 404
-        ? await notFoundHint({ call, getBaseURL, getAvailableModelIds })
+        ? await notFoundHint({ error, call, getBaseURL, getAvailableModelIds })
         : undefined;
     return toAlayaError(error, {
       apiKey: getApiKey(),
@@ -62,16 +62,21 @@ export function createAlayaErrorMapper({
 }
 
 async function notFoundHint({
+  error,
   call,
   getBaseURL,
   getAvailableModelIds,
 }: {
+  error: APICallError;
   call: AlayaCallInfo;
   getBaseURL: () => string;
   getAvailableModelIds: (abortSignal?: AbortSignal) => Promise<string[]> | undefined;
 }): Promise<string | undefined> {
   const baseURL = getBaseURL();
-  if (!hasVersionSegment(baseURL)) return missingVersionHint(baseURL);
+  if (!hasVersionSegment(baseURL)) {
+    // A server that already says so (the emulator does) needs no second sentence about /v1.
+    return /\/v1\b/.test(error.message) ? undefined : missingVersionHint(baseURL);
+  }
   if (call.modelType === 'models') return undefined;
   let availableModelIds: string[] | undefined;
   try {

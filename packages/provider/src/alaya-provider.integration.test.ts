@@ -40,6 +40,9 @@ import { DEFAULT_ALAYA_BASE_URL } from './alaya-base-url';
 import { createAlaya } from './alaya-provider';
 import { VERSION } from './version';
 
+/** Alaya's documented model ids, and one suggested earlier (`glm-5.2`) that stays accepted. */
+const MODELS = ['minimax-m2.5', 'minimax-m2.1', 'glm-5', 'glm-5.1', 'deepseek-v4-pro', 'glm-5.2'];
+
 interface Target {
   baseURL: string;
   apiKey: string;
@@ -268,9 +271,10 @@ function sharedScenarios(target: () => Target, { embeddings }: { embeddings: boo
       }),
     );
     expect(NotFoundError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain(
-      `(the base URL ${baseURL} does not end with /v1: add /v1`,
-    );
+    // Said once: by the server when it says so (the emulator does), otherwise by the provider.
+    const message = (error as Error).message;
+    expect(message).toMatch(/end with \/v1/);
+    expect(message.match(/end with \/v1/g)).toHaveLength(1);
   });
 
   it('an unknown model id gives a NotFoundError listing the offered models', async () => {
@@ -290,7 +294,7 @@ describe('createAlaya over HTTP: emulator', () => {
   const apiKey = 'test-key';
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, apiKeys: [apiKey] });
+    emulator = await startEmulator({ port: 0, apiKeys: [apiKey], models: MODELS });
   });
 
   afterAll(async () => {
@@ -304,9 +308,9 @@ describe('createAlaya over HTTP: emulator', () => {
   const target = (): Target => ({
     baseURL: emulator.url,
     apiKey,
-    chatModelId: 'glm-5.2',
-    reasoningModelId: 'deepseek-v4-flash',
-    embeddingModelId: 'glm-5.2',
+    chatModelId: 'glm-5.1',
+    reasoningModelId: 'deepseek-v4-pro',
+    embeddingModelId: 'glm-5.1',
   });
 
   sharedScenarios(target, { embeddings: true });
@@ -340,7 +344,7 @@ describe('createAlaya over HTTP: emulator', () => {
       it(`${status} -> ${Class.name} through generateText`, async () => {
         emulator.enqueueFaults([fault]);
         const error = await rejectionOf(
-          generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+          generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
         );
         expect(Class.isInstance(error)).toBe(true);
         expect(AlayaError.isInstance(error)).toBe(true);
@@ -350,7 +354,7 @@ describe('createAlaya over HTTP: emulator', () => {
         expect(typed.type).toBe(`type_${status}`);
         expect(typed.code).toBe(`code_${status}`);
         expect(typed.isRetryable).toBe(retryable);
-        expect(typed.modelId).toBe('glm-5.2');
+        expect(typed.modelId).toBe('glm-5.1');
         expect(typed.provider).toBe('alaya.chat');
         expect(JSON.stringify(typed)).not.toContain(apiKey);
       });
@@ -358,7 +362,7 @@ describe('createAlaya over HTTP: emulator', () => {
       it(`${status} -> ${Class.name} through streamText`, async () => {
         emulator.enqueueFaults([fault]);
         const error = await streamError(
-          streamText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0, onError: quiet }),
+          streamText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0, onError: quiet }),
         );
         expect(Class.isInstance(error)).toBe(true);
         const typed = error as AlayaError;
@@ -373,7 +377,7 @@ describe('createAlaya over HTTP: emulator', () => {
         { status: 429, retryAfter: '7', match: { path: '/v1/chat/completions' } },
       ]);
       const error = await rejectionOf(
-        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+        generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(RateLimitError.isInstance(error)).toBe(true);
       expect((error as RateLimitError).retryAfterMs).toBe(7000);
@@ -382,7 +386,7 @@ describe('createAlaya over HTTP: emulator', () => {
     it('a 404 for a listed model adds no model list', async () => {
       emulator.enqueueFaults([{ status: 404, match: { path: '/v1/chat/completions' } }]);
       const error = await rejectionOf(
-        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+        generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(NotFoundError.isInstance(error)).toBe(true);
       expect((error as Error).message).not.toContain('available models');
@@ -402,7 +406,7 @@ describe('createAlaya over HTTP: emulator', () => {
         },
       ]);
       const result = streamText({
-        model: provider()('glm-5.2'),
+        model: provider()('glm-5.1'),
         prompt: 'Hi',
         maxRetries: 0,
         onError: quiet,
@@ -416,7 +420,7 @@ describe('createAlaya over HTTP: emulator', () => {
     it('a connection reset mid-stream is a ConnectionError', async () => {
       emulator.enqueueFaults([{ reset: 'mid-stream', afterChunks: 3 }]);
       const result = streamText({
-        model: provider()('glm-5.2'),
+        model: provider()('glm-5.1'),
         prompt: 'Hi',
         maxRetries: 0,
         onError: quiet,
@@ -429,7 +433,7 @@ describe('createAlaya over HTTP: emulator', () => {
     it('a connection reset before headers is a ConnectionError', async () => {
       emulator.enqueueFaults([{ reset: 'before-headers' }]);
       const error = await rejectionOf(
-        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+        generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(ConnectionError.isInstance(error)).toBe(true);
     });
@@ -439,7 +443,7 @@ describe('createAlaya over HTTP: emulator', () => {
         { status: 502, body: 'html', match: { path: '/v1/chat/completions' } },
       ]);
       const error = await rejectionOf(
-        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+        generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(BadGatewayError.isInstance(error)).toBe(true);
     });
@@ -448,7 +452,7 @@ describe('createAlaya over HTTP: emulator', () => {
       emulator.enqueueFaults([{ firstByteDelayMs: 2000 }]);
       const controller = new AbortController();
       const pending = generateText({
-        model: provider()('glm-5.2'),
+        model: provider()('glm-5.1'),
         prompt: 'Hi',
         maxRetries: 0,
         abortSignal: controller.signal,
@@ -467,7 +471,7 @@ describe('createAlaya over HTTP: emulator', () => {
       const alaya = provider();
       const retries: number[] = [];
       const model = wrapLanguageModel({
-        model: alaya('glm-5.2'),
+        model: alaya('glm-5.1'),
         middleware: alayaMiddleware({
           ...fastRetries,
           onRetry: event => {
@@ -488,27 +492,25 @@ describe('createAlaya over HTTP: emulator', () => {
         generateText({ model: missing, prompt: 'Hi', maxRetries: 0 }),
       );
       expect(NotFoundError.isInstance(error)).toBe(true);
-      expect((error as Error).message).toContain(
-        'available models: glm-5.2, glm-5.1, deepseek-v4-flash)',
-      );
+      expect((error as Error).message).toContain(`available models: ${MODELS.join(', ')})`);
     });
 
     it('falls back to another Alaya model on a 502 stream', async () => {
       const alaya = provider();
       const model = wrapLanguageModel({
-        model: alaya('glm-5.2'),
+        model: alaya('glm-5.1'),
         middleware: alayaMiddleware({
           ...fastRetries,
           maxRetries: 0,
-          fallbackModels: [alaya('glm-5.1')],
+          fallbackModels: [alaya('minimax-m2.5')],
         }),
       });
       emulator.enqueueFaults([
-        { status: 502, match: { path: '/v1/chat/completions', model: 'glm-5.2' } },
+        { status: 502, match: { path: '/v1/chat/completions', model: 'glm-5.1' } },
       ]);
       const result = streamText({ model, prompt: 'Hi', maxRetries: 0 });
       expect((await result.text).length).toBeGreaterThan(0);
-      expect((await result.response).modelId).toBe('glm-5.1');
+      expect((await result.response).modelId).toBe('minimax-m2.5');
     });
   });
 
@@ -516,7 +518,7 @@ describe('createAlaya over HTTP: emulator', () => {
     it('a 200 whose body is not JSON is a typed error', async () => {
       emulator.enqueueFaults([{ nonJson200: true, match: { path: '/v1/chat/completions' } }]);
       const error = await rejectionOf(
-        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+        generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(AlayaError.isInstance(error)).toBe(true);
     });
@@ -526,7 +528,7 @@ describe('createAlaya over HTTP: emulator', () => {
         { status: 500, body: 'truncated-json', match: { path: '/v1/chat/completions' } },
       ]);
       const error = await rejectionOf(
-        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+        generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(InternalServerError.isInstance(error)).toBe(true);
       expect((error as InternalServerError).statusCode).toBe(500);
@@ -537,7 +539,7 @@ describe('createAlaya over HTTP: emulator', () => {
     it('a 404 from /v1/embeddings is a NotFoundError', async () => {
       emulator.enqueueFaults([{ status: 404, match: { path: '/v1/embeddings' } }]);
       const error = await rejectionOf(
-        embed({ model: provider().embeddingModel('glm-5.2'), value: 'x', maxRetries: 0 }),
+        embed({ model: provider().embeddingModel('glm-5.1'), value: 'x', maxRetries: 0 }),
       );
       expect(NotFoundError.isInstance(error)).toBe(true);
       expect((error as AlayaError).provider).toBe('alaya.embedding');
@@ -547,7 +549,7 @@ describe('createAlaya over HTTP: emulator', () => {
     it('a 503 from /v1/embeddings is a ServiceUnavailableError', async () => {
       emulator.enqueueFaults([{ status: 503, match: { path: '/v1/embeddings' } }]);
       const error = await rejectionOf(
-        embedMany({ model: provider().embeddingModel('glm-5.2'), values: ['x'], maxRetries: 0 }),
+        embedMany({ model: provider().embeddingModel('glm-5.1'), values: ['x'], maxRetries: 0 }),
       );
       expect(ServiceUnavailableError.isInstance(error)).toBe(true);
     });
@@ -567,15 +569,13 @@ describe('createAlaya over HTTP: emulator', () => {
       const modelsRequests = () =>
         emulator.requests.filter(request => request.path === '/v1/models').length;
       const before = modelsRequests();
-      await generateText({ model: alaya('glm-5.2'), prompt: 'Hi', maxRetries: 0 });
+      await generateText({ model: alaya('glm-5.1'), prompt: 'Hi', maxRetries: 0 });
       expect(modelsRequests()).toBe(before);
       for (let i = 0; i < 3; i++) {
         const error = await rejectionOf(
           generateText({ model: alaya(`missing-${i}`), prompt: 'Hi', maxRetries: 0 }),
         );
-        expect((error as Error).message).toContain(
-          'available models: glm-5.2, glm-5.1, deepseek-v4-flash)',
-        );
+        expect((error as Error).message).toContain(`available models: ${MODELS.join(', ')})`);
       }
       expect(modelsRequests()).toBe(before + 1);
     });
@@ -588,7 +588,7 @@ describe('createAlaya over HTTP: emulator', () => {
         { firstByteDelayMs: 15_000, match: { path: '/v1/models' } },
       ]);
       const error = await rejectionOf(
-        generateText({ model: provider()('glm-5.2'), prompt: 'Hi', maxRetries: 0 }),
+        generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(NotFoundError.isInstance(error)).toBe(true);
       expect((error as Error).message).not.toContain('available models');
@@ -608,7 +608,7 @@ describe('createAlaya over HTTP: emulator', () => {
           return fetch(input, init);
         },
       });
-      await generateText({ model: alaya('glm-5.2'), prompt: 'Hi', maxRetries: 0 });
+      await generateText({ model: alaya('glm-5.1'), prompt: 'Hi', maxRetries: 0 });
       expect(seen).toHaveLength(1);
       const headers = seen[0]!;
       expect(headers.get('user-agent')).toContain(`alaya-ai-sdk-provider/${VERSION}`);
@@ -621,7 +621,7 @@ describe('createAlaya over HTTP: emulator', () => {
       vi.stubEnv('ALAYA_API_KEY', undefined);
       vi.stubEnv('ALAYA_BASE_URL', undefined);
       const alaya = createAlaya();
-      const model = alaya('glm-5.2');
+      const model = alaya('glm-5.1');
       vi.stubEnv('ALAYA_API_KEY', `${apiKey}\n`);
       vi.stubEnv('ALAYA_BASE_URL', emulator.url);
       const result = await generateText({ model, prompt: 'Hi', maxRetries: 0 });
@@ -631,7 +631,7 @@ describe('createAlaya over HTTP: emulator', () => {
     it('a missing key throws LoadAPIKeyError naming ALAYA_API_KEY at call time, not before', async () => {
       vi.stubEnv('ALAYA_API_KEY', undefined);
       const alaya = createAlaya({ baseURL: emulator.url });
-      const model = alaya('glm-5.2');
+      const model = alaya('glm-5.1');
       const error = await rejectionOf(generateText({ model, prompt: 'Hi', maxRetries: 0 }));
       expect(LoadAPIKeyError.isInstance(error)).toBe(true);
       expect((error as Error).message).toBe(
@@ -642,7 +642,7 @@ describe('createAlaya over HTTP: emulator', () => {
       );
       expect(LoadAPIKeyError.isInstance(streamed)).toBe(true);
       const embedded = await rejectionOf(
-        embed({ model: alaya.embeddingModel('glm-5.2'), value: 'x', maxRetries: 0 }),
+        embed({ model: alaya.embeddingModel('glm-5.1'), value: 'x', maxRetries: 0 }),
       );
       expect(LoadAPIKeyError.isInstance(embedded)).toBe(true);
     });
@@ -651,8 +651,8 @@ describe('createAlaya over HTTP: emulator', () => {
       vi.stubEnv('ALAYA_API_KEY', undefined);
       const alaya = createAlaya({ baseURL: emulator.url });
       const model = wrapLanguageModel({
-        model: alaya('glm-5.2'),
-        middleware: alayaMiddleware({ initialDelayMs: 1, fallbackModels: [alaya('glm-5.1')] }),
+        model: alaya('glm-5.1'),
+        middleware: alayaMiddleware({ initialDelayMs: 1, fallbackModels: [alaya('minimax-m2.5')] }),
       });
       const before = emulator.requests.length;
       const error = await rejectionOf(generateText({ model, prompt: 'Hi' }));
@@ -660,7 +660,7 @@ describe('createAlaya over HTTP: emulator', () => {
       expect((error as Error).message).toContain('ALAYA_API_KEY');
       const invalid = await rejectionOf(
         generateText({
-          model: wrapLanguageModel({ model: alaya('glm-5.2'), middleware: alayaMiddleware() }),
+          model: wrapLanguageModel({ model: alaya('glm-5.1'), middleware: alayaMiddleware() }),
           prompt: 'Hi',
           providerOptions: { alaya: { thinking: 'yes' } },
         }),
@@ -671,10 +671,10 @@ describe('createAlaya over HTTP: emulator', () => {
 
     it('name sets the provider id and the providerOptions key', async () => {
       const custom = provider({ name: 'my-alaya' });
-      expect(custom('glm-5.2').provider).toBe('my-alaya.chat');
+      expect(custom('glm-5.1').provider).toBe('my-alaya.chat');
       expect(custom.embeddingModel('e').provider).toBe('my-alaya.embedding');
       const result = await generateText({
-        model: custom('deepseek-v4-flash'),
+        model: custom('deepseek-v4-pro'),
         prompt: 'Hi',
         maxRetries: 0,
         providerOptions: { myAlaya: { thinking: { type: 'disabled' } } },
@@ -683,7 +683,7 @@ describe('createAlaya over HTTP: emulator', () => {
       expect(result.warnings ?? []).toEqual([]);
       const invalid = await rejectionOf(
         generateText({
-          model: custom('glm-5.2'),
+          model: custom('glm-5.1'),
           prompt: 'Hi',
           maxRetries: 0,
           providerOptions: { myAlaya: { thinking: { type: 'maybe' } } },
@@ -703,7 +703,7 @@ describe('createAlaya over HTTP: emulator', () => {
         },
       });
       const result = await generateText({
-        model: alaya('deepseek-v4-flash'),
+        model: alaya('deepseek-v4-pro'),
         prompt: 'What is 2 + 2?',
         maxRetries: 0,
         providerOptions: {
@@ -715,7 +715,7 @@ describe('createAlaya over HTTP: emulator', () => {
         },
       });
       expect(bodies[0]).toMatchObject({
-        model: 'deepseek-v4-flash',
+        model: 'deepseek-v4-pro',
         thinking: { type: 'disabled' },
         parallel_tool_calls: false,
         top_k: 3,
@@ -736,7 +736,7 @@ describe('createAlaya over HTTP: emulator', () => {
       });
       const invalid = await rejectionOf(
         generateText({
-          model: alaya('glm-5.2'),
+          model: alaya('glm-5.1'),
           prompt: 'Hi',
           maxRetries: 0,
           providerOptions: { alaya: { thinking: { type: 'sometimes' } } },
@@ -745,7 +745,7 @@ describe('createAlaya over HTTP: emulator', () => {
       expect(InvalidArgumentError.isInstance(invalid)).toBe(true);
       const unknown = await streamError(
         streamText({
-          model: alaya('glm-5.2'),
+          model: alaya('glm-5.1'),
           prompt: 'Hi',
           maxRetries: 0,
           providerOptions: { alaya: { thinkng: { type: 'disabled' } } },
@@ -761,12 +761,12 @@ describe('createAlaya over HTTP: emulator', () => {
     it('alaya(id), languageModel and chatModel create chat models', () => {
       const alaya = provider();
       for (const model of [
-        alaya('glm-5.1'),
-        alaya.languageModel('glm-5.1'),
-        alaya.chatModel('glm-5.1'),
+        alaya('minimax-m2.5'),
+        alaya.languageModel('minimax-m2.5'),
+        alaya.chatModel('minimax-m2.5'),
       ]) {
         expect(model.specificationVersion).toBe('v4');
-        expect(model.modelId).toBe('glm-5.1');
+        expect(model.modelId).toBe('minimax-m2.5');
         expect(model.provider).toBe('alaya.chat');
       }
       expect(alaya.specificationVersion).toBe('v4');
@@ -802,8 +802,8 @@ describe.skipIf(!process.env.ALAYA_API_KEY)(
       () => ({
         baseURL: process.env.ALAYA_BASE_URL || DEFAULT_ALAYA_BASE_URL,
         apiKey: process.env.ALAYA_API_KEY ?? '',
-        chatModelId: process.env.ALAYA_TEST_MODEL || 'glm-5.2',
-        reasoningModelId: process.env.ALAYA_TEST_REASONING_MODEL || 'deepseek-v4-flash',
+        chatModelId: process.env.ALAYA_TEST_MODEL || 'glm-5.1',
+        reasoningModelId: process.env.ALAYA_TEST_REASONING_MODEL || 'deepseek-v4-pro',
         embeddingModelId: process.env.ALAYA_TEST_EMBEDDING_MODEL ?? '',
       }),
       // Alaya does not document an embedding model: set ALAYA_TEST_EMBEDDING_MODEL to test one.

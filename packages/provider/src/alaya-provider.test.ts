@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import type { AlayaChatModelId } from './alaya-chat-options';
+import { ALAYA_CHAT_MODEL_IDS, type AlayaChatModelId } from './alaya-chat-options';
 import { type AlayaProvider, alaya, createAlaya } from './alaya-provider';
 
 describe('alaya (default instance)', () => {
@@ -9,9 +9,9 @@ describe('alaya (default instance)', () => {
 
   it('creates models without a key: the key is only needed when a call is made', () => {
     vi.stubEnv('ALAYA_API_KEY', undefined);
-    const model = alaya('glm-5.2');
+    const model = alaya('glm-5.1');
     expect(model.provider).toBe('alaya.chat');
-    expect(model.modelId).toBe('glm-5.2');
+    expect(model.modelId).toBe('glm-5.1');
     expect(alaya.embeddingModel('e').provider).toBe('alaya.embedding');
   });
 
@@ -32,9 +32,19 @@ describe('alaya (default instance)', () => {
     }
   });
 
-  it('types model ids as the known ids plus any string', () => {
+  it("types model ids as Alaya's documented ids plus any string", () => {
+    expectTypeOf<AlayaChatModelId>().toEqualTypeOf<
+      'minimax-m2.5' | 'minimax-m2.1' | 'glm-5' | 'glm-5.1' | 'deepseek-v4-pro' | (string & {})
+    >();
+    expect(ALAYA_CHAT_MODEL_IDS).toEqual([
+      'minimax-m2.5',
+      'minimax-m2.1',
+      'glm-5',
+      'glm-5.1',
+      'deepseek-v4-pro',
+    ]);
+    // Ids suggested before stay accepted as strings:
     expectTypeOf<'glm-5.2'>().toExtend<AlayaChatModelId>();
-    expectTypeOf<'glm-5.1'>().toExtend<AlayaChatModelId>();
     expectTypeOf<'deepseek-v4-flash'>().toExtend<AlayaChatModelId>();
     expectTypeOf<'some-future-model'>().toExtend<AlayaChatModelId>();
     expectTypeOf<Parameters<AlayaProvider['chatModel']>[0]>().toEqualTypeOf<AlayaChatModelId>();
