@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chatCompletionChunks,
-  planChatCompletion,
-  splitBySize,
-  splitIntoCount,
-} from './chat-completion';
+import { chatCompletionChunks } from './chat-chunks';
+import { planChatCompletion } from './chat-completion';
 import { type ChatRequest, messageText, validateChatRequest } from './chat-request';
+import { splitBySize, splitIntoCount } from './split-text';
 import { selectTools } from './tool-calls';
 
 function request(extra: Record<string, unknown> = {}, content: unknown = 'Hello'): ChatRequest {

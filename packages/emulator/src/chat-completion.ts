@@ -69,8 +69,35 @@ function toolResultAnswer(request: ChatRequest): string {
 /**
  * Plans the deterministic answer to a chat request: the same model and messages (and tools and
  * response format) always give the same content, reasoning, tool calls and usage.
+ *
+ * Continuation: when the last message is an assistant message whose text is a prefix of the answer
+ * to the conversation without it, the answer is the rest of that answer (no reasoning), so a
+ * client that splices a continuation after an interrupted stream reads the uninterrupted answer.
  */
 export function planChatCompletion(request: ChatRequest, options: PlanOptions): ChatPlan {
+  return planContinuation(request, options) ?? planAnswer(request, options);
+}
+
+function planContinuation(request: ChatRequest, options: PlanOptions): ChatPlan | undefined {
+  const last = request.messages.at(-1);
+  if (last?.role !== 'assistant' || request.messages.length < 2 || last.tool_calls?.length) {
+    return undefined;
+  }
+  const prefix = messageText(last.content);
+  if (prefix.length === 0) return undefined;
+  const whole = planChatCompletion(
+    { ...request, messages: request.messages.slice(0, -1) },
+    options,
+  );
+  if (whole.toolCalls.length > 0 || !whole.content.startsWith(prefix)) return undefined;
+  return finishPlan(request, options, {
+    content: whole.content.slice(prefix.length),
+    toolCalls: [],
+    finishReason: whole.finishReason,
+  });
+}
+
+function planAnswer(request: ChatRequest, options: PlanOptions): ChatPlan {
   const random = createRandom(
     seedOf(
       request.model,
@@ -132,17 +159,28 @@ export function planChatCompletion(request: ChatRequest, options: PlanOptions): 
     }
   }
 
-  const reasoningTokens = estimateTokens(reasoningText ?? '');
-  const completionTokens =
-    reasoningTokens +
-    estimateTokens(content) +
-    toolCalls.reduce((sum, call) => sum + estimateTokens(call.name + call.arguments), 0);
-  const promptTokens = promptTokensOf(request);
-  return {
+  return finishPlan(request, options, {
     content,
     ...(reasoningText !== undefined ? { reasoning: reasoningText } : {}),
     toolCalls,
     finishReason,
+  });
+}
+
+/** Completes a plan with its usage (reasoning tokens count as completion tokens). */
+function finishPlan(
+  request: ChatRequest,
+  options: PlanOptions,
+  answer: Omit<ChatPlan, 'usage'>,
+): ChatPlan {
+  const reasoningTokens = estimateTokens(answer.reasoning ?? '');
+  const completionTokens =
+    reasoningTokens +
+    estimateTokens(answer.content) +
+    answer.toolCalls.reduce((sum, call) => sum + estimateTokens(call.name + call.arguments), 0);
+  const promptTokens = promptTokensOf(request);
+  return {
+    ...answer,
     usage: {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
@@ -153,123 +191,4 @@ export function planChatCompletion(request: ChatRequest, options: PlanOptions): 
         : {}),
     },
   };
-}
-
-/** Response identity shared by the JSON body and every stream chunk. */
-export interface CompletionMeta {
-  id: string;
-  created: number;
-  model: string;
-}
-
-/** The `chat.completion` JSON body for a plan. */
-export function chatCompletionBody(plan: ChatPlan, meta: CompletionMeta): Record<string, unknown> {
-  const message: Record<string, unknown> = {
-    role: 'assistant',
-    content: plan.toolCalls.length > 0 && plan.content === '' ? null : plan.content,
-  };
-  if (plan.reasoning !== undefined) message.reasoning_content = plan.reasoning;
-  if (plan.toolCalls.length > 0) {
-    message.tool_calls = plan.toolCalls.map(call => ({
-      id: call.id,
-      type: 'function',
-      function: { name: call.name, arguments: call.arguments },
-    }));
-  }
-  return {
-    id: meta.id,
-    object: 'chat.completion',
-    created: meta.created,
-    model: meta.model,
-    system_fingerprint: 'fp_alaya_emulator',
-    choices: [{ index: 0, message, logprobs: null, finish_reason: plan.finishReason }],
-    usage: plan.usage,
-  };
-}
-
-/** How a plan is cut into SSE events. */
-export interface ChunkShape {
-  /** Characters per content/reasoning/argument delta. */
-  chunkSize: number;
-  /** Exact number of content deltas (overrides `chunkSize` for content). */
-  chunks?: number;
-  /** Append a final usage chunk (`stream_options.include_usage`). */
-  includeUsage: boolean;
-}
-
-/** Splits `text` into pieces of at most `size` characters. */
-export function splitBySize(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  const step = Math.max(1, Math.floor(size));
-  for (let i = 0; i < text.length; i += step) pieces.push(text.slice(i, i + step));
-  return pieces;
-}
-
-/** Splits `text` into exactly `count` pieces (fewer only when the text is shorter than `count`). */
-export function splitIntoCount(text: string, count: number): string[] {
-  const n = Math.max(1, Math.min(Math.floor(count), text.length));
-  const pieces: string[] = [];
-  for (let i = 0; i < n; i++) {
-    pieces.push(
-      text.slice(Math.floor((i * text.length) / n), Math.floor(((i + 1) * text.length) / n)),
-    );
-  }
-  return pieces;
-}
-
-/**
- * The `chat.completion.chunk` events of a streamed answer, in order: the role event, reasoning
- * deltas, content deltas, tool-call deltas (name first, then argument pieces), the finish event, and
- * the usage event when asked. A generator, so 100k-chunk streams are never held in memory.
- */
-export function* chatCompletionChunks(
-  plan: ChatPlan,
-  meta: CompletionMeta,
-  shape: ChunkShape,
-): Generator<Record<string, unknown>> {
-  const extra = shape.includeUsage ? { usage: null } : {};
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
-    id: meta.id,
-    object: 'chat.completion.chunk',
-    created: meta.created,
-    model: meta.model,
-    system_fingerprint: 'fp_alaya_emulator',
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    ...extra,
-  });
-  yield chunk({ role: 'assistant', content: '' });
-  if (plan.reasoning) {
-    for (const piece of splitBySize(plan.reasoning, shape.chunkSize)) {
-      yield chunk({ reasoning_content: piece });
-    }
-  }
-  if (plan.content) {
-    const pieces =
-      shape.chunks !== undefined
-        ? splitIntoCount(plan.content, shape.chunks)
-        : splitBySize(plan.content, shape.chunkSize);
-    for (const piece of pieces) yield chunk({ content: piece });
-  }
-  for (const [index, call] of plan.toolCalls.entries()) {
-    yield chunk({
-      tool_calls: [
-        { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
-      ],
-    });
-    for (const piece of splitBySize(call.arguments, shape.chunkSize)) {
-      yield chunk({ tool_calls: [{ index, function: { arguments: piece } }] });
-    }
-  }
-  yield chunk({}, plan.finishReason);
-  if (shape.includeUsage) {
-    yield {
-      id: meta.id,
-      object: 'chat.completion.chunk',
-      created: meta.created,
-      model: meta.model,
-      system_fingerprint: 'fp_alaya_emulator',
-      choices: [],
-      usage: plan.usage,
-    };
-  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FaultQueue, InvalidFaultError, isErrorFault, parseFault, parseFaults } from './faults';
+import { FaultQueue } from './fault-queue';
+import { InvalidFaultError, isErrorFault, parseFault, parseFaults } from './faults';
 
 describe('parseFault', () => {
   it('accepts every documented field', () => {

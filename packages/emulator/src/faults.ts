@@ -1,54 +1,6 @@
-/** The body an error fault sends. `{ raw }` sends the string as is. */
-export type FaultBody = 'json' | 'html' | 'text' | 'empty' | 'truncated-json' | { raw: string };
+import type { EmulatorFault } from './fault-types';
 
-/** Which requests a queued fault applies to. Omitted fields match everything. */
-export interface FaultMatch {
-  /** Only requests whose body names this model. */
-  model?: string;
-  /** Only this path, e.g. `/v1/chat/completions` or `/chat/completions` (query string ignored). */
-  path?: string;
-}
-
-/**
- * One injected fault. A queued fault applies to the next matching request; fields combine, e.g.
- * `{ status: 429, retryAfter: '1' }` or `{ reset: 'mid-stream', afterChunks: 3 }`.
- */
-export interface EmulatorFault {
-  /** Restricts the fault to some requests (queued faults only). */
-  match?: FaultMatch;
-  /** How many matching requests the fault applies to (queued faults only). Default 1. */
-  times?: number;
-  /** Answer with this HTTP status (an error envelope unless `body` says otherwise). Ignored below 300. */
-  status?: number;
-  /** Envelope `message` override. */
-  message?: string;
-  /** Envelope `type` override. */
-  type?: string;
-  /** Envelope `code` override. */
-  code?: string;
-  /** The error body: `json` (the envelope, default), `html`, `text`, `empty`, `truncated-json`, or `{ raw }`. */
-  body?: FaultBody;
-  /** `content-type` of the error body (defaults follow `body`). */
-  contentType?: string;
-  /** Raw `Retry-After` header value: `'1'`, an HTTP date, or junk such as `'-1'`, `'abc'`, `'1e9'`. */
-  retryAfter?: string | number;
-  /** Raw `retry-after-ms` header value. */
-  retryAfterMs?: string | number;
-  /** Extra response headers, e.g. `{ 'x-should-retry': 'false' }`; `x-request-id` here replaces the generated one. */
-  headers?: Record<string, string>;
-  /** Destroy the socket: before any header, or mid-stream after `afterChunks` SSE events (or mid-body for JSON). */
-  reset?: 'before-headers' | 'mid-stream';
-  /** SSE events (including the first role event) sent before `reset: 'mid-stream'` or `streamError`. Default 2. */
-  afterChunks?: number;
-  /** Send an SSE `data: {"error":{...}}` event after `afterChunks` events, then end the stream (no `[DONE]`). */
-  streamError?: boolean | { message?: string; type?: string; code?: string };
-  /** Wait this long before the first byte (headers) of the response. */
-  firstByteDelayMs?: number;
-  /** Wait this long between SSE events (slow body). */
-  chunkDelayMs?: number;
-  /** Answer 200 with a body that is not JSON (`true` for a default text, or the exact body). */
-  nonJson200?: boolean | string;
-}
+export type { EmulatorFault, FaultBody, FaultMatch } from './fault-types';
 
 const invalidFaultMarker = Symbol.for('alaya-code.emulator.InvalidFaultError');
 
@@ -87,6 +39,11 @@ const KNOWN_FIELDS = new Set([
   'firstByteDelayMs',
   'chunkDelayMs',
   'nonJson200',
+  'stall',
+  'dripMs',
+  'chunkSize',
+  'fraction',
+  'seed',
 ]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -133,6 +90,22 @@ function checkHeaderValue(name: string, value: unknown): void {
   }
 }
 
+function checkFraction(fault: Record<string, unknown>): void {
+  const { fraction, seed } = fault;
+  if (
+    fraction !== undefined &&
+    (typeof fraction !== 'number' || !(fraction >= 0 && fraction <= 1))
+  ) {
+    throw new InvalidFaultError('fraction must be a number from 0 to 1');
+  }
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {
+    throw new InvalidFaultError('seed must be an integer');
+  }
+  if (seed !== undefined && fraction === undefined) {
+    throw new InvalidFaultError('seed needs a fraction');
+  }
+}
+
 /** Validates an unknown value (parsed JSON, or a caller's object) as an {@link EmulatorFault}. */
 export function parseFault(value: unknown): EmulatorFault {
   if (!isRecord(value)) throw new InvalidFaultError('a fault must be a JSON object');
@@ -147,9 +120,21 @@ export function parseFault(value: unknown): EmulatorFault {
     }
   }
   for (const name of ['message', 'type', 'code', 'contentType']) checkString(value, name);
-  for (const name of ['firstByteDelayMs', 'chunkDelayMs']) checkNonNegative(value, name);
-  for (const name of ['afterChunks', 'times']) checkNonNegative(value, name, true);
+  for (const name of ['firstByteDelayMs', 'chunkDelayMs', 'dripMs']) checkNonNegative(value, name);
+  for (const name of ['afterChunks', 'times', 'chunkSize']) checkNonNegative(value, name, true);
   if (value.times === 0) throw new InvalidFaultError('times must be at least 1');
+  if (value.chunkSize === 0) throw new InvalidFaultError('chunkSize must be at least 1');
+  checkFraction(value);
+  if (
+    value.stall !== undefined &&
+    value.stall !== 'after-headers' &&
+    value.stall !== 'mid-stream'
+  ) {
+    throw new InvalidFaultError('stall must be "after-headers" or "mid-stream"');
+  }
+  if (value.stall !== undefined && reset !== undefined) {
+    throw new InvalidFaultError('stall and reset cannot be combined');
+  }
   if (body !== undefined) {
     const ok =
       (typeof body === 'string' && BODY_KINDS.has(body)) ||
@@ -230,71 +215,6 @@ export function parseFaults(value: unknown): EmulatorFault[] {
       throw error;
     }
   });
-}
-
-/** The request facts a queued fault is matched against. */
-export interface FaultTarget {
-  path: string;
-  model?: string;
-}
-
-interface QueuedFault {
-  fault: EmulatorFault;
-  remaining: number;
-}
-
-/** FIFO queue of faults; each request takes the first fault that matches it. */
-export class FaultQueue {
-  private readonly queue: QueuedFault[] = [];
-
-  /** Number of queued faults (each counted once, whatever its `times`). */
-  get size(): number {
-    return this.queue.length;
-  }
-
-  /** Appends faults (validated) to the queue. */
-  enqueue(faults: readonly EmulatorFault[]): void {
-    for (const fault of parseFaults(faults)) {
-      this.queue.push({ fault, remaining: fault.times ?? 1 });
-    }
-  }
-
-  /** Drops every queued fault. */
-  clear(): void {
-    this.queue.length = 0;
-  }
-
-  /** The faults still queued, with their remaining counts. */
-  pending(): Array<EmulatorFault & { remaining: number }> {
-    return this.queue.map(entry => ({
-      ...structuredClone(entry.fault),
-      remaining: entry.remaining,
-    }));
-  }
-
-  /** Takes the first fault matching `target`, consuming one of its `times`. */
-  take(target: FaultTarget): EmulatorFault | undefined {
-    const index = this.queue.findIndex(entry => matches(entry.fault.match, target));
-    if (index < 0) return undefined;
-    const entry = this.queue[index] as QueuedFault;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.queue.splice(index, 1);
-    const { match: _match, times: _times, ...fault } = entry.fault;
-    return fault;
-  }
-}
-
-function matches(match: FaultMatch | undefined, target: FaultTarget): boolean {
-  if (!match) return true;
-  if (
-    match.path !== undefined &&
-    match.path !== target.path &&
-    `/v1${match.path}` !== target.path
-  ) {
-    return false;
-  }
-  if (match.model !== undefined && match.model !== target.model) return false;
-  return true;
 }
 
 /** True when the fault answers with an error status (>= 300) instead of a normal response. */

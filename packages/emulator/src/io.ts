@@ -95,3 +95,9 @@ export function parseJsonBody(body: Buffer): JsonResult {
     return { ok: false, message: `Invalid JSON body: ${detail.slice(0, 200)}` };
   }
 }
+
+/** Resolves once `signal` aborts (the client went away or the emulator closed): how a stall ends. */
+export function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise(resolve => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

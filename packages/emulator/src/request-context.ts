@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { deliverBody } from './body-delivery';
 import { type EnvelopeOverrides, errorEnvelope } from './envelope';
 import { faultHeaders } from './fault-response';
 import type { EmulatorFault } from './faults';
 import type { EmulatorRequestRecord } from './request-log';
-import { dropAfterFlush } from './sse';
 
 /**
  * One API request in flight: its log record, an abort signal (client gone or server closing), and
@@ -56,29 +56,22 @@ export class RequestContext {
     this.res.end(body);
   }
 
-  /** Sends a JSON body; with `truncate`, sends only the first half and then drops the connection. */
-  sendJson(
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-    truncate = false,
-  ): void {
-    if (this.res.headersSent || this.res.destroyed) return;
-    const text = JSON.stringify(body);
-    const allHeaders = {
+  /** Sends a JSON body as it is (validation errors and the like: faults do not touch it). */
+  sendJson(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    this.send(status, JSON.stringify(body), {
       ...headers,
       'content-type': 'application/json; charset=utf-8',
-      'content-length': String(Buffer.byteLength(text)),
-    };
-    if (!truncate) {
-      this.writeHead(status, allHeaders);
-      this.res.end(text);
-      return;
-    }
-    this.writeHead(status, allHeaders);
-    this.record.outcome = 'reset';
-    this.res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))), () =>
-      dropAfterFlush(this.res),
+    });
+  }
+
+  /** Sends a successful JSON answer under the request's fault (stall, drip, mid-body reset). */
+  answer(status: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+    return deliverBody(
+      this,
+      status,
+      JSON.stringify(body),
+      { ...headers, 'content-type': 'application/json; charset=utf-8' },
+      true,
     );
   }
 

@@ -1,11 +1,14 @@
 import type { ServerResponse } from 'node:http';
-import { delay, waitForDrain } from './io';
+import { delay, waitForAbort, waitForDrain } from './io';
 
-/** Interrupts a stream after some events: drop the connection, or send an SSE error event and end. */
+/**
+ * Interrupts a stream after some events: drop the connection, send an SSE error event and end, or
+ * stall (send nothing more until the client goes away).
+ */
 export interface StreamInterrupt {
   /** Data events written before the interruption. */
   afterChunks: number;
-  action: 'reset' | 'error';
+  action: 'reset' | 'error' | 'stall';
   /** JSON payload of the error event (`action: 'error'`). */
   errorPayload?: string;
 }
@@ -52,10 +55,14 @@ export async function writeSse(
 ): Promise<SseOutcome> {
   const { signal, interrupt, chunkDelayMs } = options;
   let sent = 0;
-  const interruptNow = (): SseOutcome => {
+  const interruptNow = async (): Promise<SseOutcome> => {
     if (interrupt?.action === 'error') {
       res.end(`data: ${interrupt.errorPayload ?? '{}'}\n\n`);
       return 'error-event';
+    }
+    if (interrupt?.action === 'stall') {
+      await waitForAbort(signal);
+      return 'aborted';
     }
     dropAfterFlush(res);
     return 'reset';

@@ -1,5 +1,5 @@
 import type { ApiKeyConfig } from './auth';
-import { FaultQueue } from './faults';
+import { FaultQueue } from './fault-queue';
 import type { EmulatorModel } from './models';
 import { RateLimiter, type RateLimits } from './rate-limiter';
 import type { EmulatorRequestRecord } from './request-log';
