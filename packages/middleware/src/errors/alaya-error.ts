@@ -1,104 +1,66 @@
 import { APICallError } from '@ai-sdk/provider';
+import type {
+  AlayaAttempt,
+  AlayaErrorKind,
+  AlayaErrorOptions,
+  AlayaExhaustedReason,
+} from './alaya-error-options';
+import type { CircuitOpenError } from './circuit-open-error';
+import type { ConnectionError, TimeoutError } from './network-errors';
+import type {
+  AuthenticationError,
+  BadGatewayError,
+  BadRequestError,
+  InsufficientQuotaError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServiceUnavailableError,
+  UnknownStatusError,
+} from './status-errors';
 
-const marker = 'alaya-code.ai-sdk.error.AlayaError';
-const symbol = Symbol.for(marker);
+export { rebuildAlayaError } from './rebuild-alaya-error';
+export type { AlayaAttempt, AlayaErrorKind, AlayaErrorOptions, AlayaExhaustedReason };
 
-/** Discriminant of every typed error (`error.kind`). */
-export type AlayaErrorKind =
-  | 'bad_request'
-  | 'authentication'
-  | 'insufficient_quota'
-  | 'permission_denied'
-  | 'not_found'
-  | 'rate_limit'
-  | 'internal_server'
-  | 'bad_gateway'
-  | 'service_unavailable'
-  | 'unknown_status'
-  | 'connection'
-  | 'timeout'
-  /** Used by the fleet guard's `CircuitOpenError` (no request was sent). */
-  | 'circuit_open';
-
-/** Why the retry loop stopped and threw (set on the error it throws). */
-export type AlayaExhaustedReason =
-  /** The error is not retryable (e.g. 400, 401) and no fallback model applies. */
-  | 'not_retryable'
-  /** `maxRetries` was spent on every model. */
-  | 'max_retries'
-  /** The next attempt could not start and finish before `deadlineMs`. */
-  | 'deadline'
-  /** The server asked for a wait longer than `maxRetryAfterMs`. */
-  | 'retry_after_too_long'
-  /** The attempt guard refused to spend another retry (retry budget). */
-  | 'retry_budget';
-
-/** One attempt in the history carried by an exhausted error (`error.attempts`). */
-export interface AlayaAttempt {
-  /** 1-based attempt number for this model. */
-  attempt: number;
-  /** Model that was called. */
-  modelId: string;
-  /** Provider of the model that was called. */
-  provider: string;
-  /** HTTP status, when a response came back. */
-  statusCode?: number;
-  /** Kind of the typed error the attempt failed with. */
-  kind: AlayaErrorKind;
-  /** Milliseconds waited after this attempt before the next one (absent for the last attempt). */
-  delayMs?: number;
-  /** Milliseconds the attempt took. */
-  durationMs: number;
-}
-
-/** Constructor options shared by every error class. */
-export interface AlayaErrorOptions {
-  message: string;
-  url?: string;
-  requestBodyValues?: unknown;
-  statusCode?: number;
-  responseHeaders?: Record<string, string>;
-  responseBody?: string;
-  cause?: unknown;
-  /** Defaults to the class default (see the classes table). */
-  isRetryable?: boolean;
-  data?: unknown;
-  /** Envelope `error.type`. */
-  type?: string;
-  /** Envelope `error.code` (numbers are kept as strings). */
-  code?: string;
-  /** What the user can do about it; defaults to the seed's solution text for the status. */
-  hint?: string;
-  /** Wait the server asked for (`retry-after-ms` / `Retry-After`), in milliseconds. */
-  retryAfterMs?: number;
-  /** Value of the `x-request-id` (or `request-id`) response header. */
-  requestId?: string;
-  /** Model that failed, when known. */
-  modelId?: string;
-  /** Provider of the model that failed, when known. */
-  provider?: string;
-  /** Attempt history, set when the retry loop gave up. */
-  attempts?: AlayaAttempt[];
-  /** Set when the retry loop gave up. */
-  exhaustedReason?: AlayaExhaustedReason;
-}
+const MARKER_PREFIX = 'alaya-code.ai-sdk.error.';
+const baseSymbol = Symbol.for(`${MARKER_PREFIX}AlayaError`);
 
 /**
- * Base class of every typed error. Extends the AI SDK's `APICallError`, so `APICallError.isInstance`
- * and the AI SDK's own retry logic keep working. Use `AlayaError.isInstance(error)` (works across
- * duplicate copies of this package) rather than `instanceof`, and switch on `error.kind`.
+ * Every typed error of this package, discriminated by `kind`: `switch (error.kind)` narrows to the
+ * class (`case 'circuit_open': error.retryInMs`). As a value, `AlayaError` is the base class:
+ * `AlayaError.isInstance(error)` and `error instanceof AlayaError` narrow to this union.
  */
-export abstract class AlayaError extends APICallError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [symbol] = true;
+export type AlayaError =
+  | BadRequestError
+  | AuthenticationError
+  | InsufficientQuotaError
+  | PermissionDeniedError
+  | NotFoundError
+  | RateLimitError
+  | InternalServerError
+  | BadGatewayError
+  | ServiceUnavailableError
+  | UnknownStatusError
+  | ConnectionError
+  | TimeoutError
+  | CircuitOpenError;
 
+/** The typed error of one kind: `AlayaErrorOf<'rate_limit'>` is `RateLimitError`. */
+export type AlayaErrorOf<K extends AlayaErrorKind> = Extract<AlayaError, { kind: K }>;
+
+/**
+ * Base class of every typed error (exported as the value `AlayaError`). Extends the AI SDK's
+ * `APICallError`, so `APICallError.isInstance` and the AI SDK's own retry logic keep working.
+ */
+export abstract class AlayaErrorBase extends APICallError {
   /** Discriminant, one per class (see the classes table in the README). */
   abstract readonly kind: AlayaErrorKind;
   /** Envelope `error.type`, when the server sent one. */
   readonly type?: string;
   /** Envelope `error.code`, when the server sent one. */
   readonly code?: string;
-  /** What the user can do about it (the seed's "solution" column for the status). */
+  /** What the user can do about it (for Alaya's models, the error guide's "solution" column). */
   readonly hint?: string;
   /** Wait the server asked for, in milliseconds (already parsed from the headers). */
   readonly retryAfterMs?: number;
@@ -138,8 +100,8 @@ export abstract class AlayaError extends APICallError {
   }
 
   /** True for any typed error from this package, including copies loaded twice. */
-  static override isInstance(error: unknown): error is AlayaError {
-    return hasMarker(error, marker);
+  static override isInstance(error: unknown): error is AlayaErrorBase {
+    return hasMarker(error, baseSymbol);
   }
 
   /** The options this error was built from; `rebuildAlayaError` uses it to make modified copies. */
@@ -188,23 +150,69 @@ export abstract class AlayaError extends APICallError {
     };
   }
 }
+mark(AlayaErrorBase, baseSymbol);
 
-/** Checks a `Symbol.for` marker, the way the AI SDK's errors do. */
-export function hasMarker(error: unknown, markerName: string): boolean {
-  const markerSymbol = Symbol.for(markerName);
+/** The value side of {@link AlayaError}: the abstract base class, whose checks narrow to the union. */
+export type AlayaErrorConstructor = (abstract new (
+  ...args: never[]
+) => AlayaError) & {
+  /** True for any typed error from this package, including copies loaded twice. */
+  isInstance(error: unknown): error is AlayaError;
+};
+
+/**
+ * The base class of every typed error, as a value: `AlayaError.isInstance(error)` (works across
+ * duplicate copies of the package) and `error instanceof AlayaError` narrow to the union.
+ */
+export const AlayaError: AlayaErrorConstructor = AlayaErrorBase as unknown as AlayaErrorConstructor;
+
+/** The constructor side of one typed error class, as {@link errorClass} builds it. */
+export interface AlayaErrorClass<K extends AlayaErrorKind> {
+  new (options: AlayaErrorOptions): AlayaErrorBase & { readonly kind: K };
+  /** The `kind` of this class's errors. */
+  readonly kind: K;
+  /** True for this class, including copies of the package loaded twice. */
+  isInstance(error: unknown): error is AlayaErrorOf<K>;
+}
+
+/**
+ * The base of one typed error class: its `kind`, its `name` (`AI_${name}`), its default
+ * `isRetryable` (a constant or a rule on the status) and its own `Symbol.for` marker, read by the
+ * static `isInstance`. Each class is then one line: `class RateLimitError extends errorClass(…) {}`.
+ */
+export function errorClass<const K extends AlayaErrorKind>(
+  kind: K,
+  name: string,
+  isRetryable: boolean | ((statusCode: number | undefined) => boolean),
+): AlayaErrorClass<K> {
+  const symbol = Symbol.for(`${MARKER_PREFIX}${name}`);
+  class TypedError extends AlayaErrorBase {
+    static readonly kind: K = kind;
+    readonly kind: K = kind;
+    constructor(options: AlayaErrorOptions) {
+      const retryable =
+        typeof isRetryable === 'function' ? isRetryable(options.statusCode) : isRetryable;
+      super(options, { name: `AI_${name}`, isRetryable: retryable });
+    }
+    static override isInstance(error: unknown): error is AlayaErrorBase {
+      return hasMarker(error, symbol);
+    }
+  }
+  mark(TypedError, symbol);
+  return TypedError as unknown as AlayaErrorClass<K>;
+}
+
+/** Puts a `Symbol.for` marker on a class's prototype (non-enumerable: never serialised). */
+function mark(Class: abstract new (...args: never[]) => unknown, symbol: symbol): void {
+  Object.defineProperty(Class.prototype, symbol, { value: true });
+}
+
+/** True when `error` carries the marker (own or inherited), the way the AI SDK's errors check. */
+function hasMarker(error: unknown, symbol: symbol): boolean {
   return (
     error != null &&
     typeof error === 'object' &&
-    markerSymbol in error &&
-    (error as Record<symbol, unknown>)[markerSymbol] === true
+    symbol in error &&
+    (error as Record<symbol, unknown>)[symbol] === true
   );
-}
-
-/** A copy of `error` (same class, even from another package copy) with some options replaced. */
-export function rebuildAlayaError<E extends AlayaError>(
-  error: E,
-  overrides: Partial<AlayaErrorOptions>,
-): E {
-  const Ctor = error.constructor as new (options: AlayaErrorOptions) => E;
-  return new Ctor({ ...error.toOptions(), ...overrides });
 }

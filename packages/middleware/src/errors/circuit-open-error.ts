@@ -1,7 +1,5 @@
-import { AlayaError, type AlayaErrorOptions, hasMarker } from './alaya-error';
-
-const circuitOpenErrorMarker = 'alaya-code.ai-sdk.error.CircuitOpenError';
-const circuitOpenErrorSymbol = Symbol.for(circuitOpenErrorMarker);
+import { errorClass } from './alaya-error';
+import type { AlayaErrorOptions } from './alaya-error-options';
 
 /** Constructor options of {@link CircuitOpenError}. */
 export interface CircuitOpenErrorOptions extends AlayaErrorOptions {
@@ -16,24 +14,16 @@ export interface CircuitOpenErrorOptions extends AlayaErrorOptions {
  * the next of `fallbackModels`, or throws this when there is none. Not retryable (the breaker
  * stays open for seconds); `retryInMs` says when a probe may go through.
  */
-export class CircuitOpenError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [circuitOpenErrorSymbol] = true;
-  readonly kind = 'circuit_open' as const;
+export class CircuitOpenError extends errorClass('circuit_open', 'CircuitOpenError', false) {
   /** `open`, or `half-open` while another instance's probe is in flight. */
   readonly breakerState: 'open' | 'half-open';
   /** Milliseconds until a probe may go through. */
   readonly retryInMs: number;
 
   constructor(options: CircuitOpenErrorOptions) {
-    super(options, { name: 'AI_CircuitOpenError', isRetryable: false });
+    super(options);
     this.breakerState = options.breakerState;
     this.retryInMs = options.retryInMs;
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is CircuitOpenError {
-    return hasMarker(error, circuitOpenErrorMarker);
   }
 
   override toOptions(): CircuitOpenErrorOptions {

@@ -16,6 +16,15 @@ export interface ErrorEnvelope {
  * when nothing looks like an error.
  */
 export function readErrorEnvelope(value: unknown): ErrorEnvelope | undefined {
+  try {
+    return readEnvelope(value);
+  } catch {
+    // A revoked proxy or a hostile object: no envelope.
+    return undefined;
+  }
+}
+
+function readEnvelope(value: unknown): ErrorEnvelope | undefined {
   if (value == null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const outer = value as Record<string, unknown>;
   const inner = outer.error;
@@ -37,16 +46,65 @@ export function readErrorEnvelope(value: unknown): ErrorEnvelope | undefined {
   return compact(fields);
 }
 
-/** Parses `body` as JSON and reads the envelope; `undefined` for non-JSON or non-envelope bodies. */
-export function readErrorEnvelopeFromBody(body: string | undefined): ErrorEnvelope | undefined {
-  if (body == null) return undefined;
+/** Bodies longer than this are not parsed for an envelope (an error envelope is a few hundred bytes). */
+export const MAX_PARSED_BODY_LENGTH = 1_000_000;
+
+/**
+ * Parses `body` as JSON: `{ json }` when it parses, `{ invalid: true }` when it looks like JSON (starts
+ * with `{` or `[`) but does not parse, `{}` otherwise or when it is longer than
+ * {@link MAX_PARSED_BODY_LENGTH}. Never throws.
+ */
+export function parseJsonBody(body: string | undefined): { json?: unknown; invalid?: true } {
+  if (body == null || body.length > MAX_PARSED_BODY_LENGTH) return {};
   const trimmed = body.trim();
-  if (!trimmed.startsWith('{')) return undefined;
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return {};
   try {
-    return readErrorEnvelope(JSON.parse(trimmed));
+    return { json: JSON.parse(trimmed) };
   } catch {
-    return undefined;
+    return { invalid: true };
   }
+}
+
+/**
+ * Envelope `code`s and `type`s that imply a status when no HTTP status is known (stream `error`
+ * parts). The `code` is looked up first: it is the more specific of the two (OpenAI and Alaya send
+ * `type: invalid_request_error` with `code: invalid_api_key` or `not_found`).
+ */
+const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  invalid_api_key: 401,
+  insufficient_quota: 402,
+  billing_error: 402,
+  permission_error: 403,
+  permission_denied: 403,
+  not_found_error: 404,
+  not_found: 404,
+  model_not_found: 404,
+  rate_limit_error: 429,
+  rate_limit_exceeded: 429,
+  server_error: 500,
+  api_error: 500,
+  internal_error: 500,
+  bad_gateway: 502,
+  upstream_error: 502,
+  service_unavailable: 503,
+  gateway_timeout: 504,
+  overloaded_error: 529,
+};
+
+/** True when the envelope's `code` or `type` says the account is out of quota (OpenAI, DeepSeek). */
+export function isInsufficientQuota(envelope: ErrorEnvelope | undefined): boolean {
+  return envelope?.code === 'insufficient_quota' || envelope?.type === 'insufficient_quota';
+}
+
+/** The status an envelope implies without an HTTP status: its own, else its `code`, else its `type`. */
+export function impliedStatus(envelope: ErrorEnvelope): number | undefined {
+  return envelope.status ?? statusForName(envelope.code) ?? statusForName(envelope.type);
+}
+
+function statusForName(name: string | undefined): number | undefined {
+  return name != null && Object.hasOwn(STATUS_BY_TYPE, name) ? STATUS_BY_TYPE[name] : undefined;
 }
 
 function readFields(record: Record<string, unknown>): ErrorEnvelope {

@@ -1,24 +1,34 @@
+/**
+ * The error floor of `@alaya-code/ai-sdk-middleware` (also its `./errors` subpath): the typed error
+ * classes, `toAlayaError`, redaction and the retry-header parsers. The provider and the middleware
+ * both stand on it; it depends on `@ai-sdk/provider` only.
+ */
 export {
   type AlayaAttempt,
   AlayaError,
+  type AlayaErrorClass,
+  type AlayaErrorConstructor,
   type AlayaErrorKind,
+  type AlayaErrorOf,
   type AlayaErrorOptions,
   type AlayaExhaustedReason,
   rebuildAlayaError,
 } from './alaya-error';
 export { CircuitOpenError, type CircuitOpenErrorOptions } from './circuit-open-error';
+export { type ErrorEnvelope, isInsufficientQuota } from './error-envelope';
+export { getHeader, type HeadersLike } from './headers';
+export { DEFAULT_HINTS, GENERIC_HINTS } from './hints';
 export { isAlayaError } from './is-alaya-error';
 export { isCallerAbort } from './is-caller-abort';
 export { ConnectionError, TimeoutError } from './network-errors';
 export {
-  getHeader,
-  type HeadersLike,
   parseRetryAfter,
   parseRetryHeaders,
   parseShouldRetry,
   type RetryHeaders,
 } from './parse-retry-after';
-export { REDACTED, redactHeaders, redactString } from './redact';
+export { redactHeaders } from './redact';
+export { REDACTED, redactString } from './redact-text';
 export {
   AuthenticationError,
   BadGatewayError,
@@ -32,9 +42,4 @@ export {
   ServiceUnavailableError,
   UnknownStatusError,
 } from './status-errors';
-export {
-  DEFAULT_HINTS,
-  isInsufficientQuota,
-  type ToAlayaErrorContext,
-  toAlayaError,
-} from './to-alaya-error';
+export { type ToAlayaErrorContext, toAlayaError } from './to-alaya-error';

@@ -1,5 +1,6 @@
-/** Response headers as the AI SDK gives them (a record), or a fetch `Headers` object. */
-export type HeadersLike = Record<string, string | undefined> | Headers | undefined | null;
+import { getHeader, type HeadersLike } from './headers';
+
+export { getHeader, type HeadersLike } from './headers';
 
 /** What the server said about retrying, parsed from its response headers. */
 export interface RetryHeaders {
@@ -15,25 +16,6 @@ export interface RetryHeaders {
 
 const DELTA_SECONDS = /^\s*\d+(?:\.\d+)?\s*$/;
 const NUMBER = /^\s*\+?\d+(?:\.\d+)?(?:e[+-]?\d+)?\s*$/i;
-
-/** Reads one header case-insensitively from a record or a `Headers` object. */
-export function getHeader(headers: HeadersLike, name: string): string | undefined {
-  if (headers == null) return undefined;
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) {
-    return headers.get(name) ?? undefined;
-  }
-  const record = headers as Record<string, string | undefined>;
-  const direct = record[name];
-  if (typeof direct === 'string') return direct;
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(record)) {
-    if (key.toLowerCase() === lower) {
-      const value = record[key];
-      return typeof value === 'string' ? value : undefined;
-    }
-  }
-  return undefined;
-}
 
 /**
  * Parses `retry-after-ms` (milliseconds, may be fractional) and `Retry-After` (delta seconds or an

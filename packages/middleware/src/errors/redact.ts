@@ -1,77 +1,34 @@
-/** Replacement text for anything secret. */
-export const REDACTED = '[REDACTED]';
+import { isSecretName, REDACTED, redactString } from './redact-text';
+import { safeGet, safeString } from './safe-stringify';
 
-/**
- * Credential names: `authorization`, `api-key`/`apiKey`/`x-api-key`, cookies, secrets, passwords and
- * names that end in `token` (`x-auth-token`, `access_token`, `accessToken`). Not `max_tokens` or the
- * `x-ratelimit-*-tokens` headers: those are counts the caller and the fleet guard need.
- */
-const SECRET_HEADER =
-  /authorization|api[-_]?key|cookie|secret|password|passwd|token$|(?:^|[-_])token[-_]/i;
-/** URL query parameters that carry a credential: the names above, plus a bare `key` (`?key=`). */
-const SECRET_QUERY_PARAM = /([?&])([^=&#]*)=([^&#]*)/g;
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 const MAX_DEPTH = 8;
 
-/** True for header names whose value is a credential (`authorization`, `x-api-key`, `api-key`, cookies, tokens). */
-export function isSecretHeaderName(name: string): boolean {
-  return SECRET_HEADER.test(name);
-}
-
 /**
- * Removes `apiKey` (every occurrence, when it is at least 4 characters; otherwise only a string equal
- * to it) and `Bearer …` credentials from a string.
+ * Copies a header record with lower-case names: credential headers' values are replaced, and the
+ * key and credential shapes are removed from every name and value (a server may echo the key in a
+ * header name, e.g. `x-rejected-key-<key>`).
  */
-export function redactString(value: string, apiKey?: string): string {
-  let result = value;
-  if (apiKey) {
-    if (apiKey.length >= 4) result = result.split(apiKey).join(REDACTED);
-    else if (result === apiKey) result = REDACTED;
-  }
-  return result.replace(BEARER, (_match, scheme: string) => `${scheme} ${REDACTED}`);
-}
-
-/**
- * Removes `apiKey` from a URL like {@link redactString}, and replaces the value of every query
- * parameter named like a credential (`api_key`, `key`, `access_token`, …), whatever the key.
- */
-export function redactUrl(url: string, apiKey?: string): string {
-  return redactString(url, apiKey).replace(
-    SECRET_QUERY_PARAM,
-    (match, separator: string, name: string) =>
-      isSecretHeaderName(safeDecode(name)) || safeDecode(name).toLowerCase() === 'key'
-        ? `${separator}${name}=${REDACTED}`
-        : match,
-  );
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
-/** Copies a header record with lower-case names, credential headers replaced and the key removed from values. */
 export function redactHeaders(
   headers: Record<string, string> | undefined,
   apiKey?: string,
 ): Record<string, string> | undefined {
   if (headers == null) return undefined;
+  const lowerKey = apiKey?.toLowerCase();
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    result[name.toLowerCase()] = isSecretHeaderName(name)
+    const lowerName = name.toLowerCase();
+    result[redactString(lowerName, lowerKey)] = isSecretName(lowerName)
       ? REDACTED
-      : redactString(String(value), apiKey);
+      : redactString(safeString(value), apiKey);
   }
   return result;
 }
 
 /**
- * Deep copy of a JSON-like value with credential keys replaced and the key removed from strings.
- * Cycles and depth beyond 8 become `'[Circular]'` / `'[Truncated]'`; class instances other than
- * plain objects, arrays and errors are dropped to their string form.
+ * Deep copy of a JSON-like value: credential properties' values replaced, the key and credential
+ * shapes removed from every string and every property name. Cycles and depth beyond 8 become
+ * `'[Circular]'` / `'[Truncated]'`; class instances other than plain objects, arrays and errors
+ * become their (redacted) string form; unreadable properties are dropped.
  */
 export function redactValue(value: unknown, apiKey?: string): unknown {
   return redactInner(value, apiKey, 0, new WeakSet());
@@ -90,6 +47,20 @@ function redactInner(
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Truncated]';
   seen.add(value);
+  try {
+    return redactObject(value, apiKey, depth, seen);
+  } catch {
+    // A proxy whose traps throw, or an object whose prototype cannot be read.
+    return '[Unreadable]';
+  }
+}
+
+function redactObject(
+  value: object,
+  apiKey: string | undefined,
+  depth: number,
+  seen: WeakSet<object>,
+): unknown {
   if (value instanceof Error) return redactErrorInner(value, apiKey, depth, seen);
   if (Array.isArray(value)) return value.map(item => redactInner(item, apiKey, depth + 1, seen));
   const proto = Object.getPrototypeOf(value);
@@ -97,15 +68,17 @@ function redactInner(
     return redactString(safeString(value), apiKey);
   }
   const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    result[key] = isSecretHeaderName(key) ? REDACTED : redactInner(item, apiKey, depth + 1, seen);
+  for (const name of Object.keys(value)) {
+    result[redactString(name, apiKey)] = isSecretName(name)
+      ? REDACTED
+      : redactInner(safeGet(value, name), apiKey, depth + 1, seen);
   }
   return result;
 }
 
 /**
- * A plain `Error` copy of `error` (same `name`, `message`, string `code`, redacted `cause` chain),
- * safe to attach as a `cause`.
+ * A plain `Error` copy of `error` (same `name`, `message`, string `code`, redacted `stack` and
+ * `cause` chain), safe to attach as a `cause`.
  */
 export function redactError(error: Error, apiKey?: string): Error {
   return redactErrorInner(error, apiKey, 0, new WeakSet([error]));
@@ -117,14 +90,18 @@ function redactErrorInner(
   depth: number,
   seen: WeakSet<object>,
 ): Error {
-  const copy = new Error(redactString(safeMessage(error), apiKey));
-  copy.name = redactString(String(error.name), apiKey);
-  const code = (error as { code?: unknown }).code;
+  const message = safeGet(error, 'message');
+  const copy = new Error(
+    redactString(typeof message === 'string' ? message : safeString(message), apiKey),
+  );
+  copy.name = redactString(safeString(safeGet(error, 'name')), apiKey);
+  const code = safeGet(error, 'code');
   if (typeof code === 'string' || typeof code === 'number') {
     (copy as Error & { code?: unknown }).code =
       typeof code === 'string' ? redactString(code, apiKey) : code;
   }
-  if (error.stack) copy.stack = redactString(error.stack, apiKey);
+  const stack = safeGet(error, 'stack');
+  if (typeof stack === 'string') copy.stack = redactString(stack, apiKey);
   const cause = safeGet(error, 'cause');
   if (cause !== undefined) {
     Object.defineProperty(copy, 'cause', {
@@ -135,26 +112,4 @@ function redactErrorInner(
     });
   }
   return copy;
-}
-
-function safeMessage(error: Error): string {
-  const message = safeGet(error, 'message');
-  return typeof message === 'string' ? message : safeString(message);
-}
-
-function safeGet(target: object, key: string): unknown {
-  try {
-    return (target as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-/** `String(value)` that never throws. */
-export function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }

@@ -1,199 +1,89 @@
-import { AlayaError, type AlayaErrorOptions, hasMarker } from './alaya-error';
+import { type AlayaErrorClass, errorClass } from './alaya-error';
+import type { AlayaErrorKind } from './alaya-error-options';
 
-const badRequestErrorMarker = 'alaya-code.ai-sdk.error.BadRequestError';
-const badRequestErrorSymbol = Symbol.for(badRequestErrorMarker);
+/** A class of this file, as the status table gives it. */
+type StatusErrorClass = AlayaErrorClass<AlayaErrorKind>;
 
-/** 400 Bad Request: the request body is malformed or misses required fields. */
-export class BadRequestError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [badRequestErrorSymbol] = true;
-  readonly kind = 'bad_request' as const;
+/** 400 Bad Request: the request body is malformed or misses required fields. Not retried. */
+export class BadRequestError extends errorClass('bad_request', 'BadRequestError', false) {}
 
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_BadRequestError', isRetryable: false });
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is BadRequestError {
-    return hasMarker(error, badRequestErrorMarker);
-  }
-}
-
-const authenticationErrorMarker = 'alaya-code.ai-sdk.error.AuthenticationError';
-const authenticationErrorSymbol = Symbol.for(authenticationErrorMarker);
-
-/** 401 Unauthorized: the API key is invalid, expired or missing. */
-export class AuthenticationError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [authenticationErrorSymbol] = true;
-  readonly kind = 'authentication' as const;
-
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_AuthenticationError', isRetryable: false });
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is AuthenticationError {
-    return hasMarker(error, authenticationErrorMarker);
-  }
-}
-
-const insufficientQuotaErrorMarker = 'alaya-code.ai-sdk.error.InsufficientQuotaError';
-const insufficientQuotaErrorSymbol = Symbol.for(insufficientQuotaErrorMarker);
+/** 401 Unauthorized: the API key is invalid, expired or missing. Not retried. */
+export class AuthenticationError extends errorClass(
+  'authentication',
+  'AuthenticationError',
+  false,
+) {}
 
 /** 402 Payment Required (or a 429 whose envelope says `insufficient_quota`): balance or spend cap exhausted. Not retried. */
-export class InsufficientQuotaError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [insufficientQuotaErrorSymbol] = true;
-  readonly kind = 'insufficient_quota' as const;
+export class InsufficientQuotaError extends errorClass(
+  'insufficient_quota',
+  'InsufficientQuotaError',
+  false,
+) {}
 
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_InsufficientQuotaError', isRetryable: false });
-  }
+/** 403 Forbidden: the plan or key does not include the model or feature. Not retried. */
+export class PermissionDeniedError extends errorClass(
+  'permission_denied',
+  'PermissionDeniedError',
+  false,
+) {}
 
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is InsufficientQuotaError {
-    return hasMarker(error, insufficientQuotaErrorMarker);
-  }
-}
-
-const permissionDeniedErrorMarker = 'alaya-code.ai-sdk.error.PermissionDeniedError';
-const permissionDeniedErrorSymbol = Symbol.for(permissionDeniedErrorMarker);
-
-/** 403 Forbidden: the plan does not include the model or feature. */
-export class PermissionDeniedError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [permissionDeniedErrorSymbol] = true;
-  readonly kind = 'permission_denied' as const;
-
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_PermissionDeniedError', isRetryable: false });
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is PermissionDeniedError {
-    return hasMarker(error, permissionDeniedErrorMarker);
-  }
-}
-
-const notFoundErrorMarker = 'alaya-code.ai-sdk.error.NotFoundError';
-const notFoundErrorSymbol = Symbol.for(notFoundErrorMarker);
-
-/** 404 Not Found: wrong API path or model name. */
-export class NotFoundError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [notFoundErrorSymbol] = true;
-  readonly kind = 'not_found' as const;
-
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_NotFoundError', isRetryable: false });
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is NotFoundError {
-    return hasMarker(error, notFoundErrorMarker);
-  }
-}
-
-const rateLimitErrorMarker = 'alaya-code.ai-sdk.error.RateLimitError';
-const rateLimitErrorSymbol = Symbol.for(rateLimitErrorMarker);
+/** 404 Not Found: wrong API path or model name. Not retried. */
+export class NotFoundError extends errorClass('not_found', 'NotFoundError', false) {}
 
 /** 429 Too Many Requests: RPM or TPM limit exceeded. Retried, honouring `Retry-After`. */
-export class RateLimitError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [rateLimitErrorSymbol] = true;
-  readonly kind = 'rate_limit' as const;
-
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_RateLimitError', isRetryable: true });
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is RateLimitError {
-    return hasMarker(error, rateLimitErrorMarker);
-  }
-}
-
-const internalServerErrorMarker = 'alaya-code.ai-sdk.error.InternalServerError';
-const internalServerErrorSymbol = Symbol.for(internalServerErrorMarker);
+export class RateLimitError extends errorClass('rate_limit', 'RateLimitError', true) {}
 
 /** 500 Internal Server Error. Retried. */
-export class InternalServerError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [internalServerErrorSymbol] = true;
-  readonly kind = 'internal_server' as const;
-
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_InternalServerError', isRetryable: true });
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is InternalServerError {
-    return hasMarker(error, internalServerErrorMarker);
-  }
-}
-
-const badGatewayErrorMarker = 'alaya-code.ai-sdk.error.BadGatewayError';
-const badGatewayErrorSymbol = Symbol.for(badGatewayErrorMarker);
+export class InternalServerError extends errorClass(
+  'internal_server',
+  'InternalServerError',
+  true,
+) {}
 
 /** 502 Bad Gateway: the upstream LLM provider is unavailable. Retried, then the next fallback model. */
-export class BadGatewayError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [badGatewayErrorSymbol] = true;
-  readonly kind = 'bad_gateway' as const;
-
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_BadGatewayError', isRetryable: true });
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is BadGatewayError {
-    return hasMarker(error, badGatewayErrorMarker);
-  }
-}
-
-const serviceUnavailableErrorMarker = 'alaya-code.ai-sdk.error.ServiceUnavailableError';
-const serviceUnavailableErrorSymbol = Symbol.for(serviceUnavailableErrorMarker);
+export class BadGatewayError extends errorClass('bad_gateway', 'BadGatewayError', true) {}
 
 /** 503 Service Unavailable: maintenance or overload. Retried. */
-export class ServiceUnavailableError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [serviceUnavailableErrorSymbol] = true;
-  readonly kind = 'service_unavailable' as const;
+export class ServiceUnavailableError extends errorClass(
+  'service_unavailable',
+  'ServiceUnavailableError',
+  true,
+) {}
 
-  constructor(options: AlayaErrorOptions) {
-    super(options, { name: 'AI_ServiceUnavailableError', isRetryable: true });
-  }
+/**
+ * Any other status (e.g. 408, 409, 413, Anthropic's 529 `overloaded_error`), or a failure with no
+ * status that is neither a connection problem nor a timeout. Retried for 408, 409 and 5xx.
+ */
+export class UnknownStatusError extends errorClass(
+  'unknown_status',
+  'UnknownStatusError',
+  isRetryableStatus,
+) {}
 
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is ServiceUnavailableError {
-    return hasMarker(error, serviceUnavailableErrorMarker);
-  }
+/** The class for each status the error guide names; every other status is an `UnknownStatusError`. */
+const CLASS_BY_STATUS: Readonly<Record<number, StatusErrorClass>> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  402: InsufficientQuotaError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  429: RateLimitError,
+  500: InternalServerError,
+  502: BadGatewayError,
+  503: ServiceUnavailableError,
+};
+
+/** The class a status maps to; a quota envelope makes any status an `InsufficientQuotaError`. */
+export function classForStatus(
+  statusCode: number | undefined,
+  insufficientQuota = false,
+): StatusErrorClass {
+  if (insufficientQuota) return InsufficientQuotaError;
+  return (statusCode !== undefined && CLASS_BY_STATUS[statusCode]) || UnknownStatusError;
 }
 
-const unknownStatusErrorMarker = 'alaya-code.ai-sdk.error.UnknownStatusError';
-const unknownStatusErrorSymbol = Symbol.for(unknownStatusErrorMarker);
-
-/** Any other status (e.g. 408, 409, 413, Anthropic's 529 `overloaded_error`), or a failure with no status that is neither a connection problem nor a timeout. Retried for 408, 409 and 5xx. */
-export class UnknownStatusError extends AlayaError {
-  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the marker is read through Symbol.for in isInstance
-  private readonly [unknownStatusErrorSymbol] = true;
-  readonly kind = 'unknown_status' as const;
-
-  constructor(options: AlayaErrorOptions) {
-    super(options, {
-      name: 'AI_UnknownStatusError',
-      isRetryable: isRetryableStatus(options.statusCode),
-    });
-  }
-
-  /** True for this class, including copies of the package loaded twice. */
-  static override isInstance(error: unknown): error is UnknownStatusError {
-    return hasMarker(error, unknownStatusErrorMarker);
-  }
-}
-
-/** The AI SDK's (and the seed's) rule: 408, 409, 429 and every 5xx may succeed on a new request. */
+/** The AI SDK's (and Alaya's error guide's) rule: 408, 409, 429 and every 5xx may succeed on a new request. */
 export function isRetryableStatus(statusCode: number | undefined): boolean {
   return (
     statusCode != null &&

@@ -1,6 +1,7 @@
 import { APICallError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { AlayaError } from './alaya-error';
+import { DEFAULT_HINTS } from './hints';
 import { isAlayaError } from './is-alaya-error';
 import { ConnectionError, TimeoutError } from './network-errors';
 import {
@@ -15,7 +16,7 @@ import {
   ServiceUnavailableError,
   UnknownStatusError,
 } from './status-errors';
-import { DEFAULT_HINTS, toAlayaError } from './to-alaya-error';
+import { toAlayaError } from './to-alaya-error';
 
 const URL = 'http://127.0.0.1:4010/v1/chat/completions';
 
