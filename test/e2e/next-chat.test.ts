@@ -2,7 +2,9 @@
  * Browser end-to-end test of examples/next: the emulator runs in-process, the example is built with
  * `next build` and served by `next start` on a free port, and Debian's Chromium (through playwright-core)
  * drives the chat page. Faults are injected over the emulator's HTTP admin endpoint, as an out-of-process
- * user would. Screenshots go to test/e2e/output/ (git-ignored).
+ * user would. The checks are about what a person sees: the latest message in view after an error, nothing
+ * over the composer on a phone, one Reasoning section per answer, a readable tool result, an icon.
+ * Screenshots (1280x800 and 390x844) go to test/e2e/output/ (git-ignored): look at them after a change.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChromiumSession, launchChromium } from '../support/chromium';
+import { type ChromiumSession, launchChromium, VIEWPORTS } from '../support/chromium';
+import { coveringElements, lineCount, scrollState, visibility } from '../support/layout';
 import { buildNextApp, type NextApp, startNextApp } from '../support/next-app';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,9 +51,12 @@ function chatRequestsSince(from: number) {
     .filter(request => request.path === CHAT_PATH);
 }
 
-async function openChat(): Promise<Page> {
+type Screen = keyof typeof VIEWPORTS;
+
+async function openChat(screen: Screen = 'desktop'): Promise<Page> {
   if (!browser || !app) throw new Error('not started');
   page = await browser.context.newPage();
+  await page.setViewportSize(VIEWPORTS[screen]);
   await page.goto(app.url);
   await page.waitForSelector('[data-testid=chat][data-hydrated=true]');
   return page;
@@ -87,8 +93,28 @@ function waitForStatus(current: Page, status: 'ready' | 'error' | 'streaming') {
   return current.waitForSelector(`[data-testid=chat][data-status=${status}]`);
 }
 
+/** What a person sees (the viewport, not the full page), at the page's current size. */
 async function screenshot(current: Page, name: string): Promise<void> {
-  await current.screenshot({ path: join(OUTPUT_DIR, `next-chat-${name}.png`), fullPage: true });
+  const { width = 0 } = current.viewportSize() ?? {};
+  await current.screenshot({ path: join(OUTPUT_DIR, `next-chat-${name}-${width}.png`) });
+}
+
+/** Sends `text`, waits for the whole answer, and returns it. */
+async function exchange(current: Page, text: string): Promise<string> {
+  const answers = await current.locator('[data-testid=message-assistant]').count();
+  await send(current, text);
+  await current.locator('[data-testid=message-assistant]').nth(answers).waitFor();
+  await waitForStatus(current, 'ready');
+  return lastAssistantText(current);
+}
+
+/** The number of Reasoning sections in each assistant message. */
+function reasoningPerAnswer(current: Page): Promise<number[]> {
+  return current
+    .locator('[data-testid=message-assistant]')
+    .evaluateAll(nodes =>
+      nodes.map(node => node.querySelectorAll('[data-testid=reasoning]').length),
+    );
 }
 
 async function timed(scenario: string, run: () => Promise<void>): Promise<void> {
@@ -144,12 +170,12 @@ describe('examples/next chat in Chromium', () => {
       await waitForStatus(current, 'ready');
       const final = await lastAssistantText(current);
       expect(final.length).toBeGreaterThan(second.length);
-      expect(final).toContain('Echo: Tell me about streaming answers.');
 
       const reasoning = current.locator('[data-testid=reasoning]').last();
       expect(await reasoning.evaluate(node => (node as HTMLDetailsElement).open)).toBe(false);
       expect(await reasoning.locator('summary').textContent()).toBe('Reasoning');
-      expect(await reasoning.locator('p').textContent()).toContain('The user asked');
+      expect((await reasoning.locator('p').allTextContents()).join('').length).toBeGreaterThan(0);
+      expect(await reasoningPerAnswer(current)).toEqual([1]);
 
       const requests = chatRequestsSince(before);
       expect(requests.map(request => [request.model, request.status])).toEqual([['glm-5.1', 200]]);
@@ -157,7 +183,7 @@ describe('examples/next chat in Chromium', () => {
     });
   });
 
-  it('renders a calculator tool call with its computed result, then the answer', async () => {
+  it('renders a calculator call as arithmetic, with one Reasoning section and no raw JSON', async () => {
     await timed('tool call', async () => {
       const current = await openChat();
       const before = emulatorOf().requests.length;
@@ -174,10 +200,13 @@ describe('examples/next chat in Chromium', () => {
       expect(await tool.locator('[data-testid=tool-output]').textContent()).toBe(`= ${expected}`);
 
       await waitForStatus(current, 'ready');
-      expect(await lastAssistantText(current)).toContain(
-        `The calculator tool returned: {"result":${expected}}`,
-      );
-      // Step 1 asked for the tool, step 2 answered with its result.
+      // The model got the result as arithmetic (the tool's toModelOutput), so its answer quotes no JSON.
+      const answer = await lastAssistantText(current);
+      expect(answer).toContain(String(expected));
+      const pageText = (await current.textContent('[data-testid=messages]')) ?? '';
+      expect(pageText).not.toMatch(/[{}]|"result"/);
+      // Two steps (the tool call, then the answer) each reason; the page shows one section.
+      expect(await reasoningPerAnswer(current)).toEqual([1]);
       expect(chatRequestsSince(before).map(request => request.status)).toEqual([200, 200]);
       await screenshot(current, 'tool-call');
     });
@@ -191,7 +220,7 @@ describe('examples/next chat in Chromium', () => {
       await send(current, 'Are you busy?');
 
       await waitForStatus(current, 'ready');
-      expect(await lastAssistantText(current)).toContain('Echo: Are you busy?');
+      expect((await lastAssistantText(current)).length).toBeGreaterThan(0);
       expect(await current.locator('[data-testid=message-retries]').textContent()).toBe(
         'Recovered after 1 retry',
       );
@@ -201,50 +230,111 @@ describe('examples/next chat in Chromium', () => {
     });
   });
 
-  it('shows the quota message with the Usage link on a 402, keeps the conversation, and retries', async () => {
-    await timed('402 quota message', async () => {
-      const current = await openChat();
-      await send(current, 'First question.');
-      await waitForStatus(current, 'ready');
-      const firstAnswer = await lastAssistantText(current);
+  for (const screen of ['desktop', 'phone'] as const) {
+    it(`on a 402 (${screen}), shows the quota message with the failed message in view, and retries`, async () => {
+      await timed(`402 quota message (${screen})`, async () => {
+        const current = await openChat(screen);
+        // Enough conversation to overflow the pane, so "scrolled to the latest message" can fail.
+        const answers: string[] = [];
+        for (let turn = 1; turn <= 8; turn++) {
+          answers.push(await exchange(current, `Question ${turn}.`));
+          const pane = await scrollState(current, '[data-testid=messages]');
+          if (pane.scrollHeight > pane.clientHeight + 100) break;
+        }
+        const overflowing = await scrollState(current, '[data-testid=messages]');
+        expect(overflowing.scrollHeight, 'the conversation overflows the pane').toBeGreaterThan(
+          overflowing.clientHeight,
+        );
 
-      const before = emulatorOf().requests.length;
-      await injectFaults([{ match: { path: CHAT_PATH }, status: 402 }]);
-      await send(current, 'Second question.');
-      const banner = current.locator('[data-testid=chat-error]');
-      await banner.waitFor();
-      expect(await banner.getAttribute('data-kind')).toBe('insufficient_quota');
-      const message =
-        (await banner.locator('[data-testid=chat-error-message]').textContent()) ?? '';
-      expect(message).toContain('quota is used up');
-      expect(message).toContain('Usage page');
-      const link = banner.locator('[data-testid=chat-error-link]');
-      expect(await link.getAttribute('href')).toBe(USAGE_URL);
-      expect(await link.textContent()).toContain('Usage page');
-      const pageText = (await current.textContent('body')) ?? '';
-      expect(pageText).not.toContain(API_KEY);
-      expect(pageText).not.toMatch(/\bat .+:\d+:\d+|APICallError|Payment Required/);
-      // Not retried: a 402 is not transient.
-      expect(chatRequestsSince(before).map(request => request.status)).toEqual([402]);
+        const before = emulatorOf().requests.length;
+        await injectFaults([{ match: { path: CHAT_PATH }, status: 402 }]);
+        await send(current, 'The failed question.');
+        const banner = current.locator('[data-testid=chat-error]');
+        await banner.waitFor();
+        await waitForStatus(current, 'error');
+        expect(await banner.getAttribute('data-kind')).toBe('insufficient_quota');
+        const message =
+          (await banner.locator('[data-testid=chat-error-message]').textContent()) ?? '';
+        expect(message).toContain('quota is used up');
+        expect(message).toContain('Usage page');
+        const link = banner.locator('[data-testid=chat-error-link]');
+        expect(await link.getAttribute('href')).toBe(USAGE_URL);
+        expect(await link.textContent()).toContain('Usage page');
+        const pageText = (await current.textContent('body')) ?? '';
+        expect(pageText).not.toContain(API_KEY);
+        expect(pageText).not.toMatch(/\bat .+:\d+:\d+|APICallError|Payment Required/);
+        // Not retried: a 402 is not transient.
+        expect(chatRequestsSince(before).map(request => request.status)).toEqual([402]);
 
-      // The conversation is still there, and the input still works.
-      expect(await current.locator('[data-testid=message-user]').allTextContents()).toEqual([
-        'First question.',
-        'Second question.',
-      ]);
-      expect(
-        await current
-          .locator('[data-testid=message-assistant] [data-testid=message-text]')
-          .first()
-          .textContent(),
-      ).toBe(firstAnswer);
-      await screenshot(current, 'quota');
+        // What a person sees: the pane is at its end, the failed message is entirely in view above the
+        // banner, and the banner and the composer are not covered.
+        await expect
+          .poll(() => scrollState(current, '[data-testid=messages]').then(pane => pane.atBottom))
+          .toBe(true);
+        const failed = '[data-testid=message-user] >> nth=-1';
+        expect(await current.locator(failed).textContent()).toBe('The failed question.');
+        expect(await visibility(current, failed, '[data-testid=messages]')).toEqual({
+          visible: true,
+        });
+        expect(await coveringElements(current, '[data-testid=chat-error]')).toEqual([]);
+        expect(await coveringElements(current, '[data-testid=chat-input]')).toEqual([]);
 
-      await current.click('[data-testid=retry]');
-      await waitForStatus(current, 'ready');
-      expect(await banner.count()).toBe(0);
-      expect(await lastAssistantText(current)).toContain('Echo: Second question.');
+        // The conversation is still there, and the input still works.
+        const userTexts = await current.locator('[data-testid=message-user]').allTextContents();
+        expect(userTexts.at(-1)).toBe('The failed question.');
+        expect(userTexts).toHaveLength(answers.length + 1);
+        const firstAnswer = await current
+          .locator('[data-testid=message-assistant] >> nth=0')
+          .locator('[data-testid=message-text]')
+          .allTextContents();
+        expect(firstAnswer.join('\n')).toBe(answers[0]);
+        await screenshot(current, 'quota');
+
+        await current.click('[data-testid=retry]');
+        await waitForStatus(current, 'ready');
+        expect(await banner.count()).toBe(0);
+        expect(await current.locator('[data-testid=message-assistant]').count()).toBe(
+          answers.length + 1,
+        );
+        await expect
+          .poll(() => scrollState(current, '[data-testid=messages]').then(pane => pane.atBottom))
+          .toBe(true);
+      });
     });
+  }
+
+  it('fits a phone: the title on one line, nothing over the composer, no sideways scroll', async () => {
+    await timed('phone layout', async () => {
+      const current = await openChat('phone');
+      await screenshot(current, 'empty');
+      expect(await lineCount(current, 'h1')).toBe(1);
+      expect(await coveringElements(current, '[data-testid=chat-input]')).toEqual([]);
+      expect(await coveringElements(current, '[data-testid=model-select]')).toEqual([]);
+      const overflow = await current.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBe(0);
+
+      await exchange(current, 'Use the calculator: what is 12.5 and 8?');
+      await screenshot(current, 'tool-call');
+      expect(await coveringElements(current, '[data-testid=chat-input]')).toEqual([]);
+      expect(await coveringElements(current, '[data-testid=send]')).toEqual([]);
+    });
+  });
+
+  it('serves an icon: /favicon.ico and the linked SVG icon', async () => {
+    if (!app) throw new Error('not started');
+    const favicon = await fetch(`${app.url}/favicon.ico`);
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get('content-type')).toContain('image/');
+    expect((await favicon.arrayBuffer()).byteLength).toBeGreaterThan(100);
+
+    const current = await openChat();
+    const icons = await current
+      .locator('link[rel~=icon]')
+      .evaluateAll(links => links.map(link => (link as HTMLLinkElement).href));
+    expect(icons.length).toBeGreaterThan(0);
+    for (const href of icons) expect((await fetch(href)).status, href).toBe(200);
   });
 
   it('stops a slow stream, keeps the partial answer, and accepts the next message', async () => {
@@ -270,9 +360,8 @@ describe('examples/next chat in Chromium', () => {
         .toBe('aborted');
       expect(await current.locator('[data-testid=chat-error]').count()).toBe(0);
 
-      await send(current, 'Still there?');
-      await waitForStatus(current, 'ready');
-      expect(await lastAssistantText(current)).toContain('Echo: Still there?');
+      const next = await exchange(current, 'Still there?');
+      expect(next.length).toBeGreaterThan(0);
       await screenshot(current, 'final');
     });
   });

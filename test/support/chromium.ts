@@ -17,6 +17,12 @@ const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
+/** The two screens the e2e tests look at: a laptop and a phone (iPhone 12-15 CSS size). */
+export const VIEWPORTS = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+
 /** A headless Chromium with a fresh profile directory; `close()` also removes the profile. */
 export interface ChromiumSession {
   context: BrowserContext;
@@ -34,7 +40,7 @@ export async function launchChromium(): Promise<ChromiumSession> {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_FLAGS,
-      viewport: { width: 1100, height: 800 },
+      viewport: VIEWPORTS.desktop,
     });
     return {
       context,

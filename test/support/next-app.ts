@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port';
 
-/** A `next start` child process serving the example on 127.0.0.1. */
+/** A child process (`next start`, or a documented dev command) serving the example. */
 export interface NextApp {
   /** `http://127.0.0.1:PORT` */
   url: string;
@@ -16,12 +16,11 @@ export interface NextApp {
 
 const OUTPUT_LIMIT = 64 * 1024;
 
-/** Runs `next <args>` with Node itself (`process.execPath`), in its own process group. */
-function spawnNext(appDir: string, args: string[], env: NodeJS.ProcessEnv) {
-  const nextBin = createRequire(join(appDir, 'package.json')).resolve('next/dist/bin/next');
-  const child = spawn(process.execPath, [nextBin, ...args], {
-    cwd: appDir,
-    env: { ...childEnv(), NEXT_TELEMETRY_DISABLED: '1', ...env },
+/** Runs `command args` in its own process group, collecting what it prints. */
+function spawnLogged(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...childEnv(), NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -32,6 +31,12 @@ function spawnNext(appDir: string, args: string[], env: NodeJS.ProcessEnv) {
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   return { child, output: () => output };
+}
+
+/** Runs `next <args>` with Node itself (`process.execPath`). */
+function spawnNext(appDir: string, args: string[], env: NodeJS.ProcessEnv) {
+  const nextBin = createRequire(join(appDir, 'package.json')).resolve('next/dist/bin/next');
+  return spawnLogged(process.execPath, [nextBin, ...args], appDir, env);
 }
 
 /** The parent's environment without Alaya settings, so a developer's real key never reaches the tests. */
@@ -86,23 +91,49 @@ export async function startNextApp(
 ): Promise<NextApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const { child, output } = spawnNext(
-    appDir,
-    ['start', '-p', String(port), '-H', '127.0.0.1'],
-    env,
-  );
+  const spawned = spawnNext(appDir, ['start', '-p', String(port), '-H', '127.0.0.1'], env);
+  // The chat route only answers POST: a GET is a cheap readiness probe that never calls the emulator.
+  return serveWhenReady(spawned, url, `${url}/api/chat`, timeoutMs);
+}
+
+/**
+ * Runs a command as a person types it (e.g. `npx pnpm ... dev -- --port 3001`) from `cwd`, and resolves
+ * once `readyUrl` answers HTTP; `url` is where the app is served.
+ */
+export async function startCommand(
+  command: string[],
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    url: string;
+    readyUrl?: string;
+    timeoutMs: number;
+  },
+): Promise<NextApp> {
+  const [file = '', ...args] = command;
+  const spawned = spawnLogged(file, args, options.cwd, options.env);
+  return serveWhenReady(spawned, options.url, options.readyUrl ?? options.url, options.timeoutMs);
+}
+
+async function serveWhenReady(
+  { child, output }: ReturnType<typeof spawnLogged>,
+  url: string,
+  readyUrl: string,
+  timeoutMs: number,
+): Promise<NextApp> {
   const app: NextApp = { url, output, stop: () => stopChild(child) };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    // The chat route only answers POST: a GET is a cheap readiness probe that never calls the emulator.
-    const ready = await fetch(`${url}/api/chat`).then(
+    const ready = await fetch(readyUrl, { signal: AbortSignal.timeout(60_000) }).then(
       () => true,
       () => false,
     );
     if (ready) return app;
-    await sleep(200);
+    await sleep(250);
   }
   await app.stop();
-  throw new Error(`next start did not become ready at ${url}:\n${output().slice(-4000)}`);
+  throw new Error(
+    `${readyUrl} did not answer within ${timeoutMs} ms (exit ${child.exitCode}):\n${output().slice(-4000)}`,
+  );
 }

@@ -2,9 +2,10 @@
 
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useState } from 'react';
 import { type ChatError, parseChatError } from '../lib/chat-error';
 import type { ChatMessage } from '../lib/chat-message';
+import { useStickToBottom } from '../lib/use-stick-to-bottom';
 import { ErrorBanner } from './error-banner';
 import { MessageView } from './message-view';
 
@@ -28,7 +29,6 @@ export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatPr
   const [input, setInput] = useState('');
   const [stoppedIds, setStoppedIds] = useState<ReadonlySet<string>>(new Set());
   const [hydrated, setHydrated] = useState(false);
-  const endRef = useRef<HTMLDivElement>(null);
   const { messages, sendMessage, regenerate, stop, status, error, clearError } =
     useChat<ChatMessage>({ transport });
   const busy = status === 'submitted' || status === 'streaming';
@@ -36,13 +36,13 @@ export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatPr
   // `data-hydrated` tells automation (the e2e test) that the page is interactive.
   useEffect(() => setHydrated(true), []);
 
-  useEffect(() => {
-    if (messages.length > 0) endRef.current?.scrollIntoView({ block: 'end' });
-  }, [messages]);
+  // The latest message stays in view while it streams, and when the error banner takes room below it.
+  const pane = useStickToBottom<HTMLElement>([messages, status, error]);
 
   const send = (text: string) => {
     if (!text.trim() || busy) return;
     setInput('');
+    pane.stick();
     void sendMessage({ text }, { body: { model } });
   };
 
@@ -74,7 +74,7 @@ export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatPr
           </span>
         )}
         <label className="model-picker">
-          Model
+          <span className="model-label">Model</span>
           <select
             value={model}
             onChange={event => setModel(event.target.value)}
@@ -95,7 +95,7 @@ export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatPr
         </p>
       )}
 
-      <main className="messages" data-testid="messages">
+      <main className="messages" data-testid="messages" ref={pane.ref} onScroll={pane.onScroll}>
         {messages.length === 0 ? (
           <div className="empty">
             <p>Ask anything. Arithmetic goes through a server-side calculator tool.</p>
@@ -117,13 +117,15 @@ export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatPr
             Waiting for {model}…
           </p>
         )}
-        <div ref={endRef} />
       </main>
 
       {error && (
         <ErrorBanner
           error={parseChatError(error.message)}
-          onRetry={() => void regenerate({ body: { model } })}
+          onRetry={() => {
+            pane.stick();
+            void regenerate({ body: { model } });
+          }}
           onDismiss={clearError}
         />
       )}

@@ -11,6 +11,13 @@ const OPERATIONS = {
 /** The operations the calculator knows. */
 export type Operation = keyof typeof OPERATIONS;
 
+const SYMBOLS: Record<Operation, string> = {
+  add: '+',
+  subtract: '−',
+  multiply: '×',
+  divide: '÷',
+};
+
 /** Input of the calculator tool. */
 export interface CalculatorInput {
   a: number;
@@ -30,16 +37,33 @@ export function calculate({ a, operation, b }: CalculatorInput): number {
   return Number(result.toPrecision(12));
 }
 
-/** A server-side tool: the model asks, the route executes, the page renders the call and its result. */
+/** The calculation as a person writes it: `12.5 × 8`, or `12.5 × 8 = 100` with its result. */
+export function formatCalculation({ a, operation, b }: CalculatorInput, result?: number): string {
+  const expression = `${a} ${SYMBOLS[operation]} ${b}`;
+  return result === undefined ? expression : `${expression} = ${result}`;
+}
+
+/**
+ * A server-side tool: the model asks, the route executes, the page renders the call and its result.
+ * The model gets the result as a sentence (`12.5 × 8 = 100`), not as JSON, so an answer that quotes it
+ * reads well.
+ */
 export const calculator = tool({
   description:
-    'Exact arithmetic on two numbers. Use it for every calculation instead of computing yourself.',
+    'Calculator: adds, subtracts, multiplies or divides two numbers exactly, e.g. "What is 12.5 times 8?" ' +
+    'is a = 12.5, operation = multiply, b = 8. Use it for every calculation instead of computing yourself.',
   inputSchema: z.object({
-    a: z.number().describe('The first operand'),
-    operation: z.enum(['add', 'subtract', 'multiply', 'divide']),
-    b: z.number().describe('The second operand'),
+    a: z.number().describe('The first number'),
+    operation: z
+      .enum(['add', 'subtract', 'multiply', 'divide'])
+      .describe('plus: add, minus: subtract, times: multiply, divided by: divide'),
+    b: z.number().describe('The second number'),
   }),
   execute: async input => ({ result: calculate(input) }),
+  toModelOutput: ({ input, output }) => ({
+    type: 'text',
+    value: formatCalculation(input, output.result),
+  }),
 });
 
 /** Every tool the chat route offers. */

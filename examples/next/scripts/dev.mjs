@@ -31,14 +31,15 @@ if (env.ALAYA_API_KEY?.trim()) {
   );
 }
 
-const next = spawn(
-  process.execPath,
-  [require.resolve('next/dist/bin/next'), 'dev', ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-    env,
-  },
-);
+// pnpm forwards `dev -- --port 3001` with the `--` kept; `next dev` would read `--port` as the project
+// directory after it, so a leading `--` is dropped.
+const args = process.argv.slice(2);
+if (args[0] === '--') args.shift();
+
+const next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'dev', ...args], {
+  stdio: 'inherit',
+  env,
+});
 
 let stopping = false;
 async function stop(code) {
