@@ -7,7 +7,7 @@ import {
   parseRetryAfter,
   parseRetryHeaders,
   parseShouldRetry,
-} from '@alaya-code/ai-sdk-middleware';
+} from '@alaya-code/ai-sdk-middleware/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkProperty } from '../support/fuzz.js';

@@ -387,7 +387,9 @@ describe('alayaMiddleware: generate', () => {
 
   it('rejects invalid options with InvalidArgumentError', () => {
     expect(() => alayaMiddleware({ maxRetries: -1 })).toThrow(InvalidArgumentError);
-    expect(() => alayaMiddleware({ maxRetries: 1.5 })).toThrow(/non-negative integer/);
+    expect(() => alayaMiddleware({ maxRetries: 1.5 })).toThrow(
+      /maxRetries must be an integer >= 0/,
+    );
     expect(() => alayaMiddleware({ initialDelayMs: Number.NaN })).toThrow(InvalidArgumentError);
     expect(() => alayaMiddleware({ jitter: 'half' as 'full' })).toThrow(/jitter/);
   });

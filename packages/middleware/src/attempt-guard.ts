@@ -1,13 +1,14 @@
-import type { AlayaError } from './errors/alaya-error';
+import type { AlayaAttempt, AlayaError } from './errors/alaya-error';
 
-/** What the retry loop tells an {@link AttemptGuard} about an attempt. */
-export interface AttemptInfo {
-  /** Model about to be (or just) called. */
-  modelId: string;
-  /** Provider of that model. */
-  provider: string;
-  /** 1-based attempt number for this model. */
-  attempt: number;
+/** Provider and model id, as the hooks report them (the model part of {@link AlayaAttempt}). */
+export type ModelRef = Pick<AlayaAttempt, 'provider' | 'modelId'>;
+
+/**
+ * What the retry loop tells an {@link AttemptGuard} about an attempt: the identifying part of
+ * {@link AlayaAttempt} (`provider`, `modelId`, 1-based `attempt` per model), plus the call's signal
+ * and deadline.
+ */
+export interface AttemptInfo extends Pick<AlayaAttempt, 'provider' | 'modelId' | 'attempt'> {
   /** The caller's abort signal. */
   signal?: AbortSignal;
   /** Epoch ms at which `deadlineMs` runs out, when set. */

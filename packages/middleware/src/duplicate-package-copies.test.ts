@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import * as first from './index';
+import * as first from './internal';
 
 /** A second, independent instance of every module of the package, as with two installed copies. */
 async function secondCopy(): Promise<typeof first> {
   vi.resetModules();
-  return import('./index');
+  return import('./internal');
 }
 
 describe('two copies of the package', () => {

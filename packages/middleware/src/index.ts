@@ -1,17 +1,58 @@
-export {
-  ALAYA_METADATA_KEY,
-  type AlayaMiddlewareOptions,
-  alayaMiddleware,
-  defaultFallbackOn,
-} from './alaya-middleware';
-export {
-  type AttemptGuard,
-  type AttemptInfo,
-  type AttemptSuccessInfo,
-  noopAttemptGuard,
+// The public entry: what a user of the middleware needs (at most 20 runtime names; types are free).
+// Building blocks for this repository's other packages are in `./internal`.
+export { alayaMiddleware } from './alaya-middleware';
+export type {
+  AttemptGuard,
+  AttemptInfo,
+  AttemptSuccessInfo,
+  ModelRef,
 } from './attempt-guard';
-export { type BackoffSettings, computeBackoffDelay, sleep } from './backoff';
-export * from './errors';
-export * from './fleet';
-export type { FallbackEvent, ModelRef, RetryEvent } from './retry';
-export { isContentPart } from './stream-attempt';
+export type { BackoffSettings } from './backoff';
+export {
+  type AlayaAttempt,
+  AlayaError,
+  type AlayaErrorKind,
+  type AlayaErrorOptions,
+  type AlayaExhaustedReason,
+  AuthenticationError,
+  BadGatewayError,
+  BadRequestError,
+  CircuitOpenError,
+  type CircuitOpenErrorOptions,
+  ConnectionError,
+  InsufficientQuotaError,
+  InternalServerError,
+  isAlayaError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServiceUnavailableError,
+  TimeoutError,
+  type ToAlayaErrorContext,
+  toAlayaError,
+  UnknownStatusError,
+} from './errors';
+export {
+  type BreakerDecision,
+  type BreakerRecord,
+  type BreakerState,
+  type BreakerStateChangeEvent,
+  type BudgetExhaustedEvent,
+  type CircuitBreakerOptions,
+  type CooldownEvent,
+  createFleetGuard,
+  createMemoryStore,
+  type FleetGuard,
+  type FleetMiddlewareOptions,
+  type FleetOptions,
+  type FleetState,
+  type ResilienceStore,
+  type RetryBudgetOptions,
+  type StoreErrorEvent,
+  type StoreHealth,
+  type TokenBucketConfig,
+  type TokenTakeResult,
+  type VersionedBreakerRecord,
+} from './fleet';
+export type { AlayaMiddlewareOptions } from './options/alaya-middleware-options';
+export type { FallbackEvent, RetryEvent } from './retry/retry-events';

@@ -21,6 +21,17 @@ export function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** `value` when `isValid(value)`; otherwise throws, saying the option must be `expected`. */
+export function checkValue<T>(
+  argument: string,
+  value: unknown,
+  isValid: (value: unknown) => boolean,
+  expected: string,
+): T {
+  if (!isValid(value)) fail(argument, expected, value);
+  return value as T;
+}
+
 /** A finite number `>= min` (default 0); `integer` requires a whole number. */
 export function checkNumber(
   argument: string,

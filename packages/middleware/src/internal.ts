@@ -1,0 +1,13 @@
+// `@alaya-code/ai-sdk-middleware/internal`: building blocks for this repository's own packages
+// (provider, store-redis, tests). Not a public API: names here may change in any release.
+
+export { ALAYA_METADATA_KEY } from './alaya-middleware';
+export { noopAttemptGuard } from './attempt-guard';
+export { computeBackoffDelay } from './backoff';
+export * from './errors';
+export * from './fleet';
+export * from './index';
+export { defaultFallbackOn } from './options/default-fallback-on';
+export { DEFAULTS as OPTION_DEFAULTS, resolveOptions } from './options/resolve-options';
+export { isContentPart } from './stream/content-part';
+export { sleep } from './util/sleep';

@@ -1,0 +1,74 @@
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { AttemptGuard, ModelRef } from '../attempt-guard';
+import type { AlayaError } from '../errors/alaya-error';
+import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
+import type { FleetMiddlewareOptions } from '../fleet/middleware-options';
+import type { FallbackEvent, RetryEvent } from '../retry/retry-events';
+
+/**
+ * Options of `alayaMiddleware`. Every one is optional; defaults follow the Alaya error guide. Each is
+ * checked when the middleware is created: a bad value throws an `InvalidArgumentError` naming it.
+ * The fleet options (`store`, `retryBudget`, `circuitBreaker` and their hooks) share cooldowns, a
+ * retry budget and a circuit breaker between instances: see "Many instances" in the README.
+ */
+export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
+  /** Retries per model after the first attempt (default 2, i.e. 3 attempts, as the seed does). */
+  maxRetries?: number;
+  /** Backoff before the first retry, in ms (default 1000). */
+  initialDelayMs?: number;
+  /** Backoff multiplier per retry (default 2: 1 s, 2 s, 4 s, …). */
+  backoffFactor?: number;
+  /** Cap of the computed backoff, in ms (default 30 000). Does not cap a server's `Retry-After`. */
+  maxDelayMs?: number;
+  /** `'full'` (default): wait a random time in `[0, backoff)`; `'none'`: wait exactly the backoff. */
+  jitter?: 'full' | 'none';
+  /**
+   * Total budget for the call in ms, sleeps included (default: none). No attempt is started that
+   * cannot finish before it (judged by the previous attempt's duration); an attempt still running at
+   * the deadline is aborted (for streams: until the first content part). The error then has
+   * `exhaustedReason: 'deadline'` and says so in its message.
+   */
+  deadlineMs?: number;
+  /** Wait what `retry-after-ms` / `Retry-After` say instead of the backoff (default true). */
+  respectRetryAfter?: boolean;
+  /**
+   * Longest server-requested wait honoured, in ms (default 60 000). A longer one gives up at once with
+   * the typed error (`exhaustedReason: 'retry_after_too_long'`), or moves on to a fallback model.
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * Overrides the retry decision per error: return `true`/`false`, or `undefined` for the default
+   * (`error.isRetryable`, which includes `x-should-retry`). May be async; a throw counts as `undefined`.
+   */
+  shouldRetry?: (
+    error: AlayaError,
+    context: { attempt: number; model: ModelRef },
+  ) => boolean | undefined | Promise<boolean | undefined>;
+  /**
+   * Models tried in order once a model's retries are exhausted (or its error is not retryable but
+   * `fallbackOn` accepts it): model objects such as `alaya('glm-5.1')`, not ids. Called with the same
+   * (already transformed) call options.
+   */
+  fallbackModels?: LanguageModelV4[];
+  /**
+   * Whether to move on to the next fallback model after `error`: return `true`/`false`, or
+   * `undefined` for the default (408, 409, 429 rate limits, 5xx, connection errors, timeouts, an
+   * open circuit; not other 4xx and not insufficient quota). May be async; a throw counts as `false`.
+   */
+  fallbackOn?: (error: AlayaError) => boolean | undefined | Promise<boolean | undefined>;
+  /** Called before each backoff sleep. Errors it throws (or rejects with) are ignored. */
+  onRetry?: (event: RetryEvent) => void | Promise<void>;
+  /** Called when the loop moves on to a fallback model. Errors it throws (or rejects with) are ignored. */
+  onFallback?: (event: FallbackEvent) => void | Promise<void>;
+  /**
+   * The API key in use, removed from every error field. Credential headers (`authorization`,
+   * `api-key`, …) are always redacted.
+   */
+  apiKey?: string;
+  /** Passed to `toAlayaError` for every failure the middleware maps (hint overrides, message suffixes). */
+  errorContext?: Pick<ToAlayaErrorContext, 'hints' | 'messageSuffixes'>;
+  /** Advanced: hooks around every attempt (shared cooldowns, retry budget, circuit breaker). */
+  guard?: AttemptGuard;
+  /** Advanced: randomness for jitter in `[0, 1)` (tests). Default `Math.random`. */
+  random?: () => number;
+}

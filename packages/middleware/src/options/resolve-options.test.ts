@@ -1,0 +1,84 @@
+import { InvalidArgumentError } from '@ai-sdk/provider';
+import { MockLanguageModelV4 } from 'ai/test';
+import { describe, expect, it } from 'vitest';
+import { alayaMiddleware } from '../alaya-middleware';
+import { noopAttemptGuard } from '../attempt-guard';
+import { DEFAULTS, resolveOptions } from './resolve-options';
+
+function thrown(options: unknown): InvalidArgumentError {
+  try {
+    alayaMiddleware(options as never);
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('did not throw');
+}
+
+describe('alayaMiddleware options', () => {
+  it('fills in the defaults table', () => {
+    const settings = resolveOptions(undefined);
+    expect(settings).toMatchObject(DEFAULTS);
+    expect(settings.fallbackModels).toEqual([]);
+    expect(settings.guard).toBe(noopAttemptGuard);
+    expect(settings.errorContext).toEqual({});
+  });
+
+  it('accepts model objects as fallbackModels and a trimmed apiKey', () => {
+    const model = new MockLanguageModelV4();
+    const settings = resolveOptions({ fallbackModels: [model], apiKey: ' k ' });
+    expect(settings.fallbackModels).toEqual([model]);
+    expect(settings.errorContext.apiKey).toBe('k');
+    expect(resolveOptions({ apiKey: '' }).errorContext.apiKey).toBeUndefined();
+  });
+
+  it.each([
+    ['glm-5.1' as unknown, 'fallbackModels'],
+    [['glm-5.1'], 'fallbackModels[0]'],
+    [[{}], 'fallbackModels[0]'],
+    [[null], 'fallbackModels[0]'],
+    [{}, 'fallbackModels'],
+  ])('fallbackModels %j is rejected, naming %s and saying to pass model objects', (value, name) => {
+    const error = thrown({ fallbackModels: value });
+    expect(error.argument).toBe(name);
+    expect(error.message).toContain("alaya('glm-5.1')");
+    expect(error.message).not.toContain('glm-5.1"');
+  });
+
+  it.each([
+    ['apiKey', 123],
+    ['guard', {}],
+    ['guard', { beforeAttempt: async () => {} }],
+    ['shouldRetry', 5],
+    ['fallbackOn', 'yes'],
+    ['onRetry', {}],
+    ['onFallback', 1],
+    ['random', 0.5],
+    ['jitter', 'half'],
+    ['maxRetries', 1.5],
+    ['maxRetries', -1],
+    ['initialDelayMs', Number.NaN],
+    ['backoffFactor', '2'],
+    ['maxDelayMs', Number.POSITIVE_INFINITY],
+    ['deadlineMs', -5],
+    ['maxRetryAfterMs', null],
+    ['respectRetryAfter', 'no'],
+    ['errorContext', 'x'],
+    ['errorContext.hints', []],
+  ])('%s: %j throws InvalidArgumentError naming it', (name, value) => {
+    const options: Record<string, unknown> = {};
+    const path = name.split('.');
+    if (path.length === 2) options[path[0]!] = { [path[1]!]: value };
+    else options[name] = value;
+    expect(thrown(options).argument).toBe(name);
+  });
+
+  it('never echoes a string it rejects (it could be a key)', () => {
+    const error = thrown({ fallbackModels: ['sk-secret-looking-value'] });
+    expect(error.message).not.toContain('sk-secret');
+  });
+
+  it('options must be an object', () => {
+    expect(thrown(null).argument).toBe('options');
+  });
+});

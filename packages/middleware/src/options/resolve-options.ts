@@ -1,0 +1,125 @@
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { type AttemptGuard, noopAttemptGuard } from '../attempt-guard';
+import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
+import { type FleetMiddlewareOptions, guardFromOptions } from '../fleet/middleware-options';
+import {
+  checkNumber,
+  checkOptionalArray,
+  checkOptionalBoolean,
+  checkOptionalEnum,
+  checkOptionalFunction,
+  checkOptionalImplementation,
+  checkOptionalNumber,
+  checkOptionalObject,
+  checkValue,
+} from '../util/check-option';
+import type { AlayaMiddlewareOptions } from './alaya-middleware-options';
+
+/** The defaults of the options that have one (the README's options table shows the same). */
+export const DEFAULTS = {
+  maxRetries: 2,
+  initialDelayMs: 1000,
+  backoffFactor: 2,
+  maxDelayMs: 30_000,
+  jitter: 'full',
+  respectRetryAfter: true,
+  maxRetryAfterMs: 60_000,
+} as const satisfies AlayaMiddlewareOptions;
+
+type Defaulted = keyof typeof DEFAULTS;
+type Resolved = 'fallbackModels' | 'guard' | 'apiKey' | 'errorContext' | 'fallbackOn';
+/** The options taken as they are (after their check). */
+type Plain = Omit<AlayaMiddlewareOptions, Resolved | keyof FleetMiddlewareOptions>;
+
+/** The options after defaults and checks: what the retry loop reads. Derived from the options type. */
+export type ResolvedOptions = Required<Pick<Plain, Defaulted>> &
+  Omit<Plain, Defaulted> & {
+    fallbackModels: LanguageModelV4[];
+    fallbackOn: AlayaMiddlewareOptions['fallbackOn'];
+    /** `options.guard`, the fleet guard built from the fleet options, or one that does nothing. */
+    guard: AttemptGuard;
+    /** What `toAlayaError` gets for every failure the middleware maps (the key included). */
+    errorContext: Omit<ToAlayaErrorContext, 'modelId' | 'provider' | 'fromStreamPart'>;
+  };
+
+const GUARD_METHODS = ['beforeAttempt', 'allowRetry', 'onSuccess', 'onFailure'] as const;
+const MODEL_EXPECTED =
+  "a language model object such as alaya('glm-5.1') or openai('gpt-5'), not a model id";
+
+function isLanguageModel(value: unknown): value is LanguageModelV4 {
+  if (typeof value !== 'object' || value === null) return false;
+  const model = value as Partial<Record<keyof LanguageModelV4, unknown>>;
+  return (
+    typeof model.doGenerate === 'function' &&
+    typeof model.doStream === 'function' &&
+    typeof model.modelId === 'string' &&
+    typeof model.provider === 'string'
+  );
+}
+
+/** `value`, or `fallback` when it is `undefined` (a `null` stays, for its check to reject). */
+function orDefault<T>(value: unknown, fallback: T): unknown {
+  return value === undefined ? fallback : value;
+}
+
+/** Checks every option (an `InvalidArgumentError` naming the bad one) and fills in the defaults. */
+export function resolveOptions(options: AlayaMiddlewareOptions | undefined): ResolvedOptions {
+  const given = checkOptionalObject<AlayaMiddlewareOptions>('options', options) ?? {};
+  const apiKey =
+    checkValue<string | undefined>(
+      'apiKey',
+      given.apiKey,
+      v => v === undefined || typeof v === 'string',
+      'a string',
+    )?.trim() || undefined;
+  const errorContext = checkOptionalObject<NonNullable<AlayaMiddlewareOptions['errorContext']>>(
+    'errorContext',
+    given.errorContext,
+  );
+  checkOptionalObject('errorContext.hints', errorContext?.hints);
+  checkOptionalObject('errorContext.messageSuffixes', errorContext?.messageSuffixes);
+  const fallbackModels = checkValue<unknown>(
+    'fallbackModels',
+    given.fallbackModels,
+    v => v === undefined || Array.isArray(v),
+    `an array of language models (${MODEL_EXPECTED})`,
+  );
+  checkOptionalImplementation<AttemptGuard>('guard', given.guard, GUARD_METHODS);
+  for (const name of ['shouldRetry', 'fallbackOn', 'onRetry', 'onFallback', 'random'] as const) {
+    checkOptionalFunction(name, given[name]);
+  }
+  return {
+    maxRetries: checkNumber('maxRetries', orDefault(given.maxRetries, DEFAULTS.maxRetries), {
+      integer: true,
+    }),
+    initialDelayMs: checkNumber(
+      'initialDelayMs',
+      orDefault(given.initialDelayMs, DEFAULTS.initialDelayMs),
+    ),
+    backoffFactor: checkNumber(
+      'backoffFactor',
+      orDefault(given.backoffFactor, DEFAULTS.backoffFactor),
+    ),
+    maxDelayMs: checkNumber('maxDelayMs', orDefault(given.maxDelayMs, DEFAULTS.maxDelayMs)),
+    jitter: checkOptionalEnum('jitter', given.jitter, ['full', 'none']) ?? DEFAULTS.jitter,
+    deadlineMs: checkOptionalNumber('deadlineMs', given.deadlineMs),
+    respectRetryAfter:
+      checkOptionalBoolean('respectRetryAfter', given.respectRetryAfter) ??
+      DEFAULTS.respectRetryAfter,
+    maxRetryAfterMs: checkNumber(
+      'maxRetryAfterMs',
+      orDefault(given.maxRetryAfterMs, DEFAULTS.maxRetryAfterMs),
+    ),
+    shouldRetry: given.shouldRetry,
+    fallbackOn: given.fallbackOn,
+    onRetry: given.onRetry,
+    onFallback: given.onFallback,
+    random: given.random,
+    fallbackModels:
+      checkOptionalArray('fallbackModels', fallbackModels, (name, item) =>
+        checkValue(name, item, isLanguageModel, MODEL_EXPECTED),
+      ) ?? [],
+    guard: guardFromOptions({ ...given, apiKey }) ?? noopAttemptGuard,
+    errorContext: { ...errorContext, ...(apiKey ? { apiKey } : {}) },
+  };
+}

@@ -1,0 +1,47 @@
+import type { AlayaErrorOptions } from '../errors/alaya-error';
+import { TimeoutError } from '../errors/network-errors';
+import { type TimerSignal, timerSignal } from '../util/timer-signal';
+
+/** `deadlineMs` of one call: the one place that checks it and words it. */
+export interface Deadline {
+  /** The budget, in ms. */
+  readonly ms: number;
+  /** Epoch ms at which it runs out. */
+  readonly at: number;
+  /** True when `moreMs` from now (0: now) reaches past the deadline. */
+  passedIn(moreMs: number): boolean;
+  /** The caller's signal combined with a timer that aborts at the deadline. */
+  signal(callerSignal: AbortSignal | undefined): TimerSignal;
+  /** The note appended to the error the call gives up with. */
+  note(attempts: number): string;
+  /** The `TimeoutError` of an attempt cut by the deadline (or of a call that had no time for one). */
+  error(attempts: number, extra: Omit<AlayaErrorOptions, 'message'>): TimeoutError;
+}
+
+/** The deadline of a call started now, or `undefined` when `deadlineMs` is not set. */
+export function createDeadline(deadlineMs: number | undefined): Deadline | undefined {
+  if (deadlineMs === undefined) return undefined;
+  const at = Date.now() + deadlineMs;
+  const wording = (attempts: number) =>
+    `deadline of ${deadlineMs} ms exceeded after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  return {
+    ms: deadlineMs,
+    at,
+    passedIn: moreMs => Date.now() + moreMs >= at,
+    signal: callerSignal =>
+      timerSignal(
+        callerSignal,
+        Math.max(0, at - Date.now()),
+        `Deadline of ${deadlineMs} ms exceeded`,
+      ),
+    note: wording,
+    error: (attempts, extra) => {
+      const text = wording(attempts);
+      return new TimeoutError({
+        ...extra,
+        message: text.charAt(0).toUpperCase() + text.slice(1),
+        isRetryable: false,
+      });
+    },
+  };
+}

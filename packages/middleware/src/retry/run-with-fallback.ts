@@ -1,0 +1,87 @@
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { type AlayaAttempt, type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
+import { defaultFallbackOn } from '../options/default-fallback-on';
+import type { ResolvedOptions } from '../options/resolve-options';
+import { callHook, settleHook } from '../util/call-hook';
+import { createDeadline } from './deadline';
+import { type AttemptFunction, type CallState, type ModelOutcome, retryModel } from './retry-model';
+
+/** What a successful call returns besides the attempt's own result. */
+export interface RetryOutcome<T> {
+  result: T;
+  model: LanguageModelV4;
+  /** 0 for the primary model, 1 for the first fallback model, … */
+  modelIndex: number;
+  /** Attempts made in total, across all models (the successful one included). */
+  attemptCount: number;
+}
+
+/**
+ * Retries `models[0]`, then falls back to the next models while `fallbackOn` accepts the last error.
+ * When it gives up it throws the last typed error, rebuilt once with `isRetryable: false`, the attempt
+ * history and `exhaustedReason`, so the AI SDK's own `maxRetries` adds no requests.
+ */
+export async function runWithFallback<T>({
+  models,
+  attempt,
+  responseHeaders,
+  signal,
+  settings,
+}: {
+  models: LanguageModelV4[];
+  attempt: AttemptFunction<T>;
+  responseHeaders?: (result: T) => Record<string, string> | undefined;
+  signal: AbortSignal | undefined;
+  settings: ResolvedOptions;
+}): Promise<RetryOutcome<T>> {
+  const call: CallState<T> = {
+    settings,
+    signal,
+    deadline: createDeadline(settings.deadlineMs),
+    history: [],
+    attempt,
+    responseHeaders,
+  };
+  let outcome: ModelOutcome<T> | undefined;
+  for (const [modelIndex, model] of models.entries()) {
+    outcome = await retryModel(call, model);
+    if (outcome.ok) {
+      return { result: outcome.result, model, modelIndex, attemptCount: call.history.length + 1 };
+    }
+    const next = models[modelIndex + 1];
+    if (next === undefined || outcome.reason === 'deadline') break;
+    if (!(await fallbackAllowed(settings, outcome.error))) break;
+    void callHook(settings.onFallback, {
+      from: { provider: model.provider, modelId: model.modelId },
+      to: { provider: next.provider, modelId: next.modelId },
+      error: outcome.error,
+      attempts: [...call.history],
+    });
+  }
+  if (outcome === undefined || outcome.ok) throw new Error('alayaMiddleware: no model to call');
+  throw giveUp(outcome, call.history);
+}
+
+async function fallbackAllowed(settings: ResolvedOptions, error: AlayaError): Promise<boolean> {
+  if (settings.fallbackOn === undefined) return defaultFallbackOn(error);
+  const decided = await settleHook(settings.fallbackOn, error);
+  if (!decided.ok) return false;
+  return typeof decided.value === 'boolean' ? decided.value : defaultFallbackOn(error);
+}
+
+/** The one place the attempt history is added to an error. */
+function giveUp(
+  { error, reason, note: given }: Extract<ModelOutcome<unknown>, { ok: false }>,
+  history: AlayaAttempt[],
+): AlayaError {
+  const attempts = history.length;
+  const note =
+    given ??
+    (reason === 'max_retries' && attempts > 1 ? `gave up after ${attempts} attempts` : undefined);
+  return rebuildAlayaError(error, {
+    message: note ? `${error.message} (${note})` : error.message,
+    isRetryable: false,
+    attempts: [...history],
+    exhaustedReason: reason,
+  });
+}

@@ -1,0 +1,138 @@
+import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
+import { streamText, wrapLanguageModel } from 'ai';
+import { convertReadableStreamToArray, MockLanguageModelV4 } from 'ai/test';
+import { describe, expect, it } from 'vitest';
+import { alayaMiddleware } from '../alaya-middleware';
+import type { AlayaError } from '../errors/alaya-error';
+import { ConnectionError } from '../errors/network-errors';
+
+const usage = {
+  inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: 1, text: 1, reasoning: 0 },
+};
+const reset = () =>
+  new TypeError('terminated', {
+    cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+  });
+
+/** A stream of `parts` that then errors with `error` (or ends). */
+function partsStream(parts: LanguageModelV4StreamPart[], error?: unknown) {
+  let i = 0;
+  return new ReadableStream<LanguageModelV4StreamPart>({
+    pull(controller) {
+      if (i < parts.length) controller.enqueue(parts[i++]!);
+      else if (error !== undefined) controller.error(error);
+      else controller.close();
+    },
+  });
+}
+
+const answer: LanguageModelV4StreamPart[] = [
+  { type: 'stream-start', warnings: [] },
+  { type: 'text-start', id: 't' },
+  { type: 'text-delta', id: 't', delta: 'Hi' },
+  { type: 'text-end', id: 't' },
+  { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage },
+];
+
+function streamModel(attempts: Array<() => Promise<ReadableStream<LanguageModelV4StreamPart>>>) {
+  const signals: Array<AbortSignal | undefined> = [];
+  const model = new MockLanguageModelV4({
+    doStream: async options => {
+      signals.push(options.abortSignal);
+      const next = attempts[Math.min(signals.length - 1, attempts.length - 1)]!;
+      return {
+        stream: await next(),
+        response: { headers: { 'x-attempt': String(signals.length) } },
+      };
+    },
+  });
+  return { model, signals };
+}
+
+const wrap = (model: MockLanguageModelV4, maxRetries = 2) =>
+  wrapLanguageModel({
+    model,
+    middleware: alayaMiddleware({ initialDelayMs: 1, jitter: 'none', maxRetries }),
+  });
+
+describe('the stream wrapStream returns', () => {
+  it('resolves before the first attempt has answered', async () => {
+    let answerNow: () => void = () => {};
+    const answered = new Promise<void>(resolve => {
+      answerNow = resolve;
+    });
+    const { model, signals } = streamModel([() => answered.then(() => partsStream(answer))]);
+    const result = await wrap(model).doStream({ prompt: [] });
+    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(signals).toHaveLength(1);
+    answerNow();
+    const parts = await convertReadableStreamToArray(result.stream);
+    expect(parts.map(p => p.type)).toContain('text-delta');
+    expect(result.response?.headers).toEqual({ 'x-attempt': '1' });
+  });
+
+  it('an empty text-delta does not commit: a reset right after it is retried', async () => {
+    const { model, signals } = streamModel([
+      async () =>
+        partsStream(
+          [
+            { type: 'stream-start', warnings: [] },
+            { type: 'text-start', id: 't' },
+            { type: 'text-delta', id: 't', delta: '' },
+          ],
+          reset(),
+        ),
+      async () => partsStream(answer),
+    ]);
+    const result = await wrap(model).doStream({ prompt: [] });
+    const parts = await convertReadableStreamToArray(result.stream);
+    expect(signals).toHaveLength(2);
+    expect(parts.filter(p => p.type === 'stream-start')).toHaveLength(1);
+    expect(parts.filter(p => p.type === 'text-start')).toHaveLength(1);
+    expect(parts.some(p => p.type === 'error')).toBe(false);
+    expect(result.response?.headers).toEqual({ 'x-attempt': '2' });
+  });
+
+  it('gives up with one typed error part; streamText passes it to onError and the fullStream', async () => {
+    const { model, signals } = streamModel([async () => partsStream([], reset())]);
+    const errors: unknown[] = [];
+    const result = streamText({
+      model: wrap(model),
+      prompt: 'hi',
+      onError: ({ error }) => void errors.push(error),
+    });
+    const parts: unknown[] = [];
+    for await (const part of result.fullStream) if (part.type === 'error') parts.push(part.error);
+    expect(signals).toHaveLength(3);
+    expect(errors).toHaveLength(1);
+    expect(parts).toEqual(errors);
+    expect(ConnectionError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as AlayaError).attempts).toHaveLength(3);
+    expect(await result.finishReason).toBe('error');
+  });
+
+  it('the caller abort during a backoff errors the stream with the caller reason', async () => {
+    const { model } = streamModel([async () => partsStream([], reset())]);
+    const controller = new AbortController();
+    const wrapped = wrapLanguageModel({
+      model,
+      middleware: alayaMiddleware({ initialDelayMs: 60_000, jitter: 'none' }),
+    });
+    const result = await wrapped.doStream({ prompt: [], abortSignal: controller.signal });
+    const reading = convertReadableStreamToArray(result.stream);
+    setTimeout(() => controller.abort(new Error('user left')), 20);
+    await expect(reading).rejects.toThrow('user left');
+  });
+
+  it('cancelling the stream aborts the attempt in flight', async () => {
+    const { model, signals } = streamModel([async () => new ReadableStream()]);
+    const result = await wrap(model).doStream({ prompt: [] });
+    const reader = result.stream.getReader();
+    const read = reader.read();
+    await new Promise(resolve => setTimeout(resolve, 20));
+    await reader.cancel('done');
+    expect(signals[0]?.aborted).toBe(true);
+    await expect(read).resolves.toMatchObject({ done: true });
+  });
+});

@@ -1,0 +1,135 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+  SharedV4ProviderMetadata,
+} from '@ai-sdk/provider';
+import { isCallerAbort } from '../errors/is-caller-abort';
+import type { ResolvedOptions } from '../options/resolve-options';
+import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
+import { type OpenedStream, openStream } from './stream-attempt';
+
+type Settled = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; error: unknown };
+
+/**
+ * The stream `wrapStream` returns at once: its retries and fallbacks before the first content part
+ * run inside it, so the AI SDK's `timeout.firstChunkMs` starts when the call starts and bounds them
+ * all. The consumer sees the successful attempt's parts only (one `stream-start`, no duplicates).
+ * When the loop gives up, the typed error arrives as one `error` part and the stream ends (what the
+ * AI SDK passes to `onError` and the `fullStream`); the caller's abort errors the stream as it is.
+ * After the first content part, a failure is mapped once and surfaced as one typed `error` part.
+ * `response.headers` and `request.body` are those of the attempt that answered, known once its
+ * first content part arrived (the AI SDK reads them when the step finishes).
+ */
+export function retryingStream({
+  models,
+  params,
+  settings,
+  decorateFinish,
+}: {
+  models: LanguageModelV4[];
+  params: LanguageModelV4CallOptions;
+  settings: ResolvedOptions;
+  decorateFinish: (
+    metadata: SharedV4ProviderMetadata | undefined,
+    outcome: RetryOutcome<unknown>,
+  ) => SharedV4ProviderMetadata;
+}): LanguageModelV4StreamResult {
+  const callerSignal = params.abortSignal;
+  const cancelled = new AbortController();
+  const signal = callerSignal
+    ? AbortSignal.any([callerSignal, cancelled.signal])
+    : cancelled.signal;
+  const settled: Promise<Settled> = runWithFallback<OpenedStream>({
+    models,
+    signal,
+    settings,
+    attempt: (model, attemptSignal, context) =>
+      openStream({ model, params: { ...params, abortSignal: attemptSignal }, context }),
+    responseHeaders: opened => opened.head.response?.headers,
+  }).then(
+    outcome => ({ ok: true, outcome }),
+    error => ({ ok: false, error }),
+  );
+
+  let opened: OpenedStream | undefined;
+  let outcome: RetryOutcome<OpenedStream> | undefined;
+  let finished = false;
+  const decorate = (part: LanguageModelV4StreamPart): LanguageModelV4StreamPart =>
+    part.type === 'finish'
+      ? { ...part, providerMetadata: decorateFinish(part.providerMetadata, outcome!) }
+      : part;
+
+  const stream = new ReadableStream<LanguageModelV4StreamPart>({
+    async pull(controller) {
+      if (opened === undefined) {
+        const result = await settled;
+        if (!result.ok) {
+          finished = true;
+          if (isCallerAbort(result.error, callerSignal) || cancelled.signal.aborted) {
+            controller.error(result.error);
+          } else {
+            controller.enqueue({ type: 'error', error: result.error });
+            controller.close();
+          }
+          return;
+        }
+        outcome = result.outcome;
+        opened = outcome.result;
+        for (const part of opened.buffered) controller.enqueue(decorate(part));
+        if (opened.done) {
+          finished = true;
+          controller.close();
+        }
+        return;
+      }
+      if (finished) return;
+      let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
+      try {
+        next = await opened.reader.read();
+      } catch (error) {
+        finished = true;
+        if (isCallerAbort(error, callerSignal)) controller.error(error);
+        else {
+          controller.enqueue({ type: 'error', error: opened.mapError(error, false) });
+          controller.close();
+        }
+        return;
+      }
+      if (next.done) {
+        finished = true;
+        controller.close();
+      } else if (next.value.type === 'error') {
+        // openai-compatible keeps streaming after an error part; the stream ends here instead.
+        finished = true;
+        opened.reader.cancel().catch(() => {});
+        controller.enqueue({ type: 'error', error: opened.mapError(next.value.error, true) });
+        controller.close();
+      } else {
+        controller.enqueue(decorate(next.value));
+      }
+    },
+    cancel(reason) {
+      finished = true;
+      cancelled.abort(reason);
+      void settled.then(result => {
+        if (result.ok) result.outcome.result.reader.cancel(reason).catch(() => {});
+      });
+    },
+  });
+
+  return {
+    stream,
+    request: {
+      get body() {
+        return opened?.head.request?.body;
+      },
+    },
+    response: {
+      get headers() {
+        return opened?.head.response?.headers;
+      },
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+} from '@ai-sdk/provider';
+import { type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
+import { isCallerAbort } from '../errors/is-caller-abort';
+import { getHeader } from '../errors/parse-retry-after';
+import { type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
+import { isContentPart } from './content-part';
+
+/** An attempt whose stream produced its first content part (or ended): ready for the consumer. */
+export interface OpenedStream {
+  /** `request` and `response` of the attempt's `doStream` result. */
+  head: Omit<LanguageModelV4StreamResult, 'stream'>;
+  /** The parts read so far, first content part included. */
+  buffered: LanguageModelV4StreamPart[];
+  /** The rest of the attempt's stream. */
+  reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart>;
+  /** True when the stream already ended. */
+  done: boolean;
+  /** Maps a failure inside this stream once, adding the request id and URL of its response head. */
+  mapError(error: unknown, fromStreamPart: boolean): AlayaError;
+}
+
+/**
+ * Starts `model.doStream` and reads until the first content part. A failure before it is thrown
+ * (an `error` part or a broken stream mapped here, once; a failed `doStream` as it is, for the retry
+ * loop to map), so the loop can try again without the consumer seeing anything.
+ */
+export async function openStream({
+  model,
+  params,
+  context,
+}: {
+  model: LanguageModelV4;
+  params: LanguageModelV4CallOptions;
+  context: ToAlayaErrorContext;
+}): Promise<OpenedStream> {
+  const { stream, ...head } = await model.doStream(params);
+  const reader = stream.getReader();
+  const requestId = getHeader(head.response?.headers, 'x-request-id');
+  const url = head.request?.url;
+  const mapError = (error: unknown, fromStreamPart: boolean): AlayaError => {
+    const typed = toAlayaError(error, { ...context, fromStreamPart });
+    if ((typed.requestId || !requestId) && (typed.url || !url)) return typed;
+    return rebuildAlayaError(typed, {
+      requestId: typed.requestId ?? requestId,
+      url: typed.url || url,
+    });
+  };
+  const buffered: LanguageModelV4StreamPart[] = [];
+  for (;;) {
+    let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
+    try {
+      next = await reader.read();
+    } catch (error) {
+      throw isCallerAbort(error, params.abortSignal) ? error : mapError(error, false);
+    }
+    if (next.done) return { head, buffered, reader, done: true, mapError };
+    const part = next.value;
+    if (part.type === 'error') {
+      reader.cancel().catch(() => {});
+      throw mapError(part.error, true);
+    }
+    buffered.push(part);
+    if (isContentPart(part)) return { head, buffered, reader, done: false, mapError };
+  }
+}
