@@ -18,7 +18,7 @@ const SECRET_NAME =
 /** `Bearer …` / `Basic …` credentials. */
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 /** OpenAI, Anthropic and Alaya style keys: `sk-` then 16 or more key characters. */
-const SK_KEY = /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}/g;
+const SK_KEY = /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}/g;
 /** JSON Web Tokens: two base64url segments starting `eyJ` (`{"`), then the signature. */
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
 /** `key: …`, `token=…`, `"secret": "…"`, `api key is …`: a credential word, a separator, a token. */
