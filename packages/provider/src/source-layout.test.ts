@@ -37,4 +37,23 @@ describe('source layout', () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it('documents every export of index.ts with TSDoc', () => {
+    const names = [...read('index.ts').matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap(match =>
+      match[1]!
+        .split(',')
+        .map(name => name.replace(/^\s*type\s+/, '').trim())
+        .filter(Boolean),
+    );
+    expect(names.length).toBeGreaterThan(8);
+    const undocumented = names.filter(
+      name =>
+        !sources.some(file =>
+          new RegExp(`\\*/\\s*export (?:const|function|interface|type|class) ${name}\\b`).test(
+            read(file),
+          ),
+        ),
+    );
+    expect(undocumented).toEqual([]);
+  });
 });
