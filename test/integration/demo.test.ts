@@ -5,7 +5,6 @@
  * and the harness in this process.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,15 +15,14 @@ const exampleDir = resolve(__dirname, '../../examples/node');
 const scenes = await loadScenes();
 const faultScenes = [...scenes].filter(([, scene]) => scene.faults).map(([name]) => name);
 
-/** The example's `start` script (`tsx … src/main.ts`) as node arguments, so the test runs what users run. */
+/** The example's `start` script (`node --import ./sources.mjs src/main.ts`), so the test runs what users run. */
 function startCommand(): string[] {
   const pkg = JSON.parse(readFileSync(resolve(exampleDir, 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
   const [bin, ...args] = pkg.scripts.start.split(' ');
-  expect(bin).toBe('tsx');
-  const tsxCli = createRequire(resolve(exampleDir, 'package.json')).resolve('tsx/cli');
-  return [tsxCli, ...args];
+  expect(bin).toBe('node');
+  return args;
 }
 
 /** The demo's environment: no key, no inherited ALAYA_* overrides. */
