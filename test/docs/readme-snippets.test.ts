@@ -25,9 +25,6 @@ const OPTIONS: ts.CompilerOptions = {
   types: ['node'],
   jsx: ts.JsxEmit.ReactJSX,
   skipLibCheck: true,
-  noUnusedLocals: false,
-  exactOptionalPropertyTypes: false,
-  noUncheckedIndexedAccess: true,
 };
 
 const blocks = readmePaths().flatMap(readme =>

@@ -2,11 +2,11 @@
  * Section 4: many instances. 4 processes × 25 callers against one rate-limited key of the emulator,
  * with no guard, with a guard on per-process memory, and with a guard on one shared Redis store.
  * Each configuration gets its share of the section budget (run length = share − settling − start-up,
- * within 3–15 s); the seed orders the configurations.
+ * within 3–15 s); the run's --seed orders the configurations.
  */
 import { keyFingerprint, startEmulator } from '@alaya-code/emulator';
-import { findRedisServer, startRedisServer } from '../../fleet/redis-server';
-import { runFleet } from '../../fleet/run-fleet';
+import { runFleet } from '../../support/fleet-run';
+import { findRedisServer, startRedisServer } from '../../support/redis-server';
 import { phaseShareMs } from '../lib/phases';
 import { createRng } from '../lib/rng';
 import type { SectionArgs } from '../lib/section';
@@ -60,7 +60,7 @@ export type FleetBenchResult = {
   rpm: number;
   windowMs: number;
   seed: number;
-  /** The order the configurations ran in (drawn from the seed). */
+  /** The order the configurations ran in (drawn from the run's --seed). */
   order: Mode[];
   rows: FleetBenchRow[];
   table: Table;
@@ -220,7 +220,7 @@ function fleetTable(
       cell(row, row.goodput.toFixed(2)),
     ]),
     notes: [
-      `Configurations ran in the order ${r.order.join(', ')} (drawn from the seed), each after the key's window emptied; run length is each configuration's share of the section budget minus settling and start-up, within 3–15 s.`,
+      `Configurations ran in the order ${r.order.join(', ')} (drawn from the run's --seed), each after the key's window emptied; run length is each configuration's share of the section budget minus settling and start-up, within 3–15 s.`,
       ...(shared
         ? rows
             .filter(row => row !== shared && !row.notMeasured)
