@@ -35,6 +35,7 @@ export function alayaMiddleware(options?: AlayaMiddlewareOptions): LanguageModel
         models: [model, ...settings.fallbackModels],
         signal: params.abortSignal,
         settings,
+        operation: 'generate',
         attempt: async (target, signal) => target.doGenerate({ ...params, abortSignal: signal }),
         responseHeaders: result => result.response?.headers,
       });

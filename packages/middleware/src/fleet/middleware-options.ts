@@ -15,7 +15,8 @@ export type FleetMiddlewareOptions = Pick<
   | 'onStoreError'
 >;
 
-const FLEET_OPTION_NAMES = [
+/** The names of {@link FleetMiddlewareOptions}: setting any of them builds a fleet guard. */
+export const FLEET_OPTION_NAMES = [
   'store',
   'retryBudget',
   'circuitBreaker',

@@ -4,6 +4,7 @@ import type { AlayaError } from '../errors/alaya-error';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
 import type { FleetMiddlewareOptions } from '../fleet/middleware-options';
 import type { FallbackEvent, RetryEvent } from '../retry/retry-events';
+import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
 
 /**
  * Options of `alayaMiddleware`. Every one is optional; defaults follow the Alaya error guide. Each is
@@ -67,6 +68,12 @@ export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
   apiKey?: string;
   /** Passed to `toAlayaError` for every failure the middleware maps (hint overrides, message suffixes). */
   errorContext?: Pick<ToAlayaErrorContext, 'hints' | 'messageSuffixes'>;
+  /**
+   * Observers of every attempt, wait, fallback and fleet event (default: none, nothing recorded and
+   * nothing loaded): `alayaOpenTelemetry()` from `@alaya-code/ai-sdk-middleware/otel` (a span per
+   * attempt, events, metrics) and/or `createCallCounters()` (a snapshot for a health endpoint).
+   */
+  telemetry?: AlayaTelemetry | AlayaTelemetry[];
   /** Advanced: hooks around every attempt (shared cooldowns, retry budget, circuit breaker). */
   guard?: AttemptGuard;
   /** Advanced: randomness for jitter in `[0, 1)` (tests). Default `Math.random`. */

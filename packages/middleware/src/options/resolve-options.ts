@@ -2,6 +2,8 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { type AttemptGuard, noopAttemptGuard } from '../attempt-guard';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
 import { type FleetMiddlewareOptions, guardFromOptions } from '../fleet/middleware-options';
+import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
+import { fleetHooksWithTelemetry, resolveTelemetry } from '../telemetry/resolve-telemetry';
 import {
   checkNumber,
   checkOptionalArray,
@@ -27,7 +29,7 @@ export const DEFAULTS = {
 } as const satisfies AlayaMiddlewareOptions;
 
 type Defaulted = keyof typeof DEFAULTS;
-type Resolved = 'fallbackModels' | 'guard' | 'apiKey' | 'errorContext' | 'fallbackOn';
+type Resolved = 'fallbackModels' | 'guard' | 'apiKey' | 'errorContext' | 'fallbackOn' | 'telemetry';
 /** The options taken as they are (after their check). */
 type Plain = Omit<AlayaMiddlewareOptions, Resolved | keyof FleetMiddlewareOptions>;
 
@@ -38,6 +40,8 @@ export type ResolvedOptions = Required<Pick<Plain, Defaulted>> &
     fallbackOn: AlayaMiddlewareOptions['fallbackOn'];
     /** `options.guard`, the fleet guard built from the fleet options, or one that does nothing. */
     guard: AttemptGuard;
+    /** The `telemetry` observers combined into one, or none. */
+    telemetry: AlayaTelemetry | undefined;
     /** What `toAlayaError` gets for every failure the middleware maps (the key included). */
     errorContext: Omit<ToAlayaErrorContext, 'modelId' | 'provider' | 'fromStreamPart'>;
   };
@@ -85,6 +89,7 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
     `an array of language models (${MODEL_EXPECTED})`,
   );
   checkOptionalImplementation<AttemptGuard>('guard', given.guard, GUARD_METHODS);
+  const telemetry = resolveTelemetry(given.telemetry);
   for (const name of ['shouldRetry', 'fallbackOn', 'onRetry', 'onFallback', 'random'] as const) {
     checkOptionalFunction(name, given[name]);
   }
@@ -119,7 +124,10 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
       checkOptionalArray('fallbackModels', fallbackModels, (name, item) =>
         checkValue(name, item, isLanguageModel, MODEL_EXPECTED),
       ) ?? [],
-    guard: guardFromOptions({ ...given, apiKey }) ?? noopAttemptGuard,
+    guard:
+      guardFromOptions({ ...given, ...fleetHooksWithTelemetry(given, telemetry), apiKey }) ??
+      noopAttemptGuard,
+    telemetry,
     errorContext: { ...errorContext, ...(apiKey ? { apiKey } : {}) },
   };
 }

@@ -41,7 +41,7 @@ describe('alayaOpenTelemetry', () => {
       });
       const inner = attempt.activate(() => trace.getActiveSpan());
       attempt.end({
-        ok: false,
+        status: 'failed',
         kind: 'rate_limit',
         errorType: 'RateLimitError',
         statusCode: 429,
@@ -54,7 +54,7 @@ describe('alayaOpenTelemetry', () => {
         fallbackIndex: 0,
         operation: 'generate',
       });
-      second.end({ ok: true, statusCode: 200 });
+      second.end({ status: 'ok', statusCode: 200 });
       parent.end();
       expect(inner?.spanContext().spanId).not.toBe(parent.spanContext().spanId);
     });
@@ -117,7 +117,7 @@ describe('alayaOpenTelemetry', () => {
     const meterProvider = new MeterProvider({ readers: [reader] });
     const telemetry = alayaOpenTelemetry({ tracer, meter: meterProvider.getMeter('test') });
     telemetry.startAttempt({ ...glm, attempt: 1, fallbackIndex: 0, operation: 'stream' }).end({
-      ok: false,
+      status: 'failed',
       kind: 'rate_limit',
       errorType: 'RateLimitError',
       statusCode: 429,
@@ -125,7 +125,7 @@ describe('alayaOpenTelemetry', () => {
     });
     telemetry
       .startAttempt({ ...glm, attempt: 2, fallbackIndex: 0, operation: 'stream' })
-      .end({ ok: true });
+      .end({ status: 'ok' });
     telemetry.record({ type: 'breaker', model: glm, from: 'closed', to: 'open' });
     telemetry.record({
       type: 'fallback',

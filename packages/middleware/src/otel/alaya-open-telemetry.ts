@@ -57,9 +57,9 @@ export function alayaOpenTelemetry(options: AlayaOpenTelemetryOptions = {}): Ala
         activate: fn => context.with(spanContext, fn),
         end: outcome => {
           span.setAttributes(outcomeAttributes(outcome));
-          if (outcome.ok) {
+          if (outcome.status === 'ok') {
             span.setStatus({ code: SpanStatusCode.OK });
-          } else {
+          } else if (outcome.status === 'failed') {
             span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.kind });
             if (outcome.statusCode === 429) instruments.rateLimited.add(1, labels);
             if (outcome.wait) {
@@ -140,10 +140,11 @@ function startAttributes(start: TelemetryAttemptStart): Attributes {
 }
 
 function outcomeAttributes(outcome: TelemetryAttemptOutcome): Attributes {
+  if (outcome.status === 'aborted') return { 'alaya.aborted': true };
   const attributes: Attributes = {};
   if (outcome.statusCode !== undefined)
     attributes['http.response.status_code'] = outcome.statusCode;
-  if (outcome.ok) return attributes;
+  if (outcome.status === 'ok') return attributes;
   attributes['error.type'] = outcome.errorType;
   attributes['alaya.error.kind'] = outcome.kind;
   if (outcome.code !== undefined) attributes['alaya.error.code'] = outcome.code;

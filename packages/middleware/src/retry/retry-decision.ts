@@ -7,7 +7,11 @@ import type { Deadline } from './deadline';
 
 /** Whether to retry the same model after a failure, and after how long. */
 export type RetryDecision =
-  | { retry: true; delayMs: number }
+  | {
+      retry: true;
+      delayMs: number /** The delay is the server's `Retry-After`. */;
+      serverDelay: boolean;
+    }
   | { retry: false; reason: AlayaExhaustedReason; note?: string };
 
 /**
@@ -54,5 +58,5 @@ export async function decideRetry({
   if (allowed === false) {
     return { retry: false, reason: 'retry_budget', note: 'retry budget exhausted' };
   }
-  return { retry: true, delayMs };
+  return { retry: true, delayMs, serverDelay: serverDelay != null };
 }

@@ -12,6 +12,7 @@ import { type AlayaAttempt, AlayaError, type AlayaExhaustedReason } from '../err
 import { isCallerAbort } from '../errors/is-caller-abort';
 import { DEFAULT_HINTS, type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
 import type { ResolvedOptions } from '../options/resolve-options';
+import { failedOutcome } from '../telemetry/telemetry-outcome';
 import { callHook, settleHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import type { Deadline } from './deadline';
@@ -34,6 +35,8 @@ export interface CallState<T> {
   attempt: AttemptFunction<T>;
   /** Reads the response headers of a successful attempt's result, for `guard.onSuccess`. */
   responseHeaders?: (result: T) => Record<string, string> | undefined;
+  /** What telemetry calls the attempts. */
+  operation: 'generate' | 'stream';
 }
 
 /** How one model ended: its result, or its last typed error and why the loop stopped on it. */
@@ -49,6 +52,7 @@ export type ModelOutcome<T> =
 export async function retryModel<T>(
   call: CallState<T>,
   model: LanguageModelV4,
+  fallbackIndex: number,
 ): Promise<ModelOutcome<T>> {
   const { settings, signal, deadline, history } = call;
   const { guard } = settings;
@@ -78,28 +82,51 @@ export async function retryModel<T>(
 
     const timer = deadline?.signal(signal);
     const startedAt = Date.now();
+    const observed = settings.telemetry?.startAttempt({
+      ...ref,
+      attempt,
+      fallbackIndex,
+      operation: call.operation,
+    });
+    const send = () => call.attempt(model, timer?.signal ?? signal, context);
     try {
-      const result = await call.attempt(model, timer?.signal ?? signal, context);
+      const result = await (observed ? observed.activate(send) : send());
+      observed?.end({ status: 'ok' });
       const headers = call.responseHeaders?.(result);
       const success = headers === undefined ? info : { ...info, responseHeaders: headers };
       await callHook(i => guard.onSuccess(i), success);
       return { ok: true, result };
     } catch (thrown) {
-      if (signal?.aborted) throw thrown;
+      if (signal?.aborted) {
+        observed?.end({ status: 'aborted' });
+        throw thrown;
+      }
       const durationMs = Date.now() - startedAt;
       if (deadline && timer?.fired()) {
         // Cut by the deadline timer: whatever the attempt threw, the deadline is the cause.
         const error = deadline.error(history.length + 1, { ...ref, hint: timeoutHint(settings) });
+        observed?.end(failedOutcome(error, { exhaustedReason: 'deadline' }));
         history.push(record(info, error, durationMs));
         await callHook(i => guard.onFailure(i), { ...info, error });
         return { ok: false, error, reason: 'deadline' };
       }
-      if (isCallerAbort(thrown, signal) || isConfigurationError(thrown)) throw thrown;
+      if (isCallerAbort(thrown, signal) || isConfigurationError(thrown)) {
+        observed?.end({ status: 'aborted' });
+        throw thrown;
+      }
       const error = AlayaError.isInstance(thrown) ? thrown : toAlayaError(thrown, context);
       lastError = error;
       await callHook(i => guard.onFailure(i), { ...info, error });
 
       const decision = await decideRetry({ error, info, settings, durationMs, deadline });
+      observed?.end(
+        failedOutcome(
+          error,
+          decision.retry
+            ? { delayMs: decision.delayMs, serverDelay: decision.serverDelay }
+            : { exhaustedReason: decision.reason },
+        ),
+      );
       if (!decision.retry) {
         history.push(record(info, error, durationMs));
         const note =

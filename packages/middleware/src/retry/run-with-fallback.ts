@@ -27,9 +27,11 @@ export async function runWithFallback<T>({
   responseHeaders,
   signal,
   settings,
+  operation,
 }: {
   models: LanguageModelV4[];
   attempt: AttemptFunction<T>;
+  operation: CallState<T>['operation'];
   responseHeaders?: (result: T) => Record<string, string> | undefined;
   signal: AbortSignal | undefined;
   settings: ResolvedOptions;
@@ -41,19 +43,29 @@ export async function runWithFallback<T>({
     history: [],
     attempt,
     responseHeaders,
+    operation,
   };
   let outcome: ModelOutcome<T> | undefined;
   for (const [modelIndex, model] of models.entries()) {
-    outcome = await retryModel(call, model);
+    outcome = await retryModel(call, model, modelIndex);
     if (outcome.ok) {
       return { result: outcome.result, model, modelIndex, attemptCount: call.history.length + 1 };
     }
     const next = models[modelIndex + 1];
     if (next === undefined || outcome.reason === 'deadline') break;
     if (!(await fallbackAllowed(settings, outcome.error))) break;
+    const from = { provider: model.provider, modelId: model.modelId };
+    const to = { provider: next.provider, modelId: next.modelId };
+    settings.telemetry?.record({
+      type: 'fallback',
+      from,
+      to,
+      kind: outcome.error.kind,
+      fallbackIndex: modelIndex + 1,
+    });
     void callHook(settings.onFallback, {
-      from: { provider: model.provider, modelId: model.modelId },
-      to: { provider: next.provider, modelId: next.modelId },
+      from,
+      to,
       error: outcome.error,
       attempts: [...call.history],
     });

@@ -45,6 +45,7 @@ export function retryingStream({
     models,
     signal,
     settings,
+    operation: 'stream',
     attempt: (model, attemptSignal, context) =>
       openStream({ model, params: { ...params, abortSignal: attemptSignal }, context }),
     responseHeaders: opened => opened.head.response?.headers,

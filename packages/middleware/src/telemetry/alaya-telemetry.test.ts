@@ -20,7 +20,7 @@ function recorder(name: string, log: string[]): AlayaTelemetry {
           log.push(`${name}:exit`);
         }
       },
-      end: outcome => log.push(`${name}:end:${outcome.ok}`),
+      end: outcome => log.push(`${name}:end:${outcome.status}`),
     }),
     record: event => log.push(`${name}:${event.type}`),
   };
@@ -32,15 +32,15 @@ describe('combineTelemetry', () => {
     const telemetry = combineTelemetry([recorder('a', log), recorder('b', log)]);
     const attempt = telemetry.startAttempt(start);
     expect(attempt.activate(() => 42)).toBe(42);
-    attempt.end({ ok: true });
+    attempt.end({ status: 'ok' });
     telemetry.record({ type: 'budget_exhausted', model: { provider: 'p', modelId: 'm' } });
     expect(log).toEqual([
       'a:enter',
       'b:enter',
       'b:exit',
       'a:exit',
-      'a:end:true',
-      'b:end:true',
+      'a:end:ok',
+      'b:end:ok',
       'a:budget_exhausted',
       'b:budget_exhausted',
     ]);
@@ -76,7 +76,7 @@ describe('combineTelemetry', () => {
         throw new Error('the call failed');
       }),
     ).toThrow('the call failed');
-    attempt.end({ ok: true });
+    attempt.end({ status: 'ok' });
     telemetry.record({ type: 'budget_exhausted', model: { provider: 'p', modelId: 'm' } });
     await new Promise(resolve => setTimeout(resolve, 20));
     process.off('unhandledRejection', unhandled);

@@ -22,9 +22,12 @@ export interface TelemetryAttemptStart {
 
 /** How an attempt ended. Carries no message, prompt or header: only numbers and names. */
 export type TelemetryAttemptOutcome =
-  | { ok: true; statusCode?: number }
+  /** The attempt answered (for a stream: its first content part arrived). */
+  | { status: 'ok'; statusCode?: number }
+  /** The caller aborted, or the attempt ended without an answer for a reason that is not a failure. */
+  | { status: 'aborted' }
   | {
-      ok: false;
+      status: 'failed';
       kind: AlayaErrorKind;
       /** Class name of the typed error, e.g. `RateLimitError`. */
       errorType: string;

@@ -8,13 +8,13 @@ describe('createCallCounters', () => {
   it('counts requests, failures, 429s, retries and waits per model and in total', () => {
     const counters = createCallCounters();
     counters.startAttempt(start).end({
-      ok: false,
+      status: 'failed',
       kind: 'rate_limit',
       errorType: 'RateLimitError',
       statusCode: 429,
       wait: { ms: 1000, reason: 'retry_after' },
     });
-    counters.startAttempt({ ...start, attempt: 2 }).end({ ok: true, statusCode: 200 });
+    counters.startAttempt({ ...start, attempt: 2 }).end({ status: 'ok', statusCode: 200 });
     counters.record({ type: 'wait', model: glm, ms: 250, reason: 'cooldown' });
 
     const { total, byModel } = counters.snapshot();

@@ -82,7 +82,7 @@ export function createCallCounters(): CallCounters {
       return {
         activate: fn => fn(),
         end: outcome => {
-          if (outcome.ok) return;
+          if (outcome.status !== 'failed') return;
           add(start, c => {
             c.failures++;
             if (outcome.statusCode === 429) c.rateLimited++;
