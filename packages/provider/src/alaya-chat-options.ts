@@ -1,23 +1,17 @@
 import { z } from 'zod/v4';
 
 /**
- * The chat model ids Alaya's documentation lists (`deepseek-v4-pro` has a 1M-token context).
- * Ids seen only in other public listings (`glm-5.2`, `deepseek-v4-flash`) are not suggested.
+ * Chat model ids. Suggested: the ids Alaya's documentation lists (`deepseek-v4-pro` has a 1M-token
+ * context). Any other string is accepted too: ids from other public listings (`glm-5.2`,
+ * `deepseek-v4-flash`) and models added later (`provider.listModels()` says what your plan offers).
  */
-export const ALAYA_CHAT_MODEL_IDS = [
-  'minimax-m2.5',
-  'minimax-m2.1',
-  'glm-5',
-  'glm-5.1',
-  'deepseek-v4-pro',
-] as const;
-
-/**
- * Chat model ids: Alaya's documented ids are suggested, and any other string is
- * accepted too (`glm-5.2`, `deepseek-v4-flash`, models added later; see
- * `provider.listModels()` for what your plan offers).
- */
-export type AlayaChatModelId = (typeof ALAYA_CHAT_MODEL_IDS)[number] | (string & {});
+export type AlayaChatModelId =
+  | 'minimax-m2.5'
+  | 'minimax-m2.1'
+  | 'glm-5'
+  | 'glm-5.1'
+  | 'deepseek-v4-pro'
+  | (string & {});
 
 /**
  * Schema of `providerOptions.alaya` for chat models. Unknown keys are rejected
