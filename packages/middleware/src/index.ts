@@ -56,3 +56,18 @@ export {
 } from './fleet';
 export type { AlayaMiddlewareOptions } from './options/alaya-middleware-options';
 export type { FallbackEvent, RetryEvent } from './retry/retry-events';
+export type {
+  AlayaTelemetry,
+  ModelName,
+  TelemetryAttempt,
+  TelemetryAttemptOutcome,
+  TelemetryAttemptStart,
+  TelemetryEvent,
+  TelemetryWaitReason,
+} from './telemetry/alaya-telemetry';
+export {
+  type CallCounters,
+  type CallCountersSnapshot,
+  type CallCounts,
+  createCallCounters,
+} from './telemetry/call-counters';
