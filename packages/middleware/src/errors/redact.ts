@@ -2,6 +2,8 @@ import { isSecretName, REDACTED, redactString } from './redact-text';
 import { safeGet, safeString } from './safe-stringify';
 
 const MAX_DEPTH = 8;
+/** Items kept per array or object: a hostile body parsed into a million entries costs what 1,000 do. */
+const MAX_ENTRIES = 1000;
 
 /**
  * Copies a header record with lower-case names: credential headers' values are replaced, and the
@@ -27,8 +29,9 @@ export function redactHeaders(
 /**
  * Deep copy of a JSON-like value: credential properties' values replaced, the key and credential
  * shapes removed from every string and every property name. Cycles and depth beyond 8 become
- * `'[Circular]'` / `'[Truncated]'`; class instances other than plain objects, arrays and errors
- * become their (redacted) string form; unreadable properties are dropped.
+ * `'[Circular]'` / `'[Truncated]'`; entries beyond 1,000 per array or object are dropped (with a
+ * note); class instances other than plain objects, arrays and errors become their (redacted)
+ * string form; unreadable properties are dropped.
  */
 export function redactValue(value: unknown, apiKey?: string): unknown {
   return redactInner(value, apiKey, 0, new WeakSet());
@@ -62,17 +65,27 @@ function redactObject(
   seen: WeakSet<object>,
 ): unknown {
   if (value instanceof Error) return redactErrorInner(value, apiKey, depth, seen);
-  if (Array.isArray(value)) return value.map(item => redactInner(item, apiKey, depth + 1, seen));
+  if (Array.isArray(value)) {
+    const items = value
+      .slice(0, MAX_ENTRIES)
+      .map(item => redactInner(item, apiKey, depth + 1, seen));
+    if (value.length > MAX_ENTRIES)
+      items.push(`[${value.length - MAX_ENTRIES} more items dropped]`);
+    return items;
+  }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     return redactString(safeString(value), apiKey);
   }
   const result: Record<string, unknown> = {};
-  for (const name of Object.keys(value)) {
+  const names = Object.keys(value);
+  for (const name of names.slice(0, MAX_ENTRIES)) {
     result[redactString(name, apiKey)] = isSecretName(name)
       ? REDACTED
       : redactInner(safeGet(value, name), apiKey, depth + 1, seen);
   }
+  if (names.length > MAX_ENTRIES)
+    result['…'] = `${names.length - MAX_ENTRIES} more properties dropped`;
   return result;
 }
 
