@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type ApiKeyConfig, authenticate, authFailureMessage, keyFingerprint } from './auth';
 import type { JsonResult } from './io';
-import { formatResetDuration } from './rate-limiter';
+import { throttledLimits } from './plans';
+import { formatResetDuration, type RateLimits } from './rate-limiter';
 import type { RequestContext } from './request-context';
 import type { EmulatorState } from './state';
 import type { StreamOptions } from './stream-shaping';
@@ -52,14 +53,16 @@ export function admitModelCall(
     return undefined;
   }
   const fingerprint = keyFingerprint(key.key);
-  if (key.quotaTokens !== undefined && (state.quotaUsed.get(fingerprint) ?? 0) >= key.quotaTokens) {
+  const limits = limitsFor(state, key);
+  if (limits === 'exhausted') {
     ctx.sendError(402, {
       message:
         'Insufficient quota: the current window quota is used up. Upgrade the plan or purchase a booster pack',
     });
     return undefined;
   }
-  const decision = state.limiter.check(fingerprint, promptTokens, key.limits);
+  const decision = state.limiter.check(fingerprint, promptTokens, limits);
+  const headers = rateHeaders(state, decision.headers);
   if (!decision.allowed) {
     const retryAfterMs = decision.retryAfterMs ?? 1000;
     const what =
@@ -70,14 +73,33 @@ export function admitModelCall(
         message: `Rate limit exceeded: the plan's ${what} limit was reached. Retry after ${formatResetDuration(retryAfterMs)}`,
       },
       {
-        ...decision.headers,
+        ...headers,
         'retry-after': String(Math.ceil(retryAfterMs / 1000)),
-        'retry-after-ms': String(Math.ceil(retryAfterMs)),
+        ...(state.rateLimitHeaders ? { 'retry-after-ms': String(Math.ceil(retryAfterMs)) } : {}),
       },
     );
     return undefined;
   }
-  return decision.headers;
+  return headers;
+}
+
+/**
+ * The limits a key is held to: its own over the shared ones; once its `quotaTokens` are used,
+ * `'exhausted'` (402) or, with `quotaExhausted: 'throttle'`, the throttled-mode limits.
+ */
+function limitsFor(state: EmulatorState, key: ApiKeyConfig): RateLimits | undefined | 'exhausted' {
+  const used = state.quotaUsed.get(keyFingerprint(key.key)) ?? 0;
+  if (key.quotaTokens === undefined || used < key.quotaTokens) return key.limits;
+  if (state.quotaExhausted === 'error') return 'exhausted';
+  return throttledLimits(state.limiter.current, key.limits);
+}
+
+/** The `x-ratelimit-*` headers, or none when the emulator was told to omit them. */
+function rateHeaders(
+  state: EmulatorState,
+  headers: Record<string, string>,
+): Record<string, string> {
+  return state.rateLimitHeaders ? headers : {};
 }
 
 /** Charges `tokens` to the key's quota and TPM window; returns the `x-ratelimit-*` headers after it. */
@@ -87,9 +109,11 @@ export function charge(
   tokens: number,
 ): Record<string, string> {
   const fingerprint = keyFingerprint(key.key);
+  const limits = limitsFor(state, key);
+  const effective = limits === 'exhausted' ? key.limits : limits;
   state.quotaUsed.set(fingerprint, (state.quotaUsed.get(fingerprint) ?? 0) + tokens);
-  state.limiter.recordTokens(fingerprint, tokens, key.limits);
-  return state.limiter.headersFor(fingerprint, key.limits);
+  state.limiter.recordTokens(fingerprint, tokens, effective);
+  return rateHeaders(state, state.limiter.headersFor(fingerprint, effective));
 }
 
 /** A fresh response id, e.g. `chatcmpl-<24 hex>`. */

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_TEST_KEY } from './auth';
+import { type ApiKeyOption, DEFAULT_TEST_KEY } from './auth';
+import { DEFAULT_MODELS } from './models';
+import { type AlayaPlan, planLimits } from './plans';
 import type { EmulatorOptions } from './start-emulator';
 
 /** Usage text of the `alaya-emulator` command. */
@@ -10,18 +12,45 @@ Starts a loopback Alaya (OpenAI-compatible) API server on 127.0.0.1.
 Options:
   --port <n>            Port to listen on (0 = any free port). Default 4010.
   --key <key>           Accepted API key; repeat for several. Default "${DEFAULT_TEST_KEY}".
-  --rpm <n>             Requests per window per key (429 beyond).
-  --tpm <n>             Tokens per window per key (429 beyond).
+  --plan <tier>         Alaya plan limits per key: free (60 RPM / 30K TPM), pro (300 / 150K),
+                        team (600 / 500K). 429 rate_limit_exceeded with Retry-After beyond.
+  --rpm <n>             Requests per window per key (429 beyond); overrides the plan's.
+  --tpm <n>             Tokens per window per key (429 beyond); overrides the plan's.
   --window-ms <n>       Rate-limit window in ms. Default 60000.
-  --model <id>          Served model; repeat for several. Default glm-5.2, glm-5.1, deepseek-v4-flash.
+  --throttled           Every key has used its monthly quota: throttled mode, 60 RPM / 30K TPM.
+  --no-rate-limit-headers  Omit x-ratelimit-* (and retry-after-ms); 429s keep Retry-After.
+  --model <id>          Served model; repeat for several. Default ${DEFAULT_MODELS.join(', ')}.
   --chunk-size <n>      Characters per streamed delta. Default 16.
   --chunk-delay-ms <n>  Delay between streamed chunks in ms. Default 0.
   --first-byte-delay-ms <n>  Delay before each chat answer starts, in ms. Default 0.
   --quiet               Do not log requests.
   -h, --help            Show this help.
 
-Admin endpoints (no key): GET /__emulator/requests, POST /__emulator/faults,
-POST /__emulator/reset, POST /__emulator/limits.`;
+API (Authorization: Bearer <key>):
+  POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /v1/models/{id}
+  Header x-alaya-emulator-fault: <JSON fault> injects a fault into one request.
+
+Admin endpoints (no key):
+  GET    /__emulator/health     { ok: true }
+  GET    /__emulator/faults     list queued faults
+  POST   /__emulator/faults     queue a fault or an array of faults (JSON)
+  DELETE /__emulator/faults     clear queued faults
+  GET    /__emulator/requests   every request seen (key redacted)
+  DELETE /__emulator/requests   clear the request log
+  POST   /__emulator/reset      clear faults, requests, rate windows and quota use
+  GET    /__emulator/limits     current RPM/TPM limits
+  POST   /__emulator/limits     set { rpm?, tpm?, windowMs? } ({} removes them)`;
+
+/** The start-up lines: URL, every accepted key, and a command to try. */
+export function banner(url: string, keys: readonly ApiKeyOption[]): string {
+  const names = keys.map(key => (typeof key === 'string' ? key : key.key));
+  const first = names[0] ?? DEFAULT_TEST_KEY;
+  return [
+    `Alaya emulator listening on ${url}`,
+    `${names.length > 1 ? 'API keys' : 'API key'}: ${names.join(', ')}`,
+    `Try: curl ${url}/models -H "Authorization: Bearer ${first}"`,
+  ].join('\n');
+}
 
 /** What the command line asked for. */
 export type CliCommand =
@@ -62,6 +91,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'chunk-size': { type: 'string' },
         'first-byte-delay-ms': { type: 'string' },
         model: { type: 'string', multiple: true },
+        plan: { type: 'string' },
+        throttled: { type: 'boolean' },
+        'no-rate-limit-headers': { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -69,6 +101,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     if (values.help) return { kind: 'help' };
     const port = toNumber('port', values.port, true) ?? 4010;
     if (port > 65535) throw new Error('--port must be at most 65535');
+    if (values.plan !== undefined) planLimits(values.plan);
     const rpm = toNumber('rpm', values.rpm, true);
     const tpm = toNumber('tpm', values.tpm, true);
     const windowMs = toNumber('window-ms', values['window-ms'], false);
@@ -93,12 +126,16 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       ...(tpm !== undefined ? { tpm } : {}),
       ...(windowMs !== undefined ? { windowMs } : {}),
     };
+    const keys = values.key && values.key.length > 0 ? values.key : [DEFAULT_TEST_KEY];
     return {
       kind: 'start',
       quiet: values.quiet === true,
       options: {
         port,
-        apiKeys: values.key && values.key.length > 0 ? values.key : [DEFAULT_TEST_KEY],
+        apiKeys: values.throttled ? keys.map(key => ({ key, quotaTokens: 0 })) : keys,
+        ...(values.plan !== undefined ? { plan: values.plan as AlayaPlan } : {}),
+        ...(values.throttled ? { quotaExhausted: 'throttle' as const } : {}),
+        ...(values['no-rate-limit-headers'] ? { rateLimitHeaders: false } : {}),
         limits,
         ...(values.model && values.model.length > 0 ? { models: values.model } : {}),
         ...(Object.keys(stream).length > 0 ? { stream } : {}),

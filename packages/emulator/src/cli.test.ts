@@ -2,12 +2,46 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCliArgs } from './cli-args';
+import { banner, CLI_USAGE, parseCliArgs } from './cli-args';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/alaya-emulator.js', import.meta.url));
 
 describe('parseCliArgs', () => {
+  it('parses the plan, throttled mode and the rate-limit header switch', () => {
+    expect(parseCliArgs(['--plan', 'pro', '--no-rate-limit-headers'])).toMatchObject({
+      kind: 'start',
+      options: { plan: 'pro', rateLimitHeaders: false, apiKeys: ['test-key'] },
+    });
+    expect(parseCliArgs(['--throttled', '--key', 'k'])).toMatchObject({
+      kind: 'start',
+      options: { quotaExhausted: 'throttle', apiKeys: [{ key: 'k', quotaTokens: 0 }] },
+    });
+    expect(parseCliArgs(['--plan', 'gold'])).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('plan must be one of free, pro, team'),
+    });
+  });
+
+  it('lists every admin endpoint in --help, and prints every key in the banner', () => {
+    for (const endpoint of [
+      'GET    /__emulator/health',
+      'GET    /__emulator/faults',
+      'POST   /__emulator/faults',
+      'DELETE /__emulator/faults',
+      'GET    /__emulator/requests',
+      'DELETE /__emulator/requests',
+      'POST   /__emulator/reset',
+      'GET    /__emulator/limits',
+      'POST   /__emulator/limits',
+    ]) {
+      expect(CLI_USAGE).toContain(endpoint);
+    }
+    expect(CLI_USAGE).toContain('--plan');
+    expect(banner('http://x/v1', ['a', 'b'])).toContain('API keys: a, b');
+    expect(banner('http://x/v1', ['a'])).toContain('API key: a\n');
+  });
+
   it('parses port, keys, limits and delays', () => {
     expect(
       parseCliArgs([
@@ -120,13 +154,22 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 
 describe.skipIf(!existsSync(CLI))('alaya-emulator CLI (dist/cli.js)', () => {
   it('prints its URL and key, serves requests, and exits cleanly on SIGTERM', async () => {
-    const { child, output } = start(['--port', '0', '--key', 'cli-key', '--rpm', '1']);
+    const { child, output } = start([
+      '--port',
+      '0',
+      '--key',
+      'cli-key',
+      '--key',
+      'second-key',
+      '--rpm',
+      '1',
+    ]);
     const url = await waitForUrl(output);
-    expect(output()).toContain('API key: cli-key');
+    expect(output()).toContain('API keys: cli-key, second-key');
     const headers = { authorization: 'Bearer cli-key', 'content-type': 'application/json' };
     const models = await fetch(`${url}/models`, { headers });
     expect(models.status).toBe(200);
-    expect((await models.json()).data[0].id).toBe('glm-5.2');
+    expect((await models.json()).data[0].id).toBe('minimax-m2.5');
     const chat = await fetch(`${url}/chat/completions`, {
       method: 'POST',
       headers,

@@ -1,4 +1,4 @@
-import { CLI_USAGE, parseCliArgs } from './cli-args';
+import { banner, CLI_USAGE, parseCliArgs } from './cli-args';
 import { startEmulator } from './start-emulator';
 
 async function main(): Promise<void> {
@@ -16,11 +16,7 @@ async function main(): Promise<void> {
     ...command.options,
     ...(command.quiet ? {} : { logger: line => process.stdout.write(`${line}\n`) }),
   });
-  process.stdout.write(
-    `Alaya emulator listening on ${emulator.url}\n` +
-      `API key: ${emulator.apiKey}\n` +
-      `Try: curl ${emulator.url}/models -H "Authorization: Bearer ${emulator.apiKey}"\n`,
-  );
+  process.stdout.write(`${banner(emulator.url, command.options.apiKeys ?? [emulator.apiKey])}\n`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

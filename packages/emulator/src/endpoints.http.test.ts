@@ -27,12 +27,16 @@ describe('GET /v1/models', () => {
     const body = await response.json();
     expect(body.object).toBe('list');
     expect(body.data.map((m: { id: string }) => m.id)).toEqual([
-      'glm-5.2',
+      'minimax-m2.5',
+      'minimax-m2.1',
+      'glm-5',
       'glm-5.1',
+      'deepseek-v4-pro',
+      'glm-5.2',
       'deepseek-v4-flash',
     ]);
     expect(body.data[0]).toEqual({
-      id: 'glm-5.2',
+      id: 'minimax-m2.5',
       object: 'model',
       created: 1_767_225_600,
       owned_by: 'alaya',

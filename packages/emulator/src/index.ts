@@ -18,6 +18,12 @@ export {
   parseFault,
 } from './faults';
 export { DEFAULT_MODELS, type EmulatorModel, type EmulatorModelOption } from './models';
+export {
+  type AlayaPlan,
+  PLAN_LIMITS,
+  type QuotaExhaustedMode,
+  THROTTLED_LIMITS,
+} from './plans';
 export type { RateLimits } from './rate-limiter';
 export type { EmulatorRequestRecord, RequestOutcome } from './request-log';
 export { SchemaTooLargeError } from './schema-budget';

@@ -17,7 +17,8 @@ afterAll(() => emulator.close());
 
 describe('RPM window', () => {
   it('answers 429 with Retry-After and x-ratelimit headers, per key, and recovers', async () => {
-    emulator.setLimits({ rpm: 2, windowMs: 400 });
+    // A window wide enough that three requests on a loaded machine fall inside it.
+    emulator.setLimits({ rpm: 2, windowMs: 1500 });
     const first = await post(emulator, '/chat/completions', chatBody());
     expect(first.status).toBe(200);
     expect(first.headers.get('x-ratelimit-limit-requests')).toBe('2');
@@ -26,10 +27,10 @@ describe('RPM window', () => {
     expect((await post(emulator, '/chat/completions', chatBody())).status).toBe(200);
     const limited = await post(emulator, '/chat/completions', chatBody());
     expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(limited.headers.get('retry-after')).toMatch(/^[12]$/);
     const retryAfterMs = Number(limited.headers.get('retry-after-ms'));
     expect(retryAfterMs).toBeGreaterThan(0);
-    expect(retryAfterMs).toBeLessThanOrEqual(400);
+    expect(retryAfterMs).toBeLessThanOrEqual(1500);
     expect(limited.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     const { error } = await limited.json();
     expect(error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });

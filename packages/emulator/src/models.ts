@@ -13,8 +13,20 @@ export interface EmulatorModel {
 /** A model as given in options: an id or a full {@link EmulatorModel}. */
 export type EmulatorModelOption = string | EmulatorModel;
 
-/** The models served by default: Alaya's public plan listing, all reasoning models. */
-export const DEFAULT_MODELS: readonly string[] = ['glm-5.2', 'glm-5.1', 'deepseek-v4-flash'];
+/**
+ * The models served by default: the ids in Alaya's Alaya Code docs (`minimax-m2.5`, `minimax-m2.1`,
+ * `glm-5`, `glm-5.1`, `deepseek-v4-pro`), then ids seen in other public listings that examples and
+ * tests still use (`glm-5.2`, `deepseek-v4-flash`). All answer with `reasoning_content`.
+ */
+export const DEFAULT_MODELS: readonly string[] = [
+  'minimax-m2.5',
+  'minimax-m2.1',
+  'glm-5',
+  'glm-5.1',
+  'deepseek-v4-pro',
+  'glm-5.2',
+  'deepseek-v4-flash',
+];
 
 const DEFAULT_CREATED = 1_767_225_600;
 

@@ -6,6 +6,7 @@ import { sendError } from './envelope';
 import { type EmulatorFault, parseFaults } from './faults';
 import { FAULT_HEADER, handleRequest } from './handle-request';
 import { type EmulatorModelOption, normalizeModels } from './models';
+import { type AlayaPlan, checkQuotaExhausted, planLimits, type QuotaExhaustedMode } from './plans';
 import type { RateLimits } from './rate-limiter';
 import type { RequestContext } from './request-context';
 import type { EmulatorRequestRecord } from './request-log';
@@ -22,8 +23,27 @@ export interface EmulatorOptions {
   apiKeys?: readonly ApiKeyOption[];
   /** Served models. Default `glm-5.2`, `glm-5.1`, `deepseek-v4-flash`, all reasoning models. */
   models?: readonly EmulatorModelOption[];
-  /** Per-key RPM/TPM sliding windows. Default: unlimited. */
+  /**
+   * Per-key RPM/TPM sliding windows. Default: unlimited, or the `plan`'s limits (fields given here
+   * override the plan's).
+   */
   limits?: RateLimits;
+  /**
+   * Alaya plan tier whose limits apply per key: `free` 60 RPM / 30K TPM, `pro` 300 / 150K, `team`
+   * 600 / 500K (see `PLAN_LIMITS`). Over a limit: 429 `rate_limit_exceeded` with `Retry-After` (s).
+   */
+  plan?: AlayaPlan;
+  /**
+   * What happens once a key's `quotaTokens` are used: `'error'` (default) answers 402 as Alaya's
+   * error guide says; `'throttle'` keeps serving in Alaya's "throttled mode" (60 RPM / 30K TPM, see
+   * `THROTTLED_LIMITS`), as its billing docs say. A key with `quotaTokens: 0` starts throttled.
+   */
+  quotaExhausted?: QuotaExhaustedMode;
+  /**
+   * Send `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` (and `retry-after-ms` on 429s).
+   * Default true; `false` leaves only `Retry-After`, to test clients that learn from 429s alone.
+   */
+  rateLimitHeaders?: boolean;
   /** Default shaping of chat answers (chunk size/count, delays). */
   stream?: StreamOptions;
   /** Embedding length when a request gives no `dimensions`. Default 256. */
@@ -62,6 +82,12 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+function checkBoolean(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean`);
+  return value;
+}
+
 function checkPositiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1)
@@ -85,7 +111,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = createState({
     keys,
     models: normalizeModels(options.models),
-    limits: options.limits ?? {},
+    limits: { ...planLimits(options.plan), ...options.limits },
+    quotaExhausted: checkQuotaExhausted(options.quotaExhausted),
+    rateLimitHeaders: checkBoolean('rateLimitHeaders', options.rateLimitHeaders, true),
     stream: parseStreamOptions(options.stream ?? {}),
     embeddingDimensions: checkPositiveInteger(
       'embeddingDimensions',

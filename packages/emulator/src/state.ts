@@ -1,6 +1,7 @@
 import type { ApiKeyConfig } from './auth';
 import { FaultQueue } from './fault-queue';
 import type { EmulatorModel } from './models';
+import type { QuotaExhaustedMode } from './plans';
 import { RateLimiter, type RateLimits } from './rate-limiter';
 import type { EmulatorRequestRecord } from './request-log';
 import type { StreamOptions } from './stream-shaping';
@@ -15,6 +16,10 @@ export interface EmulatorState {
   /** Tokens charged per key (keyed by fingerprint), for `quotaTokens`. */
   readonly quotaUsed: Map<string, number>;
   readonly stream: StreamOptions;
+  /** Once a key's `quotaTokens` are used: 402, or throttled mode. */
+  readonly quotaExhausted: QuotaExhaustedMode;
+  /** Whether answers carry `x-ratelimit-*` (and 429s `retry-after-ms`). */
+  readonly rateLimitHeaders: boolean;
   readonly embeddingDimensions: number;
   readonly maxBodyBytes: number;
   readonly maxRequestLog: number;
@@ -27,6 +32,8 @@ export function createState(init: {
   models: readonly Required<EmulatorModel>[];
   limits: RateLimits;
   stream: StreamOptions;
+  quotaExhausted: QuotaExhaustedMode;
+  rateLimitHeaders: boolean;
   embeddingDimensions: number;
   maxBodyBytes: number;
   maxRequestLog: number;
@@ -40,6 +47,8 @@ export function createState(init: {
     requests: [],
     quotaUsed: new Map(),
     stream: init.stream,
+    quotaExhausted: init.quotaExhausted,
+    rateLimitHeaders: init.rateLimitHeaders,
     embeddingDimensions: init.embeddingDimensions,
     maxBodyBytes: init.maxBodyBytes,
     maxRequestLog: init.maxRequestLog,
