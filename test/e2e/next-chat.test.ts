@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL } from '../../examples/next/lib/server-config';
 import { type ChromiumSession, launchChromium, VIEWPORTS } from '../support/chromium';
 import { coveringElements, lineCount, scrollState, visibility } from '../support/layout';
 import { buildNextApp, type NextApp, startNextApp } from '../support/next-app';
@@ -155,9 +156,15 @@ describe('examples/next chat in Chromium', () => {
   it('lists the models and streams an answer that grows, with the reasoning collapsed', async () => {
     await timed('streamed answer', async () => {
       const current = await openChat();
+      // The picker lists what the emulator serves (GET /v1/models), starting on the example's default.
+      const served = await fetch(`${emulatorOf().url}/models`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      }).then(response => response.json() as Promise<{ data: { id: string }[] }>);
       const options = await current.locator('[data-testid=model-select] option').allTextContents();
-      expect(options).toEqual(['glm-5.2', 'glm-5.1', 'deepseek-v4-flash']);
-      await current.selectOption('[data-testid=model-select]', 'glm-5.1');
+      expect(options).toEqual(served.data.map(model => model.id));
+      expect(await current.inputValue('[data-testid=model-select]')).toBe(DEFAULT_MODEL);
+      const picked = options.find(id => id !== DEFAULT_MODEL) ?? '';
+      await current.selectOption('[data-testid=model-select]', picked);
 
       const before = emulatorOf().requests.length;
       await injectFaults([{ match: { path: CHAT_PATH }, chunkDelayMs: 40 }]);
@@ -178,7 +185,7 @@ describe('examples/next chat in Chromium', () => {
       expect(await reasoningPerAnswer(current)).toEqual([1]);
 
       const requests = chatRequestsSince(before);
-      expect(requests.map(request => [request.model, request.status])).toEqual([['glm-5.1', 200]]);
+      expect(requests.map(request => [request.model, request.status])).toEqual([[picked, 200]]);
       await screenshot(current, 'streamed');
     });
   });

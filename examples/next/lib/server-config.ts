@@ -1,7 +1,7 @@
 import type { ChatError } from './chat-error';
 
 /** The model the page selects first, and the one the route uses when the request names none. */
-export const DEFAULT_MODEL = 'glm-5.2';
+export const DEFAULT_MODEL = 'glm-5.1';
 
 /**
  * The console's Usage page ("current window quota usage"), linked from the quota message.
