@@ -10,9 +10,6 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The models the scenes name; the emulator serves them whatever its defaults are. */
-const SCENE_MODELS = ['glm-5.1', 'deepseek-v4-pro'];
-
 /**
  * With `ALAYA_API_KEY` set, the scenes talk to the real service (`ALAYA_BASE_URL` if set). Without it,
  * starts the emulator on a free loopback port and points `ALAYA_API_KEY` and `ALAYA_BASE_URL` at it, so
@@ -32,10 +29,8 @@ export async function startTarget(env: NodeJS.ProcessEnv = process.env): Promise
   const emulator = await startEmulator({
     port: 0,
     apiKeys: [apiKey],
-    models: [
-      ...new Set([...DEFAULT_MODELS, ...SCENE_MODELS]),
-      { id: embeddingModel, reasoning: false },
-    ],
+    // Alaya's documented chat models, and an embedding model (Alaya documents none).
+    models: [...DEFAULT_MODELS, { id: embeddingModel, reasoning: false }],
     // Pace streams like a model, so the streaming scene shows the text arriving.
     stream: { chunkSize: 6, chunkDelayMs: 12 },
   });
