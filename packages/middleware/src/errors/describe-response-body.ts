@@ -64,7 +64,8 @@ export function bodyExcerpt(body: string, maxLength: number = EXCERPT_LENGTH): s
   let i = 0;
   while (i < text.length && out.length <= maxLength) {
     const char = text[i] as string;
-    if (char === '<' && TAG_START.test(text[i + 1] ?? '')) {
+    // A "<" that starts a tag (or is the last character scanned, where a tag was cut) is markup.
+    if (char === '<' && (i + 1 === text.length || TAG_START.test(text[i + 1] as string))) {
       // A comment, a skipped element or a tag; unclosed, it runs to the end of what is scanned.
       let end: number;
       SKIPPED_ELEMENT.lastIndex = i;

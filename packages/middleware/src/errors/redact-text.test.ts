@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactString } from './redact-text';
+import { MAX_TEXT_LENGTH, REDACTED, redactString } from './redact-text';
 
 describe('redactString: URLs', () => {
   it.each([
@@ -107,5 +107,18 @@ describe('redactString: the configured key', () => {
   it('a key shorter than 4 characters only replaces a text equal to it', () => {
     expect(redactString('abc', 'abc')).toBe(REDACTED);
     expect(redactString('abcdef', 'abc')).toBe('abcdef');
+  });
+});
+
+describe('redactString: bounded work', () => {
+  it('cuts text longer than MAX_TEXT_LENGTH, with a note, after removing secrets across the cut', () => {
+    const key = 'Alaya-Test-Key-0001';
+    const text = `${'a'.repeat(MAX_TEXT_LENGTH - 5)}${key}${'b'.repeat(10_000)}`;
+    const redacted = redactString(text, key);
+    expect(redacted.length).toBeLessThan(MAX_TEXT_LENGTH + 100);
+    expect(redacted).toMatch(/… \[\d+ more characters dropped\]$/);
+    expect(redacted).not.toContain(key.slice(0, 4));
+    // A text that was cut is not cut again (redaction can run twice on one field).
+    expect(redactString(redacted, key)).toBe(redacted);
   });
 });

@@ -83,7 +83,7 @@ describe('toAlayaError: status decides the class', () => {
     expect(error.url).toBe(URL);
   });
 
-  it('uses the seed solution text as hint', () => {
+  it("uses the solution text of Alaya's error guide as hint", () => {
     expect(toAlayaError(apiError({ status: 502 })).hint).toBe(
       'Retry later or switch to another model',
     );
