@@ -32,13 +32,31 @@ function demoEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function runDemo(args: readonly string[], env = demoEnv()): Promise<RunResult> {
-  return run(process.execPath, [...startCommand(), ...args], {
+function runDemo(
+  args: readonly string[],
+  env = demoEnv(),
+  nodeArgs: string[] = [],
+): Promise<RunResult> {
+  return run(process.execPath, [...nodeArgs, ...startCommand(), ...args], {
     cwd: exampleDir,
     env,
     timeoutMs: 55_000,
   });
 }
+
+/** A module hook that throws when anything resolves into a package's `dist/`: the demo needs no build. */
+const resolveHook =
+  'export async function resolve(specifier, context, next) {' +
+  ' const result = await next(specifier, context);' +
+  ' if (/[\\/]packages[\\/][^\\/]+[\\/]dist[\\/]/.test(result.url))' +
+  ' throw new Error("the demo resolved a build output: " + result.url);' +
+  ' return result; }';
+const forbidBuildOutput = [
+  '--import',
+  `data:text/javascript,${encodeURIComponent(
+    `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(resolveHook)}`)});`,
+  )}`,
+];
 
 /** The summary line of one scene, e.g. `  PASS  retry-after   1.05 s`. */
 function summaryLine(status: 'PASS' | 'FAIL' | 'SKIP', name: string): RegExp {
@@ -64,8 +82,8 @@ describe('examples/node demo as `npm run demo` runs it', () => {
     );
   });
 
-  it('runs every scene against the in-process emulator, and every one passes', async () => {
-    const result = await runDemo([]);
+  it("runs every scene against the in-process emulator, from the packages' sources, and every one passes", async () => {
+    const result = await runDemo([], demoEnv(), forbidBuildOutput);
     const { stdout } = result;
     expect(result.code, describeRun('demo', result)).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(
