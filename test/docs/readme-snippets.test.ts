@@ -4,11 +4,17 @@
  * `@ai-sdk/openai` resolve as they would in a user's project) and type-checked with the TypeScript
  * compiler API. A block that cannot be complete (a diff, a fragment) must use another fence language.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { blockName, type FencedBlock, fencedBlocks, readmePaths } from '../support/readme-blocks';
+import {
+  blockName,
+  type FencedBlock,
+  fencedBlocks,
+  REPO_ROOT,
+  readmePaths,
+} from '../support/readme-blocks';
 
 const TS_LANGS = new Set(['ts', 'typescript', 'tsx']);
 const OUT_DIR = join(import.meta.dirname, '.snippets');
@@ -70,8 +76,16 @@ describe('README ts blocks compile as written (strict, nodenext)', () => {
     return diagnostics.get(block) ?? [];
   };
 
-  it('finds the ts blocks of the READMEs', () => {
+  it('finds the ts blocks of the READMEs, and the packages they import are built', () => {
     expect(blocks.length).toBeGreaterThan(10);
+    // The snippets see the packages as users do, through their built type declarations.
+    const packages = join(REPO_ROOT, 'packages');
+    for (const name of readdirSync(packages)) {
+      expect(
+        existsSync(join(packages, name, 'dist', 'index.d.ts')),
+        `packages/${name} is built (npm test builds first; else: npx pnpm@10.34.8 build)`,
+      ).toBe(true);
+    }
   });
 
   for (const block of blocks) {
