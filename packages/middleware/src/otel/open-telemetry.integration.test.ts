@@ -154,4 +154,39 @@ describe('OpenTelemetry over real HTTP', () => {
     expect(counters.snapshot().total).toMatchObject({ requests: 2, rateLimited: 1, retries: 1 });
     expect(counters.snapshot().total.waitMs.retry_after).toBe(1000);
   });
+
+  it('fleet events reach telemetry: a breaker that opens, then a fallback past the open circuit', async () => {
+    emulator.enqueueFaults([{ status: 500 }, { status: 500 }]);
+    const counters = createCallCounters();
+    const userHook: string[] = [];
+    const options = {
+      maxRetries: 1,
+      circuitBreaker: { failureThreshold: 2, openMs: 60_000 },
+      onBreakerStateChange: (event: { to: string }) => {
+        userHook.push(event.to);
+      },
+      telemetry: [alayaOpenTelemetry({ tracer }), counters],
+    };
+    const fallback = model('glm-5');
+    const primary = model('glm-5.1', { ...options, fallbackModels: [fallback] });
+    await tracer.startActiveSpan('handler', async span => {
+      await generateText({ model: primary, prompt: PROMPT }); // two 500s open the breaker, glm-5 answers
+      await generateText({ model: primary, prompt: PROMPT }); // open circuit: straight to glm-5
+      span.end();
+    });
+    const handler = exporter.getFinishedSpans().find(s => s.name === 'handler')!;
+    expect(handler.events.map(e => e.name)).toEqual([
+      'alaya.breaker.state_change',
+      'alaya.fallback',
+      'alaya.fallback',
+    ]);
+    expect(handler.events[0]!.attributes).toMatchObject({ 'alaya.breaker.to': 'open' });
+    expect(handler.events[2]!.attributes).toMatchObject({ 'alaya.error.kind': 'circuit_open' });
+    expect(userHook).toEqual(['open']);
+    expect(counters.snapshot().byModel['alaya.chat:glm-5.1']).toMatchObject({
+      requests: 2,
+      breakerOpens: 1,
+      fallbacks: 2,
+    });
+  });
 });
