@@ -105,6 +105,25 @@ describe('examples/node demo as `npm run demo` runs it', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('runs from the repository root as `npm run demo:run`, which `npm run demo` runs after installing', async () => {
+    const root = resolve(exampleDir, '../..');
+    const { scripts } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(scripts.demo).toBe(
+      `npx -y pnpm@10.34.8 install --frozen-lockfile --reporter=silent && ${scripts['demo:run']}`,
+    );
+    const result = await run('npm', ['run', '--silent', 'demo:run', '--', 'quota'], {
+      cwd: root,
+      env: demoEnv(),
+      timeoutMs: 55_000,
+    });
+    expect(result.code, describeRun('npm run demo:run -- quota', result)).toBe(0);
+    expect(result.stdout).toMatch(/^Alaya demo: no ALAYA_API_KEY set/);
+    expect(result.stdout).toMatch(/^1 passed, 0 failed, 0 skipped in /m);
+    expect(result.stderr).toBe('');
+  });
+
   it('runs the scenes named on the command line, also after a "--" from pnpm', async () => {
     const result = await runDemo(['--', 'quota', 'list-models']);
     expect(result.code, describeRun('demo quota list-models', result)).toBe(0);
