@@ -74,11 +74,21 @@ const HELP: Record<string, { cwd: string; file: string; args: string[] }> = {
     file: process.execPath,
     args: ['packages/emulator/bin/alaya-emulator.js', '--help'],
   },
-  // The example's own `start` script, with --help.
+  // The example's own `start` script, with --help; the root `demo` and `demo:run` run the same program.
   '@alaya-code/example-node:start': {
     cwd: 'examples/node',
-    file: 'node_modules/.bin/tsx',
-    args: ['--tsconfig', 'tsconfig.sources.json', 'src/main.ts', '--help'],
+    file: process.execPath,
+    args: ['--import', './sources.mjs', 'src/main.ts', '--help'],
+  },
+  '(root):demo': {
+    cwd: 'examples/node',
+    file: process.execPath,
+    args: ['--import', './sources.mjs', 'src/main.ts', '--help'],
+  },
+  '(root):demo:run': {
+    cwd: 'examples/node',
+    file: process.execPath,
+    args: ['--import', './sources.mjs', 'src/main.ts', '--help'],
   },
   // Root scripts that are `turbo run <task>`: extra arguments go to turbo.
   'turbo run': { cwd: '.', file: 'node_modules/.bin/turbo', args: ['run', '--help'] },

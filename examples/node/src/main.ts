@@ -10,6 +10,7 @@ import { startTarget } from './harness/target';
 
 const USAGE = `Usage: npm run demo [-- <scene>...]   (from the repository root)
        pnpm --filter @alaya-code/example-node start [<scene>...]
+       --help, -h: this text and the scene names
 
 Runs every scene, or the ones named. ALAYA_API_KEY unset: the Alaya emulator, in-process and offline;
 set: the Alaya service (ALAYA_BASE_URL, default https://codingplan.alayanew.com/v1), and the scenes that
