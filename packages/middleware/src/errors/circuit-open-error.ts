@@ -1,5 +1,6 @@
 import { errorClass } from './alaya-error';
 import type { AlayaErrorOptions } from './alaya-error-options';
+import { DEFAULT_HINTS } from './hints';
 
 /** Constructor options of {@link CircuitOpenError}. */
 export interface CircuitOpenErrorOptions extends AlayaErrorOptions {
@@ -49,7 +50,7 @@ export function circuitOpenError(info: {
       : `another instance is probing it (up to ${seconds}s)`;
   return new CircuitOpenError({
     message: `Circuit breaker for model ${info.modelId} (${info.provider}) is ${info.breakerState}: ${reason}. The call was not sent.`,
-    hint: 'Add fallbackModels to keep serving while the model recovers, or retry later.',
+    hint: DEFAULT_HINTS.circuit_open,
     modelId: info.modelId,
     provider: info.provider,
     breakerState: info.breakerState,

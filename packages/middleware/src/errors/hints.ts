@@ -17,8 +17,7 @@ export const DEFAULT_HINTS: Readonly<Record<AlayaErrorKind, string>> = {
   unknown_status: 'Retry later if the status is 408, 409 or 5xx; otherwise check the request',
   connection: 'Check the network connection and the base URL, then retry',
   timeout: 'Retry the request; raise the timeout if it keeps happening',
-  circuit_open:
-    'The model failed repeatedly; wait until the circuit closes or use a fallback model',
+  circuit_open: 'Add fallbackModels to keep serving while the model recovers, or retry later',
 };
 
 /** Hints for any other provider's models: true of every API, with no Alaya plan or product in them. */
