@@ -82,8 +82,10 @@ function redactShapes(text: string): string {
       /\d/.test(token) || token.length >= 32 ? `${word}${separator}${REDACTED}` : match,
     );
   }
-  if (result.includes('://')) result = result.replace(URL_USER_INFO, `$1${REDACTED}@`);
-  if (result.includes('=')) {
+  if (result.includes('@') && result.includes('://')) {
+    result = result.replace(URL_USER_INFO, `$1${REDACTED}@`);
+  }
+  if (result.includes('=') && (result.includes('?') || result.includes('&'))) {
     result = result.replace(QUERY_PARAM, (match, separator: string, name: string) =>
       isSecretName(safeDecode(name)) ? `${separator}${name}=${REDACTED}` : match,
     );
@@ -91,10 +93,19 @@ function redactShapes(text: string): string {
   return result;
 }
 
+/** The forms of the last key seen (one key per process is the common case): computed once. */
+let lastKey: { key: string; forms: string[] } | undefined;
+
 function redactKey(value: string, apiKey: string): string {
   if (apiKey.length < 4) return value === apiKey ? REDACTED : value;
+  if (lastKey?.key !== apiKey) {
+    lastKey = {
+      key: apiKey,
+      forms: [...new Set([apiKey, apiKey.toLowerCase(), safeEncode(apiKey)])],
+    };
+  }
   let result = value;
-  for (const form of new Set([apiKey, apiKey.toLowerCase(), safeEncode(apiKey)])) {
+  for (const form of lastKey.forms) {
     if (result.includes(form)) result = result.split(form).join(REDACTED);
   }
   return result;
