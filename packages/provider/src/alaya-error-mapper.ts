@@ -1,5 +1,10 @@
 import { APICallError, InvalidArgumentError, LoadAPIKeyError } from '@ai-sdk/provider';
-import { AlayaError, isCallerAbort, toAlayaError } from '@alaya-code/ai-sdk-middleware/errors';
+import {
+  AlayaError,
+  DEFAULT_HINTS,
+  isCallerAbort,
+  toAlayaError,
+} from '@alaya-code/ai-sdk-middleware/errors';
 import { hasVersionSegment } from './alaya-base-url';
 import { missingVersionHint, unknownModelHint } from './alaya-not-found-hint';
 
@@ -54,6 +59,8 @@ export function createAlayaErrorMapper({
     return toAlayaError(error, {
       apiKey: getApiKey(),
       provider: `${providerName}.${call.modelType}`,
+      // Alaya's error guide, whatever the provider is named (`name` may not start with `alaya`):
+      hints: DEFAULT_HINTS,
       ...(call.modelId && { modelId: call.modelId }),
       ...(hint && { messageSuffixes: { not_found: hint } }),
       ...(call.fromStreamPart && { fromStreamPart: true }),
