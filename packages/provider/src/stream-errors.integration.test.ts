@@ -85,6 +85,13 @@ describe('a 402 in streamText', () => {
     expect((error as Error).cause).toBeUndefined();
   });
 
+  it('without the recipe, the wrapped model resolves await result.text with no text and finishReason error', async () => {
+    emulator.enqueueFaults([quota]);
+    const result = streamText({ model: models().wrapped, prompt: 'Hi', onError: () => {} });
+    expect(await result.text).toBe('');
+    expect(await result.finishReason).toBe('error');
+  });
+
   const recipes = { 'await the text': streamedText, 'read the stream': streamedParts };
   for (const name of ['bare', 'wrapped'] as const) {
     for (const [recipe, run] of Object.entries(recipes)) {
