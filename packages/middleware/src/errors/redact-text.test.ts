@@ -9,6 +9,11 @@ describe('redactString: URLs', () => {
       'fetch https://[REDACTED]@api.example.com/v1 failed',
     ],
     ['request to http://a%40b:p%3Ass@host/v1/chat', 'request to http://[REDACTED]@host/v1/chat'],
+    [
+      // undici's TypeError for a base URL with credentials (the hardening issue, item 4)
+      'Request cannot be constructed from a URL that includes credentials: http://user:pass@127.0.0.1:4010/v1/chat/completions',
+      'Request cannot be constructed from a URL that includes credentials: http://[REDACTED]@127.0.0.1:4010/v1/chat/completions',
+    ],
   ])('removes URL user-info: %s', (input, expected) => {
     expect(redactString(input)).toBe(expected);
   });
