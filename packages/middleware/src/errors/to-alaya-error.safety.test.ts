@@ -199,6 +199,16 @@ describe('a typed error is mapped once', () => {
     expect(toAlayaError(first, { hints: { rate_limit: first.hint as string } })).toBe(first);
   });
 
+  it('a suffix that redaction changed is not added twice', () => {
+    const context = {
+      apiKey: 'KEY-0123456789',
+      messageSuffixes: { not_found: 'Base URL https://h/api?api_key=KEY-0123456789 lacks /v1.' },
+    };
+    const first = toAlayaError(apiError({ statusCode: 404 }), context);
+    expect(first.message.match(/lacks \/v1/g)).toHaveLength(1);
+    expect(toAlayaError(first, context)).toBe(first);
+  });
+
   it('is rebuilt once when the context has something to add', () => {
     const first = toAlayaError(apiError({ statusCode: 429 }));
     const withKey = toAlayaError(first, { apiKey: KEY });

@@ -7,6 +7,7 @@ import { ConnectionError } from './network-errors';
 import { type Failure, normalizeFailure } from './normalize-failure';
 import { parseRetryHeaders } from './parse-retry-after';
 import { buildRedacted, isRedactedFor, redactOptions } from './rebuild-alaya-error';
+import { redactString } from './redact-text';
 import { classForStatus, isRetryableStatus, UnknownStatusError } from './status-errors';
 
 /** Extra knowledge the caller has when mapping an error. */
@@ -63,7 +64,7 @@ export function toAlayaError(error: unknown, context: ToAlayaErrorContext = {}):
     const typed = unwrapRetryError(error);
     if (AlayaError.isInstance(typed)) return completeTyped(typed, context, apiKey);
     const failure = normalizeFailure(typed, { apiKey, fromStreamPart: context.fromStreamPart });
-    const [Class, options] = decide(failure, context);
+    const [Class, options] = decide(failure, context, apiKey);
     return finish(Class, Class.kind, options, context, apiKey);
   } catch {
     const options = { message: 'Unknown error (the thrown value could not be read)' };
@@ -73,7 +74,11 @@ export function toAlayaError(error: unknown, context: ToAlayaErrorContext = {}):
 }
 
 /** Decides the class and its options once, from the normalised failure. */
-function decide(failure: Failure, context: ToAlayaErrorContext): [ErrorClass, AlayaErrorOptions] {
+function decide(
+  failure: Failure,
+  context: ToAlayaErrorContext,
+  apiKey: string | undefined,
+): [ErrorClass, AlayaErrorOptions] {
   const { envelope, statusCode, network } = failure;
   const base: AlayaErrorOptions = {
     message: failure.message,
@@ -95,7 +100,7 @@ function decide(failure: Failure, context: ToAlayaErrorContext): [ErrorClass, Al
     const message = envelope?.message?.trim()
       ? envelope.message
       : `${statusLine(statusCode)}: ${describeResponseBody(failure.body, {
-          apiKey: context.apiKey?.trim() || undefined,
+          apiKey,
           invalidJson: failure.invalidJson,
         })}`;
     const isRetryable = quota
@@ -138,7 +143,7 @@ function finish(
   const message = options.message || 'Unknown error';
   const complete: AlayaErrorOptions = {
     ...options,
-    message: suffix && !message.includes(suffix) ? `${message} ${suffix}` : message,
+    message: suffix && !hasSuffix(message, suffix, apiKey) ? `${message} ${suffix}` : message,
     hint: context.hints?.[kind] ?? options.hint ?? hintFor(kind, provider),
     modelId: options.modelId ?? context.modelId,
     provider,
@@ -156,13 +161,18 @@ function completeTyped(
   const hint = context.hints?.[error.kind];
   const unchanged =
     isRedactedFor(error, apiKey) &&
-    (!suffix || error.message.includes(suffix)) &&
+    (!suffix || hasSuffix(error.message, suffix, apiKey)) &&
     (hint === undefined || hint === error.hint) &&
     (error.modelId !== undefined || context.modelId === undefined) &&
     (error.provider !== undefined || context.provider === undefined);
   if (unchanged) return error;
   const Class = error.constructor as new (options: AlayaErrorOptions) => AlayaErrorBase;
   return finish(Class, error.kind, error.toOptions(), context, apiKey);
+}
+
+/** True when the message already ends with the suffix, as given or as redaction left it. */
+function hasSuffix(message: string, suffix: string, apiKey: string | undefined): boolean {
+  return message.includes(suffix) || message.includes(redactString(suffix, apiKey));
 }
 
 /** The AI SDK's `RetryError` carries the real failure as `lastError` (nested at most 4 deep). */
