@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  getHeader,
-  parseRetryAfter,
-  parseRetryHeaders,
-  parseShouldRetry,
-} from './parse-retry-after';
+import { getHeader } from './headers';
+import { parseRetryAfter, parseRetryHeaders, parseShouldRetry } from './parse-retry-after';
 
 const NOW = Date.UTC(2026, 10, 25, 0, 0, 0);
 

@@ -1,7 +1,5 @@
 import { getHeader, type HeadersLike } from './headers';
 
-export { getHeader, type HeadersLike } from './headers';
-
 /** What the server said about retrying, parsed from its response headers. */
 export interface RetryHeaders {
   /**

@@ -1,4 +1,4 @@
-import { getHeader, type HeadersLike } from '../errors/parse-retry-after';
+import { getHeader, type HeadersLike } from '../errors/headers';
 
 /** The error fields a cooldown is read from (any `APICallError`/`AlayaError` has them). */
 export interface RateLimitSignal {

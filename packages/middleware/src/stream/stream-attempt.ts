@@ -5,8 +5,8 @@ import type {
   LanguageModelV4StreamResult,
 } from '@ai-sdk/provider';
 import { type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
+import { getHeader } from '../errors/headers';
 import { isCallerAbort } from '../errors/is-caller-abort';
-import { getHeader } from '../errors/parse-retry-after';
 import { type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
 import { isContentPart } from './content-part';
 
