@@ -15,7 +15,7 @@ import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { generateText, wrapLanguageModel } from 'ai';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findRedisServer, type RedisServer, startRedisServer } from './redis-server';
+import { findRedisServer, type RedisServer, startRedisServer } from '../support/redis-server';
 
 const API_KEY = 'guard-test-key';
 const PRIMARY = 'glm-5.2';
@@ -54,9 +54,15 @@ beforeEach(() => {
 describe('fleet guard through alayaMiddleware (real HTTP to the emulator)', () => {
   it('opens the breaker after repeated 502s: calls go straight to the fallback, then one probe closes it', async () => {
     const changes: BreakerStateChangeEvent[] = [];
+    let openedAt = 0;
+    // openMs long enough for 8 calls on a loaded machine; the probe then waits out the rest of it.
+    const openMs = 2000;
     const guard = createFleetGuard({
-      circuitBreaker: { failureThreshold: 3, openMs: 500 },
-      onBreakerStateChange: event => changes.push(event),
+      circuitBreaker: { failureThreshold: 3, openMs },
+      onBreakerStateChange: event => {
+        if (event.to === 'open') openedAt = Date.now();
+        changes.push(event);
+      },
     });
     const model = guarded(guard, { maxRetries: 0, fallbackModels: [alaya()(FALLBACK)] });
     emulator.enqueueFaults({ status: 502, times: 100, match: { model: PRIMARY } });
@@ -75,7 +81,7 @@ describe('fleet guard through alayaMiddleware (real HTTP to the emulator)', () =
     });
 
     emulator.clearFaults();
-    await new Promise(resolve => setTimeout(resolve, 550));
+    await new Promise(resolve => setTimeout(resolve, openedAt + openMs + 50 - Date.now()));
     await generateText({ model, prompt: 'probe', maxRetries: 0 });
     expect(sent(PRIMARY)).toHaveLength(4); // the probe went to the primary model and succeeded
     expect(changes.map(c => c.to)).toEqual(['open', 'half-open', 'closed']);

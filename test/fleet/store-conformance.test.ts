@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProperty } from '../support/fuzz';
-import { findRedisServer, type RedisServer, startRedisServer } from './redis-server';
+import { findRedisServer, type RedisServer, startRedisServer } from '../support/redis-server';
 
 /** Cooldown lengths are read back a few ms later from Redis (PTTL) than from memory. */
 const CLOCK_TOLERANCE_MS = 250;

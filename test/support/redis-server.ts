@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { freePort } from '../support/free-port';
+import { freePort } from './free-port';
 
 /** A `redis-server` child process on 127.0.0.1, for tests. */
 export interface RedisServer {

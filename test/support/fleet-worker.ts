@@ -1,5 +1,5 @@
 /**
- * One "instance" of a fleet, run as a child process by multi-process.test.ts and bench-fleet.ts:
+ * One "instance" of a fleet, run as a child process by test/fleet/multi-process.test.ts and the bench's fleet section:
  * `CALLERS` concurrent callers each make `CALLS` generateText calls (or call until `DURATION_MS`
  * has passed) through createAlaya + alayaMiddleware, with a fleet guard whose store is Redis
  * (`MODE=redis`), this process's memory (`MODE=memory`), or no guard at all (`MODE=none`).
