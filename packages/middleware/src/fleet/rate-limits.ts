@@ -1,0 +1,101 @@
+import { getHeader, type HeadersLike } from '../errors/headers';
+import { parseResetHeader } from './rate-limit-cooldown';
+
+/** A rate limit: requests and tokens per minute. */
+export interface RateLimit {
+  /** Requests per minute. */
+  rpm?: number;
+  /** Tokens per minute. */
+  tpm?: number;
+}
+
+/** Alaya's published limits per plan (requests and tokens per minute). */
+export const ALAYA_PLANS = {
+  free: { rpm: 60, tpm: 30_000 },
+  pro: { rpm: 300, tpm: 150_000 },
+  team: { rpm: 600, tpm: 500_000 },
+} as const satisfies Record<string, Required<RateLimit>>;
+
+/** An Alaya plan name, for `pacing: { plan }`. */
+export type AlayaPlan = keyof typeof ALAYA_PLANS;
+
+/** What one response's `x-ratelimit-*` headers say about one dimension (requests or tokens). */
+export interface RateWindow {
+  limit?: number;
+  remaining?: number;
+  /** Milliseconds until the window has refilled. */
+  resetMs?: number;
+}
+
+/** What one response's `x-ratelimit-*` headers say, or `undefined` when it sent none. */
+export interface RateLimitReport {
+  requests?: RateWindow;
+  tokens?: RateWindow;
+}
+
+const COUNT = /^\d+(?:\.\d+)?$/;
+
+function readCount(headers: HeadersLike, name: string): number | undefined {
+  const text = getHeader(headers, name)?.trim();
+  return text !== undefined && COUNT.test(text) ? Number(text) : undefined;
+}
+
+function readWindow(
+  headers: HeadersLike,
+  kind: 'requests' | 'tokens',
+  now: number,
+): RateWindow | undefined {
+  const limit = readCount(headers, `x-ratelimit-limit-${kind}`);
+  const remaining = readCount(headers, `x-ratelimit-remaining-${kind}`);
+  const reset = getHeader(headers, `x-ratelimit-reset-${kind}`);
+  const resetMs = reset === undefined ? undefined : parseResetHeader(reset, now);
+  if (limit === undefined && remaining === undefined && resetMs === undefined) return undefined;
+  return {
+    ...(limit !== undefined && limit > 0 ? { limit } : {}),
+    ...(remaining !== undefined ? { remaining } : {}),
+    ...(resetMs !== undefined ? { resetMs } : {}),
+  };
+}
+
+/**
+ * Reads `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` (OpenAI style, sent by Alaya on every
+ * answer, success or 429). Values that cannot be read are left out; `undefined` when there are none.
+ */
+export function readRateLimitHeaders(
+  headers: HeadersLike,
+  now: number = Date.now(),
+): RateLimitReport | undefined {
+  const requests = readWindow(headers, 'requests', now);
+  const tokens = readWindow(headers, 'tokens', now);
+  if (requests === undefined && tokens === undefined) return undefined;
+  return { ...(requests ? { requests } : {}), ...(tokens ? { tokens } : {}) };
+}
+
+/** Multiplicative decrease on a 429 without headers (AWS adaptive retry mode uses 0.7). */
+export const DECREASE = 0.7;
+/** Additive increase per success without headers, in requests per minute. */
+export const INCREASE_RPM = 1;
+/** Floor of an adaptive rate, in requests per minute. */
+export const MIN_RPM = 1;
+
+/**
+ * The request rate to pace at, in requests per minute, after an answer: the server's stated limit
+ * when its headers carry one; otherwise AIMD from the answers alone (a 429 cuts the rate to 0.7 of
+ * what was sent in the last minute, a success adds one); never above `ceiling`. `undefined`: not
+ * known yet, do not pace.
+ */
+export function nextRequestRate(
+  current: number | undefined,
+  answer: { limited: boolean; report?: RateLimitReport; sentLastMinute: number },
+  ceiling?: number,
+): number | undefined {
+  const stated = answer.report?.requests?.limit;
+  let rate: number | undefined;
+  if (stated !== undefined) rate = stated;
+  else if (answer.limited) {
+    const base = Math.min(current ?? Number.POSITIVE_INFINITY, Math.max(answer.sentLastMinute, 1));
+    rate = Math.max(MIN_RPM, base * DECREASE);
+  } else if (current !== undefined) rate = current + INCREASE_RPM;
+  if (ceiling !== undefined) rate = Math.min(rate ?? ceiling, ceiling);
+  return rate;
+}
