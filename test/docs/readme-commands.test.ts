@@ -220,7 +220,10 @@ async function checkCommand(command: ShellCommand): Promise<void> {
     case 'pnpm':
       return checkPnpm(args, readme);
     case 'npm': {
-      const [sub, ...rest] = args;
+      // npm's own flags (`npm run -s demo`: silent) are not the script's.
+      const [sub, ...rest] = args.filter(
+        (a, i) => i === 0 || !/^-[a-z]$|^--(silent|quiet)$/.test(a),
+      );
       if (sub === 'install' || sub === 'i') {
         for (const spec of rest.filter(a => a.startsWith('@alaya-code/'))) {
           const name = spec.replace(/(.)@.*$/, '$1');
