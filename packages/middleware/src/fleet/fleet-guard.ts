@@ -3,7 +3,9 @@ import { CircuitOpenError } from '../errors/circuit-open-error';
 import { type FleetOptions, resolveFleetOptions } from './fleet-options';
 import { createGuardedStore, type StoreHealth } from './guarded-store';
 import { createMemoryStore } from './memory-store';
+import { createPacer, type PaceState } from './pacer';
 import { cooldownFromError, cooldownFromHeaders } from './rate-limit-cooldown';
+import { readRateLimitHeaders } from './rate-limits';
 import type { BreakerState } from './resilience-store';
 import { createSharedBreaker } from './shared-breaker';
 import { createSharedCooldown } from './shared-cooldown';
@@ -23,6 +25,8 @@ export interface FleetState {
     /** Failures counted toward opening the breaker. */
     breakerFailures?: number;
   }>;
+  /** The pacer's bucket per key fingerprint and model; empty when pacing is off. */
+  pacing: PaceState[];
   /** One bucket per provider (and key fingerprint); empty when the budget is off. */
   retryBudgets: Array<{ provider: string; tokens: number; capacity: number }>;
 }
@@ -83,6 +87,9 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   const breaker = settings.circuitBreaker
     ? createSharedBreaker({ ...settings, store, breaker: settings.circuitBreaker, own })
     : undefined;
+  const pacer = settings.pacing
+    ? createPacer({ ...settings.pacing, onPace: settings.onPace, own })
+    : undefined;
   const models = new Map<string, { modelId: string; provider: string }>();
 
   async function keys(info: { provider: string; modelId: string }) {
@@ -93,6 +100,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       cooldown: `cooldown:${provider}:${fp}:${model}`,
       budget: `budget:${provider}:${fp}`,
       breaker: `breaker:${provider}:${model}`,
+      pace: `pace:${provider}:${fp}:${model}`,
     };
   }
 
@@ -108,6 +116,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       const k = await keys(info);
       await breaker?.check(info, k.breaker);
       await cooldown.wait(info, k.cooldown);
+      await pacer?.admit(info, k.pace);
     },
 
     async allowRetry(info) {
@@ -117,6 +126,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
 
     async onSuccess(info) {
       const k = await keys(info);
+      pacer?.learn(k.pace, { limited: false, report: readRateLimitHeaders(info.responseHeaders) });
       // The answer says the next request would be refused (remaining 0): hold off like after a 429.
       const wait = cooldownFromHeaders(info.responseHeaders);
       await Promise.all([
@@ -132,6 +142,12 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       if (isOwnError(info.error)) return;
       const k = await keys(info);
       const wait = cooldownFromError(info.error);
+      if (pacer) {
+        // A 429 slows the pacer down; any other answer teaches it only through its headers.
+        const report = readRateLimitHeaders(info.error.responseHeaders);
+        const limited = info.error.kind === 'rate_limit';
+        if (limited || report !== undefined) pacer.learn(k.pace, { limited, report });
+      }
       await Promise.all([
         wait !== undefined && wait > 0
           ? cooldown.publish(info, k.cooldown, wait, 'rate_limit_error')
@@ -161,7 +177,12 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
               capacity: settings.retryBudget?.capacity ?? 0,
             })),
       );
-      return { store: guarded?.health() ?? { healthy: true }, models: modelStates, retryBudgets };
+      return {
+        store: guarded?.health() ?? { healthy: true },
+        models: modelStates,
+        pacing: pacer?.state() ?? [],
+        retryBudgets,
+      };
     },
   };
 }

@@ -38,6 +38,10 @@ describe('fleet options', () => {
     ['onStoreError', { onStoreError: {} }],
     ['onBreakerStateChange', { onBreakerStateChange: 'log' }],
     ['onBudgetExhausted', { onBudgetExhausted: 5 }],
+    ['onPace', { onPace: 'log' }],
+    ['pacing', { pacing: 'fast' }],
+    ['pacing.plan', { pacing: { plan: 'gold' } }],
+    ['pacing.rpm', { pacing: { rpm: 0 } }],
   ];
 
   for (const [name, options] of bad) {

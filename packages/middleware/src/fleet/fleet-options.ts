@@ -1,4 +1,5 @@
 import {
+  checkOptionalEnum,
   checkOptionalFunction,
   checkOptionalImplementation,
   checkOptionalNumber,
@@ -13,6 +14,8 @@ import {
 } from './circuit-breaker';
 import type { StoreErrorEvent } from './guarded-store';
 import { fingerprintApiKey } from './key-fingerprint';
+import type { PaceEvent } from './pacer';
+import { ALAYA_PLANS, type AlayaPlan } from './rate-limits';
 import type { ResilienceStore } from './resilience-store';
 import {
   type ResolvedRetryBudget,
@@ -58,6 +61,15 @@ export interface FleetOptions {
   storeTimeoutMs?: number;
   /** After a store failure, how long to use local state before trying the store again. Default 2000. */
   storeRetryMs?: number;
+  /**
+   * Admission before sending, at the rate learned from `x-ratelimit-*` headers (or, without them, an
+   * adaptive rate from 429s). `true` turns it on; `{ plan }` (`'free'`, `'pro'`, `'team'`) or `{ rpm }`
+   * states the limit, which is then a ceiling. Default off. Paces this process; `maxWaitMs` (default
+   * 60000) bounds a wait, beyond which the attempt fails fast with a `RateLimitError` (not sent).
+   */
+  pacing?: PacingOptions | boolean;
+  /** An attempt waits for the pacer (once per wait). May be async. */
+  onPace?: (event: PaceEvent) => void;
   /** An instance published a cooldown (`origin: 'response'`) or waits for one (`'shared'`). May be async. */
   onCooldown?: (event: CooldownEvent) => void;
   /** This instance saw a model's breaker change state. May be async. */
@@ -66,6 +78,16 @@ export interface FleetOptions {
   onBudgetExhausted?: (event: BudgetExhaustedEvent) => void;
   /** The shared store failed or timed out; calls go on with local state (once per outage). May be async. */
   onStoreError?: (event: StoreErrorEvent) => void;
+}
+
+/** Options of `pacing`. */
+export interface PacingOptions {
+  /** Alaya's plan: its published requests per minute are the ceiling. */
+  plan?: AlayaPlan;
+  /** Requests per minute never exceeded (wins over `plan`). */
+  rpm?: number;
+  /** Longest an attempt waits for admission, in ms. Default 60000. */
+  maxWaitMs?: number;
 }
 
 /** The defaults of the numeric {@link FleetOptions}. */
@@ -81,7 +103,13 @@ const DEFAULTS = {
 const MAY_BE_ZERO = new Set<keyof typeof DEFAULTS>(['cooldownSpreadMs']);
 
 /** The hooks of {@link FleetOptions}. */
-const HOOKS = ['onCooldown', 'onBreakerStateChange', 'onBudgetExhausted', 'onStoreError'] as const;
+const HOOKS = [
+  'onCooldown',
+  'onBreakerStateChange',
+  'onBudgetExhausted',
+  'onStoreError',
+  'onPace',
+] as const;
 
 /** The methods a `store` must have. */
 export const RESILIENCE_STORE_METHODS = [
@@ -99,6 +127,7 @@ export type ResolvedFleetOptions = Pick<FleetOptions, 'store' | (typeof HOOKS)[n
 } & {
   retryBudget?: ResolvedRetryBudget;
   circuitBreaker?: ResolvedCircuitBreaker;
+  pacing?: { ceilingRpm?: number; maxWaitMs: number };
   /** The key's fingerprint (`-` without a key). */
   fingerprint: Promise<string>;
 };
@@ -119,6 +148,7 @@ export function resolveFleetOptions(options: FleetOptions = {}): ResolvedFleetOp
       false,
       resolveCircuitBreaker,
     ),
+    pacing: resolveSwitch('pacing', options.pacing, false, resolvePacing),
     fingerprint: resolveFingerprint(options),
   } as ResolvedFleetOptions;
   for (const name of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
@@ -147,6 +177,21 @@ function resolveSwitch<O extends object, R>(
   );
   if (on === false || (on === undefined && !byDefault)) return undefined;
   return resolve(on === true || on === undefined ? undefined : on);
+}
+
+function resolvePacing(options: PacingOptions = {}): NonNullable<ResolvedFleetOptions['pacing']> {
+  const plan = checkOptionalEnum(
+    'pacing.plan',
+    options.plan,
+    Object.keys(ALAYA_PLANS) as AlayaPlan[],
+  );
+  const rpm = checkOptionalNumber('pacing.rpm', options.rpm, { exclusiveMin: true });
+  const ceilingRpm = rpm ?? (plan === undefined ? undefined : ALAYA_PLANS[plan].rpm);
+  return {
+    ...(ceilingRpm === undefined ? {} : { ceilingRpm }),
+    maxWaitMs:
+      checkOptionalNumber('pacing.maxWaitMs', options.maxWaitMs, { exclusiveMin: true }) ?? 60_000,
+  };
 }
 
 function resolveFingerprint(options: FleetOptions): Promise<string> {

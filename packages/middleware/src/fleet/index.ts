@@ -8,12 +8,14 @@ export {
   isBreakerFailure,
 } from './circuit-breaker';
 export { createFleetGuard, type FleetGuard, type FleetState } from './fleet-guard';
-export type { FleetOptions } from './fleet-options';
+export type { FleetOptions, PacingOptions } from './fleet-options';
 export type { StoreErrorEvent, StoreHealth } from './guarded-store';
 export { fingerprintApiKey } from './key-fingerprint';
 export { createMemoryStore } from './memory-store';
 export type { FleetMiddlewareOptions } from './middleware-options';
+export type { PaceEvent, PaceReason, PaceState } from './pacer';
 export { cooldownFromError, parseResetHeader } from './rate-limit-cooldown';
+export { ALAYA_PLANS, type AlayaPlan, type RateLimit } from './rate-limits';
 export type {
   BreakerRecord,
   BreakerState,

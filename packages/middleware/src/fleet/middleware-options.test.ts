@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { noopAttemptGuard } from '../attempt-guard';
 import { BadGatewayError } from '../errors/status-errors';
+import type { FleetGuard } from './fleet-guard';
 import { createMemoryStore } from './memory-store';
 import { guardFromOptions } from './middleware-options';
 
@@ -48,5 +49,11 @@ describe('guardFromOptions', () => {
     expect(() => guardFromOptions({ guard: noopAttemptGuard, circuitBreaker: true })).toThrow(
       /circuitBreaker/,
     );
+  });
+
+  it('builds a pacing guard from `pacing` (a stated Alaya plan)', async () => {
+    const guard = guardFromOptions({ pacing: { plan: 'pro' } }) as FleetGuard;
+    await guard.beforeAttempt(info);
+    expect((await guard.getState()).pacing[0]).toMatchObject({ rpm: 300, reason: 'stated_limit' });
   });
 });

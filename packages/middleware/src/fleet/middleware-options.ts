@@ -13,6 +13,8 @@ export type FleetMiddlewareOptions = Pick<
   | 'onBreakerStateChange'
   | 'onBudgetExhausted'
   | 'onStoreError'
+  | 'pacing'
+  | 'onPace'
 >;
 
 /** The names of {@link FleetMiddlewareOptions}: setting any of them builds a fleet guard. */
@@ -24,6 +26,8 @@ export const FLEET_OPTION_NAMES = [
   'onBreakerStateChange',
   'onBudgetExhausted',
   'onStoreError',
+  'pacing',
+  'onPace',
 ] as const satisfies ReadonlyArray<keyof FleetMiddlewareOptions>;
 
 /**
