@@ -100,7 +100,7 @@ export function createPacer(settings: PacerSettings): Pacer {
     b.refilledAt = now;
   }
 
-  async function take(info: AttemptInfo, key: string, b: Bucket): Promise<void> {
+  async function take(info: AttemptInfo, b: Bucket): Promise<void> {
     for (;;) {
       const now = Date.now();
       refill(b, now);
@@ -139,7 +139,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       b.waiting++;
       try {
         await waitTurn(before, info.signal);
-        await take(info, key, b);
+        await take(info, b);
       } finally {
         b.waiting--;
         // The next in line waits for this one's turn to end, not for its request.
