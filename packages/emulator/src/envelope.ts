@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 
-/** The error body every Alaya error carries: `{"error":{"message","type","code"}}` (the seed's format). */
+/** The error body every Alaya error carries: `{"error":{"message","type","code"}}` (the format of Alaya's error guide). */
 export interface AlayaErrorEnvelope {
   error: {
     message: string;
@@ -22,7 +22,7 @@ export interface StatusDefaults {
 /**
  * Envelope defaults for the nine statuses of Alaya's error page, plus the few extra statuses the
  * emulator itself answers (405, 408, 409, 413, 422, 504). The `type`/`code` strings follow the
- * OpenAI-compatible conventions; the seed does not list them, so clients must not depend on them.
+ * OpenAI-compatible conventions; Alaya's error guide does not list them, so clients must not depend on them.
  */
 export const STATUS_DEFAULTS: Readonly<Record<number, StatusDefaults>> = {
   400: {
@@ -139,7 +139,7 @@ export interface EnvelopeOverrides {
   param?: string | null;
 }
 
-/** Builds the seed's error envelope for `status`, applying any overrides. */
+/** Builds the error-guide envelope for `status`, applying any overrides. */
 export function errorEnvelope(
   status: number,
   overrides: EnvelopeOverrides = {},

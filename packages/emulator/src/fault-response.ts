@@ -22,7 +22,7 @@ export function faultHeaders(fault: EmulatorFault): Record<string, string> {
 }
 
 /**
- * Renders an error fault (`status` >= 300): the seed's JSON envelope by default, or an nginx-style
+ * Renders an error fault (`status` >= 300): the JSON envelope of Alaya's error guide by default, or an nginx-style
  * HTML page, plain text, an empty body, truncated JSON, or a raw string.
  */
 export function renderErrorFault(fault: EmulatorFault & { status: number }): RenderedFault {

@@ -75,7 +75,7 @@ export class RequestContext {
     );
   }
 
-  /** Sends the seed's error envelope. */
+  /** Sends the error envelope of Alaya's error guide. */
   sendError(
     status: number,
     overrides: EnvelopeOverrides = {},
