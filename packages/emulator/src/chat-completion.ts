@@ -1,7 +1,9 @@
+import { answerText, reasoningText as reasoningFor } from './answer-text';
 import { type ChatRequest, messageText } from './chat-request';
-import { createRandom, estimateTokens, randomInt, randomProse, seedOf } from './deterministic';
+import { createRandom, estimateTokens, seedOf } from './deterministic';
 import { promptHints, schemaValue } from './schema-value';
 import { type PlannedToolCall, planToolCalls, selectTools, withParam } from './tool-calls';
+import { toolResultAnswer } from './tool-result-answer';
 
 /** Token usage in the OpenAI wire format. */
 export interface ChatUsage {
@@ -43,27 +45,6 @@ export function promptTokensOf(request: Pick<ChatRequest, 'messages' | 'tools'>)
 function snippet(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function toolResultAnswer(request: ChatRequest): string {
-  const trailing = [];
-  for (let i = request.messages.length - 1; i >= 0; i--) {
-    const message = request.messages[i];
-    if (message?.role !== 'tool') break;
-    trailing.unshift(message);
-  }
-  const names = new Map<string, string>();
-  for (const message of request.messages) {
-    for (const call of message.tool_calls ?? []) {
-      if (call.id && call.function?.name) names.set(call.id, call.function.name);
-    }
-  }
-  return trailing
-    .map(message => {
-      const name = names.get(message.tool_call_id ?? '') ?? 'tool';
-      return `The ${name} tool returned: ${messageText(message.content)}`;
-    })
-    .join('\n');
 }
 
 /**
@@ -112,13 +93,13 @@ function planAnswer(request: ChatRequest, options: PlanOptions): ChatPlan {
   const lastUserText = messageText(lastUser?.content);
   const reasoningOn = options.reasoning && !request.thinkingDisabled;
   const reasoning = reasoningOn
-    ? `The user asked: "${snippet(lastUserText, 60)}". ${randomProse(random, randomInt(random, 12, 24))}`
+    ? reasoningFor(random, lastUserText, snippet(lastUserText, 60))
     : undefined;
 
   let content = '';
   let toolCalls: PlannedToolCall[] = [];
   if (last?.role === 'tool') {
-    content = `${toolResultAnswer(request)}\n${randomProse(random, randomInt(random, 8, 16))}`;
+    content = toolResultAnswer(request, lastUserText);
   } else {
     const selected = last?.role === 'user' ? selectTools(request, lastUserText) : [];
     if (selected.length > 0) {
@@ -132,11 +113,9 @@ function planAnswer(request: ChatRequest, options: PlanOptions): ChatPlan {
         ),
       );
     } else if (request.responseFormat.type === 'json_object') {
-      content = JSON.stringify({ answer: randomProse(random, randomInt(random, 8, 16)) });
+      content = JSON.stringify({ answer: answerText(random, lastUserText) });
     } else {
-      const echo = lastUserText ? `Echo: ${snippet(lastUserText)}\n` : '';
-      const words = Math.max(randomInt(random, 20, 60), options.chunks ?? 0);
-      content = `${echo}${randomProse(random, words)}`;
+      content = answerText(random, lastUserText, options.chunks ?? 0);
     }
   }
 

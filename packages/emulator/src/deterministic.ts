@@ -82,20 +82,6 @@ export function randomWords(random: Random, count: number): string[] {
   return words;
 }
 
-/** Deterministic prose: sentences of 6 to 12 words, `wordCount` words in total. */
-export function randomProse(random: Random, wordCount: number): string {
-  const words = randomWords(random, wordCount);
-  const sentences: string[] = [];
-  let i = 0;
-  while (i < words.length) {
-    const length = randomInt(random, 6, 12);
-    const sentence = words.slice(i, i + length).join(' ');
-    sentences.push(`${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`);
-    i += length;
-  }
-  return sentences.join(' ');
-}
-
 /** Rough token estimate used for usage and TPM: one token per four characters, at least one. */
 export function estimateTokens(text: string): number {
   return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));

@@ -10,7 +10,7 @@ beforeAll(async () => {
     apiKeys: [
       'test-key',
       { key: 'plan-key', models: ['glm-5.1'] },
-      { key: 'tiny-quota', quotaTokens: 50 },
+      { key: 'tiny-quota', quotaTokens: 20 },
       'secret key',
     ],
     embeddingDimensions: 64,

@@ -31,4 +31,12 @@ describe('errorEnvelope', () => {
     expect(statusDefaults(418)).toMatchObject({ type: 'api_error', code: 'http_418' });
     expect(statusDefaults(599)).toMatchObject({ type: 'server_error', code: 'http_599' });
   });
+
+  it('gives a code its own message: a 429 insufficient_quota does not say rate limit', () => {
+    const { error } = errorEnvelope(429, { code: 'insufficient_quota' });
+    expect(error.message).not.toMatch(/rate limit/i);
+    expect(error.message).toMatch(/quota/i);
+    expect(error).toMatchObject({ type: 'rate_limit_error', code: 'insufficient_quota' });
+    expect(errorEnvelope(429, { code: 'something_else' }).error.message).toMatch(/Rate limit/);
+  });
 });

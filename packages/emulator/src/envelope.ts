@@ -139,6 +139,15 @@ export interface EnvelopeOverrides {
   param?: string | null;
 }
 
+/**
+ * The default message of the status whose default code is `code`, so a message fits the code it
+ * comes with: a 429 with code `insufficient_quota` says the quota is used, not "Rate limit exceeded".
+ */
+function messageForCode(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  return Object.values(STATUS_DEFAULTS).find(defaults => defaults.code === code)?.message;
+}
+
 /** Builds the error-guide envelope for `status`, applying any overrides. */
 export function errorEnvelope(
   status: number,
@@ -146,7 +155,7 @@ export function errorEnvelope(
 ): AlayaErrorEnvelope {
   const defaults = statusDefaults(status);
   const error: AlayaErrorEnvelope['error'] = {
-    message: overrides.message ?? defaults.message,
+    message: overrides.message ?? messageForCode(overrides.code) ?? defaults.message,
     type: overrides.type ?? defaults.type,
     code: overrides.code ?? defaults.code,
   };

@@ -1,3 +1,4 @@
+import { calculatorArguments, isCalculatorTool, parseArithmetic } from './arithmetic';
 import type { ChatRequest, ChatTool } from './chat-request';
 import { type Random, randomHex } from './deterministic';
 import { SchemaTooLargeError } from './schema-budget';
@@ -27,8 +28,8 @@ function mentions(text: string, name: string): boolean {
 /**
  * Picks the tools to call for the last user message: a forced `tool_choice` wins; `none` calls none;
  * otherwise every tool whose name the message mentions (or just the first when parallel tool calls are
- * off), else the first tool when the message asks to "use"/"call" a tool, or when `tool_choice` is
- * `required`.
+ * off), else a calculator-like tool (by name or description) for a simple arithmetic question, else
+ * the first tool when the message asks to "use"/"call" a tool, or when `tool_choice` is `required`.
  */
 export function selectTools(request: ChatRequest, lastUserText: string): ChatTool[] {
   const { tools, toolChoice } = request;
@@ -39,6 +40,10 @@ export function selectTools(request: ChatRequest, lastUserText: string): ChatToo
   }
   const mentioned = tools.filter(tool => mentions(lastUserText, tool.name));
   if (mentioned.length > 0) return request.parallelToolCalls ? mentioned : mentioned.slice(0, 1);
+  if (parseArithmetic(lastUserText)) {
+    const calculator = tools.find(isCalculatorTool);
+    if (calculator) return [calculator];
+  }
   const asked = /\b(use|call|invoke|run)\b[^.?!]*\b(tools?|functions?)\b/i.test(lastUserText);
   if (asked || toolChoice === 'required') return tools.slice(0, 1);
   return [];
@@ -58,15 +63,20 @@ export function planToolCalls(
   const hints = promptHints(text);
   const toolNames = new Set(tools.map(tool => tool.name.toLowerCase()));
   const phrases = hints.phrases.filter(phrase => !toolNames.has(phrase.toLowerCase()));
-  return tools.map(tool => ({
-    id: `call_${randomHex(random, 24)}`,
-    name: tool.name,
-    arguments: JSON.stringify(
-      withParam(`tools[${tool.index}].function.parameters`, () =>
-        schemaValue(tool.parameters, { random, numbers: hints.numbers, phrases }),
-      ) ?? {},
-    ),
-  }));
+  const arithmetic = parseArithmetic(text);
+  return tools.map(tool => {
+    let args = withParam(`tools[${tool.index}].function.parameters`, () =>
+      schemaValue(tool.parameters, { random, numbers: hints.numbers, phrases }),
+    );
+    if (arithmetic && isCalculatorTool(tool)) {
+      args = calculatorArguments(tool.parameters, args, arithmetic);
+    }
+    return {
+      id: `call_${randomHex(random, 24)}`,
+      name: tool.name,
+      arguments: JSON.stringify(args ?? {}),
+    };
+  });
 }
 
 /** Runs `generate`, naming `param` on a {@link SchemaTooLargeError} it throws. */
