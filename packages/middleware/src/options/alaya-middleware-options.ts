@@ -30,6 +30,18 @@ export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
    * `exhaustedReason: 'deadline'` and says so in its message.
    */
   deadlineMs?: number;
+  /**
+   * Generate calls: an attempt that has not answered within this many ms is aborted and becomes a
+   * retryable `TimeoutError`, then retries and fallback go on as for a 5xx (default: none, so a long
+   * reasoning answer is never cut). The caller's abort stays an abort.
+   */
+  attemptTimeoutMs?: number;
+  /**
+   * Streams: an attempt that has sent no content part (non-empty delta, tool call, …) within this many
+   * ms of its start is aborted and retried invisibly, then falls back (default: none). Reasoning
+   * deltas count as content, so a reasoning model's long thinking is not cut.
+   */
+  firstContentTimeoutMs?: number;
   /** Wait what `retry-after-ms` / `Retry-After` say instead of the backoff (default true). */
   respectRetryAfter?: boolean;
   /**

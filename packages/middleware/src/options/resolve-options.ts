@@ -46,6 +46,8 @@ export type ResolvedOptions = Required<Pick<Plain, Defaulted>> &
     errorContext: Omit<ToAlayaErrorContext, 'modelId' | 'provider' | 'fromStreamPart'>;
   };
 
+/** Timeouts must be above 0: a 0 ms timeout would abort every attempt at once. */
+const POSITIVE = { exclusiveMin: true } as const;
 const GUARD_METHODS = ['beforeAttempt', 'allowRetry', 'onSuccess', 'onFailure'] as const;
 const MODEL_EXPECTED =
   "a language model object such as alaya('glm-5.1') or openai('gpt-5'), not a model id";
@@ -108,6 +110,12 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
     maxDelayMs: checkNumber('maxDelayMs', orDefault(given.maxDelayMs, DEFAULTS.maxDelayMs)),
     jitter: checkOptionalEnum('jitter', given.jitter, ['full', 'none']) ?? DEFAULTS.jitter,
     deadlineMs: checkOptionalNumber('deadlineMs', given.deadlineMs),
+    attemptTimeoutMs: checkOptionalNumber('attemptTimeoutMs', given.attemptTimeoutMs, POSITIVE),
+    firstContentTimeoutMs: checkOptionalNumber(
+      'firstContentTimeoutMs',
+      given.firstContentTimeoutMs,
+      POSITIVE,
+    ),
     respectRetryAfter:
       checkOptionalBoolean('respectRetryAfter', given.respectRetryAfter) ??
       DEFAULTS.respectRetryAfter,

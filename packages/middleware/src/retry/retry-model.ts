@@ -15,6 +15,8 @@ import type { ResolvedOptions } from '../options/resolve-options';
 import { failedOutcome } from '../telemetry/telemetry-outcome';
 import { callHook, settleHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
+import { timerSignal } from '../util/timer-signal';
+import { type AttemptTimeout, attemptTimeoutError } from './attempt-timeout';
 import type { Deadline } from './deadline';
 import { decideRetry } from './retry-decision';
 
@@ -33,6 +35,8 @@ export interface CallState<T> {
   /** Every attempt that failed so far, across models (the loop appends to it). */
   history: AlayaAttempt[];
   attempt: AttemptFunction<T>;
+  /** Per-attempt timeout (`attemptTimeoutMs` for generate, `firstContentTimeoutMs` for streams). */
+  attemptTimeout?: AttemptTimeout;
   /** Reads the response headers of a successful attempt's result, for `guard.onSuccess`. */
   responseHeaders?: (result: T) => Record<string, string> | undefined;
   /** What telemetry calls the attempts. */
@@ -81,6 +85,12 @@ export async function retryModel<T>(
     }
 
     const timer = deadline?.signal(signal);
+    const { attemptTimeout } = call;
+    const attemptTimer = timerSignal(
+      timer?.signal ?? signal,
+      attemptTimeout?.ms,
+      `${attemptTimeout?.option} exceeded`,
+    );
     const startedAt = Date.now();
     const observed = settings.telemetry?.startAttempt({
       ...ref,
@@ -88,7 +98,7 @@ export async function retryModel<T>(
       fallbackIndex,
       operation: call.operation,
     });
-    const send = () => call.attempt(model, timer?.signal ?? signal, context);
+    const send = () => call.attempt(model, attemptTimer.signal, context);
     try {
       const result = await (observed ? observed.activate(send) : send());
       observed?.end({ status: 'ok' });
@@ -110,11 +120,15 @@ export async function retryModel<T>(
         await callHook(i => guard.onFailure(i), { ...info, error });
         return { ok: false, error, reason: 'deadline' };
       }
-      if (isCallerAbort(thrown, signal) || isConfigurationError(thrown)) {
+      let error: AlayaError;
+      if (attemptTimeout && attemptTimer.fired()) {
+        error = attemptTimeoutError(attemptTimeout, ref, { hint: timeoutHint(settings) });
+      } else if (isCallerAbort(thrown, signal) || isConfigurationError(thrown)) {
         observed?.end({ status: 'aborted' });
         throw thrown;
+      } else {
+        error = AlayaError.isInstance(thrown) ? thrown : toAlayaError(thrown, context);
       }
-      const error = AlayaError.isInstance(thrown) ? thrown : toAlayaError(thrown, context);
       lastError = error;
       await callHook(i => guard.onFailure(i), { ...info, error });
 
@@ -137,6 +151,7 @@ export async function retryModel<T>(
       void callHook(settings.onRetry, { attempt, error, delayMs: decision.delayMs, model: ref });
       await sleep(decision.delayMs, signal);
     } finally {
+      attemptTimer.clear();
       timer?.clear();
     }
   }
@@ -170,7 +185,8 @@ function isConfigurationError(error: unknown): boolean {
   );
 }
 
-function timeoutHint(settings: ResolvedOptions): string {
+/** The hint of a `TimeoutError` the loop builds itself (`errorContext.hints.timeout` wins). */
+export function timeoutHint(settings: ResolvedOptions): string {
   return settings.errorContext.hints?.timeout ?? DEFAULT_HINTS.timeout;
 }
 

@@ -3,6 +3,7 @@ import { type AlayaAttempt, type AlayaError, rebuildAlayaError } from '../errors
 import { defaultFallbackOn } from '../options/default-fallback-on';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { callHook, settleHook } from '../util/call-hook';
+import { attemptTimeoutFor } from './attempt-timeout';
 import { createDeadline } from './deadline';
 import { type AttemptFunction, type CallState, type ModelOutcome, retryModel } from './retry-model';
 
@@ -44,6 +45,7 @@ export async function runWithFallback<T>({
     attempt,
     responseHeaders,
     operation,
+    attemptTimeout: attemptTimeoutFor(operation, settings),
   };
   let outcome: ModelOutcome<T> | undefined;
   for (const [modelIndex, model] of models.entries()) {
