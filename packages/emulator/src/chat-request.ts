@@ -1,3 +1,6 @@
+import { parseResponseFormat, parseToolChoice, parseTools } from './chat-request-fields';
+import { isRecord } from './is-record';
+
 /** A chat message as sent to `/v1/chat/completions`. */
 export interface ChatMessage {
   role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
@@ -52,11 +55,7 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; error: RequestV
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fail(
+export function fail(
   message: string,
   code: string,
   param?: string,
@@ -183,98 +182,6 @@ export function validateChatRequest(body: unknown): Validated<ChatRequest> {
       thinkingDisabled: thinking?.type === 'disabled' || body.enable_thinking === false,
     },
   };
-}
-
-function parseTools(tools: unknown): Validated<ChatTool[]> {
-  if (tools === undefined || tools === null) return { ok: true, value: [] };
-  if (!Array.isArray(tools))
-    return fail("Invalid type for 'tools': expected an array", 'invalid_type', 'tools');
-  const out: ChatTool[] = [];
-  for (let i = 0; i < tools.length; i++) {
-    const tool: unknown = tools[i];
-    const fn = isRecord(tool) ? tool.function : undefined;
-    if (!isRecord(tool) || (tool.type !== undefined && tool.type !== 'function') || !isRecord(fn)) {
-      return fail(
-        `Invalid value for 'tools[${i}]': expected a function tool`,
-        'invalid_value',
-        `tools[${i}]`,
-      );
-    }
-    if (typeof fn.name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(fn.name)) {
-      return fail(
-        `Invalid value for 'tools[${i}].function.name': expected 1-64 letters, digits, _ or -`,
-        'invalid_value',
-        `tools[${i}].function.name`,
-      );
-    }
-    if (fn.parameters !== undefined && !isRecord(fn.parameters)) {
-      return fail(
-        `Invalid type for 'tools[${i}].function.parameters': expected a JSON schema object`,
-        'invalid_type',
-        `tools[${i}].function.parameters`,
-      );
-    }
-    out.push({
-      index: i,
-      name: fn.name,
-      ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
-      parameters: (fn.parameters as Record<string, unknown> | undefined) ?? {
-        type: 'object',
-        properties: {},
-      },
-    });
-  }
-  return { ok: true, value: out };
-}
-
-function parseToolChoice(choice: unknown): Validated<ChatRequest['toolChoice']> {
-  if (choice === undefined || choice === null || choice === 'auto')
-    return { ok: true, value: 'auto' };
-  if (choice === 'none' || choice === 'required') return { ok: true, value: choice };
-  if (isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string') {
-    return { ok: true, value: { name: choice.function.name } };
-  }
-  return fail(
-    "Invalid value for 'tool_choice': expected auto, none, required or {type:'function',function:{name}}",
-    'invalid_value',
-    'tool_choice',
-  );
-}
-
-function parseResponseFormat(format: unknown): Validated<ChatRequest['responseFormat']> {
-  if (format === undefined || format === null) return { ok: true, value: { type: 'text' } };
-  if (!isRecord(format)) {
-    return fail(
-      "Invalid type for 'response_format': expected an object",
-      'invalid_type',
-      'response_format',
-    );
-  }
-  if (format.type === 'text' || format.type === 'json_object')
-    return { ok: true, value: { type: format.type } };
-  if (format.type === 'json_schema') {
-    const spec = isRecord(format.json_schema) ? format.json_schema : undefined;
-    const schema = spec?.schema;
-    if (schema !== undefined && !isRecord(schema) && typeof schema !== 'boolean') {
-      return fail(
-        "Invalid type for 'response_format.json_schema.schema': expected a JSON schema",
-        'invalid_type',
-        'response_format.json_schema.schema',
-      );
-    }
-    return {
-      ok: true,
-      value: {
-        type: 'json_schema',
-        schema: (schema as Record<string, unknown>) ?? { type: 'object' },
-      },
-    };
-  }
-  return fail(
-    "Invalid value for 'response_format.type': expected text, json_object or json_schema",
-    'invalid_value',
-    'response_format.type',
-  );
 }
 
 /** The plain text of a message's content (string or array of parts; non-text parts as placeholders). */

@@ -1,5 +1,6 @@
 import { type RequestValidationError, type Validated, validateModelField } from './chat-request';
 import { createRandom, estimateTokens, seedOf } from './deterministic';
+import { isRecord } from './is-record';
 
 /** A validated `/v1/embeddings` request. */
 export interface EmbeddingsRequest {
@@ -11,10 +12,6 @@ export interface EmbeddingsRequest {
 }
 
 const MAX_INPUTS = 2048;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function invalidInput(message: string): { ok: false; error: RequestValidationError } {
   return { ok: false, error: { message, code: 'invalid_value', param: 'input' } };

@@ -1,4 +1,5 @@
 import type { EmulatorFault } from './fault-types';
+import { isRecord } from './is-record';
 
 export type { EmulatorFault, FaultBody, FaultMatch } from './fault-types';
 
@@ -45,10 +46,6 @@ const KNOWN_FIELDS = new Set([
   'fraction',
   'seed',
 ]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function checkNonNegative(fault: Record<string, unknown>, name: string, integer = false): void {
   const value = fault[name];

@@ -1,4 +1,5 @@
 import { createRandom, pick, type Random } from './deterministic';
+import { isRecord } from './is-record';
 import { MAX_SCHEMA_ITEMS, MAX_SCHEMA_PROPERTIES, SchemaBudget } from './schema-budget';
 import { numberValue, type ScalarSource, stringValue } from './schema-scalars';
 
@@ -40,10 +41,6 @@ export function schemaValue(schema: JsonSchema, context: SchemaValueContext): un
     root: schema,
   };
   return valueFor(schema, state, 0, undefined);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A copy of a literal from the schema (`const`, `enum`, `examples`), charged by its size. */

@@ -1,10 +1,7 @@
 import { arithmeticSentence } from './answer-text';
 import { parseArithmetic } from './arithmetic';
 import { type ChatMessage, type ChatRequest, messageText } from './chat-request';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from './is-record';
 
 function parseJson(text: string): unknown {
   try {
