@@ -1,5 +1,5 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { type Emulator, startEmulator } from '@alaya-code/emulator';
+import { DEFAULT_MODELS, type Emulator, startEmulator } from '@alaya-code/emulator';
 import { embed, generateText, Output, stepCountIs, streamText, tool } from 'ai';
 import fc from 'fast-check';
 import OpenAI, {
@@ -53,7 +53,7 @@ describe('openai npm client', () => {
     expect(completion.object).toBe('chat.completion');
     const [choice] = completion.choices;
     expect(choice?.finish_reason).toBe('stop');
-    expect(choice?.message.content).toMatch(/^Echo: Say hello/);
+    expect(choice?.message.content).toMatch(/^Hello/);
     expect(
       (choice!.message as unknown as { reasoning_content: string }).reasoning_content,
     ).toContain('Say hello');
@@ -152,7 +152,7 @@ describe('openai npm client', () => {
   it('lists and retrieves models', async () => {
     const ids: string[] = [];
     for await (const model of client.models.list()) ids.push(model.id);
-    expect(ids).toEqual(['glm-5.2', 'glm-5.1', 'deepseek-v4-flash']);
+    expect(ids).toEqual([...DEFAULT_MODELS]);
     expect(await client.models.retrieve('glm-5.1')).toMatchObject({
       id: 'glm-5.1',
       object: 'model',
@@ -334,7 +334,7 @@ describe('@ai-sdk/openai-compatible', () => {
       prompt: 'Hello AI SDK',
       maxRetries: 0,
     });
-    expect(result.text).toMatch(/^Echo: Hello AI SDK/);
+    expect(result.text).toContain('AI SDK');
     expect(result.reasoningText).toContain('Hello AI SDK');
     expect(result.finishReason).toBe('stop');
     expect(result.usage.outputTokens).toBeGreaterThan(0);
@@ -348,7 +348,7 @@ describe('@ai-sdk/openai-compatible', () => {
     });
     let text = '';
     for await (const delta of result.textStream) text += delta;
-    expect(text).toMatch(/^Echo: Stream AI SDK/);
+    expect(text).toContain('stream AI SDK');
     expect(await result.reasoningText).toContain('Stream AI SDK');
     expect((await result.usage).inputTokens).toBeGreaterThan(0);
     expect(await result.finishReason).toBe('stop');

@@ -66,7 +66,7 @@ describe('generate over HTTP', () => {
   it('a 429 with Retry-After: 1 is retried no earlier than 1 s later (emulator log)', async () => {
     emulator.enqueueFaults({ status: 429, retryAfter: '1' });
     const { text } = await generateText({ model: model(), prompt: 'Hi' });
-    expect(text).toContain('Echo: Hi');
+    expect(text).toContain('Hello');
     const [first, second] = chatRequests();
     expect(chatRequests().map(r => r.status)).toEqual([429, 200]);
     expect(second!.time - first!.time).toBeGreaterThanOrEqual(1000);
@@ -177,7 +177,7 @@ describe('generate over HTTP', () => {
   it('a connection reset before headers is a ConnectionError and is retried', async () => {
     emulator.enqueueFaults({ reset: 'before-headers' });
     const { text } = await generateText({ model: model(), prompt: 'Hi' });
-    expect(text).toContain('Echo: Hi');
+    expect(text).toContain('Hello');
     expect(chatRequests().map(r => r.outcome)).toEqual(['reset', 'completed']);
   });
 
@@ -360,7 +360,7 @@ describe('streams over HTTP', () => {
       model: model({ maxRetries: 1, fallbackModels: [provider().chatModel('glm-5.1')] }),
       prompt: 'Hi',
     });
-    expect(await result.text).toContain('Echo: Hi');
+    expect(await result.text).toContain('Hello');
     expect(chatRequests().map(r => `${r.model}:${r.status}`)).toEqual([
       'glm-5.2:502',
       'glm-5.2:502',
@@ -382,7 +382,7 @@ describe('streams over HTTP', () => {
     });
     const text = await result.text;
     expect(chatRequests().map(r => r.status)).toEqual([200, 200]);
-    expect(text).toContain('Echo: Hi');
+    expect(text).toContain('Hello');
     // streamText reports the mid-stream error to onError before it retries; it is typed.
     expect(errors).toHaveLength(1);
     expect(InternalServerError.isInstance(errors[0])).toBe(true);
