@@ -57,13 +57,13 @@ function stack() {
   const probe: LanguageModelMiddleware = {
     specificationVersion: 'v4',
     wrapGenerate: async ({ doGenerate }) =>
-      doGenerate().catch(error => {
+      Promise.resolve(doGenerate()).catch((error: unknown) => {
         thrownByProvider.push(error);
         countAtProvider.push(constructions);
         throw error;
       }),
     wrapStream: async ({ doStream }) =>
-      doStream().catch(error => {
+      Promise.resolve(doStream()).catch((error: unknown) => {
         thrownByProvider.push(error);
         countAtProvider.push(constructions);
         throw error;
