@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { errorEnvelope, STATUS_DEFAULTS, statusDefaults } from './envelope';
 
-const SEED_STATUSES = [400, 401, 402, 403, 404, 429, 500, 502, 503];
+const GUIDE_STATUSES = [400, 401, 402, 403, 404, 429, 500, 502, 503];
 
 describe('errorEnvelope', () => {
-  it.each(SEED_STATUSES)('has message, type and code for seed status %i', status => {
+  it.each(GUIDE_STATUSES)('has message, type and code for error-guide status %i', status => {
     const { error } = errorEnvelope(status);
     expect(error.message.length).toBeGreaterThan(5);
     expect(error.type).toMatch(/^[a-z_]+$/);

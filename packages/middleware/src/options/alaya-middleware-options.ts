@@ -13,7 +13,7 @@ import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
  * retry budget and a circuit breaker between instances: see "Many instances" in the README.
  */
 export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
-  /** Retries per model after the first attempt (default 2, i.e. 3 attempts, as the seed does). */
+  /** Retries per model after the first attempt (default 2, i.e. 3 attempts, as in Alaya's error guide). */
   maxRetries?: number;
   /** Backoff before the first retry, in ms (default 1000). */
   initialDelayMs?: number;
