@@ -219,6 +219,25 @@ describe('examples/next chat in Chromium', () => {
     });
   });
 
+  it('answers the suggestion "What is 12.5 times 8?" through the calculator: 12.5 × 8 = 100', async () => {
+    await timed('suggestion', async () => {
+      const current = await openChat();
+      const before = emulatorOf().requests.length;
+      await current.getByRole('button', { name: 'What is 12.5 times 8?' }).click();
+      await current.waitForSelector('[data-testid=message-user] >> text=What is 12.5 times 8?');
+
+      const tool = current.locator('[data-testid=tool-calculator][data-state=output-available]');
+      await tool.waitFor();
+      expect(await tool.locator('[data-testid=tool-input]').textContent()).toBe('12.5 × 8');
+      expect(await tool.locator('[data-testid=tool-output]').textContent()).toBe('= 100');
+      await waitForStatus(current, 'ready');
+      expect(await lastAssistantText(current)).toContain('100');
+      // One request for the tool call, one for the answer that uses its result.
+      expect(chatRequestsSince(before).map(request => request.status)).toEqual([200, 200]);
+      await screenshot(current, 'suggestion');
+    });
+  });
+
   it('recovers from an injected 429 and tells how many retries it took', async () => {
     await timed('429 retried', async () => {
       const current = await openChat();
