@@ -54,8 +54,8 @@ export {
   type TokenTakeResult,
   type VersionedBreakerRecord,
 } from './fleet';
-export type { AlayaMiddlewareOptions } from './options/alaya-middleware-options';
-export type { FallbackEvent, RetryEvent } from './retry/retry-events';
+export type { AlayaMiddlewareOptions, HedgeOptions } from './options/alaya-middleware-options';
+export type { FallbackEvent, HedgeEvent, RetryEvent } from './retry/retry-events';
 export type {
   AlayaTelemetry,
   ModelName,

@@ -3,8 +3,19 @@ import type { AttemptGuard, ModelRef } from '../attempt-guard';
 import type { AlayaError } from '../errors/alaya-error';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
 import type { FleetMiddlewareOptions } from '../fleet/middleware-options';
-import type { FallbackEvent, RetryEvent } from '../retry/retry-events';
+import type { FallbackEvent, HedgeEvent, RetryEvent } from '../retry/retry-events';
 import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
+
+/** The `hedge` option: when to send a second attempt in parallel to a slow one, and to which model. */
+export interface HedgeOptions {
+  /** How long an attempt may run without content before the hedge is sent, in ms (> 0). */
+  afterMs: number;
+  /**
+   * `'same'` (default): the hedge calls the same model. `'fallback'`: it calls the next fallback
+   * model (the same model when there is none).
+   */
+  model?: 'same' | 'fallback';
+}
 
 /**
  * Options of `alayaMiddleware`. Every one is optional; defaults follow the Alaya error guide. Each is
@@ -42,6 +53,19 @@ export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
    * deltas count as content, so a reasoning model's long thinking is not cut.
    */
   firstContentTimeoutMs?: number;
+  /**
+   * Opt-in hedging (default: off). When an attempt has produced no content after `afterMs` (generate:
+   * no answer; streams: no content part), a second attempt is sent in parallel, on the same model
+   * (`model: 'same'`, the default) or on the next fallback model (`'fallback'`; the same model when
+   * there is none). The first to produce content wins; the other is aborted before any of its output
+   * reaches the consumer. At most one hedge per call. It counts as a retry: it takes the next attempt
+   * number of its model (so it needs a retry left under `maxRetries`), the guard's `allowRetry`
+   * (retry budget) must admit it and `beforeAttempt` (cooldown, pacing, circuit) runs first, and it is
+   * never sent before a `Retry-After` seen during the call has run out. `onHedge` reports it,
+   * telemetry marks its attempt `hedge: true`. The caller's abort aborts both; when both fail, the
+   * loop goes on as after any failed attempt.
+   */
+  hedge?: HedgeOptions;
   /** Wait what `retry-after-ms` / `Retry-After` say instead of the backoff (default true). */
   respectRetryAfter?: boolean;
   /**
@@ -71,6 +95,8 @@ export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
   fallbackOn?: (error: AlayaError) => boolean | undefined | Promise<boolean | undefined>;
   /** Called before each backoff sleep. Errors it throws (or rejects with) are ignored. */
   onRetry?: (event: RetryEvent) => void | Promise<void>;
+  /** Called when a hedge is sent (see `hedge`). Errors it throws (or rejects with) are ignored. */
+  onHedge?: (event: HedgeEvent) => void | Promise<void>;
   /** Called when the loop moves on to a fallback model. Errors it throws (or rejects with) are ignored. */
   onFallback?: (event: FallbackEvent) => void | Promise<void>;
   /**

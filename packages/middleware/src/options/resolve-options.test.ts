@@ -65,12 +65,27 @@ describe('alayaMiddleware options', () => {
     ['respectRetryAfter', 'no'],
     ['errorContext', 'x'],
     ['errorContext.hints', []],
+    ['onHedge', 'log'],
+    ['hedge', 500],
+    ['hedge.afterMs', 0],
+    ['hedge.afterMs', undefined],
   ])('%s: %j throws InvalidArgumentError naming it', (name, value) => {
     const options: Record<string, unknown> = {};
     const path = name.split('.');
     if (path.length === 2) options[path[0]!] = { [path[1]!]: value };
     else options[name] = value;
     expect(thrown(options).argument).toBe(name);
+  });
+
+  it('hedge is off by default; its model defaults to the same model', () => {
+    expect(resolveOptions(undefined).hedge).toBeUndefined();
+    expect(resolveOptions({ hedge: { afterMs: 800 } }).hedge).toEqual({
+      afterMs: 800,
+      model: 'same',
+    });
+    expect(resolveOptions({ hedge: { afterMs: 5, model: 'fallback' } }).hedge?.model).toBe(
+      'fallback',
+    );
   });
 
   it('never echoes a string it rejects (it could be a key)', () => {

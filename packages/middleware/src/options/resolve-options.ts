@@ -15,7 +15,7 @@ import {
   checkOptionalObject,
   checkValue,
 } from '../util/check-option';
-import type { AlayaMiddlewareOptions } from './alaya-middleware-options';
+import type { AlayaMiddlewareOptions, HedgeOptions } from './alaya-middleware-options';
 
 /** The defaults of the options that have one (the README's options table shows the same). */
 export const DEFAULTS = {
@@ -29,7 +29,14 @@ export const DEFAULTS = {
 } as const satisfies AlayaMiddlewareOptions;
 
 type Defaulted = keyof typeof DEFAULTS;
-type Resolved = 'fallbackModels' | 'guard' | 'apiKey' | 'errorContext' | 'fallbackOn' | 'telemetry';
+type Resolved =
+  | 'fallbackModels'
+  | 'guard'
+  | 'apiKey'
+  | 'errorContext'
+  | 'fallbackOn'
+  | 'telemetry'
+  | 'hedge';
 /** The options taken as they are (after their check). */
 type Plain = Omit<AlayaMiddlewareOptions, Resolved | keyof FleetMiddlewareOptions>;
 
@@ -40,6 +47,8 @@ export type ResolvedOptions = Required<Pick<Plain, Defaulted>> &
     fallbackOn: AlayaMiddlewareOptions['fallbackOn'];
     /** `options.guard`, the fleet guard built from the fleet options, or one that does nothing. */
     guard: AttemptGuard;
+    /** `hedge` with its default model (`'same'`), or none (hedging off). */
+    hedge: Required<HedgeOptions> | undefined;
     /** The `telemetry` observers combined into one, or none. */
     telemetry: AlayaTelemetry | undefined;
     /** What `toAlayaError` gets for every failure the middleware maps (the key included). */
@@ -92,7 +101,15 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
   );
   checkOptionalImplementation<AttemptGuard>('guard', given.guard, GUARD_METHODS);
   const telemetry = resolveTelemetry(given.telemetry);
-  for (const name of ['shouldRetry', 'fallbackOn', 'onRetry', 'onFallback', 'random'] as const) {
+  const names = [
+    'shouldRetry',
+    'fallbackOn',
+    'onRetry',
+    'onFallback',
+    'onHedge',
+    'random',
+  ] as const;
+  for (const name of names) {
     checkOptionalFunction(name, given[name]);
   }
   return {
@@ -127,6 +144,8 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
     fallbackOn: given.fallbackOn,
     onRetry: given.onRetry,
     onFallback: given.onFallback,
+    onHedge: given.onHedge,
+    hedge: resolveHedge(given.hedge),
     random: given.random,
     fallbackModels:
       checkOptionalArray('fallbackModels', fallbackModels, (name, item) =>
@@ -137,5 +156,15 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
       noopAttemptGuard,
     telemetry,
     errorContext: { ...errorContext, ...(apiKey ? { apiKey } : {}) },
+  };
+}
+
+/** Checks `hedge` (`afterMs` > 0, `model` `'same'` or `'fallback'`) and fills in `model: 'same'`. */
+function resolveHedge(value: unknown): Required<HedgeOptions> | undefined {
+  const hedge = checkOptionalObject<HedgeOptions>('hedge', value);
+  if (hedge === undefined) return undefined;
+  return {
+    afterMs: checkNumber('hedge.afterMs', hedge.afterMs, POSITIVE),
+    model: checkOptionalEnum('hedge.model', hedge.model, ['same', 'fallback']) ?? 'same',
   };
 }

@@ -22,3 +22,13 @@ export interface FallbackEvent {
   /** Attempts made so far, across all models. */
   attempts: AlayaAttempt[];
 }
+
+/** Argument of `onHedge`: a slow attempt got a second one in parallel. */
+export interface HedgeEvent extends Pick<AlayaAttempt, 'attempt'> {
+  /** The slow attempt's model. */
+  model: ModelRef;
+  /** The model the hedge is sent to: `model` itself, or the next fallback model. */
+  hedgeModel: ModelRef;
+  /** How long the slow attempt had run without content, in ms. */
+  waitedMs: number;
+}
