@@ -13,6 +13,7 @@ const ORDER = [
   'fallback',
   'quota',
   'abort',
+  'span-tree',
 ];
 
 const scenesDir = new URL('../scenes/', import.meta.url);
