@@ -16,6 +16,8 @@ import generateTextScene from '../../examples/node/src/scenes/generate-text';
 import listModelsScene from '../../examples/node/src/scenes/list-models';
 import quotaScene from '../../examples/node/src/scenes/quota';
 import retryAfterScene from '../../examples/node/src/scenes/retry-after';
+import spanTreeScene from '../../examples/node/src/scenes/span-tree';
+import stalledStreamScene from '../../examples/node/src/scenes/stalled-stream';
 import streamTextScene from '../../examples/node/src/scenes/stream-text';
 import structuredOutputScene from '../../examples/node/src/scenes/structured-output';
 import toolLoopScene from '../../examples/node/src/scenes/tool-loop';
@@ -130,6 +132,43 @@ describe("each scene's example, run in this process against the emulator", () =>
     expect(took).toBeGreaterThanOrEqual(450);
     expect(took).toBeLessThan(5_000);
     expect(log()).toEqual(['glm-5.1 429']);
+  });
+
+  it('stalled-stream: the stream stalled after its headers is cut at 2 s, the retry answers once', async () => {
+    emulator.enqueueFaults({ stall: 'after-headers', times: 1 });
+    const { text, starts, finishReason } = await stalledStreamScene.run();
+    expect([starts, finishReason]).toEqual([1, 'stop']);
+    expect(log()).toEqual(['glm-5.1 200', 'glm-5.1 200']);
+    const [stalled, retried] = emulator.requests;
+    expect([stalled?.fault?.stall, stalled?.outcome, stalled?.chunks ?? 0]).toEqual([
+      'after-headers',
+      'aborted',
+      0,
+    ]);
+    expect(retried!.time - stalled!.time).toBeGreaterThanOrEqual(1_999);
+    expect(printed[0]).toMatch(
+      /^attempt 1: AI_TimeoutError: No content within firstContentTimeoutMs \(2000 ms\); retrying in \d+ ms$/,
+    );
+    // The text printed once, as the reader saw it: no part of the cut attempt, nothing twice.
+    expect(printed.slice(1, -1).join('')).toBe(text);
+    expect(printed.at(-1)).toBe('\n(1 step, finish reason: stop)');
+  });
+
+  it('span-tree: prints the tree of the traced call, and no span holds the key or the prompt', async () => {
+    emulator.enqueueFaults({ status: 429, retryAfter: '1' });
+    const spans = await spanTreeScene.run();
+    expect(log()).toEqual(['glm-5.1 429', 'glm-5.1 200']);
+    expect(printed.map(line => line.replace(/\d+ ms/, 'N ms'))).toEqual([
+      'invoke_agent glm-5.1  N ms',
+      '  step 1  N ms',
+      '    chat glm-5.1  N ms',
+      '      alaya.attempt  N ms  error  alaya.attempt.number=1 http.response.status_code=429 alaya.error.kind=rate_limit alaya.retry.wait_reason=retry_after alaya.retry.wait_ms=1000',
+      '      alaya.attempt  N ms  ok  alaya.attempt.number=2',
+    ]);
+    const recorded = JSON.stringify(spans.map(s => [s.name, s.attributes, s.events, s.status]));
+    expect(recorded).not.toContain('scene-key');
+    expect(recorded).not.toContain('Say hello');
+    expect(recorded.toLowerCase()).not.toContain('authorization');
   });
 });
 

@@ -13,6 +13,7 @@ const ORDER = [
   'fallback',
   'quota',
   'abort',
+  'stalled-stream',
   'span-tree',
 ];
 
