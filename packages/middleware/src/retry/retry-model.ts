@@ -1,24 +1,17 @@
-import {
-  InvalidArgumentError,
-  InvalidPromptError,
-  type LanguageModelV4,
-  LoadAPIKeyError,
-  LoadSettingError,
-  NoSuchModelError,
-  UnsupportedFunctionalityError,
-} from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { AttemptGuard, AttemptInfo, ModelRef } from '../attempt-guard';
 import { type AlayaAttempt, AlayaError, type AlayaExhaustedReason } from '../errors/alaya-error';
 import { isCallerAbort } from '../errors/is-caller-abort';
-import { DEFAULT_HINTS, type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
+import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { failedOutcome } from '../telemetry/telemetry-outcome';
 import { callHook, settleHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
-import { timerSignal } from '../util/timer-signal';
-import { type AttemptTimeout, attemptTimeoutError } from './attempt-timeout';
+import type { AttemptTimeout } from './attempt-timeout';
 import type { Deadline } from './deadline';
+import { attemptRound } from './hedge';
 import { decideRetry } from './retry-decision';
+import { type AttemptFailure, timeoutHint } from './send-attempt';
 
 /** Runs one attempt against `model` with `signal` (the caller's, combined with the deadline). */
 export type AttemptFunction<T> = (
@@ -41,17 +34,25 @@ export interface CallState<T> {
   responseHeaders?: (result: T) => Record<string, string> | undefined;
   /** What telemetry calls the attempts. */
   operation: 'generate' | 'stream';
+  /** The call's models, primary first (a `'fallback'` hedge calls the next one). */
+  models: LanguageModelV4[];
+  /** Releases the result of an attempt that lost to a parallel one (a stream's reader). */
+  discard?: (result: T) => void;
+  /** A hedge was sent (at most one per call). */
+  hedged?: boolean;
+  /** Epoch ms until which a server's `Retry-After` seen during the call runs (no hedge before). */
+  retryAfterUntil?: number;
 }
 
 /** How one model ended: its result, or its last typed error and why the loop stopped on it. */
 export type ModelOutcome<T> =
-  | { ok: true; result: T }
+  | { ok: true; result: T; model: LanguageModelV4; modelIndex: number }
   | { ok: false; error: AlayaError; reason: AlayaExhaustedReason; note?: string };
 
 /**
  * Calls `model` until an attempt succeeds or the retry decision says stop. Typed errors pass through
  * as they are, other failures are mapped once with `toAlayaError`. The caller's abort and
- * configuration errors (missing key, invalid argument, …) are rethrown untouched.
+ * configuration errors are rethrown untouched. A slow attempt may get a hedge (`hedge` option).
  */
 export async function retryModel<T>(
   call: CallState<T>,
@@ -61,7 +62,6 @@ export async function retryModel<T>(
   const { settings, signal, deadline, history } = call;
   const { guard } = settings;
   const ref: ModelRef = { provider: model.provider, modelId: model.modelId };
-  const context: ToAlayaErrorContext = { ...settings.errorContext, ...ref };
   let lastError: AlayaError | undefined;
 
   for (let attempt = 1; ; attempt++) {
@@ -84,77 +84,65 @@ export async function retryModel<T>(
       return { ok: false, error, reason: 'deadline' };
     }
 
-    const timer = deadline?.signal(signal);
-    const { attemptTimeout } = call;
-    const attemptTimer = timerSignal(
-      timer?.signal ?? signal,
-      attemptTimeout?.ms,
-      `${attemptTimeout?.option} exceeded`,
-    );
-    const startedAt = Date.now();
-    const observed = settings.telemetry?.startAttempt({
-      ...ref,
-      attempt,
-      fallbackIndex,
-      operation: call.operation,
-    });
-    const send = () => call.attempt(model, attemptTimer.signal, context);
-    try {
-      const result = await (observed ? observed.activate(send) : send());
-      observed?.end({ status: 'ok' });
-      const headers = call.responseHeaders?.(result);
-      const success = headers === undefined ? info : { ...info, responseHeaders: headers };
-      await callHook(i => guard.onSuccess(i), success);
-      return { ok: true, result };
-    } catch (thrown) {
-      if (signal?.aborted) {
-        observed?.end({ status: 'aborted' });
-        throw thrown;
-      }
-      const durationMs = Date.now() - startedAt;
-      if (deadline && timer?.fired()) {
-        // Cut by the deadline timer: whatever the attempt threw, the deadline is the cause.
-        const error = deadline.error(history.length + 1, { ...ref, hint: timeoutHint(settings) });
-        observed?.end(failedOutcome(error, { exhaustedReason: 'deadline' }));
-        history.push(record(info, error, durationMs));
-        await callHook(i => guard.onFailure(i), { ...info, error });
-        return { ok: false, error, reason: 'deadline' };
-      }
-      let error: AlayaError;
-      if (attemptTimeout && attemptTimer.fired()) {
-        error = attemptTimeoutError(attemptTimeout, ref, { hint: timeoutHint(settings) });
-      } else if (isCallerAbort(thrown, signal) || isConfigurationError(thrown)) {
-        observed?.end({ status: 'aborted' });
-        throw thrown;
-      } else {
-        error = AlayaError.isInstance(thrown) ? thrown : toAlayaError(thrown, context);
-      }
-      lastError = error;
-      await callHook(i => guard.onFailure(i), { ...info, error });
-
-      const decision = await decideRetry({ error, info, settings, durationMs, deadline });
-      observed?.end(
-        failedOutcome(
-          error,
-          decision.retry
-            ? { delayMs: decision.delayMs, serverDelay: decision.serverDelay }
-            : { exhaustedReason: decision.reason },
-        ),
-      );
-      if (!decision.retry) {
-        history.push(record(info, error, durationMs));
-        const note =
-          decision.reason === 'deadline' ? deadline?.note(history.length) : decision.note;
-        return { ok: false, error, reason: decision.reason, note };
-      }
-      history.push({ ...record(info, error, durationMs), delayMs: decision.delayMs });
-      void callHook(settings.onRetry, { attempt, error, delayMs: decision.delayMs, model: ref });
-      await sleep(decision.delayMs, signal);
-    } finally {
-      attemptTimer.clear();
-      timer?.clear();
+    const round = await attemptRound(call, { model, fallbackIndex, info });
+    attempt = round.lastAttempt;
+    const decisive = round.ok ? undefined : decisiveFailure(round.failures, model);
+    for (const failure of round.failures) {
+      if (failure === decisive) continue;
+      failure.observed?.end(failedOutcome(failure.error));
+      history.push(record(failure.target.info, failure.error, failure.durationMs));
     }
+    if (round.ok) {
+      const { target } = round;
+      return {
+        ok: true,
+        result: round.result,
+        model: target.model,
+        modelIndex: target.fallbackIndex,
+      };
+    }
+    const { error, durationMs, observed } = decisive!;
+    const failed = { ...info, attempt: decisive!.target.info.attempt };
+    if (decisive!.deadline) {
+      observed?.end(failedOutcome(error, { exhaustedReason: 'deadline' }));
+      history.push(record(failed, error, durationMs));
+      return { ok: false, error, reason: 'deadline' };
+    }
+    lastError = error;
+    const decision = await decideRetry({
+      error,
+      info: { ...info, attempt },
+      settings,
+      durationMs,
+      deadline,
+    });
+    observed?.end(
+      failedOutcome(
+        error,
+        decision.retry
+          ? { delayMs: decision.delayMs, serverDelay: decision.serverDelay }
+          : { exhaustedReason: decision.reason },
+      ),
+    );
+    if (!decision.retry) {
+      history.push(record(failed, error, durationMs));
+      const note = decision.reason === 'deadline' ? deadline?.note(history.length) : decision.note;
+      return { ok: false, error, reason: decision.reason, note };
+    }
+    history.push({ ...record(failed, error, durationMs), delayMs: decision.delayMs });
+    void callHook(settings.onRetry, { attempt, error, delayMs: decision.delayMs, model: ref });
+    await sleep(decision.delayMs, signal);
   }
+}
+
+/**
+ * The failure the retry decision is about: of this model's failures (a hedge on a fallback model
+ * says nothing about this one), the one that carries a server's `Retry-After`, else the last.
+ */
+function decisiveFailure(failures: AttemptFailure[], model: LanguageModelV4): AttemptFailure {
+  const own = failures.filter(f => f.target.model === model);
+  const candidates = own.length > 0 ? own : failures;
+  return candidates.find(f => f.error.retryAfterMs != null) ?? candidates[candidates.length - 1]!;
 }
 
 /** Runs `beforeAttempt`: a typed error it throws blocks the attempt, the caller's abort is rethrown. */
@@ -167,27 +155,6 @@ async function beforeAttempt(
   if (outcome.ok) return undefined;
   if (isCallerAbort(outcome.error, signal)) throw outcome.error;
   return AlayaError.isInstance(outcome.error) ? outcome.error : undefined;
-}
-
-/**
- * Errors of the call's setup, before any request: a missing key or setting, an invalid argument or
- * prompt, an unsupported feature or model type. Not a failure of the service: they keep their AI SDK
- * class, are never retried and do not fall back.
- */
-function isConfigurationError(error: unknown): boolean {
-  return (
-    LoadAPIKeyError.isInstance(error) ||
-    LoadSettingError.isInstance(error) ||
-    InvalidArgumentError.isInstance(error) ||
-    InvalidPromptError.isInstance(error) ||
-    UnsupportedFunctionalityError.isInstance(error) ||
-    NoSuchModelError.isInstance(error)
-  );
-}
-
-/** The hint of a `TimeoutError` the loop builds itself (`errorContext.hints.timeout` wins). */
-export function timeoutHint(settings: ResolvedOptions): string {
-  return settings.errorContext.hints?.timeout ?? DEFAULT_HINTS.timeout;
 }
 
 function record(info: AttemptInfo, error: AlayaError, durationMs: number): AlayaAttempt {

@@ -26,12 +26,15 @@ export async function runWithFallback<T>({
   models,
   attempt,
   responseHeaders,
+  discard,
   signal,
   settings,
   operation,
 }: {
   models: LanguageModelV4[];
   attempt: AttemptFunction<T>;
+  /** Releases the result of an attempt that lost to its hedge (or the hedge that lost). */
+  discard?: (result: T) => void;
   operation: CallState<T>['operation'];
   responseHeaders?: (result: T) => Record<string, string> | undefined;
   signal: AbortSignal | undefined;
@@ -46,12 +49,15 @@ export async function runWithFallback<T>({
     responseHeaders,
     operation,
     attemptTimeout: attemptTimeoutFor(operation, settings),
+    models,
+    discard,
   };
   let outcome: ModelOutcome<T> | undefined;
   for (const [modelIndex, model] of models.entries()) {
     outcome = await retryModel(call, model, modelIndex);
     if (outcome.ok) {
-      return { result: outcome.result, model, modelIndex, attemptCount: call.history.length + 1 };
+      const { result, model: answered, modelIndex: index } = outcome;
+      return { result, model: answered, modelIndex: index, attemptCount: call.history.length + 1 };
     }
     const next = models[modelIndex + 1];
     if (next === undefined || outcome.reason === 'deadline') break;

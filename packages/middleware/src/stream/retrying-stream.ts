@@ -49,6 +49,7 @@ export function retryingStream({
     attempt: (model, attemptSignal, context) =>
       openStream({ model, params: { ...params, abortSignal: attemptSignal }, context }),
     responseHeaders: opened => opened.head.response?.headers,
+    discard: opened => void opened.reader.cancel().catch(() => {}),
   }).then(
     outcome => ({ ok: true, outcome }),
     error => ({ ok: false, error }),

@@ -1,0 +1,188 @@
+import type { ModelRef } from '../attempt-guard';
+import { TimeoutError } from '../errors/network-errors';
+import { callHook, settleHook } from '../util/call-hook';
+import { sleep } from '../util/sleep';
+import type { CallState } from './retry-model';
+import {
+  type AttemptFailure,
+  type AttemptSettled,
+  type AttemptTarget,
+  sendAttempt,
+  timeoutHint,
+} from './send-attempt';
+
+/**
+ * One step of the retry loop: an attempt, plus its hedge when it was slow. `failures` are in the
+ * order they happened; `lastAttempt` is the highest attempt number used on the step's model.
+ */
+export type Round<T> =
+  | { ok: true; result: T; target: AttemptTarget; failures: AttemptFailure[]; lastAttempt: number }
+  | { ok: false; failures: AttemptFailure[]; lastAttempt: number };
+
+/** An attempt's outcome, or what it threw (the caller's abort, a configuration error). */
+type Outcome<T> = { value: AttemptSettled<T> } | { thrown: unknown };
+
+interface Running<T> {
+  target: AttemptTarget;
+  outcome: Promise<Outcome<T>>;
+  lost: AbortController;
+}
+
+const refOf = ({ model }: AttemptTarget): ModelRef => ({
+  provider: model.provider,
+  modelId: model.modelId,
+});
+
+/**
+ * Sends `primary`; with the `hedge` option, when it has produced no content after `afterMs` (and
+ * the call has not hedged yet), sends one more attempt in parallel. The first to answer wins, the
+ * other is aborted (its result, should it still arrive, is discarded). The hedge is admitted like a
+ * retry: its model needs a retry left, it waits out a `Retry-After` seen during the call, the
+ * guard's `beforeAttempt` runs and its `allowRetry` (retry budget) must agree. The caller's abort
+ * (and a configuration error) aborts both and is rethrown.
+ */
+export async function attemptRound<T>(
+  call: CallState<T>,
+  primary: AttemptTarget,
+): Promise<Round<T>> {
+  const { hedge } = call.settings;
+  if (hedge === undefined || call.hedged) {
+    return finish(primary, await sendAttempt(call, primary));
+  }
+  const startedAt = Date.now();
+  const first = start(call, primary);
+  const slow = await outlasts(first.outcome, hedge.afterMs);
+  const second = slow ? await admitHedge(call, primary, first.outcome, startedAt) : undefined;
+  if (second === undefined) return finish(primary, unwrap(await first.outcome));
+  return race(call, primary, [first, second]);
+}
+
+function start<T>(call: CallState<T>, target: AttemptTarget): Running<T> {
+  const lost = new AbortController();
+  const outcome = sendAttempt(call, target, lost.signal).then(
+    value => ({ value }),
+    (thrown: unknown) => ({ thrown }),
+  );
+  return { target, outcome, lost };
+}
+
+function unwrap<T>(outcome: Outcome<T>): AttemptSettled<T> {
+  if ('thrown' in outcome) throw outcome.thrown;
+  return outcome.value;
+}
+
+/** The round of a single attempt (no hedge sent). */
+function finish<T>(primary: AttemptTarget, settled: AttemptSettled<T>): Round<T> {
+  const lastAttempt = primary.info.attempt;
+  if (settled.status === 'ok') {
+    return { ok: true, result: settled.result, target: settled.target, failures: [], lastAttempt };
+  }
+  if (settled.status === 'failed') return { ok: false, failures: [settled], lastAttempt };
+  throw new Error('alayaMiddleware: an attempt was aborted as lost without a rival');
+}
+
+/** True when `pending` is still pending after `ms`. */
+async function outlasts(pending: Promise<unknown>, ms: number): Promise<boolean> {
+  const stop = new AbortController();
+  const timedOut = sleep(ms, stop.signal).then(
+    () => true,
+    () => false,
+  );
+  const slow = await Promise.race([pending.then(() => false), timedOut]);
+  stop.abort();
+  return slow;
+}
+
+/** The hedge's target: the next fallback model (`model: 'fallback'`), else the same model. */
+function hedgeTarget<T>(call: CallState<T>, primary: AttemptTarget): AttemptTarget | undefined {
+  const next =
+    call.settings.hedge?.model === 'fallback' ? call.models[primary.fallbackIndex + 1] : undefined;
+  if (next !== undefined) {
+    const info = { ...primary.info, provider: next.provider, modelId: next.modelId, attempt: 1 };
+    return { model: next, fallbackIndex: primary.fallbackIndex + 1, info, hedge: true };
+  }
+  // Same model: the hedge is its next attempt, so it needs a retry left.
+  if (primary.info.attempt > call.settings.maxRetries) return undefined;
+  return { ...primary, info: { ...primary.info, attempt: primary.info.attempt + 1 }, hedge: true };
+}
+
+/** Admits and sends the hedge, or returns `undefined` when it may not go (or `first` settled). */
+async function admitHedge<T>(
+  call: CallState<T>,
+  primary: AttemptTarget,
+  first: Promise<unknown>,
+  startedAt: number,
+): Promise<Running<T> | undefined> {
+  const { settings } = call;
+  const target = hedgeTarget(call, primary);
+  const afterMs = settings.hedge?.afterMs ?? 0;
+  if (target === undefined) return undefined;
+  const settled = new AbortController();
+  void first.then(() => settled.abort());
+  const signal = call.signal ? AbortSignal.any([call.signal, settled.signal]) : settled.signal;
+  const info = { ...target.info, signal };
+  try {
+    const serverWait = (call.retryAfterUntil ?? 0) - Date.now();
+    if (serverWait > 0) await sleep(serverWait, signal);
+    const admitted = await settleHook(i => settings.guard.beforeAttempt(i), info);
+    if (!admitted.ok || signal.aborted || call.deadline?.passedIn(0)) return undefined;
+    const waiting =
+      call.attemptTimeout?.waitingFor ?? (call.operation === 'stream' ? 'content' : 'response');
+    const slowness = new TimeoutError({
+      message: `No ${waiting} within hedge.afterMs (${afterMs} ms)`,
+      isRetryable: true,
+      hint: timeoutHint(settings),
+      ...refOf(primary),
+    });
+    const allowed = await callHook(i => settings.guard.allowRetry(i), { ...info, error: slowness });
+    if (allowed === false || signal.aborted) return undefined;
+  } catch {
+    return undefined; // the wait was cut: `first` settled or the caller aborted
+  }
+  call.hedged = true;
+  void callHook(settings.onHedge, {
+    attempt: primary.info.attempt,
+    model: refOf(primary),
+    hedgeModel: refOf(target),
+    waitedMs: Date.now() - startedAt,
+  });
+  return start(call, target);
+}
+
+/** Waits for the first answer of the two; aborts the other. Both failing ends the round failed. */
+async function race<T>(
+  call: CallState<T>,
+  primary: AttemptTarget,
+  running: [Running<T>, Running<T>],
+): Promise<Round<T>> {
+  const failures: AttemptFailure[] = [];
+  const pending = new Set([0, 1]);
+  const lastAttempt = Math.max(
+    ...running.map(r => (r.target.model === primary.model ? r.target.info.attempt : 0)),
+  );
+  const abortOthers = () => {
+    for (const i of pending) {
+      running[i]!.lost.abort();
+      void running[i]!.outcome.then(o => {
+        if ('value' in o && o.value.status === 'ok') call.discard?.(o.value.result);
+      });
+    }
+  };
+  while (pending.size > 0) {
+    const [i, outcome] = await Promise.race(
+      [...pending].map(j => running[j]!.outcome.then(o => [j, o] as const)),
+    );
+    pending.delete(i);
+    if ('thrown' in outcome) {
+      abortOthers();
+      throw outcome.thrown;
+    }
+    const settled = outcome.value;
+    if (settled.status === 'ok') {
+      abortOthers();
+      return { ok: true, result: settled.result, target: settled.target, failures, lastAttempt };
+    }
+    if (settled.status === 'failed') failures.push(settled);
+  }
+  return { ok: false, failures, lastAttempt };
+}

@@ -1,0 +1,148 @@
+import {
+  InvalidArgumentError,
+  InvalidPromptError,
+  type LanguageModelV4,
+  LoadAPIKeyError,
+  LoadSettingError,
+  NoSuchModelError,
+  UnsupportedFunctionalityError,
+} from '@ai-sdk/provider';
+import type { AttemptInfo, ModelRef } from '../attempt-guard';
+import { AlayaError } from '../errors/alaya-error';
+import { isCallerAbort } from '../errors/is-caller-abort';
+import { DEFAULT_HINTS, type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
+import type { ResolvedOptions } from '../options/resolve-options';
+import type { TelemetryAttempt } from '../telemetry/alaya-telemetry';
+import { callHook } from '../util/call-hook';
+import { timerSignal } from '../util/timer-signal';
+import { attemptTimeoutError } from './attempt-timeout';
+import type { CallState } from './retry-model';
+
+/** One attempt to send: the model, its place among the call's models and what the guard is told. */
+export interface AttemptTarget {
+  model: LanguageModelV4;
+  /** 0 for the primary model, 1 for the first fallback model, … */
+  fallbackIndex: number;
+  info: AttemptInfo;
+  /** Sent in parallel to a slow attempt (`hedge` option). */
+  hedge?: boolean;
+}
+
+/** A failed attempt, its telemetry still open (the retry decision ends it). */
+export interface AttemptFailure {
+  target: AttemptTarget;
+  error: AlayaError;
+  durationMs: number;
+  /** Cut by `deadlineMs`. */
+  deadline: boolean;
+  observed: TelemetryAttempt | undefined;
+}
+
+/** How one attempt ended; `lost`: aborted because a parallel attempt answered first. */
+export type AttemptSettled<T> =
+  | { status: 'ok'; result: T; target: AttemptTarget }
+  | ({ status: 'failed' } & AttemptFailure)
+  | { status: 'lost' };
+
+/**
+ * Sends one attempt with its timers (deadline, per-attempt timeout) and telemetry, and tells the
+ * guard how it went. A failure is mapped once (typed errors pass as they are); the caller's abort
+ * and configuration errors are rethrown untouched. `lost` aborts the attempt without it counting
+ * as a failure (a result that still arrives is discarded).
+ */
+export async function sendAttempt<T>(
+  call: CallState<T>,
+  target: AttemptTarget,
+  lost?: AbortSignal,
+): Promise<AttemptSettled<T>> {
+  const { settings, signal, deadline, attemptTimeout } = call;
+  const { model, info } = target;
+  const ref: ModelRef = { provider: model.provider, modelId: model.modelId };
+  const context: ToAlayaErrorContext = { ...settings.errorContext, ...ref };
+  const base = lost === undefined ? signal : signal ? AbortSignal.any([signal, lost]) : lost;
+  const timer = deadline?.signal(base);
+  const attemptTimer = timerSignal(
+    timer?.signal ?? base,
+    attemptTimeout?.ms,
+    `${attemptTimeout?.option} exceeded`,
+  );
+  const startedAt = Date.now();
+  const observed = settings.telemetry?.startAttempt({
+    ...ref,
+    attempt: info.attempt,
+    fallbackIndex: target.fallbackIndex,
+    operation: call.operation,
+    ...(target.hedge ? { hedge: true } : {}),
+  });
+  const send = () => call.attempt(model, attemptTimer.signal, context);
+  const failed = async (error: AlayaError, cut: boolean): Promise<AttemptSettled<T>> => {
+    const durationMs = Date.now() - startedAt;
+    if (error.retryAfterMs != null) {
+      call.retryAfterUntil = Math.max(call.retryAfterUntil ?? 0, Date.now() + error.retryAfterMs);
+    }
+    await callHook(i => settings.guard.onFailure(i), { ...info, error });
+    return { status: 'failed', target, error, durationMs, deadline: cut, observed };
+  };
+  try {
+    const result = await (observed ? observed.activate(send) : send());
+    if (lost?.aborted) {
+      call.discard?.(result);
+      observed?.end({ status: 'aborted' });
+      return { status: 'lost' };
+    }
+    observed?.end({ status: 'ok' });
+    const headers = call.responseHeaders?.(result);
+    const success = headers === undefined ? info : { ...info, responseHeaders: headers };
+    await callHook(i => settings.guard.onSuccess(i), success);
+    return { status: 'ok', result, target };
+  } catch (thrown) {
+    if (signal?.aborted) {
+      observed?.end({ status: 'aborted' });
+      throw thrown;
+    }
+    if (lost?.aborted) {
+      observed?.end({ status: 'aborted' });
+      return { status: 'lost' };
+    }
+    if (deadline && timer?.fired()) {
+      // Cut by the deadline timer: whatever the attempt threw, the deadline is the cause.
+      const hint = timeoutHint(settings);
+      return failed(deadline.error(call.history.length + 1, { ...ref, hint }), true);
+    }
+    if (attemptTimeout && attemptTimer.fired()) {
+      return failed(
+        attemptTimeoutError(attemptTimeout, ref, { hint: timeoutHint(settings) }),
+        false,
+      );
+    }
+    if (isCallerAbort(thrown, signal) || isConfigurationError(thrown)) {
+      observed?.end({ status: 'aborted' });
+      throw thrown;
+    }
+    return failed(AlayaError.isInstance(thrown) ? thrown : toAlayaError(thrown, context), false);
+  } finally {
+    attemptTimer.clear();
+    timer?.clear();
+  }
+}
+
+/**
+ * Errors of the call's setup, before any request: a missing key or setting, an invalid argument or
+ * prompt, an unsupported feature or model type. Not a failure of the service: they keep their AI SDK
+ * class, are never retried and do not fall back.
+ */
+function isConfigurationError(error: unknown): boolean {
+  return (
+    LoadAPIKeyError.isInstance(error) ||
+    LoadSettingError.isInstance(error) ||
+    InvalidArgumentError.isInstance(error) ||
+    InvalidPromptError.isInstance(error) ||
+    UnsupportedFunctionalityError.isInstance(error) ||
+    NoSuchModelError.isInstance(error)
+  );
+}
+
+/** The hint of a `TimeoutError` the loop builds itself (`errorContext.hints.timeout` wins). */
+export function timeoutHint(settings: ResolvedOptions): string {
+  return settings.errorContext.hints?.timeout ?? DEFAULT_HINTS.timeout;
+}
