@@ -54,6 +54,22 @@ export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
    */
   firstContentTimeoutMs?: number;
   /**
+   * Streams: once content has flowed, no part for this many ms aborts the attempt (its HTTP body is
+   * cancelled) and the stream ends with one typed `TimeoutError` part, or is continued (see
+   * `continuation`). Default: none. A drip whose gaps stay below it never fires it; pick it above the
+   * longest pause of your model between parts. Only time the consumer waits counts.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Streams, opt-in (default off): when a text-only answer fails after content (a reset, `idleTimeoutMs`,
+   * a retryable `error` part), the call is re-issued with the text so far appended as an assistant
+   * message, and the continuation is spliced into the same stream: one `stream-start`, one text, one
+   * `finish`. `true` allows 2 continuations per stream; `{ maxContinuations }` sets it. Never after a
+   * tool call, file or source; reasoning is allowed (not sent back; a continuation's reasoning is
+   * dropped). Only for servers that continue from an assistant prefix: see the README.
+   */
+  continuation?: boolean | { maxContinuations?: number };
+  /**
    * Opt-in hedging (default: off). When an attempt has produced no content after `afterMs` (generate:
    * no answer; streams: no content part), a second attempt is sent in parallel, on the same model
    * (`model: 'same'`, the default) or on the next fallback model (`'fallback'`; the same model when

@@ -69,6 +69,12 @@ describe('alayaMiddleware options', () => {
     ['hedge', 500],
     ['hedge.afterMs', 0],
     ['hedge.afterMs', undefined],
+    ['idleTimeoutMs', 0],
+    ['idleTimeoutMs', '500'],
+    ['continuation', 'yes'],
+    ['continuation', 2],
+    ['continuation.maxContinuations', 0],
+    ['continuation.maxContinuations', 1.5],
   ])('%s: %j throws InvalidArgumentError naming it', (name, value) => {
     const options: Record<string, unknown> = {};
     const path = name.split('.');
@@ -86,6 +92,19 @@ describe('alayaMiddleware options', () => {
     expect(resolveOptions({ hedge: { afterMs: 5, model: 'fallback' } }).hedge?.model).toBe(
       'fallback',
     );
+  });
+
+  it('idleTimeoutMs and continuation are off by default; continuation: true allows 2', () => {
+    const off = resolveOptions(undefined);
+    expect(off.idleTimeoutMs).toBeUndefined();
+    expect(off.continuation).toBeUndefined();
+    expect(resolveOptions({ continuation: false }).continuation).toBeUndefined();
+    expect(resolveOptions({ continuation: true }).continuation).toEqual({ maxContinuations: 2 });
+    expect(resolveOptions({ continuation: {} }).continuation).toEqual({ maxContinuations: 2 });
+    expect(resolveOptions({ continuation: { maxContinuations: 1 } }).continuation).toEqual({
+      maxContinuations: 1,
+    });
+    expect(resolveOptions({ idleTimeoutMs: 30_000 }).idleTimeoutMs).toBe(30_000);
   });
 
   it('never echoes a string it rejects (it could be a key)', () => {

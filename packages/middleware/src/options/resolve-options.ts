@@ -2,6 +2,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { type AttemptGuard, noopAttemptGuard } from '../attempt-guard';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
 import { type FleetMiddlewareOptions, guardFromOptions } from '../fleet/middleware-options';
+import type { ContinuationSettings } from '../stream/continuation';
 import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
 import { fleetHooksWithTelemetry, resolveTelemetry } from '../telemetry/resolve-telemetry';
 import {
@@ -28,6 +29,9 @@ export const DEFAULTS = {
   maxRetryAfterMs: 60_000,
 } as const satisfies AlayaMiddlewareOptions;
 
+/** `continuation: true` allows this many continuations per stream (an object may say otherwise). */
+export const DEFAULT_MAX_CONTINUATIONS = 2;
+
 type Defaulted = keyof typeof DEFAULTS;
 type Resolved =
   | 'fallbackModels'
@@ -36,7 +40,8 @@ type Resolved =
   | 'errorContext'
   | 'fallbackOn'
   | 'telemetry'
-  | 'hedge';
+  | 'hedge'
+  | 'continuation';
 /** The options taken as they are (after their check). */
 type Plain = Omit<AlayaMiddlewareOptions, Resolved | keyof FleetMiddlewareOptions>;
 
@@ -49,6 +54,8 @@ export type ResolvedOptions = Required<Pick<Plain, Defaulted>> &
     guard: AttemptGuard;
     /** `hedge` with its default model (`'same'`), or none (hedging off). */
     hedge: Required<HedgeOptions> | undefined;
+    /** `continuation` with its default `maxContinuations`, or none (off). */
+    continuation: ContinuationSettings | undefined;
     /** The `telemetry` observers combined into one, or none. */
     telemetry: AlayaTelemetry | undefined;
     /** What `toAlayaError` gets for every failure the middleware maps (the key included). */
@@ -133,6 +140,8 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
       given.firstContentTimeoutMs,
       POSITIVE,
     ),
+    idleTimeoutMs: checkOptionalNumber('idleTimeoutMs', given.idleTimeoutMs, POSITIVE),
+    continuation: resolveContinuation(given.continuation),
     respectRetryAfter:
       checkOptionalBoolean('respectRetryAfter', given.respectRetryAfter) ??
       DEFAULTS.respectRetryAfter,
@@ -166,5 +175,24 @@ function resolveHedge(value: unknown): Required<HedgeOptions> | undefined {
   return {
     afterMs: checkNumber('hedge.afterMs', hedge.afterMs, POSITIVE),
     model: checkOptionalEnum('hedge.model', hedge.model, ['same', 'fallback']) ?? 'same',
+  };
+}
+
+/** Checks `continuation` (`true`, `false` or `{ maxContinuations }`, an integer >= 1). */
+function resolveContinuation(value: unknown): ContinuationSettings | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { maxContinuations: DEFAULT_MAX_CONTINUATIONS };
+  const given = checkValue<{ maxContinuations?: unknown }>(
+    'continuation',
+    value,
+    v => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'true, false or an object',
+  );
+  return {
+    maxContinuations: checkNumber(
+      'continuation.maxContinuations',
+      orDefault(given.maxContinuations, DEFAULT_MAX_CONTINUATIONS),
+      { integer: true, min: 1 },
+    ),
   };
 }

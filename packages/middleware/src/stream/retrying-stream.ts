@@ -8,6 +8,7 @@ import type {
 import { isCallerAbort } from '../errors/is-caller-abort';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
+import { type AfterContent, afterContent } from './after-content';
 import { type OpenedStream, openStream } from './stream-attempt';
 
 type Settled = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; error: unknown };
@@ -37,6 +38,7 @@ export function retryingStream({
   ) => SharedV4ProviderMetadata;
 }): LanguageModelV4StreamResult {
   const callerSignal = params.abortSignal;
+  const startedAt = Date.now();
   const cancelled = new AbortController();
   const signal = callerSignal
     ? AbortSignal.any([callerSignal, cancelled.signal])
@@ -58,6 +60,7 @@ export function retryingStream({
   let opened: OpenedStream | undefined;
   let outcome: RetryOutcome<OpenedStream> | undefined;
   let finished = false;
+  let tail: AfterContent | undefined;
   const decorate = (part: LanguageModelV4StreamPart): LanguageModelV4StreamPart =>
     part.type === 'finish'
       ? { ...part, providerMetadata: decorateFinish(part.providerMetadata, outcome!) }
@@ -87,34 +90,23 @@ export function retryingStream({
         return;
       }
       if (finished) return;
-      let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
-      try {
-        next = await opened.reader.read();
-      } catch (error) {
-        finished = true;
-        if (isCallerAbort(error, callerSignal)) controller.error(error);
-        else {
-          controller.enqueue({ type: 'error', error: opened.mapError(error, false) });
-          controller.close();
-        }
-        return;
-      }
-      if (next.done) {
-        finished = true;
-        controller.close();
-      } else if (next.value.type === 'error') {
-        // openai-compatible keeps streaming after an error part; the stream ends here instead.
-        finished = true;
-        opened.reader.cancel().catch(() => {});
-        controller.enqueue({ type: 'error', error: opened.mapError(next.value.error, true) });
-        controller.close();
-      } else {
-        controller.enqueue(decorate(next.value));
-      }
+      // After content: idle timeout, typed error part, continuation (see after-content.ts).
+      tail ??= afterContent({
+        outcome: outcome!,
+        models,
+        params,
+        settings,
+        signal,
+        callerSignal,
+        startedAt,
+        decorateFinish,
+      });
+      finished = await tail.pull(controller);
     },
     cancel(reason) {
       finished = true;
       cancelled.abort(reason);
+      tail?.cancel(reason);
       void settled.then(result => {
         if (result.ok) result.outcome.result.reader.cancel(reason).catch(() => {});
       });

@@ -1,0 +1,194 @@
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4StreamPart,
+  SharedV4ProviderMetadata,
+} from '@ai-sdk/provider';
+import { AlayaError } from '../errors/alaya-error';
+import { isCallerAbort } from '../errors/is-caller-abort';
+import type { ResolvedOptions } from '../options/resolve-options';
+import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
+import { answerSplice } from './continuation';
+import { IDLE, idleTimeoutError, readWithin } from './idle-timeout';
+import { type OpenedStream, openStream } from './stream-attempt';
+
+/** The phase of a stream after its first content part: what the consumer's pulls read. */
+export interface AfterContent {
+  /** Enqueues the next part(s); true once the stream is closed or errored. */
+  pull(controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>): Promise<boolean>;
+  /** Cancels the attempt being read (the consumer went away). */
+  cancel(reason: unknown): void;
+}
+
+type Read =
+  | { part: LanguageModelV4StreamPart }
+  | { done: true }
+  | { failure: AlayaError }
+  | { abort: unknown };
+
+/**
+ * Reads the answering attempt after its first content part. With `idleTimeoutMs`, a read that waits
+ * longer cancels the attempt (its reader, hence its HTTP body) and fails with a `TimeoutError`. A
+ * failure (a reset, the idle timeout, an `error` part) is mapped once and ends the stream with one
+ * typed `error` part, unless `continuation` is on, the answer so far is text-only and the error is
+ * retryable: then the call is re-issued with the text so far as an assistant message (through the
+ * retry loop, from the model that answered on, within what is left of `deadlineMs`) and the
+ * continuation is spliced into the same stream. The caller's abort errors the stream as it is.
+ */
+export function afterContent({
+  outcome,
+  models,
+  params,
+  settings,
+  signal,
+  callerSignal,
+  startedAt,
+  decorateFinish,
+}: {
+  outcome: RetryOutcome<OpenedStream>;
+  models: LanguageModelV4[];
+  params: LanguageModelV4CallOptions;
+  settings: ResolvedOptions;
+  /** The caller's signal combined with the consumer's cancel. */
+  signal: AbortSignal | undefined;
+  callerSignal: AbortSignal | undefined;
+  /** When the call started (epoch ms), for what is left of `deadlineMs`. */
+  startedAt: number;
+  decorateFinish: (
+    metadata: SharedV4ProviderMetadata | undefined,
+    outcome: RetryOutcome<unknown>,
+  ) => SharedV4ProviderMetadata;
+}): AfterContent {
+  const { idleTimeoutMs, continuation } = settings;
+  const splice = answerSplice(outcome.result.buffered);
+  let current = outcome.result;
+  let answered: RetryOutcome<unknown> = outcome;
+  let continuations = 0;
+
+  const decorate = (part: LanguageModelV4StreamPart): LanguageModelV4StreamPart =>
+    part.type === 'finish'
+      ? { ...part, providerMetadata: decorateFinish(part.providerMetadata, answered) }
+      : part;
+
+  async function read(): Promise<Read> {
+    let next: Awaited<ReturnType<typeof readWithin<LanguageModelV4StreamPart>>>;
+    try {
+      next = await readWithin(current.reader, idleTimeoutMs);
+    } catch (error) {
+      if (isCallerAbort(error, callerSignal)) return { abort: error };
+      return { failure: current.mapError(error, false) };
+    }
+    if (next === IDLE) {
+      const { provider, modelId } = answered.model;
+      const { hints } = settings.errorContext;
+      const error = idleTimeoutError(idleTimeoutMs!, { provider, modelId }, hints);
+      current.reader.cancel(error).catch(() => {});
+      return { failure: current.mapError(error, false) };
+    }
+    if (next.done) return { done: true };
+    if (next.value.type === 'error') {
+      // openai-compatible keeps streaming after an error part; the attempt ends here instead.
+      current.reader.cancel().catch(() => {});
+      return { failure: current.mapError(next.value.error, true) };
+    }
+    return { part: next.value };
+  }
+
+  /** The continuation's opened stream, the error to end with, or `undefined` after an abort. */
+  async function resume(
+    failure: AlayaError,
+    controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>,
+  ): Promise<OpenedStream | AlayaError | undefined> {
+    const left =
+      settings.deadlineMs === undefined ? undefined : startedAt + settings.deadlineMs - Date.now();
+    if (
+      continuation === undefined ||
+      continuations >= continuation.maxContinuations ||
+      !failure.isRetryable ||
+      !splice.textOnly() ||
+      signal?.aborted ||
+      (left !== undefined && left <= 0)
+    ) {
+      return failure;
+    }
+    continuations++;
+    const continued = splice.continuationParams(params);
+    for (const part of splice.beginContinuation()) controller.enqueue(part);
+    try {
+      const next = await runWithFallback<OpenedStream>({
+        models: models.slice(answered.modelIndex),
+        signal,
+        settings: { ...settings, deadlineMs: left },
+        operation: 'stream',
+        attempt: (model, attemptSignal, context) =>
+          openStream({ model, params: { ...continued, abortSignal: attemptSignal }, context }),
+        responseHeaders: opened => opened.head.response?.headers,
+      });
+      answered = {
+        ...next,
+        modelIndex: answered.modelIndex + next.modelIndex,
+        attemptCount: answered.attemptCount + next.attemptCount,
+      };
+      return next.result;
+    } catch (error) {
+      if (isCallerAbort(error, callerSignal) || signal?.aborted) {
+        controller.error(error);
+        return undefined;
+      }
+      return AlayaError.isInstance(error) ? error : failure;
+    }
+  }
+
+  /** Passes `parts` on (spliced); true when any reached the consumer. */
+  const pass = (
+    controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>,
+    parts: readonly LanguageModelV4StreamPart[],
+  ): boolean => {
+    let any = false;
+    for (const part of parts) {
+      for (const passed of splice.pass(part)) {
+        controller.enqueue(decorate(passed));
+        any = true;
+      }
+    }
+    return any;
+  };
+
+  return {
+    async pull(controller) {
+      // Loops until a part reaches the consumer: a pull that enqueues nothing is not called again.
+      for (;;) {
+        const next = await read();
+        if ('abort' in next) {
+          controller.error(next.abort);
+          return true;
+        }
+        if ('done' in next) {
+          controller.close();
+          return true;
+        }
+        if ('part' in next) {
+          if (pass(controller, [next.part])) return false;
+          continue;
+        }
+        const resumed = await resume(next.failure, controller);
+        if (resumed === undefined) return true;
+        if (AlayaError.isInstance(resumed)) {
+          controller.enqueue({ type: 'error', error: resumed });
+          controller.close();
+          return true;
+        }
+        current = resumed;
+        const any = pass(controller, resumed.buffered);
+        if (resumed.done) {
+          controller.close();
+          return true;
+        }
+        if (any) return false;
+      }
+    },
+    cancel(reason) {
+      current.reader.cancel(reason).catch(() => {});
+    },
+  };
+}
