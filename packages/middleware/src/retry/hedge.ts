@@ -161,6 +161,7 @@ async function race<T>(
     ...running.map(r => (r.target.model === primary.model ? r.target.info.attempt : 0)),
   );
   const abortOthers = () => {
+    call.abandoned = (call.abandoned ?? 0) + pending.size;
     for (const i of pending) {
       running[i]!.lost.abort();
       void running[i]!.outcome.then(o => {

@@ -40,6 +40,8 @@ export interface CallState<T> {
   discard?: (result: T) => void;
   /** A hedge was sent (at most one per call). */
   hedged?: boolean;
+  /** Attempts aborted because a parallel one answered first (not failures; counted as attempts). */
+  abandoned?: number;
   /** Epoch ms until which a server's `Retry-After` seen during the call runs (no hedge before). */
   retryAfterUntil?: number;
 }

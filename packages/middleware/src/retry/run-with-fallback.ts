@@ -57,7 +57,8 @@ export async function runWithFallback<T>({
     outcome = await retryModel(call, model, modelIndex);
     if (outcome.ok) {
       const { result, model: answered, modelIndex: index } = outcome;
-      return { result, model: answered, modelIndex: index, attemptCount: call.history.length + 1 };
+      const attemptCount = call.history.length + (call.abandoned ?? 0) + 1;
+      return { result, model: answered, modelIndex: index, attemptCount };
     }
     const next = models[modelIndex + 1];
     if (next === undefined || outcome.reason === 'deadline') break;
