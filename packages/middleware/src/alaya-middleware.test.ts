@@ -94,7 +94,7 @@ describe('alayaMiddleware: generate', () => {
     vi.useRealTimers();
   });
 
-  it('retries 503 with the error guide's backoff (1 s, 2 s) and says how many attempts it took', async () => {
+  it("retries 503 with the error guide's backoff (1 s, 2 s) and says how many attempts it took", async () => {
     const { model, calls } = scriptedModel([httpError(503), httpError(503), 'hello']);
     const onRetry = vi.fn();
     const result = await settle(generateText({ model: wrap(model, { onRetry }), prompt: 'hi' }));

@@ -5,7 +5,7 @@ import { computeBackoffDelay } from './backoff';
 const seed = { initialDelayMs: 1000, backoffFactor: 2, maxDelayMs: 30_000 };
 
 describe('computeBackoffDelay', () => {
-  it('follows the error guide's schedule without jitter: 1 s, 2 s, 4 s', () => {
+  it("follows the error guide's schedule without jitter: 1 s, 2 s, 4 s", () => {
     const settings = { ...seed, jitter: 'none' as const };
     expect([0, 1, 2].map(i => computeBackoffDelay(i, settings))).toEqual([1000, 2000, 4000]);
   });
