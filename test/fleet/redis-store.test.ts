@@ -79,6 +79,47 @@ describe.skipIf(!hasRedis)('createRedisStore (real redis-server)', () => {
     expect(await store.takeTokens('b', 1, bucket)).toEqual({ granted: false, remaining: 0 });
   });
 
+  it('reserves from a rate bucket atomically: concurrent takes queue up, one script each', async () => {
+    const store = fresh();
+    const config = { limits: { rpm: 600 }, burstMs: 1000, ttlMs: 60_000, maxWaitMs: 3_000 };
+    const cost = { requests: 1, tokens: 0 };
+    // 600 rpm: 10 at once, then one every 100 ms; a wait beyond 3 s is refused and takes nothing.
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => store.takeFromRateBucket('pace', cost, config)),
+    );
+    const granted = results.filter(r => r.granted);
+    expect(granted.length).toBeGreaterThanOrEqual(40);
+    expect(granted.length).toBeLessThanOrEqual(42); // 10 + 30 s of refill, plus the time it took
+    const waits = granted.map(r => r.waitMs).sort((a, b) => a - b);
+    expect(waits.filter(w => w === 0)).toHaveLength(10);
+    for (let i = 11; i < waits.length; i++) {
+      // 100 ms apart, less the time that passed between the two scripts (Redis's clock).
+      const apart = (waits[i] as number) - (waits[i - 1] as number);
+      expect(apart).toBeGreaterThan(80);
+      expect(apart).toBeLessThanOrEqual(100);
+    }
+    expect(results.find(r => !r.granted)?.waitMs).toBeGreaterThan(3_000);
+    // A later instance that does not know the rate paces at the recorded one.
+    const other = await store.takeFromRateBucket('pace', cost, {
+      ...config,
+      limits: undefined,
+      maxWaitMs: 10_000,
+    });
+    expect(other).toMatchObject({ granted: true, rpm: 600 });
+    expect(other.waitMs).toBeGreaterThan(2_900);
+    // The bucket lives until it has refilled.
+    const [[, ttl]] = (await keysWithTtl()) as [[string, number]];
+    expect(ttl).toBeGreaterThan(59_000);
+    // Giving back and lowering to what the server says is left.
+    const adjusted = await store.adjustRateBucket(
+      'pace',
+      { requests: 5, atMostRequests: -100 },
+      { burstMs: 1000, ttlMs: 60_000 },
+    );
+    expect(adjusted.requests).toBe(-100);
+    expect(adjusted.recentRequests).toBeGreaterThan(40);
+  });
+
   it('compare-and-sets breaker records: one winner among concurrent writers, deletes, TTL', async () => {
     const store = fresh();
     expect(await store.getBreaker('cb')).toEqual({ version: 0 });

@@ -15,6 +15,22 @@ import { findRedisServer, type RedisServer, startRedisServer } from '../support/
 const CLOCK_TOLERANCE_MS = 250;
 const bucket = { capacity: 50, ttlMs: 60_000 };
 
+/**
+ * Rate buckets refill by the store's clock, which moves a little between the memory store's call and
+ * Redis's. The rates are slow (6 or 3 requests, 600 tokens per minute) and costs whole (requests) or
+ * in hundreds (tokens), so every wait is a whole multiple of 10 s minus that drift, and the
+ * `maxWaitMs` values are far from those multiples: the two stores grant the same takes.
+ */
+const rateConfig = { burstMs: 20_000, ttlMs: 60_000 };
+const rateLimits = fc.constantFrom(
+  undefined,
+  { rpm: 6 },
+  { rpm: 3 },
+  { tpm: 600 },
+  { rpm: 6, tpm: 600 },
+);
+const RATE_TOLERANCE = { requests: 0.05, tokens: 5, waitMs: CLOCK_TOLERANCE_MS };
+
 const key = fc.constantFrom('a', 'b');
 const record: fc.Arbitrary<BreakerRecord | undefined> = fc.option(
   fc.record({
@@ -44,6 +60,28 @@ const command = fc.oneof(
     version: fc.integer({ min: 0, max: 3 }),
     record,
   }),
+  fc.record({
+    op: fc.constant('takeFromRateBucket' as const),
+    key,
+    requests: fc.integer({ min: 0, max: 2 }),
+    tokens: fc.integer({ min: 0, max: 4 }).map(n => n * 100),
+    limits: rateLimits,
+    maxWaitMs: fc.constantFrom(0, 15_000, 35_000, 1e9),
+  }),
+  fc.record({
+    op: fc.constant('adjustRateBucket' as const),
+    key,
+    change: fc.record(
+      {
+        requests: fc.integer({ min: -1, max: 1 }),
+        tokens: fc.integer({ min: -2, max: 2 }).map(n => n * 100),
+        atMostRequests: fc.integer({ min: -1, max: 1 }),
+        atMostTokens: fc.integer({ min: 0, max: 2 }).map(n => n * 100),
+      },
+      { requiredKeys: [] },
+    ),
+    limits: rateLimits,
+  }),
 );
 type Command = typeof command extends fc.Arbitrary<infer C> ? C : never;
 
@@ -55,6 +93,8 @@ const FAMILY = {
   addTokens: 'budget',
   getBreaker: 'breaker',
   compareAndSetBreaker: 'breaker',
+  takeFromRateBucket: 'pace',
+  adjustRateBucket: 'pace',
 } as const;
 
 function apply(store: ResilienceStore, prefix: string, c: Command): Promise<unknown> {
@@ -72,7 +112,36 @@ function apply(store: ResilienceStore, prefix: string, c: Command): Promise<unkn
       return store.getBreaker(k);
     case 'compareAndSetBreaker':
       return store.compareAndSetBreaker(k, c.version, c.record, 60_000);
+    case 'takeFromRateBucket':
+      return store.takeFromRateBucket(
+        k,
+        { requests: c.requests, tokens: c.tokens },
+        { ...rateConfig, limits: c.limits, maxWaitMs: c.maxWaitMs },
+      );
+    case 'adjustRateBucket':
+      return store.adjustRateBucket(k, c.change, { ...rateConfig, limits: c.limits });
   }
+}
+
+/** A rate-bucket answer, with its clock-dependent numbers within tolerance of the memory store's. */
+function expectSameRateAnswer(actual: Record<string, unknown>, expected: Record<string, unknown>) {
+  const exact = (o: Record<string, unknown>) => ({
+    granted: o.granted,
+    rpm: o.rpm,
+    tpm: o.tpm,
+    dimensions: [o.requests === undefined, o.tokens === undefined, o.waitMs === undefined],
+  });
+  expect(exact(actual)).toEqual(exact(expected));
+  for (const name of ['requests', 'tokens', 'waitMs'] as const) {
+    if (expected[name] === undefined) continue;
+    expect(Math.abs((actual[name] as number) - (expected[name] as number))).toBeLessThanOrEqual(
+      RATE_TOLERANCE[name],
+    );
+  }
+  const recent = expected.recentRequests as number;
+  expect(Math.abs((actual.recentRequests as number) - recent)).toBeLessThanOrEqual(
+    0.01 + recent * 0.01,
+  );
 }
 
 describe.skipIf(!findRedisServer())('the Redis store behaves like the memory store', () => {
@@ -104,6 +173,11 @@ describe.skipIf(!findRedisServer())('the Redis store behaves like the memory sto
           if (c.op === 'getCooldown' || c.op === 'extendCooldown') {
             expect(Math.abs((actual as number) - (expected as number))).toBeLessThanOrEqual(
               CLOCK_TOLERANCE_MS,
+            );
+          } else if (c.op === 'takeFromRateBucket' || c.op === 'adjustRateBucket') {
+            expectSameRateAnswer(
+              actual as Record<string, unknown>,
+              expected as Record<string, unknown>,
             );
           } else {
             expect(actual).toEqual(expected);

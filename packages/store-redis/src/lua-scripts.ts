@@ -52,3 +52,70 @@ end
 redis.call('HSET', KEYS[1], 'v', tostring(v + 1), 'd', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
+
+/**
+ * The pacer's rate bucket (the memory store's `rate-bucket.ts`, the same arithmetic): a hash
+ * `{ r, t, at, rpm, tpm, n }`, refilled by the time elapsed on Redis's own clock (`TIME`, so the
+ * instances' clocks do not matter). KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?,
+ * tpm?, burstMs, ttlMs, maxWaitMs?, requests?, tokens?, atMostRequests?, atMostTokens? }`.
+ * → JSON `{ granted?, waitMs?, requests?, tokens?, rpm?, tpm?, recentRequests }`.
+ */
+export const RATE_BUCKET = `
+local a = cjson.decode(ARGV[1])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
+local s = redis.call('HMGET', KEYS[1], 'r', 't', 'at', 'rpm', 'tpm', 'n')
+local function num(v) if type(v) == 'number' then return v end return nil end
+local rpm = num(a.rpm) or tonumber(s[4])
+local tpm = num(a.tpm) or tonumber(s[5])
+local at = tonumber(s[3]) or now
+local dt = math.max(0, now - at)
+local function cap(rate) return math.max(1, rate * a.burstMs / 60000) end
+local function refill(avail, rate)
+  if rate == nil then return nil end
+  if avail == nil then return cap(rate) end
+  return math.min(cap(rate), avail + dt * rate / 60000)
+end
+local r = refill(tonumber(s[1]), rpm)
+local t = refill(tonumber(s[2]), tpm)
+local n = (tonumber(s[6]) or 0) * math.exp(-dt / 60000)
+local out = {}
+if a.op == 'take' then
+  local wait = 0
+  if r then wait = math.max(wait, (a.requests - r) * 60000 / rpm) end
+  if t then wait = math.max(wait, (a.tokens - t) * 60000 / tpm) end
+  out.granted = wait <= a.maxWaitMs
+  out.waitMs = wait
+  if out.granted then
+    if r then r = r - a.requests end
+    if t then t = t - a.tokens end
+    n = n + a.requests
+  end
+else
+  if r then
+    r = math.min(cap(rpm), r + (num(a.requests) or 0))
+    if num(a.atMostRequests) then r = math.min(r, a.atMostRequests) end
+  end
+  if t then
+    t = math.min(cap(tpm), t + (num(a.tokens) or 0))
+    if num(a.atMostTokens) then t = math.min(t, a.atMostTokens) end
+  end
+end
+local full = 0
+if r then full = math.max(full, (cap(rpm) - r) * 60000 / rpm) end
+if t then full = math.max(full, (cap(tpm) - t) * 60000 / tpm) end
+local function f(v) return string.format('%.17g', v) end
+redis.call('DEL', KEYS[1])
+local fields = {'at', f(now), 'n', f(n)}
+if r then table.insert(fields, 'r'); table.insert(fields, f(r)) end
+if t then table.insert(fields, 't'); table.insert(fields, f(t)) end
+if rpm then table.insert(fields, 'rpm'); table.insert(fields, f(rpm)) end
+if tpm then table.insert(fields, 'tpm'); table.insert(fields, f(tpm)) end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(a.ttlMs), math.ceil(full)))
+out.requests = r
+out.tokens = t
+out.rpm = rpm
+out.tpm = tpm
+out.recentRequests = n
+return cjson.encode(out)`;

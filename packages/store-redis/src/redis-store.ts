@@ -9,6 +9,7 @@ import {
   EXTEND_COOLDOWN,
   GET_BREAKER,
   GET_COOLDOWN,
+  RATE_BUCKET,
   TAKE_TOKENS,
 } from './lua-scripts';
 
@@ -137,7 +138,60 @@ export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
       const data = record === undefined ? '' : JSON.stringify(record);
       return toNumber(await run(CAS_BREAKER, key, [expectedVersion, data, ttl(ttlMs)])) === 1;
     },
+    async takeFromRateBucket(key, cost, bucket) {
+      const reply = await rateBucket(run, key, {
+        op: 'take',
+        ...bucket.limits,
+        burstMs: bucket.burstMs,
+        ttlMs: bucket.ttlMs,
+        maxWaitMs: bucket.maxWaitMs,
+        requests: cost.requests,
+        tokens: cost.tokens,
+      });
+      if (typeof reply.granted !== 'boolean' || typeof reply.waitMs !== 'number')
+        throw unexpected(reply);
+      return { granted: reply.granted, waitMs: reply.waitMs, ...bucketState(reply) };
+    },
+    async adjustRateBucket(key, change, bucket) {
+      return bucketState(
+        await rateBucket(run, key, {
+          op: 'adjust',
+          ...bucket.limits,
+          burstMs: bucket.burstMs,
+          ttlMs: bucket.ttlMs,
+          ...change,
+        }),
+      );
+    },
   };
+}
+
+/** What `adjustRateBucket` answers (the middleware's `RateBucketState`). */
+type RateBucketState = Awaited<ReturnType<ResilienceStore['adjustRateBucket']>>;
+
+type Run = (script: string, key: string, args: Array<string | number>) => Promise<unknown>;
+
+/** Runs the rate-bucket script with its JSON argument and parses the JSON reply. */
+async function rateBucket(
+  run: Run,
+  key: string,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const reply = await run(RATE_BUCKET, key, [JSON.stringify(args)]);
+  try {
+    const parsed = typeof reply === 'string' ? (JSON.parse(reply) as unknown) : undefined;
+    if (typeof parsed === 'object' && parsed !== null) return parsed as Record<string, unknown>;
+  } catch {}
+  throw unexpected(reply);
+}
+
+/** The numeric fields of a rate-bucket reply (absent when the bucket has no such dimension). */
+function bucketState(reply: Record<string, unknown>): RateBucketState {
+  const state: RateBucketState = { recentRequests: toNumber(reply.recentRequests) };
+  for (const name of ['requests', 'tokens', 'rpm', 'tpm'] as const) {
+    if (reply[name] !== undefined) state[name] = toNumber(reply[name]);
+  }
+  return state;
 }
 
 function ttl(ms: number): number {

@@ -376,6 +376,8 @@ describe('createFleetGuard', () => {
         'addTokens',
         'getBreaker',
         'compareAndSetBreaker',
+        'takeFromRateBucket',
+        'adjustRateBucket',
       ] as const) {
         (store as any)[name] = () => {
           store.calls++;

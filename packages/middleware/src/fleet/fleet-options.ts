@@ -119,6 +119,8 @@ export const RESILIENCE_STORE_METHODS = [
   'addTokens',
   'getBreaker',
   'compareAndSetBreaker',
+  'takeFromRateBucket',
+  'adjustRateBucket',
 ] as const satisfies ReadonlyArray<keyof ResilienceStore>;
 
 /** {@link FleetOptions} checked, with every default filled in. */

@@ -1,7 +1,15 @@
 import { callHook } from '../util/call-hook';
 import { createCoalescer } from './coalesce';
 import { createMemoryStore } from './memory-store';
-import type { ResilienceStore, TokenBucketConfig } from './resilience-store';
+import type {
+  RateAdjustment,
+  RateBucketConfig,
+  RateBucketState,
+  RateCost,
+  RateTakeResult,
+  ResilienceStore,
+  TokenBucketConfig,
+} from './resilience-store';
 import { withStoreTimeout } from './store-timeout';
 
 /** Passed to `onStoreError` once when the shared store starts failing. */
@@ -34,9 +42,25 @@ export interface GuardedStoreOptions {
   onStoreError?: (event: StoreErrorEvent) => void;
 }
 
-/** A store wrapper that never fails and never waits longer than its timeout. */
+/**
+ * A store wrapper that never fails and never waits longer than its timeout. Its rate-bucket methods
+ * take the bucket to use locally while the shared store is down (`alone`: this instance's share of
+ * the rates), since one instance alone must not pace at the whole fleet's limit.
+ */
 export interface GuardedStore extends ResilienceStore {
   health(): StoreHealth;
+  takeFromRateBucket(
+    key: string,
+    cost: RateCost,
+    bucket: RateBucketConfig & { maxWaitMs: number },
+    alone?: RateBucketConfig & { maxWaitMs: number },
+  ): Promise<RateTakeResult>;
+  adjustRateBucket(
+    key: string,
+    change: RateAdjustment,
+    bucket: RateBucketConfig,
+    alone?: RateBucketConfig,
+  ): Promise<RateBucketState>;
 }
 
 /**
@@ -171,6 +195,29 @@ export function createGuardedStore(
             'compareAndSetBreaker',
           ),
         () => local.compareAndSetBreaker(key, version, record, ttlMs),
+      ),
+    // One round trip per admission: each take is granted or refused on its own.
+    takeFromRateBucket: (key, cost, bucket, alone = bucket) =>
+      run(
+        'takeFromRateBucket',
+        () =>
+          withStoreTimeout(
+            shared.takeFromRateBucket(key, cost, bucket),
+            options.timeoutMs,
+            'takeFromRateBucket',
+          ),
+        () => local.takeFromRateBucket(key, cost, alone),
+      ),
+    adjustRateBucket: (key, change, bucket, alone = bucket) =>
+      run(
+        'adjustRateBucket',
+        () =>
+          withStoreTimeout(
+            shared.adjustRateBucket(key, change, bucket),
+            options.timeoutMs,
+            'adjustRateBucket',
+          ),
+        () => local.adjustRateBucket(key, change, alone),
       ),
   };
 }

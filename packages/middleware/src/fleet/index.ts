@@ -19,6 +19,11 @@ export { ALAYA_PLANS, type AlayaPlan, type RateLimit } from './rate-limits';
 export type {
   BreakerRecord,
   BreakerState,
+  RateAdjustment,
+  RateBucketConfig,
+  RateBucketState,
+  RateCost,
+  RateTakeResult,
   ResilienceStore,
   TokenBucketConfig,
   TokenTakeResult,

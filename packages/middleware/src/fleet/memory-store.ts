@@ -1,5 +1,15 @@
+import {
+  adjustRateBucket,
+  rateBucketState,
+  rateBucketTtl,
+  rateTakeResult,
+  refillRateBucket,
+  type StoredRateBucket,
+  takeFromRateBucket,
+} from './rate-bucket';
 import type {
   BreakerRecord,
+  RateBucketConfig,
   ResilienceStore,
   TokenBucketConfig,
   TokenTakeResult,
@@ -94,5 +104,23 @@ export function createMemoryStore(): ResilienceStore {
       else write(key, { record: { ...record }, version: version + 1 }, ttlMs);
       return true;
     },
+
+    async takeFromRateBucket(key, cost, bucket) {
+      const state = refillRateBucket(read<StoredRateBucket>(key), bucket, Date.now());
+      const taken = takeFromRateBucket(state, cost, bucket.maxWaitMs);
+      save(key, state, bucket);
+      return rateTakeResult(state, taken);
+    },
+
+    async adjustRateBucket(key, change, bucket) {
+      const state = refillRateBucket(read<StoredRateBucket>(key), bucket, Date.now());
+      adjustRateBucket(state, change, bucket.burstMs);
+      save(key, state, bucket);
+      return rateBucketState(state);
+    },
   };
+
+  function save(key: string, state: StoredRateBucket, bucket: RateBucketConfig): void {
+    write(key, state, rateBucketTtl(state, bucket));
+  }
 }

@@ -1,5 +1,6 @@
 /**
- * The state that instances share: cooldowns, retry-budget tokens and circuit-breaker records.
+ * The state that instances share: cooldowns, retry-budget tokens, circuit-breaker records and the
+ * pacer's rate buckets.
  *
  * Every method is async and atomic on its own (the Redis store runs each one as a Lua script).
  * Durations are relative milliseconds, never wall-clock times, so instances whose clocks disagree
@@ -41,6 +42,89 @@ export interface ResilienceStore {
     record: BreakerRecord | undefined,
     ttlMs: number,
   ): Promise<boolean>;
+  /**
+   * The pacer's admission, atomic and in one round trip: refills the rate bucket at `key` (requests
+   * and tokens per minute, see {@link RateBucketConfig}) and takes `cost` from it when the wait
+   * until the bucket has paid for it is at most `bucket.maxWaitMs`. The take is a reservation: the
+   * counts may go negative, and the caller sends after `waitMs`. Refused (`granted: false`): nothing
+   * is taken, and `waitMs` says how long it would have had to wait. The store's own clock measures
+   * the refill (Redis: its `TIME`), so instances whose clocks disagree share one bucket correctly.
+   */
+  takeFromRateBucket(
+    key: string,
+    cost: RateCost,
+    bucket: RateBucketConfig & { maxWaitMs: number },
+  ): Promise<RateTakeResult>;
+  /**
+   * Corrects the rate bucket at `key` without waiting: adds `change.requests` / `change.tokens`
+   * (negative to take more, e.g. when a call used more tokens than estimated; positive to give back,
+   * e.g. an admission that was never sent), capped at capacity, then lowers the counts to
+   * `atMostRequests` / `atMostTokens` (what the server says is left). Records `bucket.limits`.
+   */
+  adjustRateBucket(
+    key: string,
+    change: RateAdjustment,
+    bucket: RateBucketConfig,
+  ): Promise<RateBucketState>;
+}
+
+/**
+ * The rates and size of a pacer's bucket. The rates given are recorded in the bucket, so instances
+ * that have not learned them yet pace at the rates another instance learned.
+ */
+export interface RateBucketConfig {
+  /**
+   * Requests and tokens per minute. A field given replaces the recorded rate; a field left out keeps
+   * it; a dimension with no rate at all is not limited.
+   */
+  limits?: { rpm?: number; tpm?: number };
+  /** A full bucket holds this much of the rate (at least one request or token), in ms. */
+  burstMs: number;
+  /** How long the bucket and its rates outlive its last use (longer while it refills), in ms. */
+  ttlMs: number;
+}
+
+/** What one admission takes: one request and its estimated tokens. */
+export interface RateCost {
+  requests: number;
+  tokens: number;
+}
+
+/** A correction of a rate bucket (see {@link ResilienceStore.adjustRateBucket}). */
+export interface RateAdjustment {
+  /** Requests given back (positive) or taken (negative). */
+  requests?: number;
+  /** Tokens given back (positive) or taken (negative). */
+  tokens?: number;
+  /** Lower the requests available to this (e.g. `x-ratelimit-remaining-requests`). */
+  atMostRequests?: number;
+  /** Lower the tokens available to this (e.g. `x-ratelimit-remaining-tokens`). */
+  atMostTokens?: number;
+}
+
+/** A rate bucket after an operation. */
+export interface RateBucketState {
+  /** Requests available now; negative while admissions are reserved ahead. Absent: not limited. */
+  requests?: number;
+  /** Tokens available now, likewise. Absent: not limited. */
+  tokens?: number;
+  /** The recorded requests per minute. */
+  rpm?: number;
+  /** The recorded tokens per minute. */
+  tpm?: number;
+  /**
+   * Requests taken by every instance, decayed with a time constant of one minute (about the
+   * requests of the last minute at a steady rate).
+   */
+  recentRequests: number;
+}
+
+/** Result of {@link ResilienceStore.takeFromRateBucket}. */
+export interface RateTakeResult extends RateBucketState {
+  /** Whether the cost was taken. */
+  granted: boolean;
+  /** How long to wait before sending (granted), or the wait that was refused, in ms. */
+  waitMs: number;
 }
 
 /** Size and lifetime of a token bucket. */

@@ -1,0 +1,134 @@
+import type {
+  RateAdjustment,
+  RateBucketConfig,
+  RateBucketState,
+  RateCost,
+  RateTakeResult,
+} from './resilience-store';
+
+/**
+ * The reference semantics of the store's rate buckets (`takeFromRateBucket`, `adjustRateBucket`):
+ * the memory store runs these functions, and the Redis store's Lua script does the same arithmetic.
+ *
+ * A bucket has two dimensions, requests and tokens, each refilling continuously at its rate per
+ * minute up to a capacity of `burstMs` of that rate (at least 1). A dimension without a rate is not
+ * limited. A take is a reservation: when the bucket cannot pay now, the cost is still taken (the
+ * count goes negative) as long as the wait until it is paid for is at most `maxWaitMs`, and the
+ * caller sends after `waitMs`; so admissions are served in the order they reach the store, in one
+ * round trip each.
+ */
+export interface StoredRateBucket {
+  /** Requests available (absent: not limited). */
+  r?: number;
+  /** Tokens available (absent: not limited). */
+  t?: number;
+  /** When it was last updated, epoch ms of the store's clock. */
+  at: number;
+  rpm?: number;
+  tpm?: number;
+  /** Requests taken, decayed with a time constant of one minute. */
+  n: number;
+}
+
+const MINUTE = 60_000;
+
+/** The bucket at `now`: rates from `config.limits` over the recorded ones, refilled, count decayed. */
+export function refillRateBucket(
+  stored: StoredRateBucket | undefined,
+  config: RateBucketConfig,
+  now: number,
+): StoredRateBucket {
+  const rpm = config.limits?.rpm ?? stored?.rpm;
+  const tpm = config.limits?.tpm ?? stored?.tpm;
+  const dt = Math.max(0, now - (stored?.at ?? now));
+  const refill = (available: number | undefined, rate: number | undefined) => {
+    if (rate === undefined) return undefined;
+    const cap = capacityOf(rate, config.burstMs);
+    return available === undefined ? cap : Math.min(cap, available + (dt * rate) / MINUTE);
+  };
+  return {
+    ...optional('r', refill(stored?.r, rpm)),
+    ...optional('t', refill(stored?.t, tpm)),
+    at: now,
+    ...optional('rpm', rpm),
+    ...optional('tpm', tpm),
+    n: (stored?.n ?? 0) * Math.exp(-dt / MINUTE),
+  };
+}
+
+/** A full bucket holds `burstMs` of the rate, at least 1. */
+export function capacityOf(rate: number, burstMs: number): number {
+  return Math.max(1, (rate * burstMs) / MINUTE);
+}
+
+/** Takes (reserves) `cost` when the wait for it is at most `maxWaitMs`. Mutates `bucket`. */
+export function takeFromRateBucket(
+  bucket: StoredRateBucket,
+  cost: RateCost,
+  maxWaitMs: number,
+): { granted: boolean; waitMs: number } {
+  let waitMs = 0;
+  if (bucket.r !== undefined && bucket.rpm !== undefined)
+    waitMs = Math.max(waitMs, ((cost.requests - bucket.r) * MINUTE) / bucket.rpm);
+  if (bucket.t !== undefined && bucket.tpm !== undefined)
+    waitMs = Math.max(waitMs, ((cost.tokens - bucket.t) * MINUTE) / bucket.tpm);
+  const granted = waitMs <= maxWaitMs;
+  if (granted) {
+    if (bucket.r !== undefined) bucket.r -= cost.requests;
+    if (bucket.t !== undefined) bucket.t -= cost.tokens;
+    bucket.n += cost.requests;
+  }
+  return { granted, waitMs };
+}
+
+/** Adds `change` (capped at capacity), then lowers to `atMost`. Mutates `bucket`. */
+export function adjustRateBucket(
+  bucket: StoredRateBucket,
+  change: RateAdjustment,
+  burstMs: number,
+): void {
+  if (bucket.r !== undefined && bucket.rpm !== undefined) {
+    bucket.r = Math.min(capacityOf(bucket.rpm, burstMs), bucket.r + (change.requests ?? 0));
+    if (change.atMostRequests !== undefined) bucket.r = Math.min(bucket.r, change.atMostRequests);
+  }
+  if (bucket.t !== undefined && bucket.tpm !== undefined) {
+    bucket.t = Math.min(capacityOf(bucket.tpm, burstMs), bucket.t + (change.tokens ?? 0));
+    if (change.atMostTokens !== undefined) bucket.t = Math.min(bucket.t, change.atMostTokens);
+  }
+}
+
+/** How long the bucket must be kept: `ttlMs`, or longer while it has not refilled to full. */
+export function rateBucketTtl(bucket: StoredRateBucket, config: RateBucketConfig): number {
+  let untilFull = 0;
+  if (bucket.r !== undefined && bucket.rpm !== undefined)
+    untilFull = ((capacityOf(bucket.rpm, config.burstMs) - bucket.r) * MINUTE) / bucket.rpm;
+  if (bucket.t !== undefined && bucket.tpm !== undefined)
+    untilFull = Math.max(
+      untilFull,
+      ((capacityOf(bucket.tpm, config.burstMs) - bucket.t) * MINUTE) / bucket.tpm,
+    );
+  return Math.max(1, Math.ceil(config.ttlMs), Math.ceil(untilFull));
+}
+
+/** What a store answers about a bucket. */
+export function rateBucketState(bucket: StoredRateBucket): RateBucketState {
+  return {
+    ...optional('requests', bucket.r),
+    ...optional('tokens', bucket.t),
+    ...optional('rpm', bucket.rpm),
+    ...optional('tpm', bucket.tpm),
+    recentRequests: bucket.n,
+  };
+}
+
+/** A take's answer. */
+export function rateTakeResult(
+  bucket: StoredRateBucket,
+  taken: { granted: boolean; waitMs: number },
+): RateTakeResult {
+  return { granted: taken.granted, waitMs: taken.waitMs, ...rateBucketState(bucket) };
+}
+
+function optional<K extends string>(name: K, value: number | undefined): { [key in K]?: number } {
+  return value === undefined ? {} : ({ [name]: value } as { [key in K]: number });
+}
