@@ -89,6 +89,8 @@ describe('continuation over HTTP: the spliced text equals the uninterrupted answ
     }
     expect(await broken.result.finishReason).toBe('stop');
     expect(chat()).toHaveLength(2);
+    const metadata = (await broken.result.providerMetadata)?.alayaMiddleware;
+    expect(metadata).toMatchObject({ attempts: 2, modelId: 'plain-text' });
     // The usage is the continuation's own report: its input counts the partial answer sent back.
     expect(broken.usage.outputTokens).toBeGreaterThan(0);
     expect(broken.usage.outputTokens).toBeLessThan(clean.usage.outputTokens!);
