@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alayaMiddleware } from '../alaya-middleware';
 import { type AttemptGuard, type AttemptInfo, noopAttemptGuard } from '../attempt-guard';
 import type { AlayaError } from '../errors/alaya-error';
-import { CircuitOpenError } from '../errors/circuit-open-error';
+import { circuitOpenError } from '../errors/circuit-open-error';
 import { createFleetGuard } from '../fleet/fleet-guard';
 import type { AlayaMiddlewareOptions } from '../options/alaya-middleware-options';
 
@@ -70,7 +70,9 @@ describe('hedge admission over HTTP', () => {
       {
         ...noopAttemptGuard,
         beforeAttempt: async (info: AttemptInfo) => {
-          if (info.attempt > 1) throw new CircuitOpenError({ ...info, retryAfterMs: 1000 });
+          if (info.attempt > 1) {
+            throw circuitOpenError({ ...info, breakerState: 'open', retryInMs: 1000 });
+          }
         },
       },
     ]) {
