@@ -13,6 +13,11 @@ export interface AttemptInfo extends Pick<AlayaAttempt, 'provider' | 'modelId' |
   signal?: AbortSignal;
   /** Epoch ms at which `deadlineMs` runs out, when set. */
   deadlineAt?: number;
+  /**
+   * Tokens the call is expected to use (prompt estimate plus requested output, see
+   * `estimateCallTokens`), for pacing by tokens per minute. Absent: unknown.
+   */
+  estimatedTokens?: number;
 }
 
 /** What the retry loop tells {@link AttemptGuard.onSuccess}: the attempt, plus its response headers. */
@@ -22,6 +27,8 @@ export interface AttemptSuccessInfo extends AttemptInfo {
    * `doGenerate`/`doStream`), e.g. `x-ratelimit-remaining-requests: 0`.
    */
   responseHeaders?: Record<string, string>;
+  /** Tokens the attempt used as the provider reported them (prompt plus output), when known. */
+  usedTokens?: number;
 }
 
 /**

@@ -88,7 +88,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     ? createSharedBreaker({ ...settings, store, breaker: settings.circuitBreaker, own })
     : undefined;
   const pacer = settings.pacing
-    ? createPacer({ ...settings.pacing, onPace: settings.onPace, own })
+    ? createPacer({ ...settings.pacing, store, onPace: settings.onPace, own })
     : undefined;
   const models = new Map<string, { modelId: string; provider: string }>();
 
@@ -116,7 +116,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       const k = await keys(info);
       await breaker?.check(info, k.breaker);
       await cooldown.wait(info, k.cooldown);
-      await pacer?.admit(info, k.pace);
+      await pacer?.admit(info, k.pace, info.estimatedTokens ?? 0);
     },
 
     async allowRetry(info) {
@@ -126,7 +126,11 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
 
     async onSuccess(info) {
       const k = await keys(info);
-      pacer?.learn(k.pace, { limited: false, report: readRateLimitHeaders(info.responseHeaders) });
+      const paced = pacer?.learn(k.pace, {
+        limited: false,
+        report: readRateLimitHeaders(info.responseHeaders),
+        tokens: { estimated: info.estimatedTokens ?? 0, used: info.usedTokens },
+      });
       // The answer says the next request would be refused (remaining 0): hold off like after a 429.
       const wait = cooldownFromHeaders(info.responseHeaders);
       await Promise.all([
@@ -135,6 +139,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
           : undefined,
         budget?.refund(info, k.budget),
         breaker?.record(info, k.breaker),
+        paced,
       ]);
     },
 
@@ -142,13 +147,15 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       if (isOwnError(info.error)) return;
       const k = await keys(info);
       const wait = cooldownFromError(info.error);
-      if (pacer) {
-        // A 429 slows the pacer down; any other answer teaches it only through its headers.
-        const report = readRateLimitHeaders(info.error.responseHeaders);
-        const limited = info.error.kind === 'rate_limit';
-        if (limited || report !== undefined) pacer.learn(k.pace, { limited, report });
-      }
+      // A 429 slows the pacer down; any answer teaches it through its headers; a failed attempt
+      // gives back the tokens it took (the server charges what it did not answer for nothing).
+      const paced = pacer?.learn(k.pace, {
+        limited: info.error.kind === 'rate_limit',
+        report: readRateLimitHeaders(info.error.responseHeaders),
+        tokens: { estimated: info.estimatedTokens ?? 0 },
+      });
       await Promise.all([
+        paced,
         wait !== undefined && wait > 0
           ? cooldown.publish(info, k.cooldown, wait, 'rate_limit_error')
           : undefined,
@@ -180,7 +187,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       return {
         store: guarded?.health() ?? { healthy: true },
         models: modelStates,
-        pacing: pacer?.state() ?? [],
+        pacing: (await pacer?.state()) ?? [],
         retryBudgets,
       };
     },

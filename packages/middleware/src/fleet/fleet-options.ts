@@ -15,7 +15,7 @@ import {
 import type { StoreErrorEvent } from './guarded-store';
 import { fingerprintApiKey } from './key-fingerprint';
 import type { PaceEvent } from './pacer';
-import { ALAYA_PLANS, type AlayaPlan } from './rate-limits';
+import { ALAYA_PLANS, type AlayaPlan, type RateLimit } from './rate-limits';
 import type { ResilienceStore } from './resilience-store';
 import {
   type ResolvedRetryBudget,
@@ -62,10 +62,12 @@ export interface FleetOptions {
   /** After a store failure, how long to use local state before trying the store again. Default 2000. */
   storeRetryMs?: number;
   /**
-   * Admission before sending, at the rate learned from `x-ratelimit-*` headers (or, without them, an
-   * adaptive rate from 429s). `true` turns it on; `{ plan }` (`'free'`, `'pro'`, `'team'`) or `{ rpm }`
-   * states the limit, which is then a ceiling. Default off. Paces this process; `maxWaitMs` (default
-   * 60000) bounds a wait, beyond which the attempt fails fast with a `RateLimitError` (not sent).
+   * Admission before sending, at the rates learned from `x-ratelimit-*` headers (or, without them, an
+   * adaptive request rate from 429s). `true` turns it on; `{ plan }` (`'free'`, `'pro'`, `'team'`),
+   * `{ rpm }` or `{ tpm }` states the limit, which is then a ceiling. Default off. Each attempt takes
+   * one request and its estimated tokens from a bucket in `store` per key fingerprint and model, so
+   * every instance sharing the store paces as one; `maxWaitMs` (default 60000) bounds a wait, beyond
+   * which the attempt fails fast with a `RateLimitError` (not sent).
    */
   pacing?: PacingOptions | boolean;
   /** An attempt waits for the pacer (once per wait). May be async. */
@@ -86,6 +88,8 @@ export interface PacingOptions {
   plan?: AlayaPlan;
   /** Requests per minute never exceeded (wins over `plan`). */
   rpm?: number;
+  /** Tokens per minute never exceeded (wins over `plan`). */
+  tpm?: number;
   /** Longest an attempt waits for admission, in ms. Default 60000. */
   maxWaitMs?: number;
 }
@@ -129,7 +133,7 @@ export type ResolvedFleetOptions = Pick<FleetOptions, 'store' | (typeof HOOKS)[n
 } & {
   retryBudget?: ResolvedRetryBudget;
   circuitBreaker?: ResolvedCircuitBreaker;
-  pacing?: { ceilingRpm?: number; maxWaitMs: number };
+  pacing?: { ceiling?: RateLimit; maxWaitMs: number };
   /** The key's fingerprint (`-` without a key). */
   fingerprint: Promise<string>;
 };
@@ -188,9 +192,14 @@ function resolvePacing(options: PacingOptions = {}): NonNullable<ResolvedFleetOp
     Object.keys(ALAYA_PLANS) as AlayaPlan[],
   );
   const rpm = checkOptionalNumber('pacing.rpm', options.rpm, { exclusiveMin: true });
-  const ceilingRpm = rpm ?? (plan === undefined ? undefined : ALAYA_PLANS[plan].rpm);
+  const tpm = checkOptionalNumber('pacing.tpm', options.tpm, { exclusiveMin: true });
+  const stated = plan === undefined ? undefined : ALAYA_PLANS[plan];
+  const ceiling: RateLimit = {
+    ...((rpm ?? stated?.rpm) === undefined ? {} : { rpm: rpm ?? stated?.rpm }),
+    ...((tpm ?? stated?.tpm) === undefined ? {} : { tpm: tpm ?? stated?.tpm }),
+  };
   return {
-    ...(ceilingRpm === undefined ? {} : { ceilingRpm }),
+    ...(Object.keys(ceiling).length === 0 ? {} : { ceiling }),
     maxWaitMs:
       checkOptionalNumber('pacing.maxWaitMs', options.maxWaitMs, { exclusiveMin: true }) ?? 60_000,
   };

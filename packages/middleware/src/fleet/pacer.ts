@@ -1,8 +1,10 @@
-import { delay } from '@ai-sdk/provider-utils';
 import type { AttemptInfo } from '../attempt-guard';
-import { RateLimitError } from '../errors/status-errors';
 import { callHook } from '../util/call-hook';
-import { nextRequestRate, type RateLimitReport } from './rate-limits';
+import { sleep } from '../util/sleep';
+import type { GuardedStore } from './guarded-store';
+import { type PaceKnowledge, paceRates, paceTooLongError } from './pace-rates';
+import type { RateLimit, RateLimitReport } from './rate-limits';
+import type { RateAdjustment, RateBucketState, ResilienceStore } from './resilience-store';
 
 /** Argument of `onPace`: an attempt waited for the pacer before it was sent. */
 export interface PaceEvent {
@@ -17,22 +19,28 @@ export interface PaceEvent {
 /** Where the pacing rate came from. */
 export type PaceReason = 'learned_limit' | 'adaptive' | 'stated_limit';
 
-/** One key's bucket, as `getState()` shows it. */
+/** One key's bucket, as `getState()` shows it (shared by the fleet when the store is). */
 export interface PaceState {
   key: string;
-  /** Requests per minute it paces at (absent: not known yet, not pacing). */
+  /** Requests per minute it paces at (absent: not known yet, not pacing requests). */
   rpm?: number;
-  /** Requests it may send at once now. */
+  /** Tokens per minute it paces at (absent: not pacing tokens). */
+  tpm?: number;
+  /** Requests it may send at once now (negative: reserved ahead by waiting attempts). */
   available: number;
+  /** Tokens available now, when pacing tokens. */
+  tokens?: number;
   reason?: PaceReason;
-  /** Attempts waiting. */
+  /** Attempts of this instance waiting. */
   waiting: number;
 }
 
 /** What {@link createPacer} needs. */
 export interface PacerSettings {
-  /** Requests per minute never exceeded (a stated plan or `rpm`). */
-  ceilingRpm?: number;
+  /** Where the buckets live: the guard's store (shared, with a local fallback) or a memory store. */
+  store: ResilienceStore | GuardedStore;
+  /** Requests and tokens per minute never exceeded (a stated plan, `rpm`, `tpm`). */
+  ceiling?: RateLimit;
   /** Longest an attempt waits for admission before it fails fast (not sent), in ms. */
   maxWaitMs: number;
   onPace?: (event: PaceEvent) => void;
@@ -40,181 +48,134 @@ export interface PacerSettings {
   own: <E extends Error>(error: E) => E;
 }
 
-/** Admission before sending, paced at the learned, adaptive or stated request rate per key. */
+/** What an answer teaches the pacer. */
+export interface PaceAnswer {
+  /** A 429. */
+  limited: boolean;
+  report?: RateLimitReport;
+  /** Tokens the attempt took at admission, and what it used (absent: unknown, nothing sent). */
+  tokens?: { estimated: number; used?: number };
+}
+
+/** Admission before sending, at the learned, adaptive or stated rate, in a bucket per key. */
 export interface Pacer {
-  /** Waits (first come, first served; abortable; within the deadline) until the attempt may go. */
-  admit(info: AttemptInfo, key: string): Promise<void>;
-  /** Learns from an answer: its rate-limit headers, and whether it was a 429. */
-  learn(key: string, answer: { limited: boolean; report?: RateLimitReport }): void;
-  state(): PaceState[];
+  /**
+   * Takes one request and `tokens` from the key's bucket and waits until they are paid for
+   * (abortable; within the deadline and `maxWaitMs`, else a `RateLimitError` without a request).
+   */
+  admit(info: AttemptInfo, key: string, tokens: number): Promise<void>;
+  /** Learns from an answer: its rate-limit headers, a 429, the tokens it really used. */
+  learn(key: string, answer: PaceAnswer): Promise<void>;
+  state(): Promise<PaceState[]>;
 }
 
-interface Bucket {
-  rpm?: number;
-  reason?: PaceReason;
-  available: number;
-  refilledAt: number;
-  /** The last admission in line: the next one waits for it (FIFO). */
-  tail: Promise<void>;
-  waiting: number;
-  /** Admission times in the last minute (for the adaptive rate). */
-  sent: number[];
-}
-
-const MINUTE = 60_000;
+/** A full bucket holds one second of the rate (at least one request). */
+const BURST_MS = 1000;
+/** The bucket (and the rates it records) outlives its last use by this much. */
+const TTL_MS = 10 * 60_000;
 const MAX_KEYS = 256;
 
 /**
- * The pacer of {@link createFleetGuard} (this process's share). A bucket per key holds one second of
- * the rate (at least one request) and refills continuously; without a known rate nothing waits.
+ * The pacer of {@link createFleetGuard}. Each admission is one atomic take from the key's bucket in
+ * the store (a reservation: first come, first served across every instance sharing the store);
+ * without a known rate nothing waits. While the shared store is down, this instance paces alone at
+ * its share of the rates: the fraction of the fleet's recent requests it sent itself, as last seen.
  */
 export function createPacer(settings: PacerSettings): Pacer {
-  const buckets = new Map<string, Bucket>();
+  const store = settings.store as GuardedStore;
+  const keys = new Map<string, PaceKnowledge>();
 
-  function bucket(key: string): Bucket {
-    let b = buckets.get(key);
-    if (b === undefined) {
-      if (buckets.size >= MAX_KEYS) buckets.clear();
-      const rpm = settings.ceilingRpm;
-      b = {
-        rpm,
-        reason: rpm === undefined ? undefined : 'stated_limit',
-        available: capacity(rpm),
-        refilledAt: Date.now(),
-        tail: Promise.resolve(),
-        waiting: 0,
-        sent: [],
-      };
-      buckets.set(key, b);
+  function knowledge(key: string): PaceKnowledge {
+    let k = keys.get(key);
+    if (k === undefined) {
+      if (keys.size >= MAX_KEYS) keys.clear();
+      k = { known: { ...settings.ceiling }, mine: 0, mineAt: Date.now(), seenAt: 0, waiting: 0 };
+      if (settings.ceiling?.rpm !== undefined) k.reason = 'stated_limit';
+      keys.set(key, k);
     }
-    return b;
+    return k;
   }
 
-  function refill(b: Bucket, now: number): void {
-    if (b.rpm !== undefined) {
-      b.available = Math.min(
-        capacity(b.rpm),
-        b.available + ((now - b.refilledAt) * b.rpm) / MINUTE,
-      );
-    }
-    b.refilledAt = now;
+  function configs(k: PaceKnowledge, maxWaitMs = 0) {
+    const shared = { limits: k.known, burstMs: BURST_MS, ttlMs: TTL_MS, maxWaitMs };
+    const alone = { ...shared, limits: paceRates.alone(k) };
+    return { shared, alone };
   }
 
-  async function take(info: AttemptInfo, b: Bucket): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      refill(b, now);
-      if (b.rpm === undefined || b.available >= 1) {
-        if (b.rpm !== undefined) b.available -= 1;
-        b.sent.push(now);
-        while ((b.sent[0] ?? now) <= now - MINUTE) b.sent.shift();
-        return;
-      }
-      const waitMs = Math.ceil(((1 - b.available) * MINUTE) / b.rpm);
-      const limit =
-        waitMs > settings.maxWaitMs
-          ? `maxPaceWaitMs (${settings.maxWaitMs}ms)`
-          : info.deadlineAt !== undefined && now + waitMs > info.deadlineAt
-            ? "the call's deadline"
-            : undefined;
-      if (limit !== undefined) throw settings.own(tooLongError(info, b, waitMs, limit));
-      void callHook(settings.onPace, {
-        modelId: info.modelId,
-        provider: info.provider,
-        waitMs,
-        reason: b.reason ?? 'adaptive',
-      });
-      await delay(waitMs, { abortSignal: info.signal });
-    }
+  async function adjust(key: string, k: PaceKnowledge, change: RateAdjustment): Promise<void> {
+    const { shared, alone } = configs(k);
+    paceRates.see(k, await store.adjustRateBucket(key, change, shared, alone));
   }
 
   return {
-    async admit(info, key) {
-      const b = bucket(key);
-      const before = b.tail;
-      let done!: () => void;
-      b.tail = new Promise(resolve => {
-        done = resolve;
+    async admit(info, key, tokens) {
+      const k = knowledge(key);
+      const now = Date.now();
+      const maxWaitMs = Math.max(
+        0,
+        Math.min(settings.maxWaitMs, (info.deadlineAt ?? Number.POSITIVE_INFINITY) - now),
+      );
+      info.signal?.throwIfAborted();
+      const { shared, alone } = configs(k, maxWaitMs);
+      const cost = { requests: 1, tokens };
+      const result = await store.takeFromRateBucket(key, cost, shared, alone);
+      paceRates.see(k, result);
+      const reason = k.reason ?? 'learned_limit';
+      if (!result.granted) {
+        const limit =
+          result.waitMs > settings.maxWaitMs
+            ? `maxPaceWaitMs (${settings.maxWaitMs}ms)`
+            : "the call's deadline";
+        throw settings.own(paceTooLongError(info, result, reason, limit));
+      }
+      paceRates.countMine(k, now);
+      if (result.waitMs <= 0) return;
+      void callHook(settings.onPace, {
+        modelId: info.modelId,
+        provider: info.provider,
+        waitMs: Math.ceil(result.waitMs),
+        reason,
       });
-      b.waiting++;
+      k.waiting++;
       try {
-        await waitTurn(before, info.signal);
-        await take(info, b);
+        await sleep(Math.ceil(result.waitMs), info.signal);
+      } catch (error) {
+        // Never sent: the next in line may have this slot.
+        void adjust(key, k, cost).catch(() => {});
+        throw error;
       } finally {
-        b.waiting--;
-        // The next in line waits for this one's turn to end, not for its request.
-        void before.then(done, done);
+        k.waiting--;
       }
     },
 
-    learn(key, answer) {
-      const b = bucket(key);
-      const now = Date.now();
-      while ((b.sent[0] ?? now) <= now - MINUTE) b.sent.shift();
-      const rpm = nextRequestRate(
-        b.rpm,
-        { ...answer, sentLastMinute: b.sent.length },
-        settings.ceilingRpm,
-      );
-      if (rpm === undefined) return;
-      refill(b, now);
-      const fromHeaders = answer.report?.requests?.limit !== undefined;
-      b.reason =
-        settings.ceilingRpm !== undefined && rpm === settings.ceilingRpm
-          ? 'stated_limit'
-          : fromHeaders
-            ? 'learned_limit'
-            : 'adaptive';
-      if (b.rpm === undefined) b.available = answer.limited ? 0 : capacity(rpm);
-      b.rpm = rpm;
-      const remaining = answer.report?.requests?.remaining;
-      if (remaining !== undefined) b.available = Math.min(b.available, remaining);
-      if (answer.limited) b.available = Math.min(b.available, 0);
-      b.available = Math.min(b.available, capacity(rpm));
+    async learn(key, answer) {
+      const k = knowledge(key);
+      const change = paceRates.learn(k, answer, settings.ceiling);
+      if (change !== undefined) await adjust(key, k, change);
     },
 
-    state() {
-      const now = Date.now();
-      return [...buckets].map(([key, b]) => {
-        refill(b, now);
-        return {
-          key,
-          ...(b.rpm === undefined ? {} : { rpm: b.rpm }),
-          available: b.rpm === undefined ? Number.POSITIVE_INFINITY : Math.floor(b.available),
-          ...(b.reason === undefined ? {} : { reason: b.reason }),
-          waiting: b.waiting,
-        };
-      });
+    async state() {
+      return Promise.all(
+        [...keys].map(async ([key, k]) => {
+          await adjust(key, k, {});
+          return describe(key, k, k.seen);
+        }),
+      );
     },
   };
 }
 
-/** One second of the rate, at least one request. */
-function capacity(rpm: number | undefined): number {
-  return rpm === undefined ? Number.POSITIVE_INFINITY : Math.max(1, rpm / 60);
-}
-
-/** Waits for the previous admission's turn to end; an abort ends the wait at once. */
-function waitTurn(before: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return before;
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void before.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
-}
-
-function tooLongError(info: AttemptInfo, b: Bucket, waitMs: number, limit: string): RateLimitError {
-  return new RateLimitError({
-    message: `Model ${info.modelId} (${info.provider}) is paced at ${Math.round(b.rpm ?? 0)} requests per minute (${b.reason ?? 'adaptive'}); the next slot is ${Math.ceil(waitMs / 1000)}s away, beyond ${limit}. The call was not sent.`,
-    hint: 'Reduce request frequency or upgrade the plan; fallbackModels keep serving meanwhile.',
-    retryAfterMs: waitMs,
-    isRetryable: false,
-    modelId: info.modelId,
-    provider: info.provider,
-  });
+function describe(key: string, k: PaceKnowledge, seen: RateBucketState | undefined): PaceState {
+  const rpm = seen?.rpm;
+  const reason = k.reason ?? (rpm === undefined ? undefined : 'learned_limit');
+  return {
+    key,
+    ...(rpm === undefined ? {} : { rpm }),
+    ...(seen?.tpm === undefined ? {} : { tpm: seen.tpm }),
+    available:
+      seen?.requests === undefined ? Number.POSITIVE_INFINITY : Math.floor(seen.requests + 1e-9),
+    ...(seen?.tokens === undefined ? {} : { tokens: Math.floor(seen.tokens) }),
+    ...(reason === undefined ? {} : { reason }),
+    waiting: k.waiting,
+  };
 }
