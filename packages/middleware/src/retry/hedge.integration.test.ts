@@ -108,6 +108,33 @@ describe('hedge over HTTP', () => {
     expect(await settledAs(1, 'aborted')).toBe('aborted');
   });
 
+  it('seeded stalls on 30 % of requests: every stream answers whole, one hedge per stalled call at most', async () => {
+    const cleanStream = await streamText({ model: model({}), prompt: 'Hi' }).text;
+    emulator.reset();
+    emulator.enqueueFaults({ stall: 'after-headers', fraction: 0.3, seed: 7 });
+    let hedges = 0;
+    let retries = 0;
+    const hedged = model({
+      hedge: { afterMs: 100 },
+      firstContentTimeoutMs: 1000,
+      onHedge: () => void hedges++,
+      onRetry: () => void retries++,
+    });
+    for (let call = 0; call < 10; call++) {
+      const before = hedges;
+      expect(await streamText({ model: hedged, prompt: 'Hi' }).text).toBe(cleanStream);
+      expect(hedges - before).toBeLessThanOrEqual(1);
+    }
+    const stalled = chat().filter(r => r.fault !== undefined);
+    expect(stalled.length).toBeGreaterThan(0);
+    expect(hedges).toBeGreaterThan(0);
+    // Every request is a call's first attempt, its hedge, or a retry announced by onRetry.
+    expect(chat()).toHaveLength(10 + hedges + retries);
+    for (const request of stalled) {
+      expect(await settledAs(chat().indexOf(request), 'aborted')).toBe('aborted');
+    }
+  });
+
   it('off by default: a slow attempt gets no second request', async () => {
     emulator.enqueueFaults({ firstByteDelayMs: 400 });
     const { text } = await generateText({ model: model({}), prompt: 'Hi' });
