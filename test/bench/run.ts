@@ -71,7 +71,7 @@ async function main(): Promise<number> {
       const run = sectionRunner(section);
       const result = await run({ budget, seed: args.seed, quick: args.quick, log, contenders });
       results[section] = result;
-      tables.push(result.table);
+      tables.push(result.table, ...(result.moreTables ?? []));
       log(`[${section}] done in ${(budget.elapsedMs() / 1000).toFixed(1)} s`);
     } catch (error) {
       failures[section] = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -7,7 +7,7 @@ import type { Contender } from './types';
  * `error.status`, which the `openai` npm client's errors carry (AI SDK errors carry `statusCode`
  * instead, so wrapped around `generateText` the snippet would never retry at all).
  */
-async function callWithRetry<T>(fn: () => Promise<T>, maxRetries = 3): Promise<T> {
+export async function callWithRetry<T>(fn: () => Promise<T>, maxRetries = 3): Promise<T> {
   for (let i = 0; i < maxRetries; i++) {
     try {
       return await fn();

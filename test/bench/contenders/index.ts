@@ -1,8 +1,11 @@
 import type { ContenderSet } from '../lib/section';
 import { aiFallback } from './ai-fallback';
 import { aiRetry } from './ai-retry';
+import { aiRetryStream } from './ai-retry-stream';
 import { builtin } from './builtin';
+import { builtinStream } from './builtin-stream';
 import { errorGuideLoop } from './error-guide-loop';
+import { errorGuideLoopStream } from './error-guide-loop-stream';
 
 /** Name of the baseline every recovery/contention ratio is computed against. */
 export const BASELINE = builtin.name;
@@ -13,12 +16,17 @@ export const BASELINE = builtin.name;
  */
 export async function loadContenders(log: (line: string) => void): Promise<ContenderSet> {
   const others = [builtin, aiRetry, aiFallback, errorGuideLoop];
+  const streamOthers = [builtinStream, aiRetryStream, errorGuideLoopStream];
   try {
     const { ours } = await import('./ours');
     const { oursFleet } = await import('./ours-fleet');
+    const { oursStreamVariants } = await import('./ours-stream');
+    const variants = oursStreamVariants();
     return {
       all: [ours, ...others],
       contention: [ours, oursFleet, builtin, aiRetry],
+      stalls: [...variants.all, ...streamOthers],
+      stallHedged: variants.hedged,
       baseline: BASELINE,
       oursAvailable: true,
     };
@@ -28,6 +36,8 @@ export async function loadContenders(log: (line: string) => void): Promise<Conte
     return {
       all: others,
       contention: [builtin, aiRetry],
+      stalls: streamOthers,
+      stallHedged: undefined,
       baseline: BASELINE,
       oursAvailable: false,
     };

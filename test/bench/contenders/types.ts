@@ -19,6 +19,8 @@ export type CallArgs = {
   prompt: string;
   /** Fires at the deadline. */
   abortSignal: AbortSignal;
+  /** Streaming contenders call it at their first piece of text (time to first content). */
+  onContent?: () => void;
 };
 
 /** Runs one logical call; resolves with the generated text, rejects when the call failed. */

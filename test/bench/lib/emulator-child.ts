@@ -4,16 +4,12 @@
  * closes when the parent says so (or disconnects).
  */
 import { startEmulator } from '@alaya-code/emulator';
+import type { BenchEmulatorOptions } from './emulator';
 
-const options = JSON.parse(process.argv[2] ?? '{}') as {
+const options = JSON.parse(process.argv[2] ?? '{}') as BenchEmulatorOptions & {
   apiKeys: string[];
-  limits?: { rpm?: number; tpm?: number; windowMs?: number };
 };
-const emulator = await startEmulator({
-  port: 0,
-  apiKeys: options.apiKeys,
-  ...(options.limits ? { limits: options.limits } : {}),
-});
+const emulator = await startEmulator({ port: 0, ...options });
 const shutdown = async () => {
   await emulator.close();
   process.exit(0);

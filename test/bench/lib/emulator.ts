@@ -11,6 +11,22 @@ export const BENCH_API_KEY = 'bench-key';
 /** Limits as `startEmulator` takes them (requests/tokens per `windowMs`). */
 export type BenchLimits = { rpm?: number; tpm?: number; windowMs?: number };
 
+/** What a bench emulator is started with (the fields of `startEmulator`'s options the bench uses). */
+export type BenchEmulatorOptions = {
+  limits?: BenchLimits;
+  /** `false` omits the `x-ratelimit-*` headers (clients learn from 429s alone). */
+  rateLimitHeaders?: boolean;
+  /** Served models (`reasoning: false` for answers without reasoning deltas). */
+  models?: Array<{ id: string; reasoning?: boolean }>;
+  /** Default shaping of streamed answers. */
+  stream?: {
+    chunks?: number;
+    chunkSize?: number;
+    chunkDelayMs?: number;
+    firstByteDelayMs?: number;
+  };
+};
+
 /** The part of the emulator the bench uses. */
 export type BenchEmulator = {
   url: string;
@@ -24,9 +40,11 @@ type ChildMessage =
   | { type: 'statuses'; statuses: Array<number | null> };
 
 /** Starts an emulator in a child Node process (same Node binary, tsx loader). */
-export async function startEmulatorProcess(limits?: BenchLimits): Promise<BenchEmulator> {
+export async function startEmulatorProcess(
+  options: BenchEmulatorOptions = {},
+): Promise<BenchEmulator> {
   const script = fileURLToPath(new URL('./emulator-child.ts', import.meta.url));
-  const child = fork(script, [JSON.stringify({ apiKeys: [BENCH_API_KEY], limits })], {
+  const child = fork(script, [JSON.stringify({ apiKeys: [BENCH_API_KEY], ...options })], {
     execPath: process.execPath,
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

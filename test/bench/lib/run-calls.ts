@@ -12,6 +12,10 @@ export type CallOutcome = {
   error: string | undefined;
   /** True when the bench's `stop` signal (end of a timed run) aborted the call. */
   stopped: boolean;
+  /** Time from the call's start to its first text (streaming contenders only). */
+  firstContentMs?: number;
+  /** The text the call returned (kept only when asked with `keepText`). */
+  text?: string;
 };
 
 /** Name of an error for the report: its `name`, else its constructor's. */
@@ -33,6 +37,8 @@ export async function runCall(
     deadlineMs: number;
     graceMs?: number;
     stop?: AbortSignal;
+    /** Keep the returned text in the outcome (to compare it with the unstalled answer). */
+    keepText?: boolean;
   },
 ): Promise<CallOutcome> {
   const controller = new AbortController();
@@ -48,6 +54,10 @@ export async function runCall(
   if (args.stop?.aborted) onStop();
   else args.stop?.addEventListener('abort', onStop, { once: true });
   const start = performance.now();
+  let firstContentMs: number | undefined;
+  const onContent = () => {
+    firstContentMs ??= performance.now() - start;
+  };
   let guard: ReturnType<typeof setTimeout> | undefined;
   const cutOff = new Promise<never>((_, reject) => {
     guard = setTimeout(
@@ -57,7 +67,12 @@ export async function runCall(
   });
   try {
     const text = await Promise.race([
-      call({ callId: args.callId, prompt: args.prompt, abortSignal: controller.signal }),
+      call({
+        callId: args.callId,
+        prompt: args.prompt,
+        abortSignal: controller.signal,
+        onContent,
+      }),
       cutOff,
     ]);
     const ms = performance.now() - start;
@@ -68,6 +83,8 @@ export async function runCall(
       beforeDeadline: !controller.signal.aborted,
       error: text.length > 0 ? undefined : 'EmptyText',
       stopped,
+      ...(firstContentMs === undefined ? {} : { firstContentMs }),
+      ...(args.keepText ? { text } : {}),
     };
   } catch (error) {
     const ms = performance.now() - start;
@@ -78,6 +95,7 @@ export async function runCall(
       beforeDeadline: !controller.signal.aborted,
       error: errorName(error),
       stopped,
+      ...(firstContentMs === undefined ? {} : { firstContentMs }),
     };
   } finally {
     args.stop?.removeEventListener('abort', onStop);

@@ -8,6 +8,10 @@ export type ContenderSet = {
   all: Contender[];
   /** Contention contenders: ours, ours + fleet guard, built-in, ai-retry. */
   contention: Contender[];
+  /** Stalled-stream contenders (recovery schedule f): streaming variants, ours first. */
+  stalls: Contender[];
+  /** Ours with hedging among {@link stalls}, when the build has hedging. */
+  stallHedged: Contender | undefined;
   /** Name of the contender every recovery/contention ratio is computed against. */
   baseline: string;
   oursAvailable: boolean;
@@ -26,8 +30,8 @@ export type SectionArgs = {
   contenders: ContenderSet;
 };
 
-/** What every section returns: its table, plus its raw figures for the JSON report. */
-export type SectionResult = { table: Table };
+/** What every section returns: its table (and any further ones), plus its raw figures for the JSON report. */
+export type SectionResult = { table: Table; moreTables?: Table[] };
 
 /** One benchmark section. */
 export type SectionRunner = (args: SectionArgs) => Promise<SectionResult>;

@@ -25,6 +25,9 @@ export type WireFault = {
   retryAfterMs?: string;
   body?: 'json' | 'html' | 'text' | 'empty';
   reset?: 'before-headers' | 'mid-stream';
+  /** Headers then silence, or `afterChunks` SSE events then silence; the connection stays open. */
+  stall?: 'after-headers' | 'mid-stream';
+  afterChunks?: number;
 };
 
 /** Returns the fault for attempt `attempt` (0-based) of logical call `call` on `model`, if any. */

@@ -310,7 +310,9 @@ export async function runContention(args: SectionArgs): Promise<ContentionResult
     // they share the machine's noise instead of meeting different noise one after another.
     collectGarbage();
     const emulators = await Promise.all(
-      options.contenders.map(() => startEmulatorProcess({ rpm: requestsPerWindow, windowMs })),
+      options.contenders.map(() =>
+        startEmulatorProcess({ limits: { rpm: requestsPerWindow, windowMs } }),
+      ),
     );
     try {
       const repRuns = await Promise.all(

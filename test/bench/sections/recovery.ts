@@ -12,6 +12,7 @@ import type { Table } from '../lib/table';
 import { countEarlyRetries, createTrafficFetch, type TrafficLog } from '../lib/traffic';
 import { warmUp } from '../lib/warm-up';
 import { buildSchedules, callId, MODEL_A, MODEL_B, type Schedule } from './schedules';
+import { runStallSchedule, type StallResult } from './stalls';
 
 /** One contender under one schedule. */
 export type RecoveryRun = {
@@ -46,8 +47,14 @@ export type RecoveryResult = {
   best: Record<string, Record<string, string[]>>;
   /** Per schedule: how much the baseline's p50/p99 moved when run a second time. */
   noise: Record<string, Noise>;
+  /** Schedule (f): stalled streams (its own table). */
+  stalls: StallResult | undefined;
   table: Table;
+  moreTables: Table[];
 };
+
+/** Budget weights: schedules (a)–(e) one each, (f) two (more contenders, most calls end at a time limit). */
+const WEIGHTS = [1, 1, 1, 1, 1, 2];
 
 /** Columns judged for "best", with their direction. */
 const COLUMNS = [
@@ -234,7 +241,19 @@ function whyNotBest(
   return `ours ${columnValue(ours, column)} vs ${columnValue(best, column)}`;
 }
 
-/** Section 2: recovery under the five seeded fault schedules. */
+/** Issue 15's "never a request before a server's Retry-After", over every schedule's runs of ours. */
+function retryAfterGoal(runs: readonly RecoveryRun[], stalls: StallResult | undefined): string {
+  const ours = [
+    ...runs.filter(r => r.contender.startsWith('ours')),
+    ...(stalls?.runs.filter(r => r.contender.startsWith('ours')) ?? []),
+  ];
+  if (ours.length === 0)
+    return "Goal: no request of ours before a server's Retry-After: not measured (ours is not built).";
+  const early = ours.reduce((sum, r) => sum + r.earlyRequests, 0);
+  return `Goal: no request of ours before a server's Retry-After (every schedule): ${early === 0 ? 'met' : 'MISSED'} (${early} early requests over ${ours.length} runs of ours).`;
+}
+
+/** Section 2: recovery under the five seeded fault schedules, then stalled streams. */
 export async function runRecovery(args: SectionArgs): Promise<RecoveryResult> {
   const options = {
     ...args,
@@ -260,11 +279,7 @@ export async function runRecovery(args: SectionArgs): Promise<RecoveryResult> {
       // Every contender runs every schedule once (a run is bounded by the call deadline); only the
       // noise-floor rerun depends on the schedule's share of the budget.
       const scheduleStart = performance.now();
-      const shareMs = phaseShareMs(
-        options.budget.remainingMs(),
-        schedules.map(() => 1),
-        index,
-      );
+      const shareMs = phaseShareMs(options.budget.remainingMs(), WEIGHTS, index);
       for (const contender of order) {
         if (contender.fallbackOnly && !schedule.fallback) continue;
         const { run } = await runOne(emulator, schedule, contender);
@@ -343,6 +358,20 @@ export async function runRecovery(args: SectionArgs): Promise<RecoveryResult> {
   } finally {
     await emulator.close();
   }
+  const stallBaseline = args.contenders.stalls.find(c => c.name === options.baseline);
+  const stalls =
+    stallBaseline && args.contenders.stalls.length > 0
+      ? await runStallSchedule({
+          seed: options.seed,
+          quick: options.quick,
+          log: options.log,
+          shareMs: phaseShareMs(options.budget.remainingMs(), WEIGHTS, schedules.length),
+          contenders: args.contenders.stalls,
+          baseline: stallBaseline,
+          hedged: args.contenders.stallHedged,
+        })
+      : undefined;
+  notes.push(retryAfterGoal(runs, stalls));
   return {
     seed: options.seed,
     deadlineMs,
@@ -357,6 +386,8 @@ export async function runRecovery(args: SectionArgs): Promise<RecoveryResult> {
     runs,
     best,
     noise: noiseBySchedule,
+    stalls,
+    moreTables: stalls ? [stalls.table] : [],
     table: {
       title: `2. Recovery under faults (${schedules[0]!.calls} concurrent calls per contender and schedule, seed ${options.seed}, deadline ${deadlineMs / 1000} s; ratios vs ${options.baseline})`,
       columns: [

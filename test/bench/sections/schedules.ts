@@ -22,10 +22,10 @@ export type Schedule = {
 };
 
 /** Attempts per call any plan can describe (contenders here make at most 3–6). */
-const MAX_PLANNED_ATTEMPTS = 12;
+export const MAX_PLANNED_ATTEMPTS = 12;
 
 /** Draws a table `faults[call][attempt]` from a seeded RNG; attempts beyond it are fault-free. */
-function tablePlan(
+export function tablePlan(
   seed: number,
   calls: number,
   draw: (rng: ReturnType<typeof createRng>, call: number) => Array<WireFault | undefined>,

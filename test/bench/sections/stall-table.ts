@@ -1,0 +1,147 @@
+import { fixed, fmtMs, pct } from '../lib/format';
+import { type Verdict, verdictCell } from '../lib/judge';
+import type { Table } from '../lib/table';
+import type { StallRun } from './stalls';
+
+/** One goal of issue 15, judged from the stall schedule's figures. */
+export type StallGoal = { goal: string; verdict: Verdict };
+
+/** The hedged run's p99 time to first content may be at most this multiple of its no-stall run. */
+export const HEDGE_TTFC_RATIO = 1.5;
+
+const isOurs = (r: StallRun) => r.contender.startsWith('ours');
+const notMeasured = (detail: string): Verdict => ({ kind: 'not measured', detail });
+
+function successGoal(stalled: readonly StallRun[]): Verdict {
+  const ours = stalled.filter(isOurs);
+  const peers = stalled.filter(r => !isOurs(r));
+  if (ours.length === 0) return notMeasured('ours is not built');
+  const best = ours.reduce((a, b) => (b.intact > a.intact ? b : a));
+  const peerText = peers.map(p => `${p.contender} ${pct(p.intact / p.calls)}`).join(', ');
+  const detail = `${best.contender}: ${best.intact}/${best.calls} calls with the whole answer; peers: ${peerText || 'none'}`;
+  if (best.intact === best.calls) return { kind: 'met', detail };
+  const anyPeerFails = peers.some(p => p.intact < p.calls);
+  return anyPeerFails
+    ? { kind: 'missed', detail }
+    : { kind: 'met', detail: `${detail} (no peer recovered every call either)` };
+}
+
+function hedgeLatencyGoal(
+  runs: readonly StallRun[],
+  hedged: string | undefined,
+  noise: { firstContentP99Ms: number } | undefined,
+): Verdict {
+  if (!hedged) return notMeasured('the middleware in this build has no hedging');
+  const withStalls = runs.find(r => r.contender === hedged && r.faults === 'stalls');
+  const clean = runs.find(r => r.contender === hedged && r.faults === 'no stalls');
+  if (!withStalls || !clean || !Number.isFinite(clean.firstContentP99Ms))
+    return notMeasured('the no-stall reference run is missing');
+  const ratio = withStalls.firstContentP99Ms / clean.firstContentP99Ms;
+  const detail = `p99 ${fmtMs(withStalls.firstContentP99Ms)} with stalls vs ${fmtMs(clean.firstContentP99Ms)} without: ${fixed(ratio)}× (target ≤ ${HEDGE_TTFC_RATIO}×)`;
+  if (ratio <= HEDGE_TTFC_RATIO) return { kind: 'met', detail };
+  const over = withStalls.firstContentP99Ms - HEDGE_TTFC_RATIO * clean.firstContentP99Ms;
+  if (noise && over <= noise.firstContentP99Ms)
+    return {
+      kind: 'noise',
+      detail: `${detail}; ${fmtMs(over)} over, within the run-to-run noise ±${fmtMs(noise.firstContentP99Ms)}`,
+    };
+  return { kind: 'missed', detail };
+}
+
+/**
+ * Ours with hedging may send more requests than a peer (another library) only where the peer sends
+ * fewer by its own choice: it gives up on calls (recovers fewer) instead of retrying them.
+ */
+function requestsGoal(stalled: readonly StallRun[], hedged: string | undefined): Verdict {
+  if (!hedged) return notMeasured('the middleware in this build has no hedging');
+  const hedge = stalled.find(r => r.contender === hedged);
+  if (!hedge) return notMeasured('ours with hedging did not run');
+  const peers = stalled.filter(r => !isOurs(r));
+  const cheaper = peers.filter(p => p.requests < hedge.requests && p.intact >= hedge.intact);
+  const excused = peers.filter(p => p.requests < hedge.requests && p.intact < hedge.intact);
+  const detail = `${hedged} ${hedge.requests} requests for ${hedge.intact} whole answers; ${peers.map(p => `${p.contender} ${p.requests} for ${p.intact}`).join(', ')}${excused.length > 0 ? ` (fewer by giving up: ${excused.map(p => p.contender).join(', ')})` : ''}`;
+  return cheaper.length === 0 ? { kind: 'met', detail } : { kind: 'missed', detail };
+}
+
+function earlyGoal(stalled: readonly StallRun[]): Verdict {
+  const ours = stalled.filter(isOurs);
+  if (ours.length === 0) return notMeasured('ours is not built');
+  const early = ours.reduce((sum, r) => sum + r.earlyRequests, 0);
+  const detail = `${early} early requests over ${ours.length} runs of ours`;
+  return early === 0 ? { kind: 'met', detail } : { kind: 'missed', detail };
+}
+
+/** The goals of issue 15 that the stall schedule judges. */
+export function stallGoals(
+  runs: readonly StallRun[],
+  hedged: string | undefined,
+  noise: { firstContentP99Ms: number } | undefined,
+): StallGoal[] {
+  const stalled = runs.filter(r => r.faults === 'stalls');
+  return [
+    {
+      goal: 'ours recovers every call (whole answer) where a peer fails',
+      verdict: successGoal(stalled),
+    },
+    {
+      goal: `ours with hedging: p99 time to first content within ${HEDGE_TTFC_RATIO}× of a no-stall run`,
+      verdict: hedgeLatencyGoal(runs, hedged, noise),
+    },
+    {
+      goal: 'no peer recovering as many calls sends fewer requests than ours with hedging',
+      verdict: requestsGoal(stalled, hedged),
+    },
+    { goal: "no request of ours before a server's Retry-After", verdict: earlyGoal(stalled) },
+  ];
+}
+
+/** The stall schedule's table: one row per run, the goals as notes. */
+export function stallTable(r: {
+  seed: number;
+  calls: number;
+  deadlineMs: number;
+  describe: string;
+  runs: readonly StallRun[];
+  noise: { firstContentP99Ms: number; endP99Ms: number } | undefined;
+  goals: readonly StallGoal[];
+}): Table {
+  return {
+    title: `2f. Recovery from stalled streams (${r.calls} concurrent streams per contender, seed ${r.seed}, deadline ${r.deadlineMs / 1000} s)`,
+    columns: [
+      'contender',
+      'faults',
+      'success',
+      'whole answer',
+      'requests',
+      'early requests',
+      'first content p50',
+      'first content p99',
+      'end p50',
+      'end p99',
+    ],
+    rows: r.runs.map(run => [
+      run.contender,
+      run.faults === 'stalls'
+        ? `${run.stalled.afterHeaders} + ${run.stalled.midStream} stalled`
+        : 'none (reference)',
+      pct(run.successRate),
+      `${run.intact}/${run.calls}${run.altered > 0 ? ` (${run.altered} altered)` : ''}`,
+      String(run.requests),
+      String(run.earlyRequests),
+      fmtMs(run.firstContentP50Ms),
+      `${fmtMs(run.firstContentP99Ms)}${run.noContent > 0 ? ` (${run.noContent} none)` : ''}`,
+      fmtMs(run.endP50Ms),
+      fmtMs(run.endP99Ms),
+    ]),
+    notes: [
+      `(f) ${r.describe} "faults" counts the stalled attempts (after headers + mid-answer) each contender met; "whole answer" = successful calls whose text equals the unstalled answer to the same prompt (read before the runs); "altered" = successes with other text; "first content" is over the calls that got any text ("none" = calls that got none).`,
+      r.noise
+        ? `(f) Noise floor (the built-in run twice): first content p99 ±${fmtMs(r.noise.firstContentP99Ms)}, end p99 ±${fmtMs(r.noise.endP99Ms)}.`
+        : '(f) Noise floor not measured (the budget share of this schedule was spent).',
+      ...r.goals.map(
+        g =>
+          `(f) Goal: ${g.goal}: ${verdictCell(g.verdict)}${g.verdict.kind === 'not measured' ? '' : ` (${g.verdict.detail})`}.`,
+      ),
+    ],
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * Section 2, schedule (f): stalled streams (issue 15). Every contender streams the same 60
+ * concurrent answers under the same seeded stalls: each attempt independently stalls right after its
+ * headers with p = 0.1, or mid-answer (after a seeded number of SSE events) with p = 0.1. A stalled
+ * response sends nothing more and keeps its connection open, so only a time limit ends it.
+ */
+import { streamText } from 'ai';
+import { rawModel } from '../contenders/raw-model';
+import type { Contender } from '../contenders/types';
+import { sleep } from '../lib/budget';
+import { BENCH_API_KEY, type BenchEmulator, startEmulatorProcess } from '../lib/emulator';
+import { fmtMs } from '../lib/format';
+import { collectGarbage } from '../lib/gc';
+import { readFullStream } from '../lib/read-stream';
+import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
+import { percentile } from '../lib/stats';
+import type { Table } from '../lib/table';
+import {
+  CALL_HEADER,
+  countEarlyRetries,
+  createTrafficFetch,
+  type FaultPlan,
+  type TrafficLog,
+  type WireFault,
+} from '../lib/traffic';
+import { callId, MAX_PLANNED_ATTEMPTS, MODEL_A, MODEL_B, tablePlan } from './schedules';
+import { stallGoals, stallTable } from './stall-table';
+
+/** Content deltas of every answer, and the emulator's delay between SSE events / before the head. */
+export const STALL_STREAM = { chunks: 30, chunkDelayMs: 10, firstByteDelayMs: 150 } as const;
+const STALL_P = { afterHeaders: 0.1, midStream: 0.1 } as const;
+
+/** One contender's run of the stall schedule. */
+export type StallRun = {
+  contender: string;
+  /** `stalls` (the schedule) or `no stalls` (the reference run of ours with hedging). */
+  faults: 'stalls' | 'no stalls';
+  calls: number;
+  successes: number;
+  successRate: number;
+  /** Successful calls whose text equals the unstalled answer to the same prompt. */
+  intact: number;
+  /** Successful calls whose text differs from it (a silent truncation or a splice gone wrong). */
+  altered: number;
+  requests: number;
+  serverRequests: number;
+  earlyRequests: number;
+  /** Time to first text, over the calls that got any. */
+  firstContentP50Ms: number;
+  firstContentP99Ms: number;
+  /** Calls that got no text at all. */
+  noContent: number;
+  /** Time to the call's end (success or error), over all calls. */
+  endP50Ms: number;
+  endP99Ms: number;
+  /** Attempts the plan stalled: after headers / mid-answer. */
+  stalled: { afterHeaders: number; midStream: number };
+  errors: Record<string, number>;
+  wallMs: number;
+};
+
+/** What the stall schedule returns. */
+export type StallResult = {
+  seed: number;
+  describe: string;
+  contenders: Array<{ name: string; config: string }>;
+  runs: StallRun[];
+  /** The baseline's p50/p99 shift when run twice (run-to-run noise), when the budget allowed. */
+  noise?: { firstContentP99Ms: number; endP99Ms: number };
+  table: Table;
+};
+
+/** The seeded stall of attempt `attempt` of every call: a pure function of (call, attempt). */
+export function stallPlan(seed: number, calls: number): FaultPlan {
+  return tablePlan(seed ^ 0xf, calls, rng =>
+    Array.from({ length: MAX_PLANNED_ATTEMPTS }, (): WireFault | undefined => {
+      const r = rng.next();
+      // The role event counts: 3 events = the role and two text deltas, so text has flowed.
+      const afterChunks = rng.int(3, STALL_STREAM.chunks - 2);
+      if (r < STALL_P.afterHeaders) return { stall: 'after-headers' };
+      if (r < STALL_P.afterHeaders + STALL_P.midStream) return { stall: 'mid-stream', afterChunks };
+      return undefined;
+    }),
+  );
+}
+
+async function runOne(
+  emulator: BenchEmulator,
+  contender: Contender,
+  plan: FaultPlan | undefined,
+  reference: ReadonlyMap<string, string>,
+  calls: number,
+  deadlineMs: number,
+): Promise<{ run: StallRun; outcomes: CallOutcome[] }> {
+  const log: TrafficLog = { attempts: [] };
+  const call = contender.build({
+    baseURL: emulator.url,
+    apiKey: BENCH_API_KEY,
+    fetch: createTrafficFetch({ log, plan }),
+    modelId: MODEL_A,
+    fallbackModelId: undefined,
+    deadlineMs,
+  });
+  collectGarbage();
+  const loggedBefore = (await emulator.loggedStatuses()).length;
+  const start = performance.now();
+  const outcomes = await Promise.all(
+    Array.from({ length: calls }, (_, i) =>
+      runCall(call, { callId: callId(i), prompt: promptOf(i), deadlineMs, keepText: true }),
+    ),
+  );
+  const wallMs = performance.now() - start;
+  await sleep(50);
+  const serverRequests = (await emulator.loggedStatuses()).length - loggedBefore;
+  const ok = outcomes.filter(o => o.ok);
+  const intact = ok.filter(o => o.text === reference.get(o.callId)).length;
+  const firstContent = outcomes.flatMap(o =>
+    o.firstContentMs === undefined ? [] : [o.firstContentMs],
+  );
+  const ends = outcomes.map(o => o.ms);
+  const run: StallRun = {
+    contender: contender.name,
+    faults: plan ? 'stalls' : 'no stalls',
+    calls,
+    successes: ok.length,
+    successRate: ok.length / calls,
+    intact,
+    altered: ok.length - intact,
+    requests: log.attempts.length,
+    serverRequests,
+    earlyRequests: countEarlyRetries(log.attempts),
+    firstContentP50Ms: percentile(firstContent, 50),
+    firstContentP99Ms: percentile(firstContent, 99),
+    noContent: calls - firstContent.length,
+    endP50Ms: percentile(ends, 50),
+    endP99Ms: percentile(ends, 99),
+    stalled: {
+      afterHeaders: log.attempts.filter(a => a.injected?.stall === 'after-headers').length,
+      midStream: log.attempts.filter(a => a.injected?.stall === 'mid-stream').length,
+    },
+    errors: countErrors(outcomes),
+    wallMs,
+  };
+  return { run, outcomes };
+}
+
+/** The prompt of logical call `index` (each call asks something else, so answers differ). */
+function promptOf(index: number): string {
+  return `Benchmark stream ${index}: tell me about streaming answers.`;
+}
+
+/** A plain stream of the raw model, no time limits: reads the answers without faults. */
+const plainReader: Contender = {
+  name: 'plain streamText',
+  config: 'streamText over createOpenAICompatible, no time limits',
+  canFallBack: false,
+  build(env) {
+    const model = rawModel(env, env.modelId);
+    return ({ callId, prompt, abortSignal, onContent }) =>
+      readFullStream(
+        streamText({ model, prompt, abortSignal, headers: { [CALL_HEADER]: callId } }).fullStream,
+        onContent,
+      );
+  },
+};
+
+/** The answer every call gets without faults (a plain stream of the raw model). */
+async function referenceAnswers(
+  emulator: BenchEmulator,
+  calls: number,
+  deadlineMs: number,
+): Promise<Map<string, string>> {
+  const { outcomes } = await runOne(emulator, plainReader, undefined, new Map(), calls, deadlineMs);
+  const failed = outcomes.filter(o => !o.ok);
+  if (failed.length > 0) {
+    throw new Error(
+      `reference answers: ${failed.length} fault-free streams failed (${failed[0]?.error})`,
+    );
+  }
+  return new Map(outcomes.map(o => [o.callId, o.text ?? '']));
+}
+
+/** Runs the stall schedule against every contender, then the reference and noise runs. */
+export async function runStallSchedule(args: {
+  seed: number;
+  quick: boolean;
+  log: (line: string) => void;
+  /** What this schedule may spend; every contender runs once whatever it says. */
+  shareMs: number;
+  contenders: readonly Contender[];
+  /** Run twice for the noise floor. */
+  baseline: Contender;
+  /** Ours with hedging, when the build has it: also run without stalls (its goal's reference). */
+  hedged: Contender | undefined;
+}): Promise<StallResult> {
+  const { seed, log } = args;
+  const calls = args.quick ? 12 : 60;
+  const deadlineMs = 10_000;
+  const started = performance.now();
+  const emulator = await startEmulatorProcess({
+    models: [
+      { id: MODEL_A, reasoning: false },
+      { id: MODEL_B, reasoning: false },
+    ],
+    stream: STALL_STREAM,
+  });
+  const runs: StallRun[] = [];
+  let noise: StallResult['noise'];
+  try {
+    const reference = await referenceAnswers(emulator, calls, deadlineMs);
+    // Warm-up without faults (JIT, sockets, lazy imports), so whoever runs first is not slower.
+    for (const contender of args.contenders) {
+      await runOne(emulator, contender, undefined, reference, calls, deadlineMs);
+    }
+    const plan = stallPlan(seed, calls);
+    const offset = seed % args.contenders.length;
+    const order = args.contenders.map(
+      (_, i) => args.contenders[(i + offset) % args.contenders.length]!,
+    );
+    for (const contender of order) {
+      const { run } = await runOne(emulator, contender, plan, reference, calls, deadlineMs);
+      log(
+        `  (f) ${run.contender}: ${run.successes}/${run.calls} ok, ${run.intact} intact, ${run.requests} requests, first content p99 ${fmtMs(run.firstContentP99Ms)}, end p99 ${fmtMs(run.endP99Ms)}`,
+      );
+      if (run.serverRequests !== run.requests) {
+        log(
+          `  (f) ${run.contender}: client saw ${run.requests} requests, emulator logged ${run.serverRequests}`,
+        );
+      }
+      runs.push(run);
+    }
+    if (args.hedged) {
+      const { run } = await runOne(emulator, args.hedged, undefined, reference, calls, deadlineMs);
+      log(
+        `  (f) ${run.contender} without stalls: first content p99 ${fmtMs(run.firstContentP99Ms)}`,
+      );
+      runs.push(run);
+    }
+    const first = runs.find(r => r.contender === args.baseline.name && r.faults === 'stalls');
+    const spent = performance.now() - started;
+    if (first && spent + first.wallMs <= args.shareMs) {
+      const { run: again } = await runOne(
+        emulator,
+        args.baseline,
+        plan,
+        reference,
+        calls,
+        deadlineMs,
+      );
+      noise = {
+        firstContentP99Ms: Math.abs(again.firstContentP99Ms - first.firstContentP99Ms),
+        endP99Ms: Math.abs(again.endP99Ms - first.endP99Ms),
+      };
+    } else {
+      log("  (f) noise floor not measured: the schedule's budget share is spent");
+    }
+  } finally {
+    await emulator.close();
+  }
+  const rank = (name: string) => args.contenders.findIndex(c => c.name === name);
+  runs.sort((x, y) =>
+    x.faults === y.faults ? rank(x.contender) - rank(y.contender) : x.faults === 'stalls' ? -1 : 1,
+  );
+  const describe = `${calls} concurrent streams of ${STALL_STREAM.chunks} text deltas (${STALL_STREAM.firstByteDelayMs} ms to the head, ${STALL_STREAM.chunkDelayMs} ms between events; no reasoning); each attempt stalls after its headers with p = ${STALL_P.afterHeaders} or mid-answer (after 3–${STALL_STREAM.chunks - 2} events) with p = ${STALL_P.midStream}, drawn per (call, attempt) from the seed, so every contender meets the same stalls; a stalled response sends nothing more and keeps the connection open.`;
+  return {
+    seed,
+    describe,
+    contenders: args.contenders.map(c => ({ name: c.name, config: c.config })),
+    runs,
+    ...(noise ? { noise } : {}),
+    table: stallTable({
+      seed,
+      calls,
+      deadlineMs,
+      describe,
+      runs,
+      noise,
+      goals: stallGoals(runs, args.hedged?.name, noise),
+    }),
+  };
+}
