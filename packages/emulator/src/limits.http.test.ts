@@ -21,7 +21,8 @@ describe('RPM window', () => {
     emulator.setLimits({ rpm: 2, windowMs: 1500 });
     const first = await post(emulator, '/chat/completions', chatBody());
     expect(first.status).toBe(200);
-    expect(first.headers.get('x-ratelimit-limit-requests')).toBe('2');
+    // 2 per 1.5 s: the limit header states the per-minute rate of the scaled window.
+    expect(first.headers.get('x-ratelimit-limit-requests')).toBe('80');
     expect(first.headers.get('x-ratelimit-remaining-requests')).toBe('1');
     expect(first.headers.get('x-ratelimit-reset-requests')).toMatch(/^(\d+ms|[\d.]+s)$/);
     expect((await post(emulator, '/chat/completions', chatBody())).status).toBe(200);

@@ -55,8 +55,9 @@ describe('plan limits', () => {
     const team = await startEmulator({ plan: 'team', limits: { rpm: 3 } });
     try {
       const proAnswer = await post(pro, '/chat/completions', chatBody());
-      expect(proAnswer.headers.get('x-ratelimit-limit-requests')).toBe('300');
-      expect(proAnswer.headers.get('x-ratelimit-limit-tokens')).toBe('150000');
+      // The plan's 300 / 150K per window, the window scaled to 1 s: stated per minute (× 60).
+      expect(proAnswer.headers.get('x-ratelimit-limit-requests')).toBe('18000');
+      expect(proAnswer.headers.get('x-ratelimit-limit-tokens')).toBe('9000000');
       const teamAnswer = await post(team, '/chat/completions', chatBody());
       expect(teamAnswer.headers.get('x-ratelimit-limit-requests')).toBe('3');
       expect(teamAnswer.headers.get('x-ratelimit-limit-tokens')).toBe('500000');

@@ -152,7 +152,7 @@ function headersOf(window: KeyWindow, limits: RateLimits, now: number): Record<s
   const headers: Record<string, string> = {};
   if (rpm !== undefined) {
     const first = window.requests[0];
-    headers['x-ratelimit-limit-requests'] = String(rpm);
+    headers['x-ratelimit-limit-requests'] = String(perMinute(rpm, windowMs));
     headers['x-ratelimit-remaining-requests'] = String(Math.max(0, rpm - window.requests.length));
     headers['x-ratelimit-reset-requests'] = formatResetDuration(
       first === undefined ? 0 : first + windowMs - now,
@@ -160,13 +160,22 @@ function headersOf(window: KeyWindow, limits: RateLimits, now: number): Record<s
   }
   if (tpm !== undefined) {
     const first = window.tokens[0];
-    headers['x-ratelimit-limit-tokens'] = String(tpm);
+    headers['x-ratelimit-limit-tokens'] = String(perMinute(tpm, windowMs));
     headers['x-ratelimit-remaining-tokens'] = String(Math.max(0, tpm - sumTokens(window)));
     headers['x-ratelimit-reset-tokens'] = formatResetDuration(
       first === undefined ? 0 : first.time + windowMs - now,
     );
   }
   return headers;
+}
+
+/**
+ * A limit per window as the per-minute figure `x-ratelimit-limit-*` states (OpenAI style): the same
+ * number with the default one-minute window; with a scaled window, the rate it allows per minute of
+ * real time (10 per 5 s → 120), rounded down, so a client that paces itself from it keeps to the window.
+ */
+function perMinute(perWindow: number, windowMs: number): number {
+  return Math.floor((perWindow * DEFAULT_WINDOW_MS) / windowMs);
 }
 
 function sumTokens(window: KeyWindow): number {
