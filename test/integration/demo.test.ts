@@ -65,7 +65,7 @@ function summaryLine(status: 'PASS' | 'FAIL' | 'SKIP', name: string): RegExp {
 
 describe('examples/node demo as `npm run demo` runs it', () => {
   it('finds every scene file, in the order of the report', () => {
-    expect([...scenes.keys()].slice(0, 10)).toEqual([
+    expect([...scenes.keys()].slice(0, 12)).toEqual([
       'list-models',
       'generate-text',
       'stream-text',
@@ -76,9 +76,18 @@ describe('examples/node demo as `npm run demo` runs it', () => {
       'fallback',
       'quota',
       'abort',
+      'stalled-stream',
+      'span-tree',
     ]);
     expect(faultScenes).toEqual(
-      expect.arrayContaining(['retry-after', 'fallback', 'quota', 'abort']),
+      expect.arrayContaining([
+        'retry-after',
+        'fallback',
+        'quota',
+        'abort',
+        'stalled-stream',
+        'span-tree',
+      ]),
     );
   });
 
@@ -102,6 +111,12 @@ describe('examples/node demo as `npm run demo` runs it', () => {
     expect(stdout).toMatch(/^\w*InsufficientQuotaError \(402\): .+\nhint: \S/m);
     expect(stdout).toMatch(/^stopped: AbortError$/m);
     expect(stdout).toMatch(/^\(\d+ chunks, finish reason: stop\)$/m);
+    expect(stdout).toMatch(
+      /^attempt 1: AI_TimeoutError: No content within firstContentTimeoutMs \(2000 ms\); retrying in \d+ ms\n.+\n\(1 step, finish reason: stop\)$/m,
+    );
+    expect(stdout).toMatch(
+      /^invoke_agent glm-5\.1 {2}\d+ ms\n {2}step 1 {2}\d+ ms\n {4}chat glm-5\.1 {2}\d+ ms\n {6}alaya\.attempt {2}\d+ ms {2}error {2}alaya\.attempt\.number=1 http\.response\.status_code=429 alaya\.error\.kind=rate_limit alaya\.retry\.wait_reason=retry_after alaya\.retry\.wait_ms=1000\n {6}alaya\.attempt {2}\d+ ms {2}ok {2}alaya\.attempt\.number=2$/m,
+    );
     expect(result.stderr).toBe('');
   });
 
