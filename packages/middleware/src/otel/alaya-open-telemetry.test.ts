@@ -93,6 +93,12 @@ describe('alayaOpenTelemetry', () => {
       telemetry.record({ type: 'wait', model: glm, ms: 300, reason: 'cooldown' });
       telemetry.record({ type: 'breaker', model: glm, from: 'closed', to: 'open' });
       telemetry.record({ type: 'budget_exhausted', model: glm });
+      telemetry.record({
+        type: 'stream_interrupted',
+        model: glm,
+        kind: 'timeout',
+        continued: true,
+      });
       span.end();
     });
     const [span] = exporter.getFinishedSpans();
@@ -101,7 +107,12 @@ describe('alayaOpenTelemetry', () => {
       'alaya.wait',
       'alaya.breaker.state_change',
       'alaya.budget.exhausted',
+      'alaya.stream.interrupted',
     ]);
+    expect(span!.events[4]!.attributes).toMatchObject({
+      'alaya.error.kind': 'timeout',
+      'alaya.stream.continued': true,
+    });
     expect(span!.events[0]!.attributes).toMatchObject({
       'alaya.fallback.to_model': 'gpt-5-mini',
       'alaya.fallback.index': 1,

@@ -92,6 +92,12 @@ export function alayaOpenTelemetry(options: AlayaOpenTelemetryOptions = {}): Ala
         case 'breaker':
           if (event.to === 'open') instruments.breakerOpens.add(1, labels);
           break;
+        case 'stream_interrupted':
+          instruments.streamInterruptions.add(1, {
+            ...labels,
+            'alaya.stream.continued': event.continued,
+          });
+          break;
         case 'budget_exhausted':
           break;
       }
@@ -115,6 +121,9 @@ function createInstruments(meter: Meter) {
     }),
     breakerOpens: meter.createCounter('alaya.client.breaker_opens', {
       description: 'Circuit breaker transitions to open',
+    }),
+    streamInterruptions: meter.createCounter('alaya.client.stream_interruptions', {
+      description: 'Streams that broke after content (by alaya.stream.continued)',
     }),
     waits: meter.createHistogram('alaya.client.wait.duration', {
       description: 'Time waited before an attempt (backoff, Retry-After, cooldown, pacing)',
@@ -192,6 +201,16 @@ function describeEvent(event: TelemetryEvent): {
           ...modelLabels(event.model),
           'alaya.breaker.from': event.from,
           'alaya.breaker.to': event.to,
+        },
+      };
+    case 'stream_interrupted':
+      return {
+        name: 'alaya.stream.interrupted',
+        model: event.model,
+        attributes: {
+          ...modelLabels(event.model),
+          'alaya.error.kind': event.kind,
+          'alaya.stream.continued': event.continued,
         },
       };
     case 'budget_exhausted':

@@ -101,18 +101,24 @@ export function afterContent({
   ): Promise<OpenedStream | AlayaError | undefined> {
     const left =
       settings.deadlineMs === undefined ? undefined : startedAt + settings.deadlineMs - Date.now();
-    if (
+    const continued = !(
       continuation === undefined ||
       continuations >= continuation.maxContinuations ||
       !failure.isRetryable ||
       !splice.textOnly() ||
       signal?.aborted ||
       (left !== undefined && left <= 0)
-    ) {
-      return failure;
-    }
+    );
+    const { provider, modelId } = answered.model;
+    settings.telemetry?.record({
+      type: 'stream_interrupted',
+      model: { provider, modelId },
+      kind: failure.kind,
+      continued,
+    });
+    if (!continued) return failure;
     continuations++;
-    const continued = splice.continuationParams(params);
+    const again = splice.continuationParams(params);
     for (const part of splice.beginContinuation()) controller.enqueue(part);
     try {
       const next = await runWithFallback<OpenedStream>({
@@ -121,7 +127,7 @@ export function afterContent({
         settings: { ...settings, deadlineMs: left },
         operation: 'stream',
         attempt: (model, attemptSignal, context) =>
-          openStream({ model, params: { ...continued, abortSignal: attemptSignal }, context }),
+          openStream({ model, params: { ...again, abortSignal: attemptSignal }, context }),
         responseHeaders: opened => opened.head.response?.headers,
       });
       answered = {

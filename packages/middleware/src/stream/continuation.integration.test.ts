@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alayaMiddleware } from '../alaya-middleware';
 import type { AlayaError } from '../errors/alaya-error';
 import type { AlayaMiddlewareOptions } from '../options/alaya-middleware-options';
+import { createCallCounters } from '../telemetry/call-counters';
 
 /**
  * `continuation` over real HTTP: the emulator continues deterministically from an assistant prefix
@@ -128,7 +129,15 @@ describe('continuation over HTTP: the spliced text equals the uninterrupted answ
 
     emulator.reset();
     emulator.enqueueFaults([fault, fault]);
-    const once = await run({ options: { ...ON, continuation: { maxContinuations: 1 } } });
+    const telemetry = createCallCounters();
+    const once = await run({
+      options: { ...ON, continuation: { maxContinuations: 1 }, telemetry },
+    });
+    expect(telemetry.snapshot().total).toMatchObject({
+      requests: 2,
+      streamInterruptions: 2,
+      continuations: 1,
+    });
     expect(once.errors).toHaveLength(1);
     expect((once.errors[0] as AlayaError).name).toBe('AI_TimeoutError');
     expect(clean.text.startsWith(once.text)).toBe(true);

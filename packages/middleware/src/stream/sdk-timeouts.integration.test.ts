@@ -113,9 +113,10 @@ describe('the AI SDK timeout fields behave with the middleware as without it', (
       'stall-after-role',
       { firstChunkMs: 400 },
     ],
-    ['chunkMs: a stream that stalls after content', 'stall-after-content', { chunkMs: 400 }],
+    // After content: a wider bound, so that on a loaded machine the content is in before it fires.
+    ['chunkMs: a stream that stalls after content', 'stall-after-content', { chunkMs: 1000 }],
     ['stepMs: a stream that stalls after its role chunk', 'stall-after-role', { stepMs: 400 }],
-    ['totalMs: a stream that stalls after content', 'stall-after-content', { totalMs: 400 }],
+    ['totalMs: a stream that stalls after content', 'stall-after-content', { totalMs: 1000 }],
   ];
   for (const [name, behaviour, timeout] of cases) {
     it(name, async () => {

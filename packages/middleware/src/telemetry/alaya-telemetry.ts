@@ -51,7 +51,12 @@ export type TelemetryEvent =
     }
   | { type: 'wait'; model: ModelName; ms: number; reason: TelemetryWaitReason }
   | { type: 'breaker'; model: ModelName; from: string; to: string }
-  | { type: 'budget_exhausted'; model: ModelName };
+  | { type: 'budget_exhausted'; model: ModelName }
+  /**
+   * A stream broke after content (a reset, `idleTimeoutMs`, an `error` part): the kind of its error,
+   * and whether `continuation` picked it up.
+   */
+  | { type: 'stream_interrupted'; model: ModelName; kind: AlayaErrorKind; continued: boolean };
 
 /** Provider and model id. */
 export interface ModelName {

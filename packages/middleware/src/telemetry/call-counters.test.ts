@@ -40,6 +40,15 @@ describe('createCallCounters', () => {
     expect(byModel['openai.chat:gpt-5-mini']).toBeUndefined();
   });
 
+  it('counts streams interrupted after content and the ones continued', () => {
+    const counters = createCallCounters();
+    const event = { type: 'stream_interrupted', model: glm, kind: 'timeout' } as const;
+    counters.record({ ...event, continued: true });
+    counters.record({ ...event, continued: false });
+    const { total } = counters.snapshot();
+    expect(total).toMatchObject({ streamInterruptions: 2, continuations: 1 });
+  });
+
   it('returns copies, resets, and caps the number of models tracked one by one', () => {
     const counters = createCallCounters();
     for (let i = 0; i < 300; i++) counters.startAttempt({ ...start, modelId: `m-${i}` });

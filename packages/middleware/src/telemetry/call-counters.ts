@@ -14,6 +14,10 @@ export interface CallCounts {
   fallbacks: number;
   /** Times this model's circuit breaker opened. */
   breakerOpens: number;
+  /** Streams of this model that broke after content (a reset, `idleTimeoutMs`, an `error` part). */
+  streamInterruptions: number;
+  /** Of those, the ones `continuation` picked up. */
+  continuations: number;
   /** Time spent waiting before attempts of this model, in ms, by reason. */
   waitMs: Record<TelemetryWaitReason, number>;
 }
@@ -42,6 +46,8 @@ function emptyCounts(): CallCounts {
     failures: 0,
     fallbacks: 0,
     breakerOpens: 0,
+    streamInterruptions: 0,
+    continuations: 0,
     waitMs: { backoff: 0, retry_after: 0, cooldown: 0, pacing: 0 },
   };
 }
@@ -112,6 +118,12 @@ export function createCallCounters(): CallCounters {
               c.breakerOpens++;
             });
           }
+          break;
+        case 'stream_interrupted':
+          add(event.model, c => {
+            c.streamInterruptions++;
+            if (event.continued) c.continuations++;
+          });
           break;
         case 'budget_exhausted':
           break;
