@@ -3,6 +3,7 @@ import type { AlayaMiddlewareOptions } from './options/alaya-middleware-options'
 
 export type { AlayaMiddlewareOptions };
 
+import { estimateCallTokens, usedTokensOf } from './fleet/token-estimate';
 import { resolveOptions } from './options/resolve-options';
 import { type RetryOutcome, runWithFallback } from './retry/run-with-fallback';
 import { retryingStream } from './stream/retrying-stream';
@@ -38,6 +39,8 @@ export function alayaMiddleware(options?: AlayaMiddlewareOptions): LanguageModel
         operation: 'generate',
         attempt: async (target, signal) => target.doGenerate({ ...params, abortSignal: signal }),
         responseHeaders: result => result.response?.headers,
+        estimatedTokens: estimateCallTokens(params),
+        usedTokens: result => usedTokensOf(result.usage),
       });
       const { result } = outcome;
       return { ...result, providerMetadata: withAnswerMetadata(result.providerMetadata, outcome) };

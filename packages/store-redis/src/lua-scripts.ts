@@ -82,8 +82,8 @@ local n = (tonumber(s[6]) or 0) * math.exp(-dt / 60000)
 local out = {}
 if a.op == 'take' then
   local wait = 0
-  if r then wait = math.max(wait, (a.requests - r) * 60000 / rpm) end
-  if t then wait = math.max(wait, (a.tokens - t) * 60000 / tpm) end
+  if r then wait = math.max(wait, (math.min(a.requests, cap(rpm)) - r) * 60000 / rpm) end
+  if t then wait = math.max(wait, (math.min(a.tokens, cap(tpm)) - t) * 60000 / tpm) end
   out.granted = wait <= a.maxWaitMs
   out.waitMs = wait
   if out.granted then

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptInfo } from '../attempt-guard';
-import { RateLimitError } from '../errors/status-errors';
+import { RateLimitError, ServiceUnavailableError } from '../errors/status-errors';
 import { createFleetGuard } from './fleet-guard';
 import type { PaceEvent } from './pacer';
 
@@ -60,6 +60,29 @@ describe('createFleetGuard({ pacing })', () => {
     });
     expect((await guard.getState()).pacing[0]).toMatchObject({ reason: 'adaptive' });
     expect((await guard.getState()).pacing[0]?.rpm).toBeLessThan(60);
+  });
+
+  it('paces tokens per minute: an attempt takes its estimate, the usage corrects it', async () => {
+    const events: PaceEvent[] = [];
+    const guard = createFleetGuard({
+      pacing: { tpm: 6000 }, // 100 tokens per second, a burst of 100
+      onPace: e => {
+        events.push(e);
+      },
+    });
+    const big = { ...glm, estimatedTokens: 300 };
+    await guard.beforeAttempt(big); // a full bucket lets it go: 300 of 100 taken, 200 owed
+    await guard.onSuccess({ ...big, usedTokens: 50 }); // used 50: 250 come back
+    await guard.beforeAttempt({ ...glm, estimatedTokens: 50 });
+    expect(events).toEqual([]);
+    expect((await guard.getState()).pacing[0]).toMatchObject({ tpm: 6000, tokens: 0 });
+    // A failed attempt gives back everything it took.
+    await guard.onFailure({
+      ...glm,
+      estimatedTokens: 50,
+      error: new ServiceUnavailableError({ message: '503', statusCode: 503 }),
+    });
+    expect((await guard.getState()).pacing[0]).toMatchObject({ tokens: 50 });
   });
 
   it('is off by default', async () => {

@@ -107,7 +107,7 @@ export function createMemoryStore(): ResilienceStore {
 
     async takeFromRateBucket(key, cost, bucket) {
       const state = refillRateBucket(read<StoredRateBucket>(key), bucket, Date.now());
-      const taken = takeFromRateBucket(state, cost, bucket.maxWaitMs);
+      const taken = takeFromRateBucket(state, cost, bucket.maxWaitMs, bucket.burstMs);
       save(key, state, bucket);
       return rateTakeResult(state, taken);
     },

@@ -39,14 +39,17 @@ describe('rate buckets (memory store)', () => {
     expect(refused).toMatchObject({ granted: false, waitMs: 2000, requests: -1 });
   });
 
-  it('paces tokens: a call larger than the burst waits for its tokens to refill', async () => {
+  it('paces tokens: a call larger than the burst goes on a full bucket, the next pays its debt', async () => {
     const store = createMemoryStore();
     const paced = { ...config, limits: { tpm: 6000 } }; // 100 tokens per second, burst 100
-    expect((await store.takeFromRateBucket('p', { requests: 1, tokens: 300 }, paced)).waitMs).toBe(
-      2000,
-    );
+    const big = { requests: 1, tokens: 300 };
+    expect(await store.takeFromRateBucket('p', big, paced)).toMatchObject({
+      waitMs: 0,
+      tokens: -200,
+    });
+    expect((await store.takeFromRateBucket('p', big, paced)).waitMs).toBe(3000);
     // Usage came in lower than estimated: the difference is given back.
-    const state = await store.adjustRateBucket('p', { tokens: 250 }, paced);
+    const state = await store.adjustRateBucket('p', { tokens: 550 }, paced);
     expect(state).toMatchObject({ tokens: 50, tpm: 6000 });
   });
 

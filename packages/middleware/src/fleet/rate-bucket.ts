@@ -61,17 +61,26 @@ export function capacityOf(rate: number, burstMs: number): number {
   return Math.max(1, (rate * burstMs) / MINUTE);
 }
 
-/** Takes (reserves) `cost` when the wait for it is at most `maxWaitMs`. Mutates `bucket`. */
+/**
+ * Takes (reserves) `cost` when the wait for it is at most `maxWaitMs`. Mutates `bucket`. A cost
+ * goes once the bucket holds it, or is full when the cost is larger than a full bucket (the debt
+ * then delays the next takes): a single large prompt does not wait on an idle bucket.
+ */
 export function takeFromRateBucket(
   bucket: StoredRateBucket,
   cost: RateCost,
   maxWaitMs: number,
+  burstMs: number,
 ): { granted: boolean; waitMs: number } {
+  const needed = (amount: number, rate: number) => Math.min(amount, capacityOf(rate, burstMs));
   let waitMs = 0;
   if (bucket.r !== undefined && bucket.rpm !== undefined)
-    waitMs = Math.max(waitMs, ((cost.requests - bucket.r) * MINUTE) / bucket.rpm);
+    waitMs = Math.max(
+      waitMs,
+      ((needed(cost.requests, bucket.rpm) - bucket.r) * MINUTE) / bucket.rpm,
+    );
   if (bucket.t !== undefined && bucket.tpm !== undefined)
-    waitMs = Math.max(waitMs, ((cost.tokens - bucket.t) * MINUTE) / bucket.tpm);
+    waitMs = Math.max(waitMs, ((needed(cost.tokens, bucket.tpm) - bucket.t) * MINUTE) / bucket.tpm);
   const granted = waitMs <= maxWaitMs;
   if (granted) {
     if (bucket.r !== undefined) bucket.r -= cost.requests;

@@ -32,6 +32,10 @@ export interface CallState<T> {
   attemptTimeout?: AttemptTimeout;
   /** Reads the response headers of a successful attempt's result, for `guard.onSuccess`. */
   responseHeaders?: (result: T) => Record<string, string> | undefined;
+  /** Tokens the call is expected to use (`AttemptInfo.estimatedTokens`, for pacing). */
+  estimatedTokens?: number;
+  /** Reads the tokens a successful attempt used, for `guard.onSuccess`. */
+  usedTokens?: (result: T) => number | undefined;
   /** What telemetry calls the attempts. */
   operation: 'generate' | 'stream';
   /** The call's models, primary first (a `'fallback'` hedge calls the next one). */
@@ -68,6 +72,7 @@ export async function retryModel<T>(
 
   for (let attempt = 1; ; attempt++) {
     const info: AttemptInfo = { ...ref, attempt, signal, deadlineAt: deadline?.at };
+    if (call.estimatedTokens !== undefined) info.estimatedTokens = call.estimatedTokens;
     const blocked = await beforeAttempt(guard, info, signal);
     if (blocked) {
       history.push(record(info, blocked, 0));

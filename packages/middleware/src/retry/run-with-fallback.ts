@@ -26,6 +26,8 @@ export async function runWithFallback<T>({
   models,
   attempt,
   responseHeaders,
+  estimatedTokens,
+  usedTokens,
   discard,
   signal,
   settings,
@@ -37,6 +39,8 @@ export async function runWithFallback<T>({
   discard?: (result: T) => void;
   operation: CallState<T>['operation'];
   responseHeaders?: (result: T) => Record<string, string> | undefined;
+  estimatedTokens?: number;
+  usedTokens?: (result: T) => number | undefined;
   signal: AbortSignal | undefined;
   settings: ResolvedOptions;
 }): Promise<RetryOutcome<T>> {
@@ -47,6 +51,8 @@ export async function runWithFallback<T>({
     history: [],
     attempt,
     responseHeaders,
+    estimatedTokens,
+    usedTokens,
     operation,
     attemptTimeout: attemptTimeoutFor(operation, settings),
     models,

@@ -92,7 +92,12 @@ export async function sendAttempt<T>(
     }
     observed?.end({ status: 'ok' });
     const headers = call.responseHeaders?.(result);
-    const success = headers === undefined ? info : { ...info, responseHeaders: headers };
+    const used = call.usedTokens?.(result);
+    const success = {
+      ...info,
+      ...(headers === undefined ? {} : { responseHeaders: headers }),
+      ...(used === undefined ? {} : { usedTokens: used }),
+    };
     await callHook(i => settings.guard.onSuccess(i), success);
     return { status: 'ok', result, target };
   } catch (thrown) {

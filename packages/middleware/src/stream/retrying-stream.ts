@@ -6,6 +6,7 @@ import type {
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
 import { isCallerAbort } from '../errors/is-caller-abort';
+import { estimateCallTokens } from '../fleet/token-estimate';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
 import { type AfterContent, afterContent } from './after-content';
@@ -51,6 +52,7 @@ export function retryingStream({
     attempt: (model, attemptSignal, context) =>
       openStream({ model, params: { ...params, abortSignal: attemptSignal }, context }),
     responseHeaders: opened => opened.head.response?.headers,
+    estimatedTokens: estimateCallTokens(params),
     discard: opened => void opened.reader.cancel().catch(() => {}),
   }).then(
     outcome => ({ ok: true, outcome }),
