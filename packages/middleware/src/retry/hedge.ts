@@ -126,8 +126,7 @@ async function admitHedge<T>(
     if (serverWait > 0) await sleep(serverWait, signal);
     const admitted = await settleHook(i => settings.guard.beforeAttempt(i), info);
     if (!admitted.ok || signal.aborted || call.deadline?.passedIn(0)) return undefined;
-    const waiting =
-      call.attemptTimeout?.waitingFor ?? (call.operation === 'stream' ? 'content' : 'response');
+    const waiting = call.operation === 'stream' ? 'content' : 'response';
     const slowness = new TimeoutError({
       message: `No ${waiting} within hedge.afterMs (${afterMs} ms)`,
       isRetryable: true,
