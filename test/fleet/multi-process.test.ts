@@ -63,6 +63,7 @@ describe('cooldownViolations (the checker itself)', () => {
     sends,
     storeErrors: 0,
     cooldowns: { response: 0, shared: 0 },
+    paceWaits: 0,
     elapsedMs: 0,
   });
 

@@ -3,6 +3,8 @@
  * `CALLERS` concurrent callers each make `CALLS` generateText calls (or call until `DURATION_MS`
  * has passed) through createAlaya + alayaMiddleware, with a fleet guard whose store is Redis
  * (`MODE=redis`), this process's memory (`MODE=memory`), or no guard at all (`MODE=none`).
+ * `PACING` (JSON, e.g. `{"rpm":100}` or `true`) turns the guard's pacing on; `PROMPT_CHARS` pads
+ * each prompt to that many characters (for token-per-minute limits).
  *
  * Protocol: prints `ready` once set up, starts on a `go` line on stdin, and prints one JSON line
  * (`WorkerReport`) at the end. Every attempt's failure is reported with its x-request-id, so the
@@ -15,6 +17,7 @@ import {
   alayaMiddleware,
   createFleetGuard,
   type FleetGuard,
+  type FleetOptions,
 } from '@alaya-code/ai-sdk-middleware';
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
 // The test package does not depend on the store package (yet): its source, run by tsx.
@@ -49,6 +52,8 @@ export interface WorkerReport {
   storeErrors: number;
   /** onCooldown events by origin. */
   cooldowns: { response: number; shared: number };
+  /** onPace events (attempts that waited for the pacer). */
+  paceWaits: number;
   /** Wall time from go to the last call's end, ms. */
   elapsedMs: number;
 }
@@ -70,8 +75,11 @@ const report: WorkerReport = {
   sends: [],
   storeErrors: 0,
   cooldowns: { response: 0, shared: 0 },
+  paceWaits: 0,
   elapsedMs: 0,
 };
+const pacing = env.PACING ? (JSON.parse(env.PACING) as FleetOptions['pacing']) : undefined;
+const promptChars = Number(env.PROMPT_CHARS ?? 0);
 
 /** Per caller: when its current attempt's guard check began (the fetch wrapper reads it). */
 const attemptContext = new AsyncLocalStorage<{ checkedAt: number }>();
@@ -100,6 +108,10 @@ async function main(): Promise<void> {
       },
       onCooldown: event => {
         report.cooldowns[event.origin]++;
+      },
+      pacing,
+      onPace: () => {
+        report.paceWaits++;
       },
     });
     guard = fleet;
@@ -166,7 +178,7 @@ async function main(): Promise<void> {
           try {
             await generateText({
               model: wrapped,
-              prompt: `caller ${caller} call ${i}`,
+              prompt: `caller ${caller} call ${i}`.padEnd(promptChars, '.'),
               maxRetries: 0,
               abortSignal: AbortSignal.timeout(60_000),
             });
