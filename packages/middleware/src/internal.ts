@@ -10,4 +10,5 @@ export * from './index';
 export { defaultFallbackOn } from './options/default-fallback-on';
 export { DEFAULTS as OPTION_DEFAULTS, resolveOptions } from './options/resolve-options';
 export { isContentPart } from './stream/content-part';
+export { checkOptionalNumber, checkValue } from './util/check-option';
 export { sleep } from './util/sleep';

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@ai-sdk/provider';
 import { describe, expect, it } from 'vitest';
 import { createRedisStore, type RedisScriptClient, RedisStoreError } from './redis-store';
 
@@ -53,10 +54,25 @@ describe('createRedisStore', () => {
     );
   });
 
-  it('rejects bad options with a TypeError naming them', () => {
-    expect(() => createRedisStore({ client: {} as never })).toThrow(/client/);
+  it('rejects bad options with an InvalidArgumentError naming them, as the middleware does', () => {
     const { client } = scriptedClient(() => 0);
-    expect(() => createRedisStore({ client, timeoutMs: 0 })).toThrow(/timeoutMs/);
-    expect(() => createRedisStore({ client, prefix: 5 as never })).toThrow(/prefix/);
+    const cases: Array<[unknown, string]> = [
+      [undefined, 'options'],
+      [{ client: {} }, 'client'],
+      [{}, 'client'],
+      [{ client, timeoutMs: 0 }, 'timeoutMs'],
+      [{ client, timeoutMs: Number.NaN }, 'timeoutMs'],
+      [{ client, prefix: 5 }, 'prefix'],
+    ];
+    for (const [options, argument] of cases) {
+      let thrown: unknown;
+      try {
+        createRedisStore(options as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidArgumentError.isInstance(thrown), argument).toBe(true);
+      expect(thrown).toMatchObject({ argument, message: expect.stringContaining(argument) });
+    }
   });
 });

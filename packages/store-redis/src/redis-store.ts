@@ -3,6 +3,7 @@ import type {
   ResilienceStore,
   VersionedBreakerRecord,
 } from '@alaya-code/ai-sdk-middleware';
+import { checkOptionalNumber, checkValue } from '@alaya-code/ai-sdk-middleware/internal';
 import {
   ADD_TOKENS,
   CAS_BREAKER,
@@ -68,21 +69,24 @@ export class RedisStoreError extends Error {
  * ```
  */
 export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
-  const { client } = options;
-  if (client == null || typeof client.eval !== 'function' || typeof client.evalSha !== 'function') {
-    throw new TypeError(
-      'createRedisStore: `client` must be a node-redis 5 client (createClient() from "redis")',
-    );
-  }
-  const prefix = options.prefix ?? 'alaya:fleet:';
-  if (typeof prefix !== 'string')
-    throw new TypeError('createRedisStore: `prefix` must be a string');
-  const timeoutMs = options.timeoutMs ?? 1000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new TypeError(
-      `createRedisStore: \`timeoutMs\` must be a positive number, got ${String(timeoutMs)}`,
-    );
-  }
+  checkValue('options', options, isObject, 'an object');
+  const client = checkValue<RedisScriptClient>(
+    'client',
+    options.client,
+    v =>
+      isObject(v) &&
+      typeof (v as RedisScriptClient).evalSha === 'function' &&
+      typeof (v as RedisScriptClient).eval === 'function',
+    'a node-redis 5 client (createClient() from "redis"), with evalSha and eval',
+  );
+  const prefix = checkValue<string>(
+    'prefix',
+    options.prefix ?? 'alaya:fleet:',
+    v => typeof v === 'string',
+    'a string',
+  );
+  const timeoutMs =
+    checkOptionalNumber('timeoutMs', options.timeoutMs, { exclusiveMin: true }) ?? 1000;
   const commands =
     typeof client.withCommandOptions === 'function'
       ? client.withCommandOptions({ timeout: timeoutMs })
@@ -192,6 +196,10 @@ function bucketState(reply: Record<string, unknown>): RateBucketState {
     if (reply[name] !== undefined) state[name] = toNumber(reply[name]);
   }
   return state;
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
 }
 
 function ttl(ms: number): number {
