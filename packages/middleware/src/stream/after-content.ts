@@ -6,6 +6,7 @@ import type {
 } from '@ai-sdk/provider';
 import { AlayaError } from '../errors/alaya-error';
 import { isCallerAbort } from '../errors/is-caller-abort';
+import { estimateCallTokens } from '../fleet/token-estimate';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
 import { answerSplice } from './continuation';
@@ -129,6 +130,8 @@ export function afterContent({
         attempt: (model, attemptSignal, context) =>
           openStream({ model, params: { ...again, abortSignal: attemptSignal }, context }),
         responseHeaders: opened => opened.head.response?.headers,
+        estimatedTokens: estimateCallTokens(again),
+        discard: opened => void opened.reader.cancel().catch(() => {}),
       });
       answered = {
         ...next,

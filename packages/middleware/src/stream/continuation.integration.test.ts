@@ -146,6 +146,22 @@ describe('continuation over HTTP: the spliced text equals the uninterrupted answ
     expect(chat()).toHaveLength(2);
   });
 
+  it('a continuation runs through the retry loop: a hedge recovers one that stalls before content', async () => {
+    const clean = await run();
+    emulator.reset();
+    emulator.enqueueFaults([
+      { reset: 'mid-stream', afterChunks: 4, chunkSize: 6 },
+      { stall: 'after-headers' },
+    ]);
+    const hedged = await run({ options: { ...ON, hedge: { afterMs: 300 } } });
+    expect(hedged.errors).toEqual([]);
+    expect(hedged.text).toBe(clean.text);
+    for (let i = 0; i < 100 && chat().some(r => r.outcome === 'pending'); i++) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+    expect(chat().map(r => r.outcome)).toEqual(['reset', 'aborted', 'completed']);
+  });
+
   it('off by default: a reset after content ends the stream with one typed error part', async () => {
     const { broken } = await cleanThenBroken(
       { reset: 'mid-stream', afterChunks: 5, chunkSize: 6 },
