@@ -162,6 +162,14 @@ describe('continuation over HTTP: the spliced text equals the uninterrupted answ
     expect(chat().map(r => r.outcome)).toEqual(['reset', 'aborted', 'completed']);
   });
 
+  it('no continuation once deadlineMs has passed: the stream ends with the idle TimeoutError', async () => {
+    emulator.enqueueFaults({ stall: 'mid-stream', afterChunks: 4, chunkSize: 6 });
+    const late = await run({ options: { ...ON, idleTimeoutMs: 2500, deadlineMs: 2000 } });
+    expect(late.errors).toHaveLength(1);
+    expect((late.errors[0] as AlayaError).message).toContain('idleTimeoutMs (2500 ms)');
+    expect(chat()).toHaveLength(1);
+  });
+
   it('off by default: a reset after content ends the stream with one typed error part', async () => {
     const { broken } = await cleanThenBroken(
       { reset: 'mid-stream', afterChunks: 5, chunkSize: 6 },
