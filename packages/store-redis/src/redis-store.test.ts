@@ -54,6 +54,41 @@ describe('createRedisStore', () => {
     );
   });
 
+  it('runs a rate-bucket operation as one script with a JSON argument, and checks the reply', async () => {
+    const reply = JSON.stringify({
+      granted: true,
+      waitMs: 250,
+      requests: -0.5,
+      rpm: 120,
+      recentRequests: 3,
+    });
+    const { client, calls } = scriptedClient(() => reply);
+    const store = createRedisStore({ client, prefix: 'p:' });
+    const config = { limits: { rpm: 120 }, burstMs: 1000, ttlMs: 60_000, maxWaitMs: 5000 };
+    expect(await store.takeFromRateBucket('pace', { requests: 1, tokens: 40 }, config)).toEqual({
+      granted: true,
+      waitMs: 250,
+      requests: -0.5,
+      rpm: 120,
+      recentRequests: 3,
+    });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.keys).toEqual(['p:pace']);
+    expect(JSON.parse(calls[0]?.arguments[0] as string)).toEqual({
+      op: 'take',
+      rpm: 120,
+      burstMs: 1000,
+      ttlMs: 60_000,
+      maxWaitMs: 5000,
+      requests: 1,
+      tokens: 40,
+    });
+    const odd = scriptedClient(() => 'not json');
+    await expect(
+      createRedisStore({ client: odd.client }).adjustRateBucket('pace', {}, config),
+    ).rejects.toThrow(RedisStoreError);
+  });
+
   it('rejects bad options with an InvalidArgumentError naming them, as the middleware does', () => {
     const { client } = scriptedClient(() => 0);
     const cases: Array<[unknown, string]> = [
