@@ -42,6 +42,8 @@ describe('fleet options', () => {
     ['pacing', { pacing: 'fast' }],
     ['pacing.plan', { pacing: { plan: 'gold' } }],
     ['pacing.rpm', { pacing: { rpm: 0 } }],
+    ['pacing.tpm', { pacing: { tpm: -1 } }],
+    ['pacing.maxWaitMs', { pacing: { maxWaitMs: Number.NaN } }],
   ];
 
   for (const [name, options] of bad) {

@@ -54,6 +54,10 @@ describe('guardFromOptions', () => {
   it('builds a pacing guard from `pacing` (a stated Alaya plan)', async () => {
     const guard = guardFromOptions({ pacing: { plan: 'pro' } }) as FleetGuard;
     await guard.beforeAttempt(info);
-    expect((await guard.getState()).pacing[0]).toMatchObject({ rpm: 300, reason: 'stated_limit' });
+    expect((await guard.getState()).pacing[0]).toMatchObject({
+      rpm: 300,
+      tpm: 150_000,
+      reason: 'stated_limit',
+    });
   });
 });
