@@ -24,7 +24,7 @@ import { runRecovery } from './sections/recovery';
 const BUDGET_MS: Record<Section, number> = {
   overhead: 150_000,
   recovery: 200_000,
-  contention: 150_000,
+  contention: 240_000,
   fleet: 90_000,
 };
 

@@ -20,11 +20,12 @@ export async function loadContenders(log: (line: string) => void): Promise<Conte
   try {
     const { ours } = await import('./ours');
     const { oursFleet } = await import('./ours-fleet');
+    const { oursPacing } = await import('./ours-pacing');
     const { oursStreamVariants } = await import('./ours-stream');
     const variants = oursStreamVariants();
     return {
       all: [ours, ...others],
-      contention: [ours, oursFleet, builtin, aiRetry],
+      contention: [ours, oursFleet, oursPacing, builtin, aiRetry],
       stalls: [...variants.all, ...streamOthers],
       stallHedged: variants.hedged,
       baseline: BASELINE,

@@ -10,6 +10,17 @@ export type ContenderEnv = {
   fallbackModelId: string | undefined;
   /** The per-call deadline; every call also gets an AbortSignal that fires at this time. */
   deadlineMs: number;
+  /** The key's true limit (contention runs only); only the oracle is told it. */
+  limit?: TrueLimit;
+};
+
+/** A rate limit as the emulator enforces it: per sliding window of `windowMs`. */
+export type TrueLimit = {
+  requestsPerWindow: number;
+  tokensPerWindow?: number;
+  windowMs: number;
+  /** Tokens one call of the run uses (prompt plus answer), measured before the run. */
+  tokensPerCall?: number;
 };
 
 /** One logical call as the bench issues it. */

@@ -1,0 +1,86 @@
+import { APICallError, generateText } from 'ai';
+import Bottleneck from 'bottleneck';
+import { sleep } from '../lib/budget';
+import { CALL_HEADER, toldRetryAfterMs } from '../lib/traffic';
+import { rawModel } from './raw-model';
+import type { Contender, TrueLimit } from './types';
+
+/** Thrown without a request when the oracle's queue would outlast the call's deadline. */
+class WouldMissDeadlineError extends Error {
+  override name = 'WouldMissDeadlineError';
+}
+
+/** Bottleneck settings for the true limit: requests spaced evenly, tokens from a bucket of one call. */
+function limiterFor(limit: TrueLimit | undefined): { limiter: Bottleneck; intervalMs: number } {
+  if (!limit) return { limiter: new Bottleneck(), intervalMs: 0 };
+  const minTime = limit.windowMs / limit.requestsPerWindow;
+  const { tokensPerWindow, tokensPerCall } = limit;
+  if (tokensPerWindow === undefined || tokensPerCall === undefined) {
+    return { limiter: new Bottleneck({ minTime }), intervalMs: minTime };
+  }
+  const stepMs = 100;
+  return {
+    limiter: new Bottleneck({
+      minTime,
+      reservoir: tokensPerCall,
+      reservoirIncreaseInterval: stepMs,
+      reservoirIncreaseAmount: (tokensPerWindow * stepMs) / limit.windowMs,
+      reservoirIncreaseMaximum: tokensPerCall,
+    }),
+    intervalMs: Math.max(minTime, (tokensPerCall * limit.windowMs) / tokensPerWindow),
+  };
+}
+
+/**
+ * The oracle of issue 16: `bottleneck` told the key's true limit (what a user who knows it would
+ * configure): requests spaced `windowMs / limit` apart (`minTime`), and with a token limit a token
+ * reservoir refilled at the limit's rate, one call's tokens per job (`weight`). One limiter is shared
+ * by all callers. Each HTTP attempt is one job (`generateText({ maxRetries: 0 })`); a 429 is queued
+ * again after its `Retry-After`, at most twice. A call whose turn would come after its deadline fails
+ * at once without a request. Unlimited when not told a limit (warm-up).
+ */
+export const oracle: Contender = {
+  name: 'oracle (bottleneck, told the limit)',
+  config:
+    'new Bottleneck({ minTime: windowMs / requests, [reservoir of tokens refilled at the token limit, weight = tokens per call] }) shared by all callers; limiter.schedule(() => generateText({ maxRetries: 0 })); a 429 is scheduled again after its Retry-After (at most 2 retries); a call whose turn is past its deadline fails without a request',
+  canFallBack: false,
+  build(env) {
+    const model = rawModel(env, env.modelId);
+    const { limiter, intervalMs } = limiterFor(env.limit);
+    const weight = env.limit?.tokensPerWindow !== undefined ? (env.limit.tokensPerCall ?? 1) : 1;
+    // Jobs waiting for their turn, counted at once (bottleneck's own counts lag behind schedule()).
+    let waiting = 0;
+    return async ({ callId, prompt, abortSignal }) => {
+      const deadlineAt = performance.now() + env.deadlineMs;
+      for (let attempt = 0; ; attempt++) {
+        if (performance.now() + (waiting + 1) * intervalMs > deadlineAt) {
+          throw new WouldMissDeadlineError('the queue is longer than the deadline allows');
+        }
+        waiting++;
+        let started = false;
+        try {
+          return await limiter.schedule({ weight }, async () => {
+            started = true;
+            waiting--;
+            abortSignal.throwIfAborted();
+            const { text } = await generateText({
+              model,
+              prompt,
+              maxRetries: 0,
+              abortSignal,
+              headers: { [CALL_HEADER]: callId },
+            });
+            return text;
+          });
+        } catch (error) {
+          if (!started) waiting--;
+          if (!APICallError.isInstance(error) || error.statusCode !== 429 || attempt >= 2)
+            throw error;
+          const waitMs = toldRetryAfterMs(new Headers(error.responseHeaders ?? {})) ?? 1000;
+          await sleep(waitMs);
+          abortSignal.throwIfAborted();
+        }
+      }
+    };
+  },
+};
