@@ -4,6 +4,7 @@ import type { Spread } from '../lib/stats';
 import type { Table } from '../lib/table';
 import type { OverheadResult } from './overhead';
 import type { MemoryComparison, MemoryStats } from './overhead-memory';
+import { tracingNotes, tracingRows } from './overhead-tracing-table';
 
 /** Heap a 100k-chunk stream may leave behind after a full GC (and ours may hold beyond raw) and still count as flat. */
 const FLAT_MIB = 1;
@@ -143,6 +144,7 @@ export function overheadTable(r: Omit<OverheadResult, 'table'>): Table {
         'noise floor',
         reported(ns.control.ratio, noCalls),
       ],
+      ...tracingRows(r.tracing),
       [
         `streaming text parts/s (${st.chunks / 1000}k-chunk answer, ${st.rounds} rounds × 2 streams each)`,
         fixed(st.rawPartsPerSec.median, 0),
@@ -172,9 +174,10 @@ export function overheadTable(r: Omit<OverheadResult, 'table'>): Table {
     ],
     notes: [
       ...missNotes(r, added, addedCpu, stream),
+      ...tracingNotes(r.tracing),
       'Every round runs raw, ours and a second raw (the A/A control) interleaved: calls one by one in an order that rotates through all six, streams as x y z z y x with a rotating (x, y, z). Ours and the control are thus measured in the same rounds; ratios and differences are per round, shown as median (min–max).',
       "Raw = the mean of the two raw instances in each round. Judged against the control: a shortfall no larger than the control's own noise (how far the two identical raws came apart: its distance from 1×/0 ms or half its range, whichever is larger) is reported as inside A/A noise, not as a miss.",
-      `The budget is split between the phases (calls, streams, memory per level) when each starts; every phase runs at least its minimum rounds (2, 2, 1 paired run), so no row is left without measurements. Shares (s): ${Object.entries(
+      `The budget is split between the phases (calls, tracing over HTTP and without I/O, streams, memory per level) when each starts; every phase runs at least its minimum rounds (2, 2, 2, 2, 1 paired run), so no row is left without measurements. Shares (s): ${Object.entries(
         r.phaseShareMs,
       )
         .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`)

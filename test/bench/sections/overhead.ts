@@ -1,13 +1,14 @@
 /**
  * Section 1: the overhead of ours (`alaya(id)` + `alayaMiddleware()`) against a raw
  * `createOpenAICompatible` model on a fault-free loopback emulator, with an A/A control (a second raw
- * model) measured in the same rounds. The budget is split between the three phases (calls, streams,
- * memory) so that every row gets its rounds, whatever the machine's speed.
+ * model) measured in the same rounds, and the cost of tracing (`alayaOpenTelemetry()`, no-op and
+ * in-memory) against ours without it. The budget is split between the phases (calls, tracing over
+ * HTTP and without I/O, streams, memory) so that every row gets its rounds, whatever the machine's speed.
  */
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { rawModel } from '../contenders/raw-model';
 import { BENCH_API_KEY, startEmulatorProcess } from '../lib/emulator';
-import { createPhases } from '../lib/phases';
+import { createPhases, type Phase } from '../lib/phases';
 import type { SectionArgs } from '../lib/section';
 import type { Table } from '../lib/table';
 import {
@@ -21,11 +22,23 @@ import {
 } from './overhead-measure';
 import { compareMemory, type MemoryComparison } from './overhead-memory';
 import { overheadTable } from './overhead-table';
+import {
+  compareTracing,
+  type MakeModel,
+  overHttp,
+  type TracingStats,
+  tracingModels,
+  unmeasuredTracing,
+  withoutIo,
+} from './overhead-tracing';
+import type { TracingResult } from './overhead-tracing-table';
 import { MODEL_A } from './schedules';
 
 /** What the overhead section returns. */
 export type OverheadResult = {
   nonStreaming: CallStats & { targetAddedMs: number };
+  /** Ours with `alayaOpenTelemetry()` (no-op provider, in-memory exporter) against ours without. */
+  tracing: TracingResult;
   streaming: StreamStats & { target: number };
   memory: {
     chunks: number;
@@ -40,7 +53,14 @@ export type OverheadResult = {
 };
 
 /** Relative time each phase gets of what is left of the budget when it starts. */
-const WEIGHTS = { calls: 2, streams: 3, memoryStreamText: 2, memoryDoStream: 2 } as const;
+const WEIGHTS = {
+  calls: 2,
+  tracingHttp: 2,
+  tracingNoIo: 1,
+  streams: 3,
+  memoryStreamText: 2,
+  memoryDoStream: 2,
+} as const;
 
 async function loadOurs(): Promise<(baseURL: string) => LanguageModelV4> {
   try {
@@ -82,6 +102,30 @@ export async function runOverhead(args: SectionArgs): Promise<OverheadResult> {
       `  non-streaming: ${nonStreaming.rounds} rounds of ${nonStreaming.callsPerRound} calls each (ours and A/A control in the same rounds)`,
     );
 
+    const tracingHttpPhase = phase('tracingHttp');
+    shares.tracingHttp = tracingHttpPhase.shareMs;
+    const tracingHttp = await measureTracing(
+      () => overHttp(emulator.url, BENCH_API_KEY, MODEL_A),
+      tracingHttpPhase,
+      { min: 2, max: quick ? 3 : 12, callsPerRound: quick ? 96 : 300, warmUp: quick ? 100 : 500 },
+    );
+    const tracingLocalPhase = phase('tracingNoIo');
+    shares.tracingNoIo = tracingLocalPhase.shareMs;
+    const tracingNoIo = await measureTracing(withoutIo, tracingLocalPhase, {
+      min: 2,
+      max: quick ? 3 : 12,
+      callsPerRound: quick ? 500 : 2000,
+      warmUp: quick ? 500 : 2000,
+    });
+    for (const [label, t] of [
+      ['over HTTP', tracingHttp],
+      ['without I/O', tracingNoIo],
+    ] as const) {
+      log(
+        `  tracing ${label}: ${t.rounds} rounds of ${t.callsPerRound} calls each (off, no-op, in-memory, A/A twin)${t.stopped ? `; not measured: ${t.stopped}` : ''}`,
+      );
+    }
+
     const chunks = 10_000;
     const streams = phase('streams');
     shares.streams = streams.shareMs;
@@ -108,6 +152,7 @@ export async function runOverhead(args: SectionArgs): Promise<OverheadResult> {
 
     const result: Omit<OverheadResult, 'table'> = {
       nonStreaming: { ...nonStreaming, targetAddedMs: 0.1 },
+      tracing: { http: tracingHttp, noIo: tracingNoIo },
       streaming: { ...streaming, target: 0.97 },
       memory: { chunks: memChunks, streamText: viaStreamText, doStream: viaDoStream },
       phaseShareMs: shares,
@@ -115,5 +160,24 @@ export async function runOverhead(args: SectionArgs): Promise<OverheadResult> {
     return { ...result, table: overheadTable(result) };
   } finally {
     await emulator.close();
+  }
+}
+
+/** The tracing rows' figures, or empty ones saying why (e.g. the `/otel` entry is not built). */
+async function measureTracing(
+  make: () => Promise<MakeModel>,
+  phase: Phase,
+  limits: { min: number; max: number; callsPerRound: number; warmUp: number },
+): Promise<TracingStats> {
+  try {
+    const models = await tracingModels(await make());
+    for (let i = 0; i < limits.warmUp; i++) {
+      for (const model of [models.off, models.noop, models.memory, models.twin])
+        await oneCall(model);
+    }
+    return await compareTracing(models, phase, limits);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return unmeasuredTracing(limits.callsPerRound, why);
   }
 }
