@@ -11,6 +11,7 @@ import { phaseShareMs } from '../lib/phases';
 import { createRng } from '../lib/rng';
 import type { SectionArgs } from '../lib/section';
 import type { Table } from '../lib/table';
+import { goalLine, judgeFigure } from './contention-goals';
 
 const PROCESSES = 4;
 const CALLERS = 25;
@@ -22,12 +23,24 @@ const START_UP_MS = 10_000;
 const API_KEY = 'bench-fleet-key';
 const WARMUP_KEY = 'bench-fleet-warm-up-key';
 
-type Mode = 'none' | 'memory' | 'redis';
+type Mode = 'none' | 'none-aa' | 'memory' | 'redis' | 'redis-pacing';
+const MODES: readonly Mode[] = ['none', 'none-aa', 'memory', 'redis', 'redis-pacing'];
 const LABELS: Record<Mode, string> = {
   none: 'no guard',
+  'none-aa': 'no guard (A/A)',
   memory: 'guard, per-process memory',
   redis: 'guard, shared Redis store',
+  'redis-pacing': 'guard + pacing (learned), shared Redis store',
 };
+/** What each configuration runs as in the worker (`MODE`, `PACING`). */
+const WORKER: Record<Mode, { MODE: string; PACING?: string }> = {
+  none: { MODE: 'none' },
+  'none-aa': { MODE: 'none' },
+  memory: { MODE: 'memory' },
+  redis: { MODE: 'redis' },
+  'redis-pacing': { MODE: 'redis', PACING: 'true' },
+};
+const needsRedis = (mode: Mode) => mode === 'redis' || mode === 'redis-pacing';
 
 /** One configuration's run, or why it did not run. */
 export type FleetBenchRow = {
@@ -51,6 +64,11 @@ export type FleetBenchRow = {
   per429: number;
   /** Successful calls / the most the limit admits in the elapsed time (rpm × (1 + elapsed / window)). */
   goodput: number;
+  /**
+   * Steady state: 200s that arrived after the first window ÷ what the limit admits in the rest of
+   * the run (the burst an empty window admits at once left out).
+   */
+  steadyGoodput: number;
 };
 
 /** What the fleet section returns. */
@@ -82,13 +100,14 @@ function emptyRow(mode: Mode, notMeasured: string): FleetBenchRow {
     rate429: Number.NaN,
     per429: Number.NaN,
     goodput: Number.NaN,
+    steadyGoodput: Number.NaN,
   };
 }
 
 /** A seeded Fisher–Yates shuffle, so no configuration always runs first on a cold machine. */
 function seededOrder(seed: number): Mode[] {
   const rng = createRng(seed);
-  const modes: Mode[] = ['none', 'memory', 'redis'];
+  const modes: Mode[] = [...MODES];
   for (let i = modes.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
     [modes[i], modes[j]] = [modes[j]!, modes[i]!];
@@ -107,9 +126,9 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
   });
   const rows = new Map<Mode, FleetBenchRow>();
   try {
-    const runnable = order.filter(mode => mode !== 'redis' || redis);
+    const runnable = order.filter(mode => !needsRedis(mode) || redis);
     for (const mode of order) {
-      if (mode === 'redis' && !redis) {
+      if (needsRedis(mode) && !redis) {
         rows.set(mode, emptyRow(mode, 'redis-server is not installed'));
         continue;
       }
@@ -119,7 +138,8 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
         runnable.indexOf(mode),
       );
       const durationMs = Math.round(
-        Math.min(quick ? 5_000 : 15_000, Math.max(3_000, share - WINDOW_MS - START_UP_MS)),
+        // At least two windows: the steady-state goodput leaves the first one out.
+        Math.min(quick ? 6_000 : 15_000, Math.max(2 * WINDOW_MS, share - WINDOW_MS - START_UP_MS)),
       );
       // Let the previous run's window empty so each run starts from a fresh limit.
       emulator.reset();
@@ -129,7 +149,7 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
         processes: PROCESSES,
         timeoutMs: durationMs + 120_000,
         env: {
-          MODE: mode,
+          ...WORKER[mode],
           EMULATOR_URL: emulator.url,
           REDIS_URL: redis?.url ?? '',
           REDIS_PREFIX: `bench:${seed}:${Date.now()}:`,
@@ -152,6 +172,8 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
         failedKinds[kind] = (failedKinds[kind] ?? 0) + count;
       }
       const elapsedMs = Math.max(...reports.map(r => r.elapsedMs));
+      const startedAt = Math.min(...reports.flatMap(r => r.sends.map(send => send.at)));
+      const steadyOk = chat.filter(r => r.status === 200 && r.time >= startedAt + WINDOW_MS).length;
       const row: FleetBenchRow = {
         mode,
         label: LABELS[mode],
@@ -167,6 +189,7 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
         per429: limited / Math.max(1, successes),
         // At most rpm calls fit in any window: rpm at the start, then rpm more per windowMs.
         goodput: successes / (RPM * (1 + elapsedMs / WINDOW_MS)),
+        steadyGoodput: steadyOk / ((RPM * (elapsedMs - WINDOW_MS)) / WINDOW_MS),
       };
       rows.set(mode, row);
       log(
@@ -177,7 +200,7 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
     await emulator.close();
     await redis?.stop();
   }
-  const ordered = (['none', 'memory', 'redis'] as const).map(mode => rows.get(mode)!);
+  const ordered = MODES.map(mode => rows.get(mode)!);
   const result = {
     processes: PROCESSES,
     callers: CALLERS,
@@ -187,6 +210,42 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
     order,
   };
   return { ...result, rows: ordered, table: fleetTable(result, ordered) };
+}
+
+/** Issue 16's fleet goals: pacing on one Redis vs the unguarded fleet, against the A/A noise. */
+function fleetGoals(rows: readonly FleetBenchRow[]): string[] {
+  const of = (mode: Mode) => rows.find(row => row.mode === mode && !row.notMeasured);
+  const [none, aa, paced] = [of('none'), of('none-aa'), of('redis-pacing')];
+  const why = paced
+    ? 'the unguarded fleet did not run'
+    : 'the pacing row did not run (redis-server missing?)';
+  const ratio = (
+    a: FleetBenchRow | undefined,
+    b: FleetBenchRow | undefined,
+    pick: (r: FleetBenchRow) => number,
+  ) => (a && b && pick(b) > 0 ? [pick(a) / pick(b)] : []);
+  return [
+    goalLine(
+      `4 × 25 callers on one Redis with pacing (learned): 429s ≤ 5 % of the unguarded fleet's (${paced?.ok429 ?? 'n/a'} vs ${none?.ok429 ?? 'n/a'})`,
+      judgeFigure(
+        ratio(paced, none, r => r.ok429),
+        0.05,
+        'lower',
+        ratio(aa, none, r => r.ok429),
+        why,
+      ),
+    ),
+    goalLine(
+      '4 × 25 callers on one Redis with pacing: steady goodput ≥ 97 % of the limit',
+      judgeFigure(
+        paced ? [paced.steadyGoodput] : [],
+        0.97,
+        'higher',
+        ratio(aa, none, r => r.steadyGoodput),
+        why,
+      ),
+    ),
+  ];
 }
 
 function fleetTable(
@@ -207,6 +266,7 @@ function fleetTable(
       'successes',
       'failed calls',
       'goodput (of the limit)',
+      'steady goodput',
     ],
     rows: rows.map(row => [
       row.label,
@@ -218,9 +278,11 @@ function fleetTable(
       cell(row, String(row.successes)),
       cell(row, String(row.failedCalls)),
       cell(row, row.goodput.toFixed(2)),
+      cell(row, row.steadyGoodput.toFixed(2)),
     ]),
     notes: [
-      `Configurations ran in the order ${r.order.join(', ')} (drawn from the run's --seed), each after the key's window emptied; run length is each configuration's share of the section budget minus settling and start-up, within 3–15 s.`,
+      `Configurations ran in the order ${r.order.join(', ')} (drawn from the run's --seed), each after the key's window emptied; run length is each configuration's share of the section budget minus settling and start-up, within 10–15 s. Goodput = successes ÷ what the limit admits in the elapsed time, first window's burst included; steady goodput = 200s that arrived after the first window ÷ what the limit admits in the rest of the run. "no guard (A/A)" is the unguarded fleet run twice: the noise floor of the goals.`,
+      ...fleetGoals(rows),
       ...(shared
         ? rows
             .filter(row => row !== shared && !row.notMeasured)
