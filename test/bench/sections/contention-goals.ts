@@ -32,7 +32,7 @@ export function judgeFigure(
   aaRatios: readonly number[],
   why: string,
 ): Verdict {
-  const s = spread(values);
+  const s = spread(values.filter(Number.isFinite));
   if (s.n === 0) return { kind: 'not measured', detail: why };
   const relative = aaRatios.length > 0 ? controlNoise(spread(aaRatios), 'ratio') : 0;
   const noise = Math.abs(target) * relative;
@@ -61,7 +61,7 @@ export function contentionGoals(runs: readonly ContentionRun[], n: GoalNames): s
     runs.filter(r => r.variant === variant && r.contender === n.pacing).map(r => r.goodputFraction);
   const vsOracle = (variant: string) =>
     paired(runs, variant, n.pacing, n.oracle, (a, b) => a.goodputFraction / b.goodputFraction);
-  const missing = `${n.pacing} or ${n.baseline} got no repetition`;
+  const missing = `no round where both ${n.pacing} and ${n.baseline} ran (and the latter met a 429)`;
   const oursRuns = runs.filter(r => r.contender.startsWith('ours'));
   const early = Math.max(0, ...oursRuns.map(r => r.earlyRequests));
   return [
