@@ -121,35 +121,40 @@ export async function runContention(args: SectionArgs): Promise<ContentionResult
     await warm.close();
   }
   const runs: ContentionRun[] = [];
-  const rounds = await phase('runs').rounds({ min: quick ? 1 : 2, max: quick ? 1 : 5 }, async round => {
-    for (const [i] of list.entries()) {
-      // Rotate which variant opens a round, so none always runs on the coolest machine.
-      const v = list[(i + round) % list.length]!;
-      collectGarbage();
-      const emulators = await Promise.all(v.contenders.map(() => startEmulatorProcess(v.emulator)));
-      try {
-        const shape = {
-          variant: v.id,
-          callers: CALLERS,
-          durationMs,
-          callDeadlineMs: CALL_DEADLINE_MS,
-          limit: v.limit,
-          prompt: v.prompt,
-        };
-        const done = await Promise.all(
-          v.contenders.map((c, k) => runContender(emulators[k]!, c, shape)),
+  const rounds = await phase('runs').rounds(
+    { min: quick ? 1 : 2, max: quick ? 1 : 5 },
+    async round => {
+      for (const [i] of list.entries()) {
+        // Rotate which variant opens a round, so none always runs on the coolest machine.
+        const v = list[(i + round) % list.length]!;
+        collectGarbage();
+        const emulators = await Promise.all(
+          v.contenders.map(() => startEmulatorProcess(v.emulator)),
         );
-        for (const run of done) {
-          log(
-            `  [${round + 1}] ${v.id} ${run.contender}: ${run.successes} ok of ${run.callsSettled}, ${run.requests} requests, ${run.rateLimited} 429s, ${run.earlyRequests} early, p99 ${fmtMs(run.p99Ms)}`,
+        try {
+          const shape = {
+            variant: v.id,
+            callers: CALLERS,
+            durationMs,
+            callDeadlineMs: CALL_DEADLINE_MS,
+            limit: v.limit,
+            prompt: v.prompt,
+          };
+          const done = await Promise.all(
+            v.contenders.map((c, k) => runContender(emulators[k]!, c, shape)),
           );
+          for (const run of done) {
+            log(
+              `  [${round + 1}] ${v.id} ${run.contender}: ${run.successes} ok of ${run.callsSettled}, ${run.requests} requests, ${run.rateLimited} 429s, ${run.earlyRequests} early, p99 ${fmtMs(run.p99Ms)}`,
+            );
+          }
+          runs.push(...done);
+        } finally {
+          await Promise.all(emulators.map(e => e.close()));
         }
-        runs.push(...done);
-      } finally {
-        await Promise.all(emulators.map(e => e.close()));
       }
-    }
-  });
+    },
+  );
   const pacerCost = await measurePacerCost({ shareMs: phase('cost').shareMs, quick, log });
   const summaries = list.flatMap(v =>
     v.contenders.map(c =>
