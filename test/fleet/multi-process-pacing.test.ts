@@ -25,6 +25,7 @@ function count(reports: WorkerReport[]) {
     ok: reports.reduce((sum, r) => sum + r.ok, 0),
     failed: reports.reduce((sum, r) => sum + Object.values(r.failed).reduce((a, b) => a + b, 0), 0),
     storeErrors: reports.map(r => r.storeErrors),
+    failedKinds: [...new Set(reports.flatMap(r => Object.keys(r.failed)))],
     paceWaits: reports.reduce((sum, r) => sum + r.paceWaits, 0),
   };
 }
@@ -66,9 +67,9 @@ describe.skipIf(!hasRedis)(
      * Runs 4 processes × 5 callers, each calling again and again for 6 s (the calls queued by then
      * still run), and returns the reports and what the emulator saw (warm-up calls included).
      */
-    async function run(env: Record<string, string>) {
+    async function run(env: Record<string, string>, onStarted?: () => void) {
       emulator.reset();
-      const reports = await runFleet({ processes: 4, env, timeoutMs: 90_000 });
+      const reports = await runFleet({ processes: 4, env, timeoutMs: 90_000, onStarted });
       const limited = emulator.requests.filter(r => r.status === 429).length;
       const sent = emulator.requests.filter(r => r.path.endsWith('/chat/completions')).length;
       return { reports, limited, sent, ...count(reports) };
@@ -103,6 +104,31 @@ describe.skipIf(!hasRedis)(
       expect(shared.ok).toBeGreaterThanOrEqual(10);
       expect(shared.limited).toBeLessThanOrEqual(3);
       expect(shared.paceWaits).toBeGreaterThan(0);
+    }, 200_000);
+
+    it('Redis killed mid-run: each process says so once and paces alone at its share', async () => {
+      emulator.setLimits({ rpm: 20, windowMs: WINDOW_MS });
+      let killed: Promise<void> | undefined;
+      const result = await run(fleetEnv('redis', 'pace-kill:', { rpm: 100 }), () => {
+        killed = new Promise(resolve => {
+          setTimeout(() => void redis.stop('SIGKILL').then(resolve), 1_500);
+        });
+      });
+      await killed;
+      console.log(
+        `[fleet pacing, Redis killed] ${result.limited} 429s of ${result.sent} sent, ${result.ok} ok, store errors ${result.storeErrors}, failed ${result.failed} ${result.failedKinds}`,
+      );
+      // Each process that went to the store after the kill said so once (a process whose callers all
+      // held slots reserved before it may never go to the store again).
+      expect(result.storeErrors.every(n => n <= 1)).toBe(true);
+      expect(result.storeErrors.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
+      // Alone, each process paces at its share of the limit (about a quarter), starting after the
+      // slots it had reserved in Redis: a handful of 429s at most (pacing alone at the whole limit
+      // gave 16, and 15 failed calls). A 429 slows the pacer down, and an admission that would then
+      // wait beyond maxWaitMs fails fast (not sent): a few calls may fail that way.
+      expect(result.limited).toBeLessThanOrEqual(6);
+      expect(result.failed).toBeLessThanOrEqual(5);
+      redis = await startRedisServer(redis.port);
     }, 200_000);
   },
 );

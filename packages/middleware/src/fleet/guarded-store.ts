@@ -45,7 +45,8 @@ export interface GuardedStoreOptions {
 /**
  * A store wrapper that never fails and never waits longer than its timeout. Its rate-bucket methods
  * take the bucket to use locally while the shared store is down (`alone`: this instance's share of
- * the rates), since one instance alone must not pace at the whole fleet's limit.
+ * the rates), since one instance alone must not pace at the whole fleet's limit; an answer from
+ * that local bucket says so (`alone: true`).
  */
 export interface GuardedStore extends ResilienceStore {
   health(): StoreHealth;
@@ -54,13 +55,13 @@ export interface GuardedStore extends ResilienceStore {
     cost: RateCost,
     bucket: RateBucketConfig & { maxWaitMs: number },
     alone?: RateBucketConfig & { maxWaitMs: number },
-  ): Promise<RateTakeResult>;
+  ): Promise<RateTakeResult & { alone?: true }>;
   adjustRateBucket(
     key: string,
     change: RateAdjustment,
     bucket: RateBucketConfig,
     alone?: RateBucketConfig,
-  ): Promise<RateBucketState>;
+  ): Promise<RateBucketState & { alone?: true }>;
 }
 
 /**
@@ -198,7 +199,7 @@ export function createGuardedStore(
       ),
     // One round trip per admission: each take is granted or refused on its own.
     takeFromRateBucket: (key, cost, bucket, alone = bucket) =>
-      run(
+      run<RateTakeResult & { alone?: true }>(
         'takeFromRateBucket',
         () =>
           withStoreTimeout(
@@ -206,10 +207,10 @@ export function createGuardedStore(
             options.timeoutMs,
             'takeFromRateBucket',
           ),
-        () => local.takeFromRateBucket(key, cost, alone),
+        async () => ({ ...(await local.takeFromRateBucket(key, cost, alone)), alone: true }),
       ),
     adjustRateBucket: (key, change, bucket, alone = bucket) =>
-      run(
+      run<RateBucketState & { alone?: true }>(
         'adjustRateBucket',
         () =>
           withStoreTimeout(
@@ -217,7 +218,7 @@ export function createGuardedStore(
             options.timeoutMs,
             'adjustRateBucket',
           ),
-        () => local.adjustRateBucket(key, change, alone),
+        async () => ({ ...(await local.adjustRateBucket(key, change, alone)), alone: true }),
       ),
   };
 }

@@ -18,8 +18,13 @@ export interface PaceKnowledge {
   /** Requests this instance sent, decayed like the bucket's `recentRequests`. */
   mine: number;
   mineAt: number;
-  /** Attempts of this instance waiting. */
+  /** Attempts of this instance waiting, and the tokens they took. */
   waiting: number;
+  waitingTokens: number;
+  /** The share of the rates this instance last computed (see {@link paceRates.alone}). */
+  share: number;
+  /** Set while the store is down: the share this instance paces at alone, fixed when it went down. */
+  aloneShare?: number;
 }
 
 const MINUTE = 60_000;
@@ -55,7 +60,8 @@ export const paceRates = {
     const now = Date.now();
     decayMine(k, now);
     const fleet = (k.seen?.recentRequests ?? 0) * Math.exp(-Math.max(0, now - k.seenAt) / MINUTE);
-    const share = fleet > 0 ? Math.min(1, Math.max(MIN_SHARE, k.mine / fleet)) : 1;
+    k.share = fleet > 0 ? Math.min(1, Math.max(MIN_SHARE, k.mine / fleet)) : 1;
+    const share = k.aloneShare ?? k.share;
     const rpm = k.known.rpm ?? k.seen?.rpm;
     const tpm = k.known.tpm ?? k.seen?.tpm;
     return {

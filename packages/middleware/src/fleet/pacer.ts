@@ -89,7 +89,15 @@ export function createPacer(settings: PacerSettings): Pacer {
     let k = keys.get(key);
     if (k === undefined) {
       if (keys.size >= MAX_KEYS) keys.clear();
-      k = { known: { ...settings.ceiling }, mine: 0, mineAt: Date.now(), seenAt: 0, waiting: 0 };
+      k = {
+        known: { ...settings.ceiling },
+        mine: 0,
+        mineAt: Date.now(),
+        seenAt: 0,
+        waiting: 0,
+        waitingTokens: 0,
+        share: 1,
+      };
       if (settings.ceiling?.rpm !== undefined) k.reason = 'stated_limit';
       keys.set(key, k);
     }
@@ -104,7 +112,27 @@ export function createPacer(settings: PacerSettings): Pacer {
 
   async function adjust(key: string, k: PaceKnowledge, change: RateAdjustment): Promise<void> {
     const { shared, alone } = configs(k);
-    paceRates.see(k, await store.adjustRateBucket(key, change, shared, alone));
+    const state = await store.adjustRateBucket(key, change, shared, alone);
+    // A local answer (store down) is this instance's alone: the fleet's counts stay as last seen.
+    if (!('alone' in state)) paceRates.see(k, state);
+  }
+
+  /**
+   * The store just went down for this key: the local bucket starts owing what this instance's
+   * waiting attempts reserved in the shared one (they will still be sent), and the share is fixed.
+   * Returns the extra wait of the admission that found out.
+   */
+  async function goAlone(key: string, k: PaceKnowledge): Promise<number> {
+    k.aloneShare = k.share;
+    const { alone } = configs(k);
+    const owed = { requests: -k.waiting, tokens: -k.waitingTokens };
+    if (k.waiting > 0) await store.adjustRateBucket(key, owed, alone, alone);
+    const rpm = alone.limits.rpm;
+    const tpm = alone.limits.tpm;
+    return Math.max(
+      rpm ? (k.waiting * 60_000) / rpm : 0,
+      tpm ? (k.waitingTokens * 60_000) / tpm : 0,
+    );
   }
 
   return {
@@ -119,7 +147,12 @@ export function createPacer(settings: PacerSettings): Pacer {
       const { shared, alone } = configs(k, maxWaitMs);
       const cost = { requests: 1, tokens };
       const result = await store.takeFromRateBucket(key, cost, shared, alone);
-      paceRates.see(k, result);
+      if (!('alone' in result)) {
+        k.aloneShare = undefined;
+        paceRates.see(k, result);
+      } else if (k.aloneShare === undefined && result.granted) {
+        result.waitMs += await goAlone(key, k);
+      }
       const reason = k.reason ?? 'learned_limit';
       if (!result.granted) {
         const limit =
@@ -137,6 +170,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         reason,
       });
       k.waiting++;
+      k.waitingTokens += tokens;
       try {
         await sleep(Math.ceil(result.waitMs), info.signal);
       } catch (error) {
@@ -145,6 +179,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         throw error;
       } finally {
         k.waiting--;
+        k.waitingTokens -= tokens;
       }
     },
 
