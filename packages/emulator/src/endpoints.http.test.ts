@@ -368,3 +368,16 @@ describe('startEmulator options', () => {
     await expect(fetch(`${local.url}/models`)).rejects.toThrow();
   });
 });
+
+describe('connections', () => {
+  it('keeps idle keep-alive connections 30 s, and close() still ends them at once', async () => {
+    const own = await startEmulator({ apiKeys: ['k'] });
+    const response = await get(own, '/models');
+    await response.arrayBuffer();
+    // Node's default of 5 s let a lagging client reuse a socket the server was closing (ECONNRESET).
+    expect(response.headers.get('keep-alive')).toBe('timeout=30');
+    const started = Date.now();
+    await own.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -139,6 +139,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   });
   server.on('clientError', answerClientError);
+  // Idle keep-alive sockets stay open 30 s (Node's default is 5 s): a client on a loaded machine whose
+  // event loop lags must not send its next request on a socket the server is closing (ECONNRESET).
+  // close() still ends every connection at once.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -175,6 +179,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
   };
 }
+
+/** How long the server keeps an idle keep-alive connection open, in ms. */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 /** Waits (bounded, 2 s) until destroyed sockets have emitted `close`, so every record is final. */
 async function settleInFlight(inFlight: ReadonlySet<RequestContext>): Promise<void> {
