@@ -28,6 +28,7 @@ export const aiRetryStream: Contender = {
         timeout: { firstChunkMs: FIRST_CONTENT_MS, chunkMs: IDLE_MS },
         abortSignal,
         headers: { [CALL_HEADER]: callId },
+        onError: () => {},
         retry: [
           timeout().retry({ maxAttempts: 3 }),
           error.isRetryable(true).retry({ maxAttempts: 3, delay: 1_000, backoffFactor: 2 }),

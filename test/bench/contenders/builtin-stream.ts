@@ -24,6 +24,8 @@ export const builtinStream: Contender = {
           timeout: { firstChunkMs: FIRST_CONTENT_MS, chunkMs: IDLE_MS },
           abortSignal,
           headers: { [CALL_HEADER]: callId },
+          // The error reaches readFullStream as an `error` part; the SDK's default logs it.
+          onError: () => {},
         }).fullStream,
         onContent,
       );

@@ -36,6 +36,8 @@ export function oursStreamContender(
             maxRetries: 0,
             abortSignal,
             headers: { [CALL_HEADER]: callId },
+            // The error reaches readFullStream as an `error` part; the SDK's default logs it.
+            onError: () => {},
           }).fullStream,
           onContent,
         );

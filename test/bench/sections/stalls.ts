@@ -158,7 +158,13 @@ const plainReader: Contender = {
     const model = rawModel(env, env.modelId);
     return ({ callId, prompt, abortSignal, onContent }) =>
       readFullStream(
-        streamText({ model, prompt, abortSignal, headers: { [CALL_HEADER]: callId } }).fullStream,
+        streamText({
+          model,
+          prompt,
+          abortSignal,
+          headers: { [CALL_HEADER]: callId },
+          onError: () => {},
+        }).fullStream,
         onContent,
       );
   },
