@@ -2,8 +2,9 @@ import {
   APICallError,
   type LanguageModelV4CallOptions,
   type LanguageModelV4GenerateResult,
+  type LanguageModelV4StreamPart,
 } from '@ai-sdk/provider';
-import { generateText, wrapLanguageModel } from 'ai';
+import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { alayaMiddleware } from '../alaya-middleware';
@@ -114,5 +115,51 @@ describe('hedge timing', () => {
     await vi.advanceTimersByTimeAsync(3000);
     expect((await result).text).toBe('slow');
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('hedge of a stream', () => {
+  it('when both attempts reach content together, one wins and the other stream is cancelled', async () => {
+    vi.useRealTimers();
+    let open!: () => void;
+    const gate = new Promise<void>(resolve => {
+      open = resolve;
+    });
+    const cancelled: number[] = [];
+    let calls = 0;
+    const mock = new MockLanguageModelV4({
+      doStream: async () => {
+        const n = ++calls;
+        if (n === 2) setTimeout(open, 10);
+        const parts: LanguageModelV4StreamPart[] = [
+          { type: 'stream-start', warnings: [] },
+          { type: 'text-start', id: 't' },
+          { type: 'text-delta', id: 't', delta: 'Hi' },
+          { type: 'text-end', id: 't' },
+          {
+            type: 'finish',
+            finishReason: { unified: 'stop', raw: 'stop' },
+            usage: answer('').usage,
+          },
+        ];
+        let i = 0;
+        const stream = new ReadableStream<LanguageModelV4StreamPart>({
+          async pull(controller) {
+            if (i === 2) await gate; // content only once both attempts run
+            if (i < parts.length) controller.enqueue(parts[i++]!);
+            else controller.close();
+          },
+          cancel: () => void cancelled.push(n),
+        });
+        return { stream };
+      },
+    });
+    const result = streamText({ model: wrap(mock, { hedge: { afterMs: 20 } }), prompt: 'Hi' });
+    const types: string[] = [];
+    for await (const part of result.fullStream) types.push(part.type);
+    expect(await result.text).toBe('Hi');
+    expect(types.filter(t => t === 'start-step')).toHaveLength(1);
+    expect(calls).toBe(2);
+    await vi.waitFor(() => expect(cancelled).toHaveLength(1));
   });
 });
