@@ -10,6 +10,17 @@ class WouldMissDeadlineError extends Error {
   override name = 'WouldMissDeadlineError';
 }
 
+/** `job`, or its caller's abort while it still waits in the queue (the job then ends at its turn). */
+function untilAborted<T>(job: Promise<T>, signal: AbortSignal): Promise<T> {
+  job.catch(() => {});
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    job.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Bottleneck settings for the true limit: requests spaced evenly, tokens from a bucket of one call. */
 function limiterFor(limit: TrueLimit | undefined): { limiter: Bottleneck; intervalMs: number } {
   if (!limit) return { limiter: new Bottleneck(), intervalMs: 0 };
@@ -18,14 +29,16 @@ function limiterFor(limit: TrueLimit | undefined): { limiter: Bottleneck; interv
   if (tokensPerWindow === undefined || tokensPerCall === undefined) {
     return { limiter: new Bottleneck({ minTime }), intervalMs: minTime };
   }
-  const stepMs = 100;
+  // bottleneck adds to its reservoir at most every 250 ms (its heartbeat); a bucket of two calls
+  // keeps what one step brings beyond a call, so the reservoir fills at the limit's rate.
+  const stepMs = 250;
   return {
     limiter: new Bottleneck({
       minTime,
       reservoir: tokensPerCall,
       reservoirIncreaseInterval: stepMs,
       reservoirIncreaseAmount: (tokensPerWindow * stepMs) / limit.windowMs,
-      reservoirIncreaseMaximum: tokensPerCall,
+      reservoirIncreaseMaximum: 2 * tokensPerCall,
     }),
     intervalMs: Math.max(minTime, (tokensPerCall * limit.windowMs) / tokensPerWindow),
   };
@@ -34,7 +47,7 @@ function limiterFor(limit: TrueLimit | undefined): { limiter: Bottleneck; interv
 /**
  * The oracle of issue 16: `bottleneck` told the key's true limit (what a user who knows it would
  * configure): requests spaced `windowMs / limit` apart (`minTime`), and with a token limit a token
- * reservoir refilled at the limit's rate, one call's tokens per job (`weight`). One limiter is shared
+ * reservoir refilled at the limit's rate (holding up to two calls), one call's tokens per job (`weight`). One limiter is shared
  * by all callers. Each HTTP attempt is one job (`generateText({ maxRetries: 0 })`); a 429 is queued
  * again after its `Retry-After`, at most twice. A call whose turn would come after its deadline fails
  * at once without a request. Unlimited when not told a limit (warm-up).
@@ -42,7 +55,7 @@ function limiterFor(limit: TrueLimit | undefined): { limiter: Bottleneck; interv
 export const oracle: Contender = {
   name: 'oracle (bottleneck, told the limit)',
   config:
-    'new Bottleneck({ minTime: windowMs / requests, [reservoir of tokens refilled at the token limit, weight = tokens per call] }) shared by all callers; limiter.schedule(() => generateText({ maxRetries: 0 })); a 429 is scheduled again after its Retry-After (at most 2 retries); a call whose turn is past its deadline fails without a request',
+    'new Bottleneck({ minTime: windowMs / requests, [reservoir of tokens refilled at the token limit, up to two calls, weight = tokens per call] }) shared by all callers; limiter.schedule(() => generateText({ maxRetries: 0 })); a 429 is scheduled again after its Retry-After (at most 2 retries); a call whose turn is past its deadline fails without a request',
   canFallBack: false,
   build(env) {
     const model = rawModel(env, env.modelId);
@@ -59,7 +72,7 @@ export const oracle: Contender = {
         waiting++;
         let started = false;
         try {
-          return await limiter.schedule({ weight }, async () => {
+          const job = limiter.schedule({ weight }, async () => {
             started = true;
             waiting--;
             abortSignal.throwIfAborted();
@@ -72,6 +85,7 @@ export const oracle: Contender = {
             });
             return text;
           });
+          return await untilAborted(job, abortSignal);
         } catch (error) {
           if (!started) waiting--;
           if (!APICallError.isInstance(error) || error.statusCode !== 429 || attempt >= 2)
