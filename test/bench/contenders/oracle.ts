@@ -21,33 +21,28 @@ function untilAborted<T>(job: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** Bottleneck settings for the true limit: requests spaced evenly, tokens from a bucket of one call. */
+/**
+ * Bottleneck settings for the true limit: requests spaced evenly (`minTime`), at the pace of the
+ * tighter of the request and the token limit (the oracle knows what a call costs in tokens).
+ * bottleneck's own token reservoir refills only every 250 ms (its heartbeat) and ran well below the
+ * limit's rate here, so the token limit is expressed as spacing too.
+ */
 function limiterFor(limit: TrueLimit | undefined): { limiter: Bottleneck; intervalMs: number } {
   if (!limit) return { limiter: new Bottleneck(), intervalMs: 0 };
-  const minTime = limit.windowMs / limit.requestsPerWindow;
+  const byRequests = limit.windowMs / limit.requestsPerWindow;
   const { tokensPerWindow, tokensPerCall } = limit;
-  if (tokensPerWindow === undefined || tokensPerCall === undefined) {
-    return { limiter: new Bottleneck({ minTime }), intervalMs: minTime };
-  }
-  // bottleneck adds to its reservoir at most every 250 ms (its heartbeat); a bucket of two calls
-  // keeps what one step brings beyond a call, so the reservoir fills at the limit's rate.
-  const stepMs = 250;
-  return {
-    limiter: new Bottleneck({
-      minTime,
-      reservoir: tokensPerCall,
-      reservoirIncreaseInterval: stepMs,
-      reservoirIncreaseAmount: (tokensPerWindow * stepMs) / limit.windowMs,
-      reservoirIncreaseMaximum: 2 * tokensPerCall,
-    }),
-    intervalMs: Math.max(minTime, (tokensPerCall * limit.windowMs) / tokensPerWindow),
-  };
+  const byTokens =
+    tokensPerWindow !== undefined && tokensPerCall !== undefined
+      ? (tokensPerCall * limit.windowMs) / tokensPerWindow
+      : 0;
+  const minTime = Math.max(byRequests, byTokens);
+  return { limiter: new Bottleneck({ minTime }), intervalMs: minTime };
 }
 
 /**
  * The oracle of issue 16: `bottleneck` told the key's true limit (what a user who knows it would
- * configure): requests spaced `windowMs / limit` apart (`minTime`), and with a token limit a token
- * reservoir refilled at the limit's rate (holding up to two calls), one call's tokens per job (`weight`). One limiter is shared
+ * configure): requests spaced evenly (`minTime`) at the pace of the tighter limit, requests or tokens
+ * (a token limit divided by the tokens one call uses). One limiter is shared
  * by all callers. Each HTTP attempt is one job (`generateText({ maxRetries: 0 })`); a 429 is queued
  * again after its `Retry-After`, at most twice. A call whose turn would come after its deadline fails
  * at once without a request. Unlimited when not told a limit (warm-up).
@@ -55,12 +50,11 @@ function limiterFor(limit: TrueLimit | undefined): { limiter: Bottleneck; interv
 export const oracle: Contender = {
   name: 'oracle (bottleneck, told the limit)',
   config:
-    'new Bottleneck({ minTime: windowMs / requests, [reservoir of tokens refilled at the token limit, up to two calls, weight = tokens per call] }) shared by all callers; limiter.schedule(() => generateText({ maxRetries: 0 })); a 429 is scheduled again after its Retry-After (at most 2 retries); a call whose turn is past its deadline fails without a request',
+    'new Bottleneck({ minTime: the tighter of windowMs / requests and windowMs × tokens per call / tokens }) shared by all callers; limiter.schedule(() => generateText({ maxRetries: 0 })); a 429 is scheduled again after its Retry-After (at most 2 retries); a call whose turn is past its deadline fails without a request',
   canFallBack: false,
   build(env) {
     const model = rawModel(env, env.modelId);
     const { limiter, intervalMs } = limiterFor(env.limit);
-    const weight = env.limit?.tokensPerWindow !== undefined ? (env.limit.tokensPerCall ?? 1) : 1;
     // Jobs waiting for their turn, counted at once (bottleneck's own counts lag behind schedule()).
     let waiting = 0;
     return async ({ callId, prompt, abortSignal }) => {
@@ -72,7 +66,7 @@ export const oracle: Contender = {
         waiting++;
         let started = false;
         try {
-          const job = limiter.schedule({ weight }, async () => {
+          const job = limiter.schedule(async () => {
             started = true;
             waiting--;
             abortSignal.throwIfAborted();
