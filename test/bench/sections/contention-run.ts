@@ -18,8 +18,8 @@ export type ContentionRun = {
   callsSettled: number;
   successes: number;
   /**
-   * Successful calls per minute in the steady state: calls started after the first window, over the
-   * run's time after it (the first window's burst, which an empty key admits at once, left out).
+   * Successful calls per minute in the steady state: calls that ended after the first window, over
+   * the run's time after it (the first window's burst, which an empty key admits at once, left out).
    */
   goodputPerMin: number;
   /** Goodput as a fraction of what the binding limit admits (calls, or tokens for a token limit). */
@@ -82,7 +82,7 @@ export async function runContender(
   });
   const runStart = performance.now();
   const end = runStart + shape.durationMs;
-  /** Successful calls started once the first window has passed (steady state, no cold burst). */
+  /** Successful calls that ended once the first window had passed (steady state, no cold burst). */
   let steadyOk = 0;
   const stop = new AbortController();
   // One listener per in-flight call (50 callers) is expected, not a leak.
@@ -100,7 +100,7 @@ export async function runContender(
         stop: stop.signal,
       });
       if (!outcome.stopped) outcomes.push(outcome);
-      if (outcome.ok && !outcome.stopped && startedAt - runStart >= shape.limit.windowMs)
+      if (outcome.ok && !outcome.stopped && performance.now() - runStart >= shape.limit.windowMs)
         steadyOk++;
       // A call that failed fast (refused without a request) must not turn its caller into a busy loop.
       const pause = Math.min(startedAt + CALL_SPACING_MS, end) - performance.now();

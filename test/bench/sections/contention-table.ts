@@ -75,7 +75,7 @@ export function contentionTable(r: {
     ],
     rows,
     notes: [
-      `Goodput = successful calls per minute in the steady state (calls started after the first window, over the rest of the run: the burst an empty window admits at once is left out) ÷ what the binding limit admits per minute (calls; for the token-bound variant, token limit ÷ tokens per call). 429s and requests count the whole run, cold start included. A caller starts its next call when one settles, at most one per second (a call refused without a request does not turn it into a busy loop). Each call has a ${r.callDeadlineMs / 1000} s deadline; calls in flight when a run ends are aborted and not counted. The built-in runs twice side by side in every run: its second copy ("A/A") is the noise floor the goals are judged against. The oracle is bottleneck told the true limit.`,
+      `Goodput = successful calls per minute in the steady state (successful calls that ended after the first window, over the rest of the run: the burst an empty window admits at once is left out) ÷ what the binding limit admits per minute (calls; for the token-bound variant, token limit ÷ tokens per call). 429s and requests count the whole run, cold start included. A caller starts its next call when one settles, at most one per second (a call refused without a request does not turn it into a busy loop). Each call has a ${r.callDeadlineMs / 1000} s deadline; calls in flight when a run ends are aborted and not counted. The built-in runs twice side by side in every run: its second copy ("A/A") is the noise floor the goals are judged against. The oracle is bottleneck told the true limit.`,
       ...perVariant,
       ...r.notes,
     ],
