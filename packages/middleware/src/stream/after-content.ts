@@ -61,7 +61,8 @@ export function afterContent({
   ) => SharedV4ProviderMetadata;
 }): AfterContent {
   const { idleTimeoutMs, continuation } = settings;
-  const splice = answerSplice(outcome.result.buffered);
+  // Only a stream that may be continued keeps its text: without `continuation` parts pass straight on.
+  const splice = continuation === undefined ? undefined : answerSplice(outcome.result.buffered);
   let current = outcome.result;
   let answered: RetryOutcome<unknown> = outcome;
   let continuations = 0;
@@ -104,6 +105,7 @@ export function afterContent({
       settings.deadlineMs === undefined ? undefined : startedAt + settings.deadlineMs - Date.now();
     const continued = !(
       continuation === undefined ||
+      splice === undefined ||
       continuations >= continuation.maxContinuations ||
       !failure.isRetryable ||
       !splice.textOnly() ||
@@ -117,7 +119,7 @@ export function afterContent({
       kind: failure.kind,
       continued,
     });
-    if (!continued) return failure;
+    if (!continued || splice === undefined) return failure;
     continuations++;
     const again = splice.continuationParams(params);
     for (const part of splice.beginContinuation()) controller.enqueue(part);
@@ -153,6 +155,10 @@ export function afterContent({
     controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>,
     parts: readonly LanguageModelV4StreamPart[],
   ): boolean => {
+    if (splice === undefined) {
+      for (const part of parts) controller.enqueue(decorate(part));
+      return parts.length > 0;
+    }
     let any = false;
     for (const part of parts) {
       for (const passed of splice.pass(part)) {
