@@ -1,42 +1,17 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { type Emulator, startEmulator } from '@alaya-code/emulator';
-import { generateText, streamText, wrapLanguageModel } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alayaMiddleware } from '../alaya-middleware';
+import { generateText, streamText } from 'ai';
+import { describe, expect, it } from 'vitest';
 import type { AlayaError } from '../errors/alaya-error';
-import type { AlayaMiddlewareOptions } from '../options/alaya-middleware-options';
+import { useEmulator } from '../test-support/emulator-fixture';
 
 const API_KEY = 'sk-timeout-test-key-0123456789';
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, apiKeys: [API_KEY] });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
-beforeEach(() => emulator.reset());
-
-const chat = () => emulator.requests.filter(r => r.path === '/v1/chat/completions');
-const model = (options: AlayaMiddlewareOptions) =>
-  wrapLanguageModel({
-    model: createOpenAICompatible({
-      name: 'alaya',
-      baseURL: emulator.url,
-      apiKey: API_KEY,
-    }).chatModel('glm-5.2'),
-    middleware: alayaMiddleware({
-      initialDelayMs: 10,
-      jitter: 'none',
-      apiKey: API_KEY,
-      ...options,
-    }),
-  });
+const fixture = useEmulator(API_KEY);
+const { chat, model } = fixture;
 
 describe('per-attempt timeouts over HTTP', () => {
   it('attemptTimeoutMs: a generate attempt that stalls after its headers is retried as a TimeoutError', async () => {
     const clean = (await generateText({ model: model({}), prompt: 'Hi' })).text;
-    emulator.reset();
-    emulator.enqueueFaults({ stall: 'after-headers' });
+    fixture.emulator.reset();
+    fixture.emulator.enqueueFaults({ stall: 'after-headers' });
     const retries: AlayaError[] = [];
     const { text } = await generateText({
       model: model({ attemptTimeoutMs: 500, onRetry: e => void retries.push(e.error) }),
@@ -49,7 +24,7 @@ describe('per-attempt timeouts over HTTP', () => {
   });
 
   it('attemptTimeoutMs: every attempt stalls, the typed error carries the history and no key', async () => {
-    emulator.enqueueFaults({ stall: 'after-headers', times: 3 });
+    fixture.emulator.enqueueFaults({ stall: 'after-headers', times: 3 });
     const error = (await generateText({
       model: model({ attemptTimeoutMs: 300, maxRetries: 2 }),
       prompt: 'Hi',
@@ -61,7 +36,7 @@ describe('per-attempt timeouts over HTTP', () => {
   });
 
   it('the caller abort stays an abort, not a TimeoutError', async () => {
-    emulator.enqueueFaults({ stall: 'after-headers' });
+    fixture.emulator.enqueueFaults({ stall: 'after-headers' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user left')), 200);
     const error = await generateText({
@@ -78,8 +53,8 @@ describe('per-attempt timeouts over HTTP', () => {
 
   it('firstContentTimeoutMs: a stream that stalls after its headers is retried invisibly', async () => {
     const clean = await streamText({ model: model({}), prompt: 'Hi' }).text;
-    emulator.reset();
-    emulator.enqueueFaults({ stall: 'after-headers' });
+    fixture.emulator.reset();
+    fixture.emulator.enqueueFaults({ stall: 'after-headers' });
     const result = streamText({ model: model({ firstContentTimeoutMs: 500 }), prompt: 'Hi' });
     const types: string[] = [];
     for await (const part of result.fullStream) types.push(part.type);
@@ -90,7 +65,7 @@ describe('per-attempt timeouts over HTTP', () => {
   });
 
   it('a slow drip below the timeouts does not fire them', async () => {
-    emulator.enqueueFaults({ dripMs: 50 });
+    fixture.emulator.enqueueFaults({ dripMs: 50 });
     const result = streamText({ model: model({ firstContentTimeoutMs: 2000 }), prompt: 'Hi' });
     expect((await result.text).length).toBeGreaterThan(0);
     expect(chat()).toHaveLength(1);

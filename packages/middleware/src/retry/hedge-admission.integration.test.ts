@@ -1,37 +1,14 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { type Emulator, startEmulator } from '@alaya-code/emulator';
-import { generateText, streamText, wrapLanguageModel } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alayaMiddleware } from '../alaya-middleware';
+import { generateText, streamText } from 'ai';
+import { describe, expect, it } from 'vitest';
 import { type AttemptGuard, type AttemptInfo, noopAttemptGuard } from '../attempt-guard';
 import type { AlayaError } from '../errors/alaya-error';
 import { circuitOpenError } from '../errors/circuit-open-error';
 import { createFleetGuard } from '../fleet/fleet-guard';
-import type { AlayaMiddlewareOptions } from '../options/alaya-middleware-options';
+import { useEmulator } from '../test-support/emulator-fixture';
 
 const API_KEY = 'sk-hedge-admission-key-0123456789';
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, apiKeys: [API_KEY] });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
-beforeEach(() => emulator.reset());
-
-const chat = () => emulator.requests.filter(r => r.path === '/v1/chat/completions');
-const provider = () =>
-  createOpenAICompatible({ name: 'alaya', baseURL: emulator.url, apiKey: API_KEY });
-const model = (options: AlayaMiddlewareOptions) =>
-  wrapLanguageModel({
-    model: provider().chatModel('glm-5.2'),
-    middleware: alayaMiddleware({
-      initialDelayMs: 10,
-      jitter: 'none',
-      apiKey: API_KEY,
-      ...options,
-    }),
-  });
+const fixture = useEmulator(API_KEY);
+const { chat, provider, model } = fixture;
 
 async function settledAs(index: number, outcome: string): Promise<string | undefined> {
   for (let i = 0; i < 100 && chat()[index]?.outcome !== outcome; i++) {
@@ -42,7 +19,7 @@ async function settledAs(index: number, outcome: string): Promise<string | undef
 
 describe('hedge admission over HTTP', () => {
   it("spends a retry through the guard's allowRetry, as a retry after a timeout", async () => {
-    emulator.enqueueFaults({ stall: 'after-headers' });
+    fixture.emulator.enqueueFaults({ stall: 'after-headers' });
     const asked: Array<AttemptInfo & { error: AlayaError }> = [];
     const before: number[] = [];
     const guard: AttemptGuard = {
@@ -76,8 +53,8 @@ describe('hedge admission over HTTP', () => {
         },
       },
     ]) {
-      emulator.reset();
-      emulator.enqueueFaults({ firstByteDelayMs: 400 });
+      fixture.emulator.reset();
+      fixture.emulator.enqueueFaults({ firstByteDelayMs: 400 });
       const { text } = await generateText({
         model: model({ guard, hedge: { afterMs: 100 } }),
         prompt: 'Hi',
@@ -94,21 +71,21 @@ describe('hedge admission over HTTP', () => {
       onBudgetExhausted: e => void exhausted.push(e),
     });
     const slowCall = async () => {
-      emulator.enqueueFaults({ firstByteDelayMs: 500 });
+      fixture.emulator.enqueueFaults({ firstByteDelayMs: 500 });
       const result = streamText({ model: model({ guard, hedge: { afterMs: 100 } }), prompt: 'Hi' });
       expect((await result.text).length).toBeGreaterThan(0);
     };
     await slowCall(); // the hedge costs 10 tokens, its success (attempt 2) refunds a retry's 5
     expect(chat()).toHaveLength(2);
     expect((await guard.getState()).retryBudgets[0]?.tokens).toBe(5);
-    emulator.reset();
+    fixture.emulator.reset();
     await slowCall(); // 5 tokens left: no hedge
     expect(chat()).toHaveLength(1);
     expect(exhausted).toHaveLength(1);
   });
 
   it('never sends the hedge before a Retry-After the call was given has run out', async () => {
-    emulator.enqueueFaults([
+    fixture.emulator.enqueueFaults([
       { match: { model: 'glm-5.2' }, status: 429, retryAfterMs: '900' },
       { match: { model: 'glm-5.1' }, stall: 'after-headers' },
     ]);
@@ -128,7 +105,7 @@ describe('hedge admission over HTTP', () => {
   });
 
   it("the caller's abort aborts both attempts", async () => {
-    emulator.enqueueFaults({ stall: 'after-headers', times: 2 });
+    fixture.emulator.enqueueFaults({ stall: 'after-headers', times: 2 });
     const controller = new AbortController();
     const call = generateText({
       model: model({ hedge: { afterMs: 100 } }),

@@ -1,35 +1,12 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { type Emulator, startEmulator } from '@alaya-code/emulator';
-import { generateText, streamText, wrapLanguageModel } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alayaMiddleware } from '../alaya-middleware';
-import type { AlayaMiddlewareOptions } from '../options/alaya-middleware-options';
+import { generateText, streamText } from 'ai';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlayaTelemetry, TelemetryAttemptStart } from '../telemetry/alaya-telemetry';
+import { useEmulator } from '../test-support/emulator-fixture';
 import type { HedgeEvent } from './retry-events';
 
 const API_KEY = 'sk-hedge-test-key-0123456789';
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, apiKeys: [API_KEY] });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
-beforeEach(() => emulator.reset());
-
-const chat = () => emulator.requests.filter(r => r.path === '/v1/chat/completions');
-const provider = () =>
-  createOpenAICompatible({ name: 'alaya', baseURL: emulator.url, apiKey: API_KEY });
-const model = (options: AlayaMiddlewareOptions) =>
-  wrapLanguageModel({
-    model: provider().chatModel('glm-5.2'),
-    middleware: alayaMiddleware({
-      initialDelayMs: 10,
-      jitter: 'none',
-      apiKey: API_KEY,
-      ...options,
-    }),
-  });
+const fixture = useEmulator(API_KEY);
+const { chat, provider, model } = fixture;
 
 /** Telemetry that records every attempt start. */
 function recorder(): AlayaTelemetry & { starts: TelemetryAttemptStart[] } {
@@ -59,7 +36,7 @@ beforeAll(async () => {
 
 describe('hedge over HTTP', () => {
   it('generate: the hedge answers for a stalled attempt; one extra request; the stalled one is aborted', async () => {
-    emulator.enqueueFaults({ stall: 'after-headers' });
+    fixture.emulator.enqueueFaults({ stall: 'after-headers' });
     const hedges: HedgeEvent[] = [];
     const telemetry = recorder();
     const result = await generateText({
@@ -83,8 +60,8 @@ describe('hedge over HTTP', () => {
 
   it('stream: the hedge wins, the stalled stream is cancelled, the consumer sees one stream and no duplicates', async () => {
     const cleanStream = await streamText({ model: model({}), prompt: 'Hi' }).text;
-    emulator.reset();
-    emulator.enqueueFaults({ stall: 'after-headers' });
+    fixture.emulator.reset();
+    fixture.emulator.enqueueFaults({ stall: 'after-headers' });
     const result = streamText({ model: model({ hedge: { afterMs: 150 } }), prompt: 'Hi' });
     const types: string[] = [];
     for await (const part of result.fullStream) types.push(part.type);
@@ -97,7 +74,7 @@ describe('hedge over HTTP', () => {
   });
 
   it('stream: a slow primary that answers first wins and the stalled hedge is cancelled', async () => {
-    emulator.enqueueFaults([{ firstByteDelayMs: 500 }, { stall: 'after-headers' }]);
+    fixture.emulator.enqueueFaults([{ firstByteDelayMs: 500 }, { stall: 'after-headers' }]);
     const result = streamText({ model: model({ hedge: { afterMs: 100 } }), prompt: 'Hi' });
     const types: string[] = [];
     for await (const part of result.fullStream) types.push(part.type);
@@ -110,8 +87,8 @@ describe('hedge over HTTP', () => {
 
   it('seeded stalls on 30 % of requests: every stream answers whole, one hedge per stalled call at most', async () => {
     const cleanStream = await streamText({ model: model({}), prompt: 'Hi' }).text;
-    emulator.reset();
-    emulator.enqueueFaults({ stall: 'after-headers', fraction: 0.3, seed: 7 });
+    fixture.emulator.reset();
+    fixture.emulator.enqueueFaults({ stall: 'after-headers', fraction: 0.3, seed: 7 });
     let hedges = 0;
     let retries = 0;
     const hedged = model({
@@ -136,7 +113,7 @@ describe('hedge over HTTP', () => {
   });
 
   it('off by default: a slow attempt gets no second request', async () => {
-    emulator.enqueueFaults({ firstByteDelayMs: 400 });
+    fixture.emulator.enqueueFaults({ firstByteDelayMs: 400 });
     const { text } = await generateText({ model: model({}), prompt: 'Hi' });
     expect(text).toBe(clean);
     expect(chat()).toHaveLength(1);
@@ -150,7 +127,10 @@ describe('hedge over HTTP', () => {
 
   it('one hedge per call: a later slow attempt is not hedged again; the hedge counts toward maxRetries', async () => {
     // Attempt 1 and its hedge (attempt 2) stall until firstContentTimeoutMs; attempt 3 is slow.
-    emulator.enqueueFaults([{ stall: 'after-headers', times: 2 }, { firstByteDelayMs: 400 }]);
+    fixture.emulator.enqueueFaults([
+      { stall: 'after-headers', times: 2 },
+      { firstByteDelayMs: 400 },
+    ]);
     const hedges: HedgeEvent[] = [];
     const result = streamText({
       model: model({
@@ -168,7 +148,7 @@ describe('hedge over HTTP', () => {
   });
 
   it('both fail: the usual retry goes on with the typed error', async () => {
-    emulator.enqueueFaults({ status: 503, firstByteDelayMs: 300, times: 2 });
+    fixture.emulator.enqueueFaults({ status: 503, firstByteDelayMs: 300, times: 2 });
     const retried: string[] = [];
     const { text } = await generateText({
       model: model({ hedge: { afterMs: 100 }, onRetry: e => void retried.push(e.error.name) }),
@@ -180,7 +160,7 @@ describe('hedge over HTTP', () => {
   });
 
   it("model: 'fallback' sends the hedge to the next model, which answers", async () => {
-    emulator.enqueueFaults({ stall: 'after-headers', match: { model: 'glm-5.2' } });
+    fixture.emulator.enqueueFaults({ stall: 'after-headers', match: { model: 'glm-5.2' } });
     const result = await generateText({
       model: model({
         hedge: { afterMs: 150, model: 'fallback' },

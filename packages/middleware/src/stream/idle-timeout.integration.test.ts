@@ -1,38 +1,14 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { type Emulator, startEmulator } from '@alaya-code/emulator';
-import { streamText, wrapLanguageModel } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alayaMiddleware } from '../alaya-middleware';
+import { streamText } from 'ai';
+import { describe, expect, it } from 'vitest';
 import type { AlayaError } from '../errors/alaya-error';
 import { TimeoutError } from '../errors/network-errors';
 import type { AlayaMiddlewareOptions } from '../options/alaya-middleware-options';
+import { useEmulator } from '../test-support/emulator-fixture';
 
 /** `idleTimeoutMs` over real HTTP against the emulator's mid-stream stall and slow drip. */
 const API_KEY = 'sk-idle-timeout-test-key-0123456789';
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, apiKeys: [API_KEY] });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
-beforeEach(() => emulator.reset());
-
-const chat = () => emulator.requests.filter(r => r.path === '/v1/chat/completions');
-const model = (options: AlayaMiddlewareOptions) =>
-  wrapLanguageModel({
-    model: createOpenAICompatible({
-      name: 'alaya',
-      baseURL: emulator.url,
-      apiKey: API_KEY,
-    }).chatModel('glm-5.2'),
-    middleware: alayaMiddleware({
-      initialDelayMs: 10,
-      jitter: 'none',
-      apiKey: API_KEY,
-      ...options,
-    }),
-  });
+const fixture = useEmulator(API_KEY);
+const { chat, model } = fixture;
 
 /** Runs `streamText` to its end: text, reasoning, the error parts, part types and the time taken. */
 async function run(options: AlayaMiddlewareOptions) {
@@ -61,8 +37,8 @@ async function settled(): Promise<void> {
 describe('idleTimeoutMs over HTTP', () => {
   it('a stream that stalls after content ends with one typed TimeoutError part and the upstream closed', async () => {
     const clean = await run({});
-    emulator.reset();
-    emulator.enqueueFaults({ stall: 'mid-stream', afterChunks: 4 });
+    fixture.emulator.reset();
+    fixture.emulator.enqueueFaults({ stall: 'mid-stream', afterChunks: 4 });
     const cut = await run({ idleTimeoutMs: 400 });
 
     expect(cut.errors).toHaveLength(1);
@@ -89,8 +65,8 @@ describe('idleTimeoutMs over HTTP', () => {
 
   it('a slow drip whose gaps stay below the idle timeout does not fire it', async () => {
     const clean = await run({});
-    emulator.reset();
-    emulator.enqueueFaults({ dripMs: 100, chunkSize: 6 });
+    fixture.emulator.reset();
+    fixture.emulator.enqueueFaults({ dripMs: 100, chunkSize: 6 });
     const slow = await run({ idleTimeoutMs: 700 });
     expect(slow.errors).toEqual([]);
     expect(slow.text).toBe(clean.text);
@@ -103,7 +79,7 @@ describe('idleTimeoutMs over HTTP', () => {
   });
 
   it('a stall before content is not the idle timeout (firstContentTimeoutMs governs it)', async () => {
-    emulator.enqueueFaults({ stall: 'after-headers' });
+    fixture.emulator.enqueueFaults({ stall: 'after-headers' });
     const controller = new AbortController();
     const started = Date.now();
     const result = streamText({
