@@ -39,7 +39,7 @@ export function alayaMiddleware(options?: AlayaMiddlewareOptions): LanguageModel
         operation: 'generate',
         attempt: async (target, signal) => target.doGenerate({ ...params, abortSignal: signal }),
         responseHeaders: result => result.response?.headers,
-        estimatedTokens: estimateCallTokens(params),
+        estimateTokens: () => estimateCallTokens(params),
         usedTokens: result => usedTokensOf(result.usage),
       });
       const { result } = outcome;

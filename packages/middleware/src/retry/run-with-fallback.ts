@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { noopAttemptGuard } from '../attempt-guard';
 import { type AlayaAttempt, type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
 import { defaultFallbackOn } from '../options/default-fallback-on';
 import type { ResolvedOptions } from '../options/resolve-options';
@@ -26,7 +27,7 @@ export async function runWithFallback<T>({
   models,
   attempt,
   responseHeaders,
-  estimatedTokens,
+  estimateTokens,
   usedTokens,
   discard,
   signal,
@@ -39,7 +40,8 @@ export async function runWithFallback<T>({
   discard?: (result: T) => void;
   operation: CallState<T>['operation'];
   responseHeaders?: (result: T) => Record<string, string> | undefined;
-  estimatedTokens?: number;
+  /** The call's token estimate for pacing; only computed when a guard is there to use it. */
+  estimateTokens?: () => number;
   usedTokens?: (result: T) => number | undefined;
   signal: AbortSignal | undefined;
   settings: ResolvedOptions;
@@ -51,7 +53,7 @@ export async function runWithFallback<T>({
     history: [],
     attempt,
     responseHeaders,
-    estimatedTokens,
+    estimatedTokens: settings.guard === noopAttemptGuard ? undefined : estimateTokens?.(),
     usedTokens,
     operation,
     attemptTimeout: attemptTimeoutFor(operation, settings),

@@ -132,7 +132,7 @@ export function afterContent({
         attempt: (model, attemptSignal, context) =>
           openStream({ model, params: { ...again, abortSignal: attemptSignal }, context }),
         responseHeaders: opened => opened.head.response?.headers,
-        estimatedTokens: estimateCallTokens(again),
+        estimateTokens: () => estimateCallTokens(again),
         discard: opened => void opened.reader.cancel().catch(() => {}),
       });
       answered = {

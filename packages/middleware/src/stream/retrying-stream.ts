@@ -52,7 +52,7 @@ export function retryingStream({
     attempt: (model, attemptSignal, context) =>
       openStream({ model, params: { ...params, abortSignal: attemptSignal }, context }),
     responseHeaders: opened => opened.head.response?.headers,
-    estimatedTokens: estimateCallTokens(params),
+    estimateTokens: () => estimateCallTokens(params),
     discard: opened => void opened.reader.cancel().catch(() => {}),
   }).then(
     outcome => ({ ok: true, outcome }),
