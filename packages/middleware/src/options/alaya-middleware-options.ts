@@ -74,9 +74,9 @@ export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
    * no answer; streams: no content part), a second attempt is sent in parallel, on the same model
    * (`model: 'same'`, the default) or on the next fallback model (`'fallback'`; the same model when
    * there is none). The first to produce content wins; the other is aborted before any of its output
-   * reaches the consumer. At most one hedge per call. It counts as a retry: it takes the next attempt
-   * number of its model (so it needs a retry left under `maxRetries`), the guard's `allowRetry`
-   * (retry budget) must admit it and `beforeAttempt` (cooldown, pacing, circuit) runs first, and it is
+   * reaches the consumer. At most one hedge per call (a continuation is never hedged). It counts as a
+   * retry: it takes the next attempt number of its model (so it needs a retry left under
+   * `maxRetries`), the guard's `allowRetry` (retry budget) must admit it and `beforeAttempt` (cooldown, pacing, circuit) runs first, and it is
    * never sent before a `Retry-After` seen during the call has run out. `onHedge` reports it,
    * telemetry marks its attempt `hedge: true`. The caller's abort aborts both; when both fail, the
    * loop goes on as after any failed attempt.

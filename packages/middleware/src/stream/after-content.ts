@@ -33,8 +33,8 @@ type Read =
  * failure (a reset, the idle timeout, an `error` part) is mapped once and ends the stream with one
  * typed `error` part, unless `continuation` is on, the answer so far is text-only and the error is
  * retryable: then the call is re-issued with the text so far as an assistant message (through the
- * retry loop, from the model that answered on, within what is left of `deadlineMs`) and the
- * continuation is spliced into the same stream. The caller's abort errors the stream as it is.
+ * retry loop, from the model that answered on, within what is left of `deadlineMs`, never hedged)
+ * and the continuation is spliced into the same stream. The caller's abort errors the stream as it is.
  */
 export function afterContent({
   outcome,
@@ -127,7 +127,8 @@ export function afterContent({
       const next = await runWithFallback<OpenedStream>({
         models: models.slice(answered.modelIndex),
         signal,
-        settings: { ...settings, deadlineMs: left },
+        // No hedge: the call's one extra request is its first run's to send (`hedge` is per call).
+        settings: { ...settings, deadlineMs: left, hedge: undefined },
         operation: 'stream',
         attempt: (model, attemptSignal, context) =>
           openStream({ model, params: { ...again, abortSignal: attemptSignal }, context }),

@@ -146,16 +146,17 @@ describe('continuation over HTTP: the spliced text equals the uninterrupted answ
     expect(chat()).toHaveLength(2);
   });
 
-  it('a continuation runs through the retry loop: a hedge recovers one that stalls before content', async () => {
+  it('a continuation runs through the retry loop: firstContentTimeoutMs recovers one that stalls before content', async () => {
     const clean = await run();
     emulator.reset();
     emulator.enqueueFaults([
       { reset: 'mid-stream', afterChunks: 4, chunkSize: 6 },
       { stall: 'after-headers' },
     ]);
-    const hedged = await run({ options: { ...ON, hedge: { afterMs: 300 } } });
-    expect(hedged.errors).toEqual([]);
-    expect(hedged.text).toBe(clean.text);
+    // (Not hedged: a continuation never sends a hedge, see after-content.integration.test.ts.)
+    const retried = await run({ options: { ...ON, firstContentTimeoutMs: 800 } });
+    expect(retried.errors).toEqual([]);
+    expect(retried.text).toBe(clean.text);
     for (let i = 0; i < 100 && chat().some(r => r.outcome === 'pending'); i++) {
       await new Promise(resolve => setTimeout(resolve, 20));
     }
