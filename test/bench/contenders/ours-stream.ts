@@ -3,7 +3,7 @@ import { streamText } from 'ai';
 import { readFullStream } from '../lib/read-stream';
 import { CALL_HEADER } from '../lib/traffic';
 import { oursModel } from './ours-model';
-import { FIRST_CONTENT_MS, HEDGE_AFTER_MS, IDLE_MS } from './stall-timeouts';
+import { FIRST_CONTENT_MS, hedgeAfterMs, IDLE_MS } from './stall-timeouts';
 import type { Contender } from './types';
 
 /**
@@ -55,12 +55,23 @@ export const oursContinuation = oursStreamContender(
   `, idleTimeoutMs: ${IDLE_MS}, continuation: true`,
 );
 
-/** Ours with everything: idle timeout, continuation and hedging. */
-export const oursHedged = oursStreamContender(
-  'ours + continuation + hedging',
-  { idleTimeoutMs: IDLE_MS, continuation: true, hedge: { afterMs: HEDGE_AFTER_MS } },
-  `, idleTimeoutMs: ${IDLE_MS}, continuation: true, hedge: { afterMs: ${HEDGE_AFTER_MS} }`,
-);
+/** Ours with everything: idle timeout, continuation and hedging after `afterMs`. */
+function oursHedgedAfter(afterMs: number): Contender {
+  return oursStreamContender(
+    'ours + continuation + hedging',
+    { idleTimeoutMs: IDLE_MS, continuation: true, hedge: { afterMs } },
+    `, idleTimeoutMs: ${IDLE_MS}, continuation: true, hedge: { afterMs: ${afterMs} }`,
+  );
+}
+
+/**
+ * Ours with hedging, `afterMs` from the run's healthy figures ({@link hedgeAfterMs}); untuned (as
+ * listed before the run) it hedges after the first-content timeout, i.e. never.
+ */
+export const oursHedged: Contender = {
+  ...oursHedgedAfter(FIRST_CONTENT_MS),
+  tune: healthy => oursHedgedAfter(hedgeAfterMs(healthy)),
+};
 
 /**
  * The variants of ours the stall schedule runs: the first-content timeout alone, then the idle

@@ -49,4 +49,17 @@ export type Contender = {
   fallbackOnly?: boolean;
   /** Builds one instance (one per run, shared by the run's concurrent calls). */
   build(env: ContenderEnv): CallFn;
+  /**
+   * For a contender whose settings a user derives from their own traffic (ours with hedging: when to
+   * hedge): the contender to run, given the healthy figures measured in the same run without faults.
+   */
+  tune?(healthy: HealthyFigures): Contender;
+};
+
+/** Healthy (fault-free) figures of a schedule, measured in the same run before the faulted runs. */
+export type HealthyFigures = {
+  /** p99 time to first text of the fault-free calls measured. */
+  firstContentP99Ms: number;
+  /** How many calls it was measured over. */
+  calls: number;
 };

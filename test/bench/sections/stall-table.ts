@@ -1,3 +1,4 @@
+import type { HealthyFigures } from '../contenders/types';
 import { fixed, fmtMs, pct } from '../lib/format';
 import { type Verdict, verdictCell } from '../lib/judge';
 import type { Table } from '../lib/table';
@@ -37,7 +38,7 @@ function hedgeLatencyGoal(
   if (!withStalls || !clean || !Number.isFinite(clean.firstContentP99Ms))
     return notMeasured('the no-stall reference run is missing');
   const ratio = withStalls.firstContentP99Ms / clean.firstContentP99Ms;
-  const detail = `p99 ${fmtMs(withStalls.firstContentP99Ms)} with stalls vs ${fmtMs(clean.firstContentP99Ms)} without: ${fixed(ratio)}× (target ≤ ${HEDGE_TTFC_RATIO}×)`;
+  const detail = `p99 ${fmtMs(withStalls.firstContentP99Ms)} with stalls vs ${fmtMs(clean.firstContentP99Ms)} without (${clean.requests} requests for ${clean.calls} calls): ${fixed(ratio)}× (target ≤ ${HEDGE_TTFC_RATIO}×)`;
   if (ratio <= HEDGE_TTFC_RATIO) return { kind: 'met', detail };
   const over = withStalls.firstContentP99Ms - HEDGE_TTFC_RATIO * clean.firstContentP99Ms;
   if (noise && over <= noise.firstContentP99Ms)
@@ -103,6 +104,8 @@ export function stallTable(r: {
   describe: string;
   runs: readonly StallRun[];
   noise: { firstContentP99Ms: number; endP99Ms: number } | undefined;
+  /** Ours with hedging's `afterMs` and the healthy figures it was derived from. */
+  hedge?: { afterMs: number; healthy: HealthyFigures } | undefined;
   goals: readonly StallGoal[];
 }): Table {
   return {
@@ -138,6 +141,11 @@ export function stallTable(r: {
       r.noise
         ? `(f) Noise floor (the built-in run twice): first content p99 ±${fmtMs(r.noise.firstContentP99Ms)}, end p99 ±${fmtMs(r.noise.endP99Ms)}.`
         : '(f) Noise floor not measured (the budget share of this schedule was spent).',
+      ...(r.hedge
+        ? [
+            `(f) Ours with hedging: hedge.afterMs = ${r.hedge.afterMs} ms, just above the healthy p99 time to first content (${fmtMs(r.hedge.healthy.firstContentP99Ms)} over the ${r.hedge.healthy.calls} fault-free warm-up calls of the other contenders in this run, at the same concurrency), as a user sets it from their own traffic; the same value for its stalled and no-stall runs.`,
+          ]
+        : []),
       ...r.goals.map(
         g =>
           `(f) Goal: ${g.goal}: ${verdictCell(g.verdict)}${g.verdict.kind === 'not measured' ? '' : ` (${g.verdict.detail})`}.`,

@@ -6,7 +6,8 @@
  */
 import { streamText } from 'ai';
 import { rawModel } from '../contenders/raw-model';
-import type { Contender } from '../contenders/types';
+import { hedgeAfterMs } from '../contenders/stall-timeouts';
+import type { Contender, HealthyFigures } from '../contenders/types';
 import { sleep } from '../lib/budget';
 import { BENCH_API_KEY, type BenchEmulator, startEmulatorProcess } from '../lib/emulator';
 import { fmtMs } from '../lib/format';
@@ -25,6 +26,7 @@ import {
 } from '../lib/traffic';
 import { callId, MAX_PLANNED_ATTEMPTS, MODEL_A, MODEL_B, tablePlan } from './schedules';
 import { stallGoals, stallTable } from './stall-table';
+import { type WarmedUp, warmUpStallContenders } from './stall-warm-up';
 
 /** Content deltas of every answer, and the emulator's delay between SSE events / before the head. */
 export const STALL_STREAM = { chunks: 30, chunkDelayMs: 10, firstByteDelayMs: 150 } as const;
@@ -64,6 +66,8 @@ export type StallResult = {
   seed: number;
   describe: string;
   contenders: Array<{ name: string; config: string }>;
+  /** The fault-free warm-up figures the tuned contenders (ours with hedging) were configured from. */
+  healthy: HealthyFigures | undefined;
   runs: StallRun[];
   /** The baseline's p50/p99 shift when run twice (run-to-run noise), when the budget allowed. */
   noise?: { firstContentP99Ms: number; endP99Ms: number };
@@ -212,17 +216,24 @@ export async function runStallSchedule(args: {
   });
   const runs: StallRun[] = [];
   let noise: StallResult['noise'];
+  let warm: WarmedUp = {
+    contenders: [...args.contenders],
+    hedged: args.hedged,
+    healthy: undefined,
+  };
   try {
     const reference = await referenceAnswers(emulator, calls, deadlineMs);
-    // Warm-up without faults (JIT, sockets, lazy imports), so whoever runs first is not slower.
-    for (const contender of args.contenders) {
-      await runOne(emulator, contender, undefined, reference, calls, deadlineMs);
-    }
+    warm = await warmUpStallContenders({
+      contenders: args.contenders,
+      hedged: args.hedged,
+      log,
+      runClean: async contender =>
+        (await runOne(emulator, contender, undefined, reference, calls, deadlineMs)).outcomes,
+    });
+    const { contenders, hedged } = warm;
     const plan = stallPlan(seed, calls);
-    const offset = seed % args.contenders.length;
-    const order = args.contenders.map(
-      (_, i) => args.contenders[(i + offset) % args.contenders.length]!,
-    );
+    const offset = seed % contenders.length;
+    const order = contenders.map((_, i) => contenders[(i + offset) % contenders.length]!);
     for (const contender of order) {
       const { run } = await runOne(emulator, contender, plan, reference, calls, deadlineMs);
       log(
@@ -234,13 +245,21 @@ export async function runStallSchedule(args: {
         );
       }
       runs.push(run);
-    }
-    if (args.hedged) {
-      const { run } = await runOne(emulator, args.hedged, undefined, reference, calls, deadlineMs);
-      log(
-        `  (f) ${run.contender} without stalls: first content p99 ${fmtMs(run.firstContentP99Ms)}`,
-      );
-      runs.push(run);
+      if (contender === hedged) {
+        // Its goal's reference, right after it: the machine's load drifts less between the two.
+        const { run: clean } = await runOne(
+          emulator,
+          hedged,
+          undefined,
+          reference,
+          calls,
+          deadlineMs,
+        );
+        log(
+          `  (f) ${clean.contender} without stalls: ${clean.requests} requests, first content p99 ${fmtMs(clean.firstContentP99Ms)}`,
+        );
+        runs.push(clean);
+      }
     }
     const first = runs.find(r => r.contender === args.baseline.name && r.faults === 'stalls');
     const spent = performance.now() - started;
@@ -263,7 +282,8 @@ export async function runStallSchedule(args: {
   } finally {
     await emulator.close();
   }
-  const rank = (name: string) => args.contenders.findIndex(c => c.name === name);
+  const { contenders, hedged, healthy } = warm;
+  const rank = (name: string) => contenders.findIndex(c => c.name === name);
   runs.sort((x, y) =>
     x.faults === y.faults ? rank(x.contender) - rank(y.contender) : x.faults === 'stalls' ? -1 : 1,
   );
@@ -271,7 +291,8 @@ export async function runStallSchedule(args: {
   return {
     seed,
     describe,
-    contenders: args.contenders.map(c => ({ name: c.name, config: c.config })),
+    contenders: contenders.map(c => ({ name: c.name, config: c.config })),
+    healthy,
     runs,
     ...(noise ? { noise } : {}),
     table: stallTable({
@@ -281,7 +302,8 @@ export async function runStallSchedule(args: {
       describe,
       runs,
       noise,
-      goals: stallGoals(runs, args.hedged?.name, noise),
+      hedge: hedged && healthy ? { afterMs: hedgeAfterMs(healthy), healthy } : undefined,
+      goals: stallGoals(runs, hedged?.name, noise),
     }),
   };
 }
