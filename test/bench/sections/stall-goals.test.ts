@@ -60,6 +60,17 @@ describe('stall schedule', () => {
       undefined,
     );
     expect(slow[1]?.verdict.kind).toBe('missed');
+    expect(slow[1]?.verdict.detail).not.toContain('could not act');
+    // A miss where afterMs was not below the first-content limit says so, with the figures.
+    const healthy = { firstContentP99Ms: 1866, calls: 300 };
+    const loaded = stallGoals(
+      [...runs.slice(0, 1), run(hedged, { firstContentP99Ms: 900 }), ...runs.slice(2)],
+      hedged,
+      undefined,
+      { afterMs: 1900, healthy },
+    );
+    expect(loaded[1]?.verdict.kind).toBe('missed');
+    expect(loaded[1]?.verdict.detail).toContain('hedging could not act: afterMs 1900 ms');
     expect(stallGoals(runs.slice(0, 1), undefined, undefined)[1]?.verdict.kind).toBe(
       'not measured',
     );

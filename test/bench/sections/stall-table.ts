@@ -1,8 +1,12 @@
+import { FIRST_CONTENT_MS } from '../contenders/stall-timeouts';
 import type { HealthyFigures } from '../contenders/types';
 import { fixed, fmtMs, pct } from '../lib/format';
 import { type Verdict, verdictCell } from '../lib/judge';
 import type { Table } from '../lib/table';
 import type { StallRun } from './stalls';
+
+/** Ours with hedging's `afterMs` and the healthy figures it was derived from. */
+export type StallHedge = { afterMs: number; healthy: HealthyFigures };
 
 /** One goal of issue 15, judged from the stall schedule's figures. */
 export type StallGoal = { goal: string; verdict: Verdict };
@@ -27,10 +31,17 @@ function successGoal(stalled: readonly StallRun[]): Verdict {
     : { kind: 'met', detail: `${detail} (no peer recovered every call either)` };
 }
 
+/** Why a missed ratio says little about hedging: its `afterMs` was at or above the first-content limit. */
+function hedgeCouldNotAct(hedge: StallHedge | undefined): string {
+  if (hedge === undefined || hedge.afterMs < FIRST_CONTENT_MS) return '';
+  return `; hedging could not act: afterMs ${hedge.afterMs} ms (healthy p99 ${fmtMs(hedge.healthy.firstContentP99Ms)} on this machine) is not below the ${FIRST_CONTENT_MS} ms first-content limit every contender has, which cut the slow attempts first (a machine too loaded for this schedule's limits)`;
+}
+
 function hedgeLatencyGoal(
   runs: readonly StallRun[],
   hedged: string | undefined,
   noise: { firstContentP99Ms: number } | undefined,
+  hedge: StallHedge | undefined,
 ): Verdict {
   if (!hedged) return notMeasured('the middleware in this build has no hedging');
   const withStalls = runs.find(r => r.contender === hedged && r.faults === 'stalls');
@@ -46,7 +57,7 @@ function hedgeLatencyGoal(
       kind: 'noise',
       detail: `${detail}; ${fmtMs(over)} over, within the run-to-run noise ±${fmtMs(noise.firstContentP99Ms)}`,
     };
-  return { kind: 'missed', detail };
+  return { kind: 'missed', detail: `${detail}${hedgeCouldNotAct(hedge)}` };
 }
 
 /**
@@ -77,6 +88,7 @@ export function stallGoals(
   runs: readonly StallRun[],
   hedged: string | undefined,
   noise: { firstContentP99Ms: number } | undefined,
+  hedge?: StallHedge,
 ): StallGoal[] {
   const stalled = runs.filter(r => r.faults === 'stalls');
   return [
@@ -86,7 +98,7 @@ export function stallGoals(
     },
     {
       goal: `ours with hedging: p99 time to first content within ${HEDGE_TTFC_RATIO}× of a no-stall run`,
-      verdict: hedgeLatencyGoal(runs, hedged, noise),
+      verdict: hedgeLatencyGoal(runs, hedged, noise, hedge),
     },
     {
       goal: 'no peer recovering as many calls sends fewer requests than ours with hedging',
@@ -104,8 +116,7 @@ export function stallTable(r: {
   describe: string;
   runs: readonly StallRun[];
   noise: { firstContentP99Ms: number; endP99Ms: number } | undefined;
-  /** Ours with hedging's `afterMs` and the healthy figures it was derived from. */
-  hedge?: { afterMs: number; healthy: HealthyFigures } | undefined;
+  hedge?: StallHedge | undefined;
   goals: readonly StallGoal[];
 }): Table {
   return {

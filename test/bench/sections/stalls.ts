@@ -283,6 +283,7 @@ export async function runStallSchedule(args: {
     await emulator.close();
   }
   const { contenders, hedged, healthy } = warm;
+  const hedge = hedged && healthy ? { afterMs: hedgeAfterMs(healthy), healthy } : undefined;
   const rank = (name: string) => contenders.findIndex(c => c.name === name);
   runs.sort((x, y) =>
     x.faults === y.faults ? rank(x.contender) - rank(y.contender) : x.faults === 'stalls' ? -1 : 1,
@@ -302,8 +303,8 @@ export async function runStallSchedule(args: {
       describe,
       runs,
       noise,
-      hedge: hedged && healthy ? { afterMs: hedgeAfterMs(healthy), healthy } : undefined,
-      goals: stallGoals(runs, hedged?.name, noise),
+      hedge,
+      goals: stallGoals(runs, hedged?.name, noise, hedge),
     }),
   };
 }
