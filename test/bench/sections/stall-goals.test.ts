@@ -61,7 +61,7 @@ describe('stall schedule', () => {
     );
     expect(slow[1]?.verdict.kind).toBe('missed');
     expect(slow[1]?.verdict.detail).not.toContain('could not act');
-    // A miss where afterMs was not below the first-content limit says so, with the figures.
+    // With afterMs not below the first-content limit, hedging could not act: no verdict, the figures.
     const healthy = { firstContentP99Ms: 1866, calls: 300 };
     const loaded = stallGoals(
       [...runs.slice(0, 1), run(hedged, { firstContentP99Ms: 900 }), ...runs.slice(2)],
@@ -69,8 +69,9 @@ describe('stall schedule', () => {
       undefined,
       { afterMs: 1900, healthy },
     );
-    expect(loaded[1]?.verdict.kind).toBe('missed');
+    expect(loaded[1]?.verdict.kind).toBe('not measured');
     expect(loaded[1]?.verdict.detail).toContain('hedging could not act: afterMs 1900 ms');
+    expect(loaded[1]?.verdict.detail).toContain('3.00×');
     expect(stallGoals(runs.slice(0, 1), undefined, undefined)[1]?.verdict.kind).toBe(
       'not measured',
     );

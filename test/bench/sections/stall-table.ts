@@ -31,10 +31,13 @@ function successGoal(stalled: readonly StallRun[]): Verdict {
     : { kind: 'met', detail: `${detail} (no peer recovered every call either)` };
 }
 
-/** Why a missed ratio says little about hedging: its `afterMs` was at or above the first-content limit. */
-function hedgeCouldNotAct(hedge: StallHedge | undefined): string {
-  if (hedge === undefined || hedge.afterMs < FIRST_CONTENT_MS) return '';
-  return `; hedging could not act: afterMs ${hedge.afterMs} ms (healthy p99 ${fmtMs(hedge.healthy.firstContentP99Ms)} on this machine) is not below the ${FIRST_CONTENT_MS} ms first-content limit every contender has, which cut the slow attempts first (a machine too loaded for this schedule's limits)`;
+/**
+ * Why the ratio says nothing about hedging, if it does not: `afterMs` (from the healthy p99) was not
+ * below the first-content limit, so that limit cut every slow attempt before a hedge could go.
+ */
+function hedgeCouldNotAct(hedge: StallHedge | undefined): string | undefined {
+  if (hedge === undefined || hedge.afterMs < FIRST_CONTENT_MS) return undefined;
+  return `hedging could not act: afterMs ${hedge.afterMs} ms (healthy p99 ${fmtMs(hedge.healthy.firstContentP99Ms)} on this machine) is not below the ${FIRST_CONTENT_MS} ms first-content limit every contender has, which cut the slow attempts first (a machine too loaded for this schedule's limits)`;
 }
 
 function hedgeLatencyGoal(
@@ -50,6 +53,8 @@ function hedgeLatencyGoal(
     return notMeasured('the no-stall reference run is missing');
   const ratio = withStalls.firstContentP99Ms / clean.firstContentP99Ms;
   const detail = `p99 ${fmtMs(withStalls.firstContentP99Ms)} with stalls vs ${fmtMs(clean.firstContentP99Ms)} without (${clean.requests} requests for ${clean.calls} calls): ${fixed(ratio)}× (target ≤ ${HEDGE_TTFC_RATIO}×)`;
+  const cannot = hedgeCouldNotAct(hedge);
+  if (cannot) return notMeasured(`${cannot}; the figures anyway: ${detail}`);
   if (ratio <= HEDGE_TTFC_RATIO) return { kind: 'met', detail };
   const over = withStalls.firstContentP99Ms - HEDGE_TTFC_RATIO * clean.firstContentP99Ms;
   if (noise && over <= noise.firstContentP99Ms)
@@ -57,7 +62,7 @@ function hedgeLatencyGoal(
       kind: 'noise',
       detail: `${detail}; ${fmtMs(over)} over, within the run-to-run noise ±${fmtMs(noise.firstContentP99Ms)}`,
     };
-  return { kind: 'missed', detail: `${detail}${hedgeCouldNotAct(hedge)}` };
+  return { kind: 'missed', detail };
 }
 
 /**
