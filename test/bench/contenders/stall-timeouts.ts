@@ -12,7 +12,7 @@ export const IDLE_MS = 1_000;
 /**
  * When ours with hedging sends its second attempt, chosen as a user would from their own traffic:
  * just above the healthy p99 time to first content (rounded up to 50 ms), measured in the same run
- * over the fault-free warm-up calls of every other contender, at the same concurrency. A fixed value
+ * over fault-free calls of every other contender (warm), at the same concurrency. A fixed value
  * does not fit every machine: below the healthy time to first content of 60 concurrent streams on a
  * loaded machine, hedges fire on healthy calls too (the bench's former fixed 250 ms sent 120 requests
  * for 60 fault-free calls), and the extra load slows every call. The stalled run and the no-stall

@@ -61,6 +61,14 @@ describe('stall schedule', () => {
     );
     expect(slow[1]?.verdict.kind).toBe('missed');
     expect(slow[1]?.verdict.detail).not.toContain('could not act');
+    const floored = stallGoals(
+      [...runs.slice(0, 1), run(hedged, { firstContentP99Ms: 900 }), ...runs.slice(2)],
+      hedged,
+      undefined,
+      { afterMs: 350, healthy: { firstContentP99Ms: 320, calls: 300 } },
+    );
+    expect(floored[1]?.verdict.kind).toBe('missed');
+    expect(floored[1]?.verdict.detail).toContain('= 1.83× at the least'); // (350 + 200) / 300
     // With afterMs not below the first-content limit, hedging could not act: no verdict, the figures.
     const healthy = { firstContentP99Ms: 1866, calls: 300 };
     const loaded = stallGoals(

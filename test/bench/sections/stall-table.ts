@@ -62,7 +62,17 @@ function hedgeLatencyGoal(
       kind: 'noise',
       detail: `${detail}; ${fmtMs(over)} over, within the run-to-run noise ±${fmtMs(noise.firstContentP99Ms)}`,
     };
-  return { kind: 'missed', detail };
+  return { kind: 'missed', detail: `${detail}${hedgeFloor(hedge, clean)}` };
+}
+
+/**
+ * The least ratio this `afterMs` allows: a call whose first attempt stalls gets content no sooner
+ * than `afterMs` plus a healthy time to first content (its hedge's).
+ */
+function hedgeFloor(hedge: StallHedge | undefined, clean: StallRun): string {
+  if (hedge === undefined) return '';
+  const floor = (hedge.afterMs + clean.firstContentP50Ms) / clean.firstContentP99Ms;
+  return `; a stalled first attempt gets content after afterMs + a healthy time to first content at best: (${hedge.afterMs} ms + no-stall p50 ${fmtMs(clean.firstContentP50Ms)}) / no-stall p99 = ${fixed(floor)}× at the least`;
 }
 
 /**
@@ -159,7 +169,7 @@ export function stallTable(r: {
         : '(f) Noise floor not measured (the budget share of this schedule was spent).',
       ...(r.hedge
         ? [
-            `(f) Ours with hedging: hedge.afterMs = ${r.hedge.afterMs} ms, just above the healthy p99 time to first content (${fmtMs(r.hedge.healthy.firstContentP99Ms)} over the ${r.hedge.healthy.calls} fault-free warm-up calls of the other contenders in this run, at the same concurrency), as a user sets it from their own traffic; the same value for its stalled and no-stall runs.`,
+            `(f) Ours with hedging: hedge.afterMs = ${r.hedge.afterMs} ms, just above the healthy p99 time to first content (${fmtMs(r.hedge.healthy.firstContentP99Ms)} over ${r.hedge.healthy.calls} fault-free calls of the other contenders in this run, warm, at the same concurrency), as a user sets it from their own traffic; the same value for its stalled and no-stall runs.`,
           ]
         : []),
       ...r.goals.map(
