@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { StallRun } from './stall-run';
 import { stallGoals } from './stall-table';
-import { type StallRun, stallPlan } from './stalls';
+import { stallPlan } from './stalls';
 
 function run(contender: string, over: Partial<StallRun> = {}): StallRun {
   return {

@@ -3,7 +3,7 @@ import type { HealthyFigures } from '../contenders/types';
 import { fixed, fmtMs, pct } from '../lib/format';
 import { type Verdict, verdictCell } from '../lib/judge';
 import type { Table } from '../lib/table';
-import type { StallRun } from './stalls';
+import type { StallRun } from './stall-run';
 
 /** Ours with hedging's `afterMs` and the healthy figures it was derived from. */
 export type StallHedge = { afterMs: number; healthy: HealthyFigures };
