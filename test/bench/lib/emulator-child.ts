@@ -1,6 +1,6 @@
 /**
  * Child-process entry: starts an emulator with the options in argv[2] (JSON), sends its URL to the
- * parent over IPC, answers `{ type: 'statuses' }` with the statuses of the requests it logged, and
+ * parent over IPC, answers `{ type: 'statuses' }` with the statuses and arrival times of the requests it logged, and
  * closes when the parent says so (or disconnects).
  */
 import { startEmulator } from '@alaya-code/emulator';
@@ -18,7 +18,11 @@ process.on('message', message => {
   const type = (message as { type?: string }).type;
   if (type === 'close') void shutdown();
   if (type === 'statuses') {
-    process.send?.({ type: 'statuses', statuses: emulator.requests.map(r => r.status ?? null) });
+    process.send?.({
+      type: 'statuses',
+      statuses: emulator.requests.map(r => r.status ?? null),
+      times: emulator.requests.map(r => r.time),
+    });
   }
 });
 process.on('disconnect', () => void shutdown());

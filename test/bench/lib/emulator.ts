@@ -32,12 +32,14 @@ export type BenchEmulator = {
   url: string;
   /** Status of every request the emulator logged so far (`null`: reset before headers). */
   loggedStatuses(): Promise<Array<number | null>>;
+  /** Every request the emulator logged so far: its status and when it arrived (epoch ms). */
+  loggedRequests(): Promise<Array<{ status: number | null; time: number }>>;
   close(): Promise<void>;
 };
 
 type ChildMessage =
   | { type: 'ready'; url: string }
-  | { type: 'statuses'; statuses: Array<number | null> };
+  | { type: 'statuses'; statuses: Array<number | null>; times: number[] };
 
 /** Starts an emulator in a child Node process (same Node binary, tsx loader). */
 export async function startEmulatorProcess(
@@ -68,12 +70,17 @@ export async function startEmulatorProcess(
   );
   exited.catch(() => {});
   const { url } = await Promise.race([next('ready', 30_000), exited]);
+  const logged = async () => {
+    const reply = next('statuses', 10_000);
+    child.send({ type: 'statuses' });
+    return reply;
+  };
   return {
     url,
-    loggedStatuses: async () => {
-      const reply = next('statuses', 10_000);
-      child.send({ type: 'statuses' });
-      return (await reply).statuses;
+    loggedStatuses: async () => (await logged()).statuses,
+    loggedRequests: async () => {
+      const { statuses, times } = await logged();
+      return statuses.map((status, i) => ({ status, time: times[i] ?? 0 }));
     },
     close: () =>
       new Promise<void>(resolve => {

@@ -18,8 +18,10 @@ export type ContentionRun = {
   callsSettled: number;
   successes: number;
   /**
-   * Successful calls per minute in the steady state: calls that ended after the first window, over
-   * the run's time after it (the first window's burst, which an empty key admits at once, left out).
+   * Successful calls per minute in the steady state, as the server counts them: requests it answered
+   * with 200 that arrived after the first window and before the run ended, over that time (the
+   * first window's burst, which an empty key admits at once, left out; a call's own latency does not
+   * move it in or out of the count).
    */
   goodputPerMin: number;
   /** Goodput as a fraction of what the binding limit admits (calls, or tokens for a token limit). */
@@ -81,9 +83,8 @@ export async function runContender(
     limit: shape.limit,
   });
   const runStart = performance.now();
+  const epochStart = Date.now();
   const end = runStart + shape.durationMs;
-  /** Successful calls that ended once the first window had passed (steady state, no cold burst). */
-  let steadyOk = 0;
   const stop = new AbortController();
   // One listener per in-flight call (50 callers) is expected, not a leak.
   setMaxListeners(shape.callers + 10, stop.signal);
@@ -100,8 +101,6 @@ export async function runContender(
         stop: stop.signal,
       });
       if (!outcome.stopped) outcomes.push(outcome);
-      if (outcome.ok && !outcome.stopped && performance.now() - runStart >= shape.limit.windowMs)
-        steadyOk++;
       // A call that failed fast (refused without a request) must not turn its caller into a busy loop.
       const pause = Math.min(startedAt + CALL_SPACING_MS, end) - performance.now();
       if (pause > 0) await sleep(pause);
@@ -110,8 +109,13 @@ export async function runContender(
   await Promise.all(Array.from({ length: shape.callers }, (_, i) => caller(i)));
   clearTimeout(stopTimer);
   await sleep(50);
-  const serverStatuses = await emulator.loggedStatuses();
+  const served = await emulator.loggedRequests();
+  const serverStatuses = served.map(r => r.status);
   const ok = outcomes.filter(o => o.ok);
+  const steadyFrom = epochStart + shape.limit.windowMs;
+  const steadyOk = served.filter(
+    r => r.status === 200 && r.time >= steadyFrom && r.time < epochStart + shape.durationMs,
+  ).length;
   const steadyMs = shape.durationMs - shape.limit.windowMs;
   const goodputPerMin = steadyOk / (steadyMs / 60_000);
   return {

@@ -153,6 +153,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
         limited: info.error.kind === 'rate_limit',
         report: readRateLimitHeaders(info.error.responseHeaders),
         tokens: { estimated: info.estimatedTokens ?? 0 },
+        ...(wait === undefined ? {} : { retryAfterMs: wait }),
       });
       await Promise.all([
         paced,

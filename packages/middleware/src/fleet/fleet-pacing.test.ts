@@ -32,12 +32,13 @@ describe('createFleetGuard({ pacing })', () => {
     void guard.beforeAttempt(glm).then(() => {
       admitted = true;
     });
-    await vi.advanceTimersByTimeAsync(990);
+    // 60 per minute, paced at 98 %: the next slot is 1021 ms away.
+    await vi.advanceTimersByTimeAsync(1010);
     expect(admitted).toBe(false);
     await vi.advanceTimersByTimeAsync(20);
     expect(admitted).toBe(true);
     expect(events).toEqual([
-      { modelId: 'glm-5.2', provider: 'alaya.chat', waitMs: 1000, reason: 'learned_limit' },
+      { modelId: 'glm-5.2', provider: 'alaya.chat', waitMs: 1021, reason: 'learned_limit' },
     ]);
     expect((await guard.getState()).pacing).toEqual([
       {
@@ -65,24 +66,28 @@ describe('createFleetGuard({ pacing })', () => {
   it('paces tokens per minute: an attempt takes its estimate, the usage corrects it', async () => {
     const events: PaceEvent[] = [];
     const guard = createFleetGuard({
-      pacing: { tpm: 6000 }, // 100 tokens per second, a burst of 100
+      pacing: { tpm: 6000 }, // 100 tokens per second, paced at 98, no burst
       onPace: e => {
         events.push(e);
       },
     });
     const big = { ...glm, estimatedTokens: 300 };
-    await guard.beforeAttempt(big); // a full bucket lets it go: 300 of 100 taken, 200 owed
-    await guard.onSuccess({ ...big, usedTokens: 50 }); // used 50: 250 come back
-    await guard.beforeAttempt({ ...glm, estimatedTokens: 50 });
-    expect(events).toEqual([]);
-    expect((await guard.getState()).pacing[0]).toMatchObject({ tpm: 6000, tokens: 0 });
+    await guard.beforeAttempt(big); // an idle bucket lets it go: 299 tokens owed
+    await guard.onSuccess({ ...big, usedTokens: 50 }); // used 50: 250 come back, 49 owed
+    const next = guard.beforeAttempt({ ...glm, estimatedTokens: 50 });
+    await vi.advanceTimersByTimeAsync(511); // 50 tokens at 98 per second
+    await next;
+    expect(events).toEqual([
+      { modelId: 'glm-5.2', provider: 'alaya.chat', waitMs: 511, reason: 'stated_limit' },
+    ]);
+    expect((await guard.getState()).pacing[0]).toMatchObject({ tpm: 6000, tokens: -49 });
     // A failed attempt gives back everything it took.
     await guard.onFailure({
       ...glm,
       estimatedTokens: 50,
       error: new ServiceUnavailableError({ message: '503', statusCode: 503 }),
     });
-    expect((await guard.getState()).pacing[0]).toMatchObject({ tokens: 50 });
+    expect((await guard.getState()).pacing[0]).toMatchObject({ tokens: 1 });
   });
 
   it('is off by default', async () => {

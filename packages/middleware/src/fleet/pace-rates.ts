@@ -4,6 +4,7 @@ import type { PaceAnswer, PaceReason } from './pacer';
 import { capacityOf } from './rate-bucket';
 import { nextRequestRate, type RateLimit } from './rate-limits';
 import type { RateAdjustment, RateBucketState, RateTakeResult } from './resilience-store';
+import type { SlowStart } from './slow-start';
 
 /** What one instance knows about one key's limits. */
 export interface PaceKnowledge {
@@ -25,13 +26,59 @@ export interface PaceKnowledge {
   share: number;
   /** Set while the store is down: the share this instance paces at alone, fixed when it went down. */
   aloneShare?: number;
+  /** Admission while no rate is known (ended once one is). */
+  slowStart: SlowStart;
+  /** Until when a 429 belongs to the congestion the last decrease answered (epoch ms). */
+  holdUntil: number;
 }
 
 const MINUTE = 60_000;
-/** A full bucket holds one second of the rate; the server's `remaining` lowers it only below that. */
-const BURST_MS = 1000;
+/**
+ * No burst: a full bucket holds one request (and one token), so attempts are spaced evenly and the
+ * first after a pause goes at once. A bucket that let a burst through and then paced at the limit
+ * would put more than the limit into a server's sliding window (the burst, then a full window's
+ * worth). The server's `remaining` lowers the bucket further (to 0).
+ */
+export const BURST_MS = 0;
 /** An instance alone never paces below this share of the rates. */
 const MIN_SHARE = 1 / 64;
+/**
+ * The pacer sends at this fraction of a limit: evenly spaced requests at exactly the limit meet a
+ * server's sliding window with no room, and a few milliseconds of network jitter turn into 429s.
+ */
+export const PACE_MARGIN = 0.98;
+/** After a decrease, 429s within this long (or the server's Retry-After, when longer) are the same congestion. */
+const HOLD_MS = 1_000;
+
+/** `limit` scaled to the pace the pacer keeps ({@link PACE_MARGIN}). */
+export function paceOf(limit: RateLimit): RateLimit {
+  return {
+    ...(limit.rpm === undefined ? {} : { rpm: limit.rpm * PACE_MARGIN }),
+    ...(limit.tpm === undefined ? {} : { tpm: limit.tpm * PACE_MARGIN }),
+  };
+}
+
+/** Whether a request or token rate is known for the key (learned, stated, or from the shared bucket). */
+export function rateKnown(k: PaceKnowledge): boolean {
+  return (
+    k.known.rpm !== undefined ||
+    k.known.tpm !== undefined ||
+    k.seen?.rpm !== undefined ||
+    k.seen?.tpm !== undefined
+  );
+}
+
+/**
+ * A first request rate from a 429 while none is known: the successes since the first admission,
+ * over the time from then until the server frees the window (its Retry-After; a minute without one).
+ */
+function firstEstimate(k: PaceKnowledge, now: number, retryAfterMs: number | undefined) {
+  const { since, successes } = k.slowStart.seen;
+  if (since === undefined) return undefined;
+  const spanMs =
+    retryAfterMs === undefined ? Math.max(MINUTE, now - since) : now - since + retryAfterMs;
+  return (Math.max(1, successes) * MINUTE) / Math.max(1, spanMs);
+}
 
 function decayMine(k: PaceKnowledge, now: number): void {
   k.mine *= Math.exp(-Math.max(0, now - k.mineAt) / MINUTE);
@@ -54,7 +101,7 @@ export const paceRates = {
 
   /**
    * The rates this instance keeps to alone (the shared store is down): its share of the fleet's
-   * recent requests, as last seen, times the rates (the whole rate before the store ever answered).
+   * recent requests, as last seen, times the paced rates (the whole rate before the store ever answered).
    */
   alone(k: PaceKnowledge): RateLimit {
     const now = Date.now();
@@ -62,8 +109,9 @@ export const paceRates = {
     const fleet = (k.seen?.recentRequests ?? 0) * Math.exp(-Math.max(0, now - k.seenAt) / MINUTE);
     k.share = fleet > 0 ? Math.min(1, Math.max(MIN_SHARE, k.mine / fleet)) : 1;
     const share = k.aloneShare ?? k.share;
-    const rpm = k.known.rpm ?? k.seen?.rpm;
-    const tpm = k.known.tpm ?? k.seen?.tpm;
+    const paced = paceOf(k.known);
+    const rpm = paced.rpm ?? k.seen?.rpm;
+    const tpm = paced.tpm ?? k.seen?.tpm;
     return {
       ...(rpm === undefined ? {} : { rpm: rpm * share }),
       ...(tpm === undefined ? {} : { tpm: tpm * share }),
@@ -76,13 +124,26 @@ export const paceRates = {
    * beyond (or short of) what it used given back.
    */
   learn(k: PaceKnowledge, answer: PaceAnswer, ceiling: RateLimit | undefined) {
-    decayMine(k, Date.now());
+    const now = Date.now();
+    decayMine(k, now);
     const { report, limited } = answer;
     const statedRpm = report?.requests?.limit;
     if (statedRpm !== undefined || limited || k.reason === 'adaptive') {
-      const sentLastMinute = Math.max(k.seen?.recentRequests ?? 0, k.mine);
       const current = k.known.rpm ?? k.seen?.rpm;
-      const rpm = nextRequestRate(current, { limited, report, sentLastMinute }, ceiling?.rpm);
+      const held = limited && now < k.holdUntil;
+      const rpm = nextRequestRate(
+        current,
+        {
+          limited,
+          ...(report === undefined ? {} : { report }),
+          held,
+          ...(current === undefined
+            ? { estimate: firstEstimate(k, now, answer.retryAfterMs) }
+            : {}),
+        },
+        ceiling?.rpm,
+      );
+      if (limited && !held) k.holdUntil = now + Math.max(HOLD_MS, answer.retryAfterMs ?? 0);
       if (rpm !== undefined) {
         k.reason =
           ceiling?.rpm !== undefined && rpm === ceiling.rpm

@@ -3,6 +3,7 @@ import type { AttemptInfo } from '../attempt-guard';
 import { RateLimitError } from '../errors/status-errors';
 import { createGuardedStore } from './guarded-store';
 import { createMemoryStore } from './memory-store';
+import { PACE_MARGIN } from './pace-rates';
 import { createPacer, type PaceEvent, type PacerSettings } from './pacer';
 import type { ResilienceStore } from './resilience-store';
 
@@ -10,6 +11,9 @@ const glm: AttemptInfo = { modelId: 'glm-5.2', provider: 'alaya.chat', attempt: 
 const own = <E extends Error>(e: E) => e;
 const pacer = (s: Partial<PacerSettings> = {}) =>
   createPacer({ store: createMemoryStore(), maxWaitMs: 60_000, own, ...s });
+
+/** When the `n`th attempt beyond a full bucket goes, at `rpm` paced at {@link PACE_MARGIN} (ms). */
+const slot = (n: number, rpm: number) => Math.ceil((n * 60_000) / (rpm * PACE_MARGIN));
 
 /** Admits `n` attempts at once and returns when each was admitted (ms after the start). */
 async function admitted(p: ReturnType<typeof pacer>, n: number, runMs: number, tokens = 0) {
@@ -25,16 +29,38 @@ describe('createPacer', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('does not hold anything back while no limit is known', async () => {
-    expect(await admitted(pacer(), 50, 0)).toHaveLength(50);
+  it('while no limit is known: one attempt first, one more in flight per success (slow start)', async () => {
+    const p = pacer();
+    const times = await admitted(p, 6, 100);
+    expect(times).toEqual([0]);
+    await p.learn('k', { limited: false }); // a success without headers: two may be in flight now
+    await vi.advanceTimersByTimeAsync(0);
+    expect(times).toHaveLength(3);
+    await p.learn('k', { limited: false });
+    await p.learn('k', { limited: false });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(times).toHaveLength(6);
   });
 
-  it('paces at a stated limit: one second of it at once, then evenly, first come first served', async () => {
+  it('slow start holds an attempt at most 2 s, and an abort ends its wait', async () => {
+    const p = pacer();
+    const times = await admitted(p, 2, 1_999);
+    expect(times).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(times).toEqual([0, 2_000]);
+    const controller = new AbortController();
+    const aborted = p.admit({ ...glm, signal: controller.signal }, 'k', 0).catch(e => e);
+    controller.abort(new Error('user'));
+    expect(await aborted).toMatchObject({ message: 'user' });
+  });
+
+  it('paces at 98 % of a stated limit, evenly spaced (no burst), first come first served', async () => {
     const events: PaceEvent[] = [];
     const p = pacer({ ceiling: { rpm: 120 }, onPace: e => events.push(e) });
     const times = await admitted(p, 10, 10_000);
-    expect(times).toEqual([0, 0, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000]);
-    expect(events[0]).toMatchObject({ modelId: 'glm-5.2', reason: 'stated_limit', waitMs: 500 });
+    expect(times).toEqual([0, ...Array.from({ length: 9 }, (_, i) => slot(i + 1, 120))]);
+    expect(times[9]).toBe(4592); // 9 gaps of 510.2 ms, not 500: room for jitter at the server
+    expect(events[0]).toMatchObject({ modelId: 'glm-5.2', reason: 'stated_limit', waitMs: 511 });
     expect((await p.state())[0]).toMatchObject({ key: 'k', rpm: 120, waiting: 0 });
   });
 
@@ -42,26 +68,43 @@ describe('createPacer', () => {
     const p = pacer();
     await p.learn('k', { limited: false, report: { requests: { limit: 60, remaining: 0 } } });
     const times = await admitted(p, 3, 5_000);
-    expect(times).toEqual([1000, 2000, 3000]);
+    expect(times).toEqual([slot(1, 60), slot(2, 60), slot(3, 60)]);
     expect((await p.state())[0]).toMatchObject({ rpm: 60, reason: 'learned_limit' });
   });
 
-  it('without headers: slows down after a 429 (multiplicative) and speeds up on success', async () => {
+  it('without headers: the first 429 measures the rate, later ones slow down (×0.7), success speeds up', async () => {
     const p = pacer();
-    await admitted(p, 100, 0);
-    await p.learn('k', { limited: true });
-    expect((await p.state())[0]).toMatchObject({ rpm: 70, reason: 'adaptive', available: 0 });
+    expect(await admitted(p, 1, 0)).toEqual([0]);
     await p.learn('k', { limited: false });
-    expect((await p.state())[0]?.rpm).toBe(71);
+    await p.learn('k', { limited: false });
+    await admitted(p, 20, 500);
+    // 2 successes, 500 ms after the first admission; the server frees its window in 4.5 s:
+    // 2 requests per 5 s, 24 per minute.
+    await p.learn('k', { limited: true, retryAfterMs: 4_500 });
+    const measured = (await p.state())[0];
+    expect(measured).toMatchObject({ rpm: 24, reason: 'adaptive' });
+    // The slow start ended: the attempts it held took their turns in the bucket (reserved ahead).
+    expect(measured?.available).toBeLessThan(-10);
+    // The same burst's other 429s (within the Retry-After) do not cut the rate again.
+    await p.learn('k', { limited: true, retryAfterMs: 4_000 });
+    expect((await p.state())[0]?.rpm).toBeCloseTo(24);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await p.learn('k', { limited: true });
+    expect((await p.state())[0]?.rpm).toBeCloseTo(24 * 0.7);
+    await p.learn('k', { limited: false });
+    expect((await p.state())[0]?.rpm).toBeCloseTo(24 * 0.7 + 1);
   });
 
   it('paces tokens: each attempt takes its estimate, corrected by the usage reported', async () => {
-    const p = pacer({ ceiling: { tpm: 6000 } }); // 100 tokens per second
-    expect(await admitted(p, 2, 1_000, 100)).toEqual([0, 1000]);
-    // The first used 20 tokens, not 100: 80 come back, so the next waits less.
+    const p = pacer({ ceiling: { tpm: 6000 } }); // 100 tokens per second, paced at 98
+    expect(await admitted(p, 2, slot(100, 6000), 100)).toEqual([0, slot(100, 6000)]);
+    // Both went (the second after 100 tokens' time), 99 tokens are owed. The first used 20
+    // tokens, not 100: 80 come back, so the next waits less.
     await p.learn('k', { limited: false, tokens: { estimated: 100, used: 20 } });
-    expect((await p.state())[0]).toMatchObject({ tpm: 6000, tokens: 80 });
-    expect(await admitted(p, 1, 1_000, 100)).toEqual([200]);
+    expect((await p.state())[0]).toMatchObject({ tpm: 6000, tokens: -19 });
+    const [next] = await admitted(p, 1, 1_000, 100);
+    expect(next).toBeGreaterThan(slot(19, 6000)); // the 20 tokens missing, at 98 per second
+    expect(next).toBeLessThanOrEqual(slot(20, 6000));
   });
 
   it('fails fast without sending when the wait is beyond maxWaitMs or the deadline', async () => {
@@ -86,8 +129,8 @@ describe('createPacer', () => {
     await vi.advanceTimersByTimeAsync(0);
     controller.abort(new Error('user'));
     expect(await aborted).toMatchObject({ message: 'user' });
-    // The aborted attempt's slot (1 s from now) goes to the next one.
-    expect(await admitted(p, 1, 2_000)).toEqual([1000]);
+    // The aborted attempt's slot (about 1 s from now) goes to the next one.
+    expect(await admitted(p, 1, 2_000)).toEqual([slot(1, 60)]);
   });
 
   it('two pacers on one store pace as one; with the store down, each at its share', async () => {
@@ -114,11 +157,11 @@ describe('createPacer', () => {
     for (const p of [a, b, a, b, b, a])
       void p.admit(glm, 'k', 0).then(() => times.push(Date.now() - start));
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(times).toEqual([0, 0, 500, 1000, 1500, 2000]); // 120 rpm between them
+    expect(times).toEqual([0, 1, 2, 3, 4, 5].map(n => slot(n, 120))); // 120 rpm between them
     down = true;
     const alone = await admitted(a, 3, 10_000);
     expect(errors).toEqual(['takeFromRateBucket']);
     // Half of the fleet's recent requests were a's: it paces at 60 rpm alone.
-    expect(alone).toEqual([0, 1000, 2000]);
+    expect(alone).toEqual([0, slot(1, 60), slot(2, 60)]);
   });
 });

@@ -2,9 +2,18 @@ import type { AttemptInfo } from '../attempt-guard';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import type { GuardedStore } from './guarded-store';
-import { type PaceKnowledge, paceRates, paceTooLongError } from './pace-rates';
+import {
+  BURST_MS,
+  PACE_MARGIN,
+  type PaceKnowledge,
+  paceOf,
+  paceRates,
+  paceTooLongError,
+  rateKnown,
+} from './pace-rates';
 import type { RateLimit, RateLimitReport } from './rate-limits';
 import type { RateAdjustment, RateBucketState, ResilienceStore } from './resilience-store';
+import { createSlowStart } from './slow-start';
 
 /** Argument of `onPace`: an attempt waited for the pacer before it was sent. */
 export interface PaceEvent {
@@ -22,9 +31,12 @@ export type PaceReason = 'learned_limit' | 'adaptive' | 'stated_limit';
 /** One key's bucket, as `getState()` shows it (shared by the fleet when the store is). */
 export interface PaceState {
   key: string;
-  /** Requests per minute it paces at (absent: not known yet, not pacing requests). */
+  /**
+   * The limit in requests per minute it paces under, at 98 % of it (absent: not known yet, not
+   * pacing requests).
+   */
   rpm?: number;
-  /** Tokens per minute it paces at (absent: not pacing tokens). */
+  /** The limit in tokens per minute it paces under, at 98 % of it (absent: not pacing tokens). */
   tpm?: number;
   /** Requests it may send at once now (negative: reserved ahead by waiting attempts). */
   available: number;
@@ -55,6 +67,8 @@ export interface PaceAnswer {
   report?: RateLimitReport;
   /** Tokens the attempt took at admission, and what it used (absent: unknown, nothing sent). */
   tokens?: { estimated: number; used?: number };
+  /** The server's Retry-After of a 429, in ms. */
+  retryAfterMs?: number;
 }
 
 /** Admission before sending, at the learned, adaptive or stated rate, in a bucket per key. */
@@ -69,16 +83,17 @@ export interface Pacer {
   state(): Promise<PaceState[]>;
 }
 
-/** A full bucket holds one second of the rate (at least one request). */
-const BURST_MS = 1000;
+/** While no rate is known, an attempt waits at most this long for a slot of the slow start. */
+const SLOW_START_HOLD_MS = 2_000;
 /** The bucket (and the rates it records) outlives its last use by this much. */
 const TTL_MS = 10 * 60_000;
 const MAX_KEYS = 256;
 
 /**
  * The pacer of {@link createFleetGuard}. Each admission is one atomic take from the key's bucket in
- * the store (a reservation: first come, first served across every instance sharing the store);
- * without a known rate nothing waits. While the shared store is down, this instance paces alone at
+ * the store (a reservation: first come, first served across every instance sharing the store), at
+ * 98 % of the rates (`PACE_MARGIN`), spaced evenly without a burst. Until a rate is known, a slow start sends one attempt first and
+ * one more in flight per success (each waits at most 2 s for its turn). While the shared store is down, this instance paces alone at
  * its share of the rates: the fraction of the fleet's recent requests it sent itself, as last seen.
  */
 export function createPacer(settings: PacerSettings): Pacer {
@@ -97,15 +112,18 @@ export function createPacer(settings: PacerSettings): Pacer {
         waiting: 0,
         waitingTokens: 0,
         share: 1,
+        slowStart: createSlowStart(),
+        holdUntil: 0,
       };
-      if (settings.ceiling?.rpm !== undefined) k.reason = 'stated_limit';
+      if (settings.ceiling?.rpm !== undefined || settings.ceiling?.tpm !== undefined)
+        k.reason = 'stated_limit';
       keys.set(key, k);
     }
     return k;
   }
 
   function configs(k: PaceKnowledge, maxWaitMs = 0) {
-    const shared = { limits: k.known, burstMs: BURST_MS, ttlMs: TTL_MS, maxWaitMs };
+    const shared = { limits: paceOf(k.known), burstMs: BURST_MS, ttlMs: TTL_MS, maxWaitMs };
     const alone = { ...shared, limits: paceRates.alone(k) };
     return { shared, alone };
   }
@@ -144,12 +162,15 @@ export function createPacer(settings: PacerSettings): Pacer {
         Math.min(settings.maxWaitMs, (info.deadlineAt ?? Number.POSITIVE_INFINITY) - now),
       );
       info.signal?.throwIfAborted();
+      if (!rateKnown(k))
+        await k.slowStart.enter(info.signal, Math.min(SLOW_START_HOLD_MS, maxWaitMs));
       const { shared, alone } = configs(k, maxWaitMs);
       const cost = { requests: 1, tokens };
       const result = await store.takeFromRateBucket(key, cost, shared, alone);
       if (!('alone' in result)) {
         k.aloneShare = undefined;
         paceRates.see(k, result);
+        if (rateKnown(k)) k.slowStart.end(); // the fleet knows the rate already
       } else if (k.aloneShare === undefined && result.granted) {
         result.waitMs += await goAlone(key, k);
       }
@@ -186,6 +207,8 @@ export function createPacer(settings: PacerSettings): Pacer {
     async learn(key, answer) {
       const k = knowledge(key);
       const change = paceRates.learn(k, answer, settings.ceiling);
+      k.slowStart.answered(!answer.limited);
+      if (rateKnown(k)) k.slowStart.end();
       if (change !== undefined) await adjust(key, k, change);
     },
 
@@ -201,16 +224,22 @@ export function createPacer(settings: PacerSettings): Pacer {
 }
 
 function describe(key: string, k: PaceKnowledge, seen: RateBucketState | undefined): PaceState {
-  const rpm = seen?.rpm;
+  const rpm = limitOf(seen?.rpm);
+  const tpm = limitOf(seen?.tpm);
   const reason = k.reason ?? (rpm === undefined ? undefined : 'learned_limit');
   return {
     key,
     ...(rpm === undefined ? {} : { rpm }),
-    ...(seen?.tpm === undefined ? {} : { tpm: seen.tpm }),
+    ...(tpm === undefined ? {} : { tpm }),
     available:
       seen?.requests === undefined ? Number.POSITIVE_INFINITY : Math.floor(seen.requests + 1e-9),
     ...(seen?.tokens === undefined ? {} : { tokens: Math.floor(seen.tokens) }),
     ...(reason === undefined ? {} : { reason }),
     waiting: k.waiting,
   };
+}
+
+/** The limit a bucket's rate is paced under (the bucket refills at {@link PACE_MARGIN} of it). */
+function limitOf(paced: number | undefined): number | undefined {
+  return paced === undefined ? undefined : Math.round((paced / PACE_MARGIN) * 1e6) / 1e6;
 }

@@ -32,22 +32,27 @@ describe('readRateLimitHeaders', () => {
 describe('nextRequestRate', () => {
   it('takes the server’s stated limit, capped by a stated ceiling', () => {
     const report = { requests: { limit: 120 } };
-    expect(nextRequestRate(undefined, { limited: false, report, sentLastMinute: 0 })).toBe(120);
-    expect(nextRequestRate(500, { limited: true, report, sentLastMinute: 900 }, 60)).toBe(60);
+    expect(nextRequestRate(undefined, { limited: false, report })).toBe(120);
+    expect(nextRequestRate(500, { limited: true, report }, 60)).toBe(60);
   });
 
-  it('without headers: multiplicative decrease on a 429, additive increase on success', () => {
-    expect(nextRequestRate(undefined, { limited: false, sentLastMinute: 10 })).toBeUndefined();
-    expect(nextRequestRate(undefined, { limited: true, sentLastMinute: 100 })).toBeCloseTo(70);
-    expect(nextRequestRate(70, { limited: true, sentLastMinute: 100 })).toBeCloseTo(49);
-    expect(nextRequestRate(49, { limited: false, sentLastMinute: 40 })).toBe(50);
-    expect(nextRequestRate(1, { limited: true, sentLastMinute: 0 })).toBe(1);
+  it('without headers: the first 429 sets the measured estimate, later ones cut it by 0.7', () => {
+    expect(nextRequestRate(undefined, { limited: false })).toBeUndefined();
+    expect(nextRequestRate(undefined, { limited: true })).toBeUndefined();
+    expect(nextRequestRate(undefined, { limited: true, estimate: 118 })).toBe(118);
+    expect(nextRequestRate(100, { limited: true, estimate: 500 })).toBeCloseTo(70);
+    expect(nextRequestRate(70, { limited: true })).toBeCloseTo(49);
+    expect(nextRequestRate(49, { limited: false })).toBe(50);
+    expect(nextRequestRate(1, { limited: true })).toBe(1);
+  });
+
+  it('a 429 of the congestion already answered (held) does not cut again', () => {
+    expect(nextRequestRate(70, { limited: true, held: true })).toBe(70);
+    expect(nextRequestRate(70, { limited: true, held: false })).toBeCloseTo(49);
   });
 
   it('a stated plan is the ceiling from the start', () => {
-    expect(
-      nextRequestRate(undefined, { limited: false, sentLastMinute: 0 }, ALAYA_PLANS.free.rpm),
-    ).toBe(60);
+    expect(nextRequestRate(undefined, { limited: false }, ALAYA_PLANS.free.rpm)).toBe(60);
     expect(ALAYA_PLANS).toEqual({
       free: { rpm: 60, tpm: 30_000 },
       pro: { rpm: 300, tpm: 150_000 },

@@ -78,23 +78,38 @@ export const INCREASE_RPM = 1;
 /** Floor of an adaptive rate, in requests per minute. */
 export const MIN_RPM = 1;
 
+/** What an answer tells the request rate. */
+export interface RateAnswer {
+  /** A 429. */
+  limited: boolean;
+  report?: RateLimitReport;
+  /**
+   * A first measured rate for a 429 while no rate is known yet (what got through, over the time
+   * until the server frees the window), in requests per minute.
+   */
+  estimate?: number;
+  /** A 429 within the hold of the last decrease: the same congestion, already answered. */
+  held?: boolean;
+}
+
 /**
  * The request rate to pace at, in requests per minute, after an answer: the server's stated limit
- * when its headers carry one; otherwise AIMD from the answers alone (a 429 cuts the rate to 0.7 of
- * what was sent in the last minute, a success adds one); never above `ceiling`. `undefined`: not
- * known yet, do not pace.
+ * when its headers carry one; otherwise AIMD from the answers alone (the first 429 sets the measured
+ * `estimate`, a later one cuts the rate to 0.7 of it, at most once per hold; a success adds one);
+ * never above `ceiling`. `undefined`: not known yet, do not pace.
  */
 export function nextRequestRate(
   current: number | undefined,
-  answer: { limited: boolean; report?: RateLimitReport; sentLastMinute: number },
+  answer: RateAnswer,
   ceiling?: number,
 ): number | undefined {
   const stated = answer.report?.requests?.limit;
   let rate: number | undefined;
   if (stated !== undefined) rate = stated;
   else if (answer.limited) {
-    const base = Math.min(current ?? Number.POSITIVE_INFINITY, Math.max(answer.sentLastMinute, 1));
-    rate = Math.max(MIN_RPM, base * DECREASE);
+    if (answer.held) rate = current;
+    else if (current !== undefined) rate = Math.max(MIN_RPM, current * DECREASE);
+    else rate = answer.estimate === undefined ? undefined : Math.max(MIN_RPM, answer.estimate);
   } else if (current !== undefined) rate = current + INCREASE_RPM;
   if (ceiling !== undefined) rate = Math.min(rate ?? ceiling, ceiling);
   return rate;
