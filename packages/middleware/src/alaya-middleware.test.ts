@@ -346,6 +346,24 @@ describe('alayaMiddleware: generate', () => {
     expect((result as PromiseRejectedResult).reason).toBe(abortError);
   });
 
+  it('a failure that lands as the caller aborts surfaces the caller reason, not a retryable error', async () => {
+    // Found by the fault fuzz: a retryable 404 (x-should-retry) arrived just as the caller aborted;
+    // it escaped as it was, so the AI SDK's own retry delayed and threw an untyped "Delay was aborted".
+    const controller = new AbortController();
+    const reason = new DOMException('stop', 'AbortError');
+    const { model, calls } = scriptedModel([
+      async () => {
+        controller.abort(reason);
+        throw httpError(404);
+      },
+    ]);
+    const result = await settle(
+      wrap(model, { maxRetries: 0 }).doGenerate({ prompt: [], abortSignal: controller.signal }),
+    );
+    expect(calls.length).toBe(1);
+    expect((result as PromiseRejectedResult).reason).toBe(reason);
+  });
+
   it('throwing or rejecting hooks never break the call', async () => {
     const { model } = scriptedModel([
       httpError(502),

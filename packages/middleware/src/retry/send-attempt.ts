@@ -102,8 +102,10 @@ export async function sendAttempt<T>(
     return { status: 'ok', result, target };
   } catch (thrown) {
     if (signal?.aborted) {
+      // The caller gave up: whatever else landed at that moment, their own reason is the answer (a
+      // retryable error escaping here would be retried by the AI SDK after the caller left).
       observed?.end({ status: 'aborted' });
-      throw thrown;
+      throw signal.reason ?? thrown;
     }
     if (lost?.aborted) {
       observed?.end({ status: 'aborted' });
