@@ -107,6 +107,13 @@ describe('createPacer', () => {
     expect(next).toBeLessThanOrEqual(slot(20, 6000));
   });
 
+  it('a wait below a millisecond (a huge rate met within one) is not slept', async () => {
+    const events: PaceEvent[] = [];
+    const p = pacer({ ceiling: { rpm: 1e9 }, onPace: e => events.push(e) });
+    expect(await admitted(p, 3, 0)).toEqual([0, 0, 0]);
+    expect(events).toEqual([]);
+  });
+
   it('fails fast without sending when the wait is beyond maxWaitMs or the deadline', async () => {
     const p = pacer({ ceiling: { rpm: 1 }, maxWaitMs: 10_000 });
     await p.admit(glm, 'k', 0);

@@ -183,7 +183,8 @@ export function createPacer(settings: PacerSettings): Pacer {
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
       paceRates.countMine(k, now);
-      if (result.waitMs <= 0) return;
+      // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
+      if (result.waitMs < 1) return;
       void callHook(settings.onPace, {
         modelId: info.modelId,
         provider: info.provider,
