@@ -92,9 +92,10 @@ const MAX_KEYS = 256;
 /**
  * The pacer of {@link createFleetGuard}. Each admission is one atomic take from the key's bucket in
  * the store (a reservation: first come, first served across every instance sharing the store), at
- * 98 % of the rates (`PACE_MARGIN`), spaced evenly without a burst. Until a rate is known, a slow start sends one attempt first and
- * one more in flight per success (each waits at most 2 s for its turn). While the shared store is down, this instance paces alone at
- * its share of the rates: the fraction of the fleet's recent requests it sent itself, as last seen.
+ * 98 % of the rates (`PACE_MARGIN`), spaced evenly without a burst. Until a rate is known, a slow
+ * start sends one attempt first and one more in flight per success (each waits at most 2 s for its
+ * turn). While the shared store is down, this instance paces alone at its share of the rates: the
+ * fraction of the fleet's recent requests it sent itself, as last seen.
  */
 export function createPacer(settings: PacerSettings): Pacer {
   const store = settings.store as GuardedStore;

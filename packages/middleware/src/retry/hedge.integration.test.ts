@@ -1,25 +1,12 @@
 import { generateText, streamText } from 'ai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AlayaTelemetry, TelemetryAttemptStart } from '../telemetry/alaya-telemetry';
 import { useEmulator } from '../test-support/emulator-fixture';
+import { recorder } from '../test-support/telemetry-recorder';
 import type { HedgeEvent } from './retry-events';
 
 const API_KEY = 'sk-hedge-test-key-0123456789';
 const fixture = useEmulator(API_KEY);
 const { chat, provider, model } = fixture;
-
-/** Telemetry that records every attempt start. */
-function recorder(): AlayaTelemetry & { starts: TelemetryAttemptStart[] } {
-  const starts: TelemetryAttemptStart[] = [];
-  return {
-    starts,
-    startAttempt: start => {
-      starts.push(start);
-      return { activate: fn => fn(), end: () => {} };
-    },
-    record: () => {},
-  };
-}
 
 /** Waits (real time, bounded) until the emulator saw request `index` end as `outcome`. */
 async function settledAs(index: number, outcome: string): Promise<string | undefined> {

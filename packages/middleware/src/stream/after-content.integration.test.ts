@@ -1,8 +1,8 @@
 import { streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import type { HedgeEvent } from '../retry/retry-events';
-import type { AlayaTelemetry, TelemetryAttemptStart } from '../telemetry/alaya-telemetry';
 import { useEmulator } from '../test-support/emulator-fixture';
+import { recorder } from '../test-support/telemetry-recorder';
 
 /**
  * Hedging is bounded per call: a continuation (a re-issue after content broke) runs the retry loop
@@ -18,19 +18,6 @@ async function settledAs(index: number, outcome: string): Promise<string | undef
     await new Promise(resolve => setTimeout(resolve, 20));
   }
   return chat()[index]?.outcome;
-}
-
-/** Telemetry that records every attempt start. */
-function recorder(): AlayaTelemetry & { starts: TelemetryAttemptStart[] } {
-  const starts: TelemetryAttemptStart[] = [];
-  return {
-    starts,
-    startAttempt: start => {
-      starts.push(start);
-      return { activate: fn => fn(), end: () => {} };
-    },
-    record: () => {},
-  };
 }
 
 const FIRST_CONTENT_MS = 800;
