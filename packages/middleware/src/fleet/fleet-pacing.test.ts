@@ -27,12 +27,12 @@ describe('createFleetGuard({ pacing })', () => {
         'x-ratelimit-remaining-requests': '1',
       },
     });
-    await guard.beforeAttempt(glm); // the one request left
     let admitted = false;
     void guard.beforeAttempt(glm).then(() => {
       admitted = true;
     });
-    // 60 per minute, paced at 98 %: the next slot is 1021 ms away.
+    // 60 per minute, paced at 98 %, the bucket starting empty (the first request is in the
+    // server's window): the next slot is 1021 ms away.
     await vi.advanceTimersByTimeAsync(1010);
     expect(admitted).toBe(false);
     await vi.advanceTimersByTimeAsync(20);

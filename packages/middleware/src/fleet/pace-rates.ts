@@ -127,6 +127,7 @@ export const paceRates = {
     const now = Date.now();
     decayMine(k, now);
     const { report, limited } = answer;
+    const firstRate = !rateKnown(k);
     const statedRpm = report?.requests?.limit;
     if (statedRpm !== undefined || limited || k.reason === 'adaptive') {
       const current = k.known.rpm ?? k.seen?.rpm;
@@ -161,7 +162,9 @@ export const paceRates = {
     const rpm = k.known.rpm ?? k.seen?.rpm;
     const tpm = k.known.tpm ?? k.seen?.tpm;
     const remaining = report?.requests?.remaining;
-    if (limited) change.atMostRequests = 0;
+    // A 429 drains the bucket; so does the first rate learned: the requests the slow start sent are
+    // in the server's window already, and a full bucket on top of them is one request too many.
+    if (limited || (firstRate && rpm !== undefined)) change.atMostRequests = 0;
     else if (rpm !== undefined && remaining !== undefined && remaining < capacityOf(rpm, BURST_MS))
       change.atMostRequests = remaining;
     const tokensLeft = report?.tokens?.remaining;

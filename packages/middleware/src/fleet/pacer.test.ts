@@ -72,6 +72,19 @@ describe('createPacer', () => {
     expect((await p.state())[0]).toMatchObject({ rpm: 60, reason: 'learned_limit' });
   });
 
+  it('the first rate learned starts the bucket empty: the slow start’s request is in the window', async () => {
+    const p = pacer();
+    expect(await admitted(p, 1, 0)).toEqual([0]);
+    // Plenty remaining, yet a full bucket on top of the request already sent would put 11 requests
+    // into the server's window of 10 (paced at 98 %, the 11th lands just inside it).
+    await p.learn('k', { limited: false, report: { requests: { limit: 60, remaining: 59 } } });
+    expect(await admitted(p, 2, 5_000)).toEqual([slot(1, 60), slot(2, 60)]);
+    // Learned once: a later answer with headers does not drain the bucket again.
+    await vi.advanceTimersByTimeAsync(5_000);
+    await p.learn('k', { limited: false, report: { requests: { limit: 60, remaining: 50 } } });
+    expect(await admitted(p, 1, 0)).toEqual([0]);
+  });
+
   it('without headers: the first 429 measures the rate, later ones slow down (×0.7), success speeds up', async () => {
     const p = pacer();
     expect(await admitted(p, 1, 0)).toEqual([0]);
