@@ -44,6 +44,8 @@ export interface FleetGuard extends AttemptGuard {
 }
 
 const MAX_TRACKED_MODELS = 256;
+/** Bound on the admissions of one attempt (each after a 429 held the key while it waited). */
+const MAX_PACE_ROUNDS = 10;
 
 /**
  * Builds the guard that makes many instances behave as one client: a 429 seen by any of them
@@ -116,7 +118,16 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       const k = await keys(info);
       await breaker?.check(info, k.breaker);
       await cooldown.wait(info, k.cooldown);
-      await pacer?.admit(info, k.pace, info.estimatedTokens ?? 0);
+      if (pacer === undefined) return;
+      // A paced attempt may wait for its slot while a 429 arrives: it then waits out the
+      // Retry-After and takes a new slot (a reserved slot is no licence to send into a held key).
+      const held = () => cooldown.held(k.cooldown);
+      const tokens = info.estimatedTokens ?? 0;
+      for (let round = 1; round < MAX_PACE_ROUNDS; round++) {
+        if (await pacer.admit(info, k.pace, tokens, held)) return;
+        await cooldown.wait(info, k.cooldown);
+      }
+      await pacer.admit(info, k.pace, tokens);
     },
 
     async allowRetry(info) {

@@ -63,6 +63,28 @@ describe('createFleetGuard({ pacing })', () => {
     expect((await guard.getState()).pacing[0]?.rpm).toBeLessThan(60);
   });
 
+  it('an attempt waiting for its slot when a 429 arrives waits out the Retry-After, then takes a new slot', async () => {
+    const guard = createFleetGuard({ pacing: { rpm: 60 }, cooldownSpreadMs: 0 });
+    const start = Date.now();
+    const sentAt: number[] = [];
+    const send = () => guard.beforeAttempt(glm).then(() => sentAt.push(Date.now() - start));
+    void send(); // at once
+    void send(); // its slot: 1021 ms
+    void send(); // its slot: 2041 ms
+    await vi.advanceTimersByTimeAsync(500);
+    // The first attempt's answer: 429, Retry-After 3 s. The two waiting slots fall inside it.
+    await guard.onFailure({
+      ...glm,
+      error: new RateLimitError({ message: '429', statusCode: 429, retryAfterMs: 3_000 }),
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(sentAt).toHaveLength(3);
+    expect(sentAt[0]).toBe(0);
+    // Nothing goes before the server's Retry-After (500 + 3000 ms); after it, one slot each.
+    expect(sentAt[1]).toBeGreaterThanOrEqual(3_500);
+    expect(sentAt[2]! - sentAt[1]!).toBeGreaterThanOrEqual(1_020);
+  });
+
   it('paces tokens per minute: an attempt takes its estimate, the usage corrects it', async () => {
     const events: PaceEvent[] = [];
     const guard = createFleetGuard({

@@ -30,6 +30,11 @@ export interface PaceKnowledge {
   slowStart: SlowStart;
   /** Until when a 429 belongs to the congestion the last decrease answered (epoch ms). */
   holdUntil: number;
+  /**
+   * The span the first estimate divided by, while its 429's Retry-After lasts: a success arriving
+   * then was sent in the same burst, so it counts into the estimate (answers come back in any order).
+   */
+  firstSpanMs?: number;
 }
 
 const MINUTE = 60_000;
@@ -77,7 +82,8 @@ function firstEstimate(k: PaceKnowledge, now: number, retryAfterMs: number | und
   if (since === undefined) return undefined;
   const spanMs =
     retryAfterMs === undefined ? Math.max(MINUTE, now - since) : now - since + retryAfterMs;
-  return (Math.max(1, successes) * MINUTE) / Math.max(1, spanMs);
+  k.firstSpanMs = Math.max(1, spanMs);
+  return (Math.max(1, successes) * MINUTE) / k.firstSpanMs;
 }
 
 function decayMine(k: PaceKnowledge, now: number): void {
@@ -145,7 +151,12 @@ export const paceRates = {
         ceiling?.rpm,
       );
       if (limited && !held) k.holdUntil = now + Math.max(HOLD_MS, answer.retryAfterMs ?? 0);
-      if (rpm !== undefined) {
+      // The first estimate's burst ends with its hold, or with a decrease of the rate.
+      if (limited ? !held && current !== undefined : now >= k.holdUntil) k.firstSpanMs = undefined;
+      if (!limited && statedRpm === undefined && current !== undefined && k.firstSpanMs) {
+        // One more success of the burst the first estimate counted.
+        k.known.rpm = Math.min(current + MINUTE / k.firstSpanMs, ceiling?.rpm ?? Infinity);
+      } else if (rpm !== undefined) {
         k.reason =
           ceiling?.rpm !== undefined && rpm === ceiling.rpm
             ? 'stated_limit'

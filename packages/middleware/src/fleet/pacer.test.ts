@@ -108,6 +108,20 @@ describe('createPacer', () => {
     expect((await p.state())[0]?.rpm).toBeCloseTo(24 * 0.7 + 1);
   });
 
+  it('without headers: a success of the same burst answering after the first 429 counts into its estimate', async () => {
+    const p = pacer();
+    expect(await admitted(p, 1, 0)).toEqual([0]);
+    await p.learn('k', { limited: false });
+    await p.learn('k', { limited: false });
+    await vi.advanceTimersByTimeAsync(500);
+    await p.learn('k', { limited: true, retryAfterMs: 4_500 }); // 2 successes per 5 s: 24 rpm
+    await p.learn('k', { limited: false }); // sent before the 429, answered after it: 3 per 5 s
+    expect((await p.state())[0]?.rpm).toBeCloseTo(36);
+    await vi.advanceTimersByTimeAsync(4_500);
+    await p.learn('k', { limited: false }); // after the Retry-After: additive increase again
+    expect((await p.state())[0]?.rpm).toBeCloseTo(37);
+  });
+
   it('paces tokens: each attempt takes its estimate, corrected by the usage reported', async () => {
     const p = pacer({ ceiling: { tpm: 6000 } }); // 100 tokens per second, paced at 98
     expect(await admitted(p, 2, slot(100, 6000), 100)).toEqual([0, slot(100, 6000)]);

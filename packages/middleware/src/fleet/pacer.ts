@@ -4,16 +4,18 @@ import { sleep } from '../util/sleep';
 import type { GuardedStore } from './guarded-store';
 import {
   BURST_MS,
-  PACE_MARGIN,
   type PaceKnowledge,
   paceOf,
   paceRates,
   paceTooLongError,
   rateKnown,
 } from './pace-rates';
+import { describePace, type PaceState } from './pace-state';
 import type { RateLimit, RateLimitReport } from './rate-limits';
-import type { RateAdjustment, RateBucketState, ResilienceStore } from './resilience-store';
+import type { RateAdjustment, ResilienceStore } from './resilience-store';
 import { createSlowStart } from './slow-start';
+
+export type { PaceState } from './pace-state';
 
 /** Argument of `onPace`: an attempt waited for the pacer before it was sent. */
 export interface PaceEvent {
@@ -27,25 +29,6 @@ export interface PaceEvent {
 
 /** Where the pacing rate came from. */
 export type PaceReason = 'learned_limit' | 'adaptive' | 'stated_limit';
-
-/** One key's bucket, as `getState()` shows it (shared by the fleet when the store is). */
-export interface PaceState {
-  key: string;
-  /**
-   * The limit in requests per minute it paces under, at 98 % of it (absent: not known yet, not
-   * pacing requests).
-   */
-  rpm?: number;
-  /** The limit in tokens per minute it paces under, at 98 % of it (absent: not pacing tokens). */
-  tpm?: number;
-  /** Requests it may send at once now (negative: reserved ahead by waiting attempts). */
-  available: number;
-  /** Tokens available now, when pacing tokens. */
-  tokens?: number;
-  reason?: PaceReason;
-  /** Attempts of this instance waiting. */
-  waiting: number;
-}
 
 /** What {@link createPacer} needs. */
 export interface PacerSettings {
@@ -76,8 +59,15 @@ export interface Pacer {
   /**
    * Takes one request and `tokens` from the key's bucket and waits until they are paid for
    * (abortable; within the deadline and `maxWaitMs`, else a `RateLimitError` without a request).
+   * After a wait, `held` is asked whether the key is now held (a 429's Retry-After that arrived
+   * meanwhile): then the slot is lost and it resolves `false` (wait that out, admit again).
    */
-  admit(info: AttemptInfo, key: string, tokens: number): Promise<void>;
+  admit(
+    info: AttemptInfo,
+    key: string,
+    tokens: number,
+    held?: () => Promise<boolean>,
+  ): Promise<boolean>;
   /** Learns from an answer: its rate-limit headers, a 429, the tokens it really used. */
   learn(key: string, answer: PaceAnswer): Promise<void>;
   state(): Promise<PaceState[]>;
@@ -155,7 +145,7 @@ export function createPacer(settings: PacerSettings): Pacer {
   }
 
   return {
-    async admit(info, key, tokens) {
+    async admit(info, key, tokens, held) {
       const k = knowledge(key);
       const now = Date.now();
       const maxWaitMs = Math.max(
@@ -185,7 +175,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       }
       paceRates.countMine(k, now);
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
-      if (result.waitMs < 1) return;
+      if (result.waitMs < 1) return true;
       void callHook(settings.onPace, {
         modelId: info.modelId,
         provider: info.provider,
@@ -204,6 +194,9 @@ export function createPacer(settings: PacerSettings): Pacer {
         k.waiting--;
         k.waitingTokens -= tokens;
       }
+      // A 429 came in while this attempt waited: its slot fell inside the server's Retry-After and
+      // is spent (given back, its credit would add to the slots reserved after the Retry-After).
+      return held === undefined || !(await held());
     },
 
     async learn(key, answer) {
@@ -218,30 +211,9 @@ export function createPacer(settings: PacerSettings): Pacer {
       return Promise.all(
         [...keys].map(async ([key, k]) => {
           await adjust(key, k, {});
-          return describe(key, k, k.seen);
+          return describePace(key, k, k.seen);
         }),
       );
     },
   };
-}
-
-function describe(key: string, k: PaceKnowledge, seen: RateBucketState | undefined): PaceState {
-  const rpm = limitOf(seen?.rpm);
-  const tpm = limitOf(seen?.tpm);
-  const reason = k.reason ?? (rpm === undefined ? undefined : 'learned_limit');
-  return {
-    key,
-    ...(rpm === undefined ? {} : { rpm }),
-    ...(tpm === undefined ? {} : { tpm }),
-    available:
-      seen?.requests === undefined ? Number.POSITIVE_INFINITY : Math.floor(seen.requests + 1e-9),
-    ...(seen?.tokens === undefined ? {} : { tokens: Math.floor(seen.tokens) }),
-    ...(reason === undefined ? {} : { reason }),
-    waiting: k.waiting,
-  };
-}
-
-/** The limit a bucket's rate is paced under (the bucket refills at {@link PACE_MARGIN} of it). */
-function limitOf(paced: number | undefined): number | undefined {
-  return paced === undefined ? undefined : Math.round((paced / PACE_MARGIN) * 1e6) / 1e6;
 }

@@ -44,6 +44,8 @@ export interface SharedCooldown {
    * `RateLimitError` (not sent) when that is beyond `maxCooldownWaitMs` or the call's deadline.
    */
   wait(info: AttemptInfo, key: string): Promise<void>;
+  /** Whether a cooldown holds at `key` now. */
+  held(key: string): Promise<boolean>;
 }
 
 /** Bound on the wait loop (each round waits for a cooldown that another 429 extended). */
@@ -75,6 +77,10 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
       const stored = store.extendCooldown(key, waitMs).then(left => note(key, left));
       tell(info, { origin: 'response', waitMs, reason });
       return stored;
+    },
+
+    async held(key) {
+      return (await store.getCooldown(key)) > 0;
     },
 
     async wait(info, key) {
