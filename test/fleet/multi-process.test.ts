@@ -307,8 +307,10 @@ describe.skipIf(!hasRedis)(
       expect(shared.failed).toBe(0);
       expect(shared.ok).toBeGreaterThanOrEqual(10);
       expect(shared.limited).toBeLessThanOrEqual(3);
-      // The same fleet pacing each process alone at the whole limit is four times over it.
-      expect(alone.limited).toBeGreaterThan(10);
+      // The same fleet pacing each process alone at the whole limit is four times over it: every
+      // process runs into the server's limit (and then waits out its Retry-After).
+      expect(alone.limited).toBeGreaterThanOrEqual(4);
+      expect(alone.limited).toBeGreaterThan(shared.limited);
     }, 200_000);
 
     it('and under a stated token limit, each attempt taking its prompt estimate', async () => {
