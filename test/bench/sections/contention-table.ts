@@ -39,7 +39,6 @@ function row(variant: string, r: ContentionSummary, base: ContentionSummary | un
 /** The contention table: every variant's contenders, medians (min–max) over the rounds. */
 export function contentionTable(r: {
   callers: number;
-  durationMs: number;
   callDeadlineMs: number;
   rounds: number;
   variants: readonly Variant[];
@@ -60,7 +59,7 @@ export function contentionTable(r: {
     );
   }
   return {
-    title: `3. Contention: ${r.callers} callers on one key, ${r.durationMs / 1000} s runs, all contenders of a variant side by side, ${r.rounds} round(s); medians (min–max), ratios vs ${r.baseline}`,
+    title: `3. Contention: ${r.callers} callers on one key, runs of ${runLengths(r.variants)}, all contenders of a variant side by side, ${r.rounds} round(s); medians (min–max), ratios vs ${r.baseline}`,
     columns: [
       'variant',
       'contender',
@@ -80,4 +79,12 @@ export function contentionTable(r: {
       ...r.notes,
     ],
   };
+}
+
+/** The run lengths of the variants: `20 s`, or `55 s (rpm), 20 s (no-headers, tpm)`. */
+function runLengths(variants: readonly Variant[]): string {
+  const byLength = new Map<number, string[]>();
+  for (const v of variants) byLength.set(v.runMs, [...(byLength.get(v.runMs) ?? []), v.id]);
+  if (byLength.size === 1) return `${[...byLength.keys()][0]! / 1000} s`;
+  return [...byLength].map(([ms, ids]) => `${ms / 1000} s (${ids.join(', ')})`).join(', ');
 }
