@@ -155,6 +155,23 @@ describe('createPacer', () => {
     expect(late.message).toContain("the call's deadline");
   });
 
+  it('refuses a slot in the last tenth of the time left before the deadline (the answer needs it)', async () => {
+    const p = pacer({ ceiling: { rpm: 60 } }); // slots 1021 ms apart
+    await p.admit(glm, 'k', 0);
+    // 1100 ms left: the slot at 1021 ms leaves 79 ms, less than a tenth (110 ms) for the answer.
+    const edge = await p.admit({ ...glm, deadlineAt: Date.now() + 1_100 }, 'k', 0).catch(e => e);
+    expect(RateLimitError.isInstance(edge)).toBe(true);
+    expect(edge.message).toContain("the call's deadline (less a tenth of the time left");
+    // 1200 ms left: 179 ms remain after the slot, more than the 120 ms kept for the answer.
+    let admittedAt: number | undefined;
+    const start = Date.now();
+    void p
+      .admit({ ...glm, deadlineAt: Date.now() + 1_200 }, 'k', 0)
+      .then(() => (admittedAt = Date.now() - start));
+    await vi.advanceTimersByTimeAsync(1_100);
+    expect(admittedAt).toBe(slot(1, 60));
+  });
+
   it('an abort ends the wait at once and gives its slot back', async () => {
     const p = pacer({ ceiling: { rpm: 60 } });
     await p.admit(glm, 'k', 0);

@@ -73,6 +73,19 @@ export interface Pacer {
   state(): Promise<PaceState[]>;
 }
 
+/**
+ * How long an attempt can afford to wait for its slot: until its deadline, less the last tenth of
+ * the time left (at most a second) for the answer. A slot at the deadline's edge is lost (the
+ * deadline fires before the request goes out, nobody else can use the slot) or wasted (the server
+ * counts a request whose answer the caller no longer waits for).
+ */
+function affordableMs(info: AttemptInfo, now: number): number {
+  if (info.deadlineAt === undefined) return Number.POSITIVE_INFINITY;
+  const left = info.deadlineAt - now;
+  return left - Math.min(ANSWER_HEADROOM_MS, left / 10);
+}
+const ANSWER_HEADROOM_MS = 1_000;
+
 /** While no rate is known, an attempt waits at most this long for a slot of the slow start. */
 const SLOW_START_HOLD_MS = 2_000;
 /** The bucket (and the rates it records) outlives its last use by this much. */
@@ -148,10 +161,7 @@ export function createPacer(settings: PacerSettings): Pacer {
     async admit(info, key, tokens, held) {
       const k = knowledge(key);
       const now = Date.now();
-      const maxWaitMs = Math.max(
-        0,
-        Math.min(settings.maxWaitMs, (info.deadlineAt ?? Number.POSITIVE_INFINITY) - now),
-      );
+      const maxWaitMs = Math.max(0, Math.min(settings.maxWaitMs, affordableMs(info, now)));
       info.signal?.throwIfAborted();
       if (!rateKnown(k))
         await k.slowStart.enter(info.signal, Math.min(SLOW_START_HOLD_MS, maxWaitMs));
@@ -170,7 +180,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         const limit =
           result.waitMs > settings.maxWaitMs
             ? `maxPaceWaitMs (${settings.maxWaitMs}ms)`
-            : "the call's deadline";
+            : "the call's deadline (less a tenth of the time left, at most 1 s, for the answer)";
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
       paceRates.countMine(k, now);
