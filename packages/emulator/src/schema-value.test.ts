@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from './deterministic';
+import { MAX_SCHEMA_NODES, SchemaTooLargeError } from './schema-budget';
 import { promptHints, schemaValue } from './schema-value';
 
 const random = () => createRandom(42);
@@ -174,6 +175,28 @@ describe('schemaValue', () => {
     expect(
       schemaValue({ type: 'number', minimum: 0.1, maximum: 0.3, multipleOf: 0.25 }, { seed: 1 }),
     ).toBe(0.25);
+  });
+
+  it('counts every value against the budget, the nulls of false schemas and of refs too deep included', () => {
+    // 2,000 arrays of 2,000 nulls each: 4 million values, 40 times the budget. Uncounted, a fuzzed
+    // schema nesting this through `$ref: '#'` filled a 4 GB heap.
+    const falseItems = {
+      type: 'array',
+      minItems: 2_000,
+      items: { type: 'array', minItems: 2_000, items: false },
+    };
+    const tooDeep = { type: 'array', minItems: 2_000, items: { $ref: '#' } };
+    for (const schema of [falseItems, tooDeep]) {
+      const thrown = (() => {
+        try {
+          schemaValue(schema, { seed: 1 });
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(SchemaTooLargeError.isInstance(thrown)).toBe(true);
+      expect((thrown as Error).message).toContain(`more than ${MAX_SCHEMA_NODES} values`);
+    }
   });
 
   it('satisfies string length bounds and array sizes (property)', () => {

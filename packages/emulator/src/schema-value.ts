@@ -91,10 +91,10 @@ function valueFor(
   name: string | undefined,
 ): unknown {
   if (schema === true) return stringValue({}, state, name);
-  if (schema === false || !isRecord(schema)) return null;
+  if (schema === false || !isRecord(schema)) return nothing(state);
   if (typeof schema.$ref === 'string') {
-    const target = resolveRef(schema.$ref, state.root);
-    if (target === undefined || depth >= MAX_DEPTH) return null;
+    const target = depth >= MAX_DEPTH ? undefined : resolveRef(schema.$ref, state.root);
+    if (target === undefined) return nothing(state);
     return valueFor(target, state, depth + 1, name);
   }
   if ('const' in schema) return literal(schema.const, state);
@@ -118,9 +118,13 @@ function valueFor(
   }
   switch (schemaType(schema)) {
     case 'object':
-      return depth >= MAX_DEPTH ? {} : objectValue(schema, state, depth);
+      if (depth < MAX_DEPTH) return objectValue(schema, state, depth);
+      state.budget.spend();
+      return {};
     case 'array':
-      return depth >= MAX_DEPTH ? [] : arrayValue(schema, state, depth, name);
+      if (depth < MAX_DEPTH) return arrayValue(schema, state, depth, name);
+      state.budget.spend();
+      return [];
     case 'integer':
       state.budget.spend();
       return numberValue(schema, state, true);
@@ -136,6 +140,12 @@ function valueFor(
     default:
       return stringValue(schema, state, name);
   }
+}
+
+/** The `null` of a schema that admits nothing (or a `$ref` too deep), counted like any value. */
+function nothing(state: State): null {
+  state.budget.spend();
+  return null;
 }
 
 function mergeAllOf(schema: Record<string, unknown>, root: JsonSchema): Record<string, unknown> {
