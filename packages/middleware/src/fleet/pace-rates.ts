@@ -138,6 +138,9 @@ export const paceRates = {
     if (statedRpm !== undefined || limited || k.reason === 'adaptive') {
       const current = k.known.rpm ?? k.seen?.rpm;
       const held = limited && now < k.holdUntil;
+      if (limited && !held) k.holdUntil = now + Math.max(HOLD_MS, answer.retryAfterMs ?? 0);
+      // The first estimate's burst ends with its hold, or with a decrease of the rate.
+      if (limited ? !held && current !== undefined : now >= k.holdUntil) k.firstSpanMs = undefined;
       const rpm = nextRequestRate(
         current,
         {
@@ -147,16 +150,11 @@ export const paceRates = {
           ...(current === undefined
             ? { estimate: firstEstimate(k, now, answer.retryAfterMs) }
             : {}),
+          ...(limited || k.firstSpanMs === undefined ? {} : { burstSpanMs: k.firstSpanMs }),
         },
         ceiling?.rpm,
       );
-      if (limited && !held) k.holdUntil = now + Math.max(HOLD_MS, answer.retryAfterMs ?? 0);
-      // The first estimate's burst ends with its hold, or with a decrease of the rate.
-      if (limited ? !held && current !== undefined : now >= k.holdUntil) k.firstSpanMs = undefined;
-      if (!limited && statedRpm === undefined && current !== undefined && k.firstSpanMs) {
-        // One more success of the burst the first estimate counted.
-        k.known.rpm = Math.min(current + MINUTE / k.firstSpanMs, ceiling?.rpm ?? Infinity);
-      } else if (rpm !== undefined) {
+      if (rpm !== undefined) {
         k.reason =
           ceiling?.rpm !== undefined && rpm === ceiling.rpm
             ? 'stated_limit'

@@ -46,6 +46,15 @@ describe('nextRequestRate', () => {
     expect(nextRequestRate(1, { limited: true })).toBe(1);
   });
 
+  it('a success of the burst the first estimate measured counts into it (one request over its span)', () => {
+    // The estimate divided by a 30 s span: each late success of that burst adds 2 rpm, not 1.
+    expect(nextRequestRate(40, { limited: false, burstSpanMs: 30_000 })).toBe(42);
+    expect(nextRequestRate(59, { limited: false, burstSpanMs: 30_000 }, 60)).toBe(60);
+    // The server's stated limit wins over any estimate.
+    const report = { requests: { limit: 120 } };
+    expect(nextRequestRate(40, { limited: false, report, burstSpanMs: 30_000 })).toBe(120);
+  });
+
   it('a 429 of the congestion already answered (held) does not cut again', () => {
     expect(nextRequestRate(70, { limited: true, held: true })).toBe(70);
     expect(nextRequestRate(70, { limited: true, held: false })).toBeCloseTo(49);

@@ -71,6 +71,8 @@ export function readRateLimitHeaders(
   return { ...(requests ? { requests } : {}), ...(tokens ? { tokens } : {}) };
 }
 
+const MINUTE = 60_000;
+
 /** Multiplicative decrease on a 429 without headers (AWS adaptive retry mode uses 0.7). */
 export const DECREASE = 0.7;
 /** Additive increase per success without headers, in requests per minute. */
@@ -90,13 +92,19 @@ export interface RateAnswer {
   estimate?: number;
   /** A 429 within the hold of the last decrease: the same congestion, already answered. */
   held?: boolean;
+  /**
+   * For a success: the span (ms) the first `estimate` divided by, while the burst it measured may
+   * still answer. Such a success was sent in that burst, so it adds one request over that span to
+   * the estimate rather than the additive increase.
+   */
+  burstSpanMs?: number;
 }
 
 /**
  * The request rate to pace at, in requests per minute, after an answer: the server's stated limit
  * when its headers carry one; otherwise AIMD from the answers alone (the first 429 sets the measured
- * `estimate`, a later one cuts the rate to 0.7 of it, at most once per hold; a success adds one);
- * never above `ceiling`. `undefined`: not known yet, do not pace.
+ * `estimate`, a later one cuts the rate to 0.7 of it, at most once per hold; a success adds one, or
+ * counts into the estimate while its burst still answers); never above `ceiling`. `undefined`: not known yet, do not pace.
  */
 export function nextRequestRate(
   current: number | undefined,
@@ -110,7 +118,8 @@ export function nextRequestRate(
     if (answer.held) rate = current;
     else if (current !== undefined) rate = Math.max(MIN_RPM, current * DECREASE);
     else rate = answer.estimate === undefined ? undefined : Math.max(MIN_RPM, answer.estimate);
-  } else if (current !== undefined) rate = current + INCREASE_RPM;
+  } else if (current !== undefined)
+    rate = current + (answer.burstSpanMs ? MINUTE / answer.burstSpanMs : INCREASE_RPM);
   if (ceiling !== undefined) rate = Math.min(rate ?? ceiling, ceiling);
   return rate;
 }
