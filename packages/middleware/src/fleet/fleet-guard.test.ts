@@ -223,6 +223,21 @@ describe('createFleetGuard', () => {
       expect((await b.getState()).models.find(m => m.modelId === 'glm-5.2')?.cooldownMs).toBe(3000);
     });
 
+    it('keeps the last tenth of the time before the deadline for the answer', async () => {
+      const { a, b } = fleet();
+      await a.onFailure({ ...glm, error: rateLimited(800) });
+      // 850 ms left: the cooldown would end 50 ms before the deadline, inside the 85 ms kept for the answer.
+      const edge = await b.beforeAttempt({ ...glm, deadlineAt: Date.now() + 850 }).catch(e => e);
+      expect(RateLimitError.isInstance(edge)).toBe(true);
+      expect(edge.message).toContain("the call's deadline (less a tenth of the time left");
+      // 1000 ms left: 200 ms remain after the cooldown, more than the 100 ms kept.
+      const waiting = track(b.beforeAttempt({ ...glm, deadlineAt: Date.now() + 1_000 }));
+      await vi.advanceTimersByTimeAsync(799);
+      expect(waiting.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waiting).toMatchObject({ settled: true, value: undefined });
+    });
+
     it('stops waiting when the caller aborts', async () => {
       const { a, b } = fleet();
       await a.onFailure({ ...glm, error: rateLimited(10_000) });

@@ -119,15 +119,15 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       await breaker?.check(info, k.breaker);
       await cooldown.wait(info, k.cooldown);
       if (pacer === undefined) return;
-      // A paced attempt may wait for its slot while a 429 arrives: it then waits out the
-      // Retry-After and takes a new slot (a reserved slot is no licence to send into a held key).
-      const held = () => cooldown.held(k.cooldown);
+      // A 429 may arrive while an attempt waits for its slot: a reserved slot is no licence to send
+      // into a held key. The attempt waits out the Retry-After and takes a new slot; the old one is
+      // spent (given back, its credit would add to the slots reserved after the Retry-After).
       const tokens = info.estimatedTokens ?? 0;
-      for (let round = 1; round < MAX_PACE_ROUNDS; round++) {
-        if (await pacer.admit(info, k.pace, tokens, held)) return;
+      for (let round = 1; ; round++) {
+        const waited = await pacer.admit(info, k.pace, tokens);
+        if (!waited || round >= MAX_PACE_ROUNDS || !(await cooldown.held(k.cooldown))) return;
         await cooldown.wait(info, k.cooldown);
       }
-      await pacer.admit(info, k.pace, tokens);
     },
 
     async allowRetry(info) {

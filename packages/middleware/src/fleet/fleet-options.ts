@@ -45,8 +45,9 @@ export interface FleetOptions {
   maxCooldownMs?: number;
   /**
    * Longest an attempt waits for shared cooldowns (in all, when 429s keep extending them) before it
-   * fails fast with a `RateLimitError` (not sent), in ms. Default 60000. The call's deadline and
-   * abort signal are honoured too.
+   * fails fast with a `RateLimitError` (not sent), in ms. Default 60000. The abort signal is
+   * honoured too, and so is the call's deadline, less the last tenth of the time left (at most 1 s)
+   * kept for the answer.
    */
   maxCooldownWaitMs?: number;
   /**

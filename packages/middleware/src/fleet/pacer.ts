@@ -1,6 +1,7 @@
 import type { AttemptInfo } from '../attempt-guard';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
+import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
 import type { GuardedStore } from './guarded-store';
 import {
   BURST_MS,
@@ -59,32 +60,14 @@ export interface Pacer {
   /**
    * Takes one request and `tokens` from the key's bucket and waits until they are paid for
    * (abortable; within the deadline and `maxWaitMs`, else a `RateLimitError` without a request).
-   * After a wait, `held` is asked whether the key is now held (a 429's Retry-After that arrived
-   * meanwhile): then the slot is lost and it resolves `false` (wait that out, admit again).
+   * Resolves whether it waited: a 429 may have arrived meanwhile, whose Retry-After the caller
+   * must then wait out (the slot is spent; see `createFleetGuard`).
    */
-  admit(
-    info: AttemptInfo,
-    key: string,
-    tokens: number,
-    held?: () => Promise<boolean>,
-  ): Promise<boolean>;
+  admit(info: AttemptInfo, key: string, tokens: number): Promise<boolean>;
   /** Learns from an answer: its rate-limit headers, a 429, the tokens it really used. */
   learn(key: string, answer: PaceAnswer): Promise<void>;
   state(): Promise<PaceState[]>;
 }
-
-/**
- * How long an attempt can afford to wait for its slot: until its deadline, less the last tenth of
- * the time left (at most a second) for the answer. A slot at the deadline's edge is lost (the
- * deadline fires before the request goes out, nobody else can use the slot) or wasted (the server
- * counts a request whose answer the caller no longer waits for).
- */
-function affordableMs(info: AttemptInfo, now: number): number {
-  if (info.deadlineAt === undefined) return Number.POSITIVE_INFINITY;
-  const left = info.deadlineAt - now;
-  return left - Math.min(ANSWER_HEADROOM_MS, left / 10);
-}
-const ANSWER_HEADROOM_MS = 1_000;
 
 /** While no rate is known, an attempt waits at most this long for a slot of the slow start. */
 const SLOW_START_HOLD_MS = 2_000;
@@ -158,10 +141,10 @@ export function createPacer(settings: PacerSettings): Pacer {
   }
 
   return {
-    async admit(info, key, tokens, held) {
+    async admit(info, key, tokens) {
       const k = knowledge(key);
       const now = Date.now();
-      const maxWaitMs = Math.max(0, Math.min(settings.maxWaitMs, affordableMs(info, now)));
+      const maxWaitMs = Math.max(0, Math.min(settings.maxWaitMs, affordableWaitMs(info, now)));
       info.signal?.throwIfAborted();
       if (!rateKnown(k))
         await k.slowStart.enter(info.signal, Math.min(SLOW_START_HOLD_MS, maxWaitMs));
@@ -180,12 +163,12 @@ export function createPacer(settings: PacerSettings): Pacer {
         const limit =
           result.waitMs > settings.maxWaitMs
             ? `maxPaceWaitMs (${settings.maxWaitMs}ms)`
-            : "the call's deadline (less a tenth of the time left, at most 1 s, for the answer)";
+            : DEADLINE_LIMIT;
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
       paceRates.countMine(k, now);
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
-      if (result.waitMs < 1) return true;
+      if (result.waitMs < 1) return false;
       void callHook(settings.onPace, {
         modelId: info.modelId,
         provider: info.provider,
@@ -204,9 +187,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         k.waiting--;
         k.waitingTokens -= tokens;
       }
-      // A 429 came in while this attempt waited: its slot fell inside the server's Retry-After and
-      // is spent (given back, its credit would add to the slots reserved after the Retry-After).
-      return held === undefined || !(await held());
+      return true;
     },
 
     async learn(key, answer) {

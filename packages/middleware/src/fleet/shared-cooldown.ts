@@ -2,6 +2,7 @@ import { delay } from '@ai-sdk/provider-utils';
 import type { AttemptInfo } from '../attempt-guard';
 import { RateLimitError } from '../errors/status-errors';
 import { callHook } from '../util/call-hook';
+import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
 import type { ResilienceStore } from './resilience-store';
 
 /** Argument of `onCooldown`. */
@@ -41,7 +42,8 @@ export interface SharedCooldown {
   ): Promise<void>;
   /**
    * Waits until no cooldown holds at `key` (plus a random spread at its end), or throws a
-   * `RateLimitError` (not sent) when that is beyond `maxCooldownWaitMs` or the call's deadline.
+   * `RateLimitError` (not sent) when that is beyond `maxCooldownWaitMs` or the call's deadline
+   * (less the time its answer needs, see {@link affordableWaitMs}).
    */
   wait(info: AttemptInfo, key: string): Promise<void>;
   /** Whether a cooldown holds at `key` now. */
@@ -105,8 +107,8 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
         const tooLong =
           now - startedAt + left > maxCooldownWaitMs
             ? `maxCooldownWaitMs (${maxCooldownWaitMs}ms)`
-            : info.deadlineAt !== undefined && now + left > info.deadlineAt
-              ? "the call's deadline"
+            : left > affordableWaitMs(info, now)
+              ? DEADLINE_LIMIT
               : undefined;
         if (tooLong !== undefined) throw own(cooldownTooLongError(info, left, tooLong));
         const waitMs = Math.ceil(left + (spread ? 0 : Math.random() * spreadMs));
