@@ -25,7 +25,7 @@ const BUDGET_MS: Record<Section, number> = {
   overhead: 150_000,
   recovery: 200_000,
   contention: 360_000,
-  fleet: 390_000,
+  fleet: 450_000,
 };
 
 /** The runner of a section; an unknown name is an error, never another section. */

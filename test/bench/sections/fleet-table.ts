@@ -131,7 +131,7 @@ export function fleetTable(
       cell(s, withRange(s.steadyGoodput, 2)),
     ]),
     notes: [
-      `Each round ran every configuration once, in an order drawn from the run's --seed and the round (${r.orders.map(o => o.join(', ')).join('; ')}), each after the key's window emptied; run length is each run's share of what is left of the section budget minus settling and start-up, within 10–15 s. Goodput = successes ÷ what the limit admits in the elapsed time, first window's burst included; steady goodput = 200s that arrived after the first window ÷ what the limit admits in the rest of the run. "no guard (A/A)" is the unguarded fleet run twice per round: the noise floor of the goals, which pair each run with the unguarded run of its round.`,
+      `Each round ran every configuration once, in an order drawn from the run's --seed and the round (${r.orders.map(o => o.join(', ')).join('; ')}), each after the key's window emptied; run length is each run's share of what is left of the section budget minus settling and start-up, within 10–15 s. Goodput = successes ÷ what the limit admits in the elapsed time, first window's burst included; steady goodput = 200s that arrived after the first window ÷ what the limit admits from then through the run's last request (when the callers' queued calls have drained, no demand is left: the last answer's latency and the workers' exit are not counted as unused capacity). "no guard (A/A)" is the unguarded fleet run twice per round: the noise floor of the goals, which pair each run with the unguarded run of its round.`,
       ...fleetGoals(rows),
       ...(shared
         ? summaries

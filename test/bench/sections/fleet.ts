@@ -11,6 +11,7 @@ import { findRedisServer, startRedisServer } from '../../support/redis-server';
 import { createRng } from '../lib/rng';
 import type { SectionArgs } from '../lib/section';
 import type { Table } from '../lib/table';
+import { steadyGoodput } from './fleet-goodput';
 import { fleetTable } from './fleet-table';
 
 const PROCESSES = 4;
@@ -210,7 +211,6 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
     }
     const elapsedMs = Math.max(...reports.map(r => r.elapsedMs));
     const startedAt = Math.min(...reports.flatMap(r => r.sends.map(send => send.at)));
-    const steadyOk = chat.filter(r => r.status === 200 && r.time >= startedAt + WINDOW_MS).length;
     return {
       mode,
       round,
@@ -227,7 +227,7 @@ export async function runFleetSection(args: SectionArgs): Promise<FleetBenchResu
       per429: limited / Math.max(1, successes),
       // At most rpm calls fit in any window: rpm at the start, then rpm more per windowMs.
       goodput: successes / (RPM * (1 + elapsedMs / WINDOW_MS)),
-      steadyGoodput: steadyOk / ((RPM * (elapsedMs - WINDOW_MS)) / WINDOW_MS),
+      steadyGoodput: steadyGoodput(chat, startedAt, RPM, WINDOW_MS),
     };
   }
 }
