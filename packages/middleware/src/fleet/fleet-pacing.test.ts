@@ -85,6 +85,29 @@ describe('createFleetGuard({ pacing })', () => {
     expect(sentAt[2]! - sentAt[1]!).toBeGreaterThanOrEqual(1_020);
   });
 
+  it('a window reported full until just after a slot (a late send) is waited out in place: the slot is kept', async () => {
+    const guard = createFleetGuard({ pacing: { rpm: 60 }, cooldownSpreadMs: 0 });
+    const start = Date.now();
+    const sentAt: number[] = [];
+    const send = () => guard.beforeAttempt(glm).then(() => sentAt.push(Date.now() - start));
+    void send(); // at once
+    void send(); // its slot: 1021 ms
+    void send(); // its slot: 2041 ms
+    await vi.advanceTimersByTimeAsync(900);
+    // An answer says the window is full for another 200 ms: until 1100 ms, 79 ms past the second slot.
+    await guard.onSuccess({
+      ...glm,
+      responseHeaders: {
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '200ms',
+      },
+    });
+    await vi.advanceTimersByTimeAsync(5_000);
+    // The second waits the 79 ms out and goes; the third keeps its own slot. Spending the second's
+    // slot would have sent it after the third's (3062 ms), leaving the slot at 1021 ms unused.
+    expect(sentAt).toEqual([0, 1_100, 2_041]);
+  });
+
   it('paces tokens per minute: an attempt takes its estimate, the usage corrects it', async () => {
     const events: PaceEvent[] = [];
     const guard = createFleetGuard({

@@ -60,13 +60,22 @@ export interface Pacer {
   /**
    * Takes one request and `tokens` from the key's bucket and waits until they are paid for
    * (abortable; within the deadline and `maxWaitMs`, else a `RateLimitError` without a request).
-   * Resolves whether it waited: a 429 may have arrived meanwhile, whose Retry-After the caller
-   * must then wait out (the slot is spent; see `createFleetGuard`).
+   * Resolves `undefined` when it did not wait, else the spacing of the slot it waited for (ms, by
+   * requests or by its tokens, whichever is longer): a 429 may have arrived meanwhile, whose
+   * Retry-After the caller must then wait out (see `createFleetGuard`).
    */
-  admit(info: AttemptInfo, key: string, tokens: number): Promise<boolean>;
+  admit(info: AttemptInfo, key: string, tokens: number): Promise<number | undefined>;
   /** Learns from an answer: its rate-limit headers, a 429, the tokens it really used. */
   learn(key: string, answer: PaceAnswer): Promise<void>;
   state(): Promise<PaceState[]>;
+}
+
+/** Time between two slots at the bucket's rates: one request, or `tokens` at the token rate. */
+function slotSpacingMs(rates: { rpm?: number; tpm?: number }, tokens: number): number {
+  return Math.max(
+    rates.rpm ? 60_000 / rates.rpm : 0,
+    rates.tpm && tokens > 0 ? (tokens * 60_000) / rates.tpm : 0,
+  );
 }
 
 /** While no rate is known, an attempt waits at most this long for a slot of the slow start. */
@@ -168,7 +177,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       }
       paceRates.countMine(k, now);
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
-      if (result.waitMs < 1) return false;
+      if (result.waitMs < 1) return undefined;
       void callHook(settings.onPace, {
         modelId: info.modelId,
         provider: info.provider,
@@ -187,7 +196,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         k.waiting--;
         k.waitingTokens -= tokens;
       }
-      return true;
+      return slotSpacingMs(result, tokens);
     },
 
     async learn(key, answer) {

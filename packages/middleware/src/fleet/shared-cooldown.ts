@@ -46,8 +46,8 @@ export interface SharedCooldown {
    * (less the time its answer needs, see {@link affordableWaitMs}).
    */
   wait(info: AttemptInfo, key: string): Promise<void>;
-  /** Whether a cooldown holds at `key` now. */
-  held(key: string): Promise<boolean>;
+  /** Milliseconds left on the cooldown at `key` (0: none holds). */
+  left(key: string): Promise<number>;
 }
 
 /** Bound on the wait loop (each round waits for a cooldown that another 429 extended). */
@@ -81,8 +81,8 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
       return stored;
     },
 
-    async held(key) {
-      return (await store.getCooldown(key)) > 0;
+    async left(key) {
+      return Math.max(0, await store.getCooldown(key));
     },
 
     async wait(info, key) {
