@@ -6,6 +6,16 @@ import type { PaceEvent } from './pacer';
 
 const glm: AttemptInfo = { modelId: 'glm-5.2', provider: 'alaya.chat', attempt: 1 };
 
+/** A guard paced at 60 rpm and three attempts: at once, then in their slots at 1021 and 2041 ms. */
+function threeAttempts() {
+  const guard = createFleetGuard({ pacing: { rpm: 60 }, cooldownSpreadMs: 0 });
+  const start = Date.now();
+  const sentAt: number[] = [];
+  for (let i = 0; i < 3; i++)
+    void guard.beforeAttempt(glm).then(() => sentAt.push(Date.now() - start));
+  return { guard, sentAt };
+}
+
 describe('createFleetGuard({ pacing })', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -64,13 +74,7 @@ describe('createFleetGuard({ pacing })', () => {
   });
 
   it('an attempt waiting for its slot when a 429 arrives waits out the Retry-After, then takes a new slot', async () => {
-    const guard = createFleetGuard({ pacing: { rpm: 60 }, cooldownSpreadMs: 0 });
-    const start = Date.now();
-    const sentAt: number[] = [];
-    const send = () => guard.beforeAttempt(glm).then(() => sentAt.push(Date.now() - start));
-    void send(); // at once
-    void send(); // its slot: 1021 ms
-    void send(); // its slot: 2041 ms
+    const { guard, sentAt } = threeAttempts();
     await vi.advanceTimersByTimeAsync(500);
     // The first attempt's answer: 429, Retry-After 3 s. The two waiting slots fall inside it.
     await guard.onFailure({
@@ -86,13 +90,7 @@ describe('createFleetGuard({ pacing })', () => {
   });
 
   it('a window reported full until just after a slot (a late send) is waited out in place: the slot is kept', async () => {
-    const guard = createFleetGuard({ pacing: { rpm: 60 }, cooldownSpreadMs: 0 });
-    const start = Date.now();
-    const sentAt: number[] = [];
-    const send = () => guard.beforeAttempt(glm).then(() => sentAt.push(Date.now() - start));
-    void send(); // at once
-    void send(); // its slot: 1021 ms
-    void send(); // its slot: 2041 ms
+    const { guard, sentAt } = threeAttempts();
     await vi.advanceTimersByTimeAsync(900);
     // An answer says the window is full for another 200 ms: until 1100 ms, 79 ms past the second slot.
     await guard.onSuccess({
