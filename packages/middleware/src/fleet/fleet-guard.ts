@@ -1,7 +1,5 @@
 import type { AttemptGuard, AttemptInfo } from '../attempt-guard';
 import { CircuitOpenError } from '../errors/circuit-open-error';
-import { sleep } from '../util/sleep';
-import { affordableWaitMs } from './affordable-wait';
 import { type FleetOptions, resolveFleetOptions } from './fleet-options';
 import { createGuardedStore, type StoreHealth } from './guarded-store';
 import { createMemoryStore } from './memory-store';
@@ -108,21 +106,6 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     };
   }
 
-  /**
-   * After a pace wait: whether the key is held beyond what the slot can absorb. A cooldown ending
-   * within half a slot's spacing is waited out in place, keeping the slot: a send a little late
-   * (timer lag) reported the window full until just after the slot, and giving the slot up would
-   * lose it for everyone. A longer one (a 429's Retry-After) spends the slot: the attempt must wait
-   * it out and take a new one (given back, its credit would add to the slots reserved after it).
-   */
-  async function heldPast(info: AttemptInfo, key: string, slotMs: number): Promise<boolean> {
-    const left = await cooldown.left(key);
-    if (left <= 0) return false;
-    if (left >= slotMs / 2 || left > affordableWaitMs(info, Date.now())) return true;
-    await sleep(Math.ceil(left), info.signal);
-    return (await cooldown.left(key)) > 0; // extended meanwhile: a new 429
-  }
-
   function remember(info: AttemptInfo): void {
     const id = `${info.provider}\u0000${info.modelId}`;
     if (models.has(id) || models.size >= MAX_TRACKED_MODELS) return;
@@ -137,13 +120,16 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       await cooldown.wait(info, k.cooldown);
       if (pacer === undefined) return;
       // A cooldown may begin while an attempt waits for its slot (a 429's Retry-After, or a window
-      // an answer reported full): a reserved slot is no licence to send into a held key.
+      // an answer reported full): a reserved slot is no licence to send into a held key. One ending
+      // within half a slot (a send a little late kept the window full) is waited out and the slot
+      // kept: given up, nobody would use it. A longer one spends the slot: the attempt waits it out
+      // and takes a new one (given back, its credit would add to the slots reserved after it).
       const tokens = info.estimatedTokens ?? 0;
       for (let round = 1; ; round++) {
         const slotMs = await pacer.admit(info, k.pace, tokens);
         if (slotMs === undefined || round >= MAX_PACE_ROUNDS) return;
-        if (await heldPast(info, k.cooldown, slotMs)) await cooldown.wait(info, k.cooldown);
-        else return;
+        if (!(await cooldown.outlasts(info, k.cooldown, slotMs / 2))) return;
+        await cooldown.wait(info, k.cooldown);
       }
     },
 

@@ -104,7 +104,8 @@ export interface RateAnswer {
  * The request rate to pace at, in requests per minute, after an answer: the server's stated limit
  * when its headers carry one; otherwise AIMD from the answers alone (the first 429 sets the measured
  * `estimate`, a later one cuts the rate to 0.7 of it, at most once per hold; a success adds one, or
- * counts into the estimate while its burst still answers); never above `ceiling`. `undefined`: not known yet, do not pace.
+ * counts into the estimate while its burst still answers); never above `ceiling`. `undefined`: not
+ * known yet, do not pace.
  */
 export function nextRequestRate(
   current: number | undefined,

@@ -2,6 +2,7 @@ import { delay } from '@ai-sdk/provider-utils';
 import type { AttemptInfo } from '../attempt-guard';
 import { RateLimitError } from '../errors/status-errors';
 import { callHook } from '../util/call-hook';
+import { sleep } from '../util/sleep';
 import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
 import type { ResilienceStore } from './resilience-store';
 
@@ -46,8 +47,12 @@ export interface SharedCooldown {
    * (less the time its answer needs, see {@link affordableWaitMs}).
    */
   wait(info: AttemptInfo, key: string): Promise<void>;
-  /** Milliseconds left on the cooldown at `key` (0: none holds). */
-  left(key: string): Promise<number>;
+  /**
+   * After a pace wait: whether a cooldown at `key` outlasts `withinMs`. One ending sooner (and
+   * within the deadline's headroom) is waited out here and resolves `false`, unless it was extended
+   * meanwhile (a new 429).
+   */
+  outlasts(info: AttemptInfo, key: string, withinMs: number): Promise<boolean>;
 }
 
 /** Bound on the wait loop (each round waits for a cooldown that another 429 extended). */
@@ -81,8 +86,12 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
       return stored;
     },
 
-    async left(key) {
-      return Math.max(0, await store.getCooldown(key));
+    async outlasts(info, key, withinMs) {
+      const left = await store.getCooldown(key);
+      if (left <= 0) return false;
+      if (left >= withinMs || left > affordableWaitMs(info, Date.now())) return true;
+      await sleep(Math.ceil(left), info.signal);
+      return (await store.getCooldown(key)) > 0;
     },
 
     async wait(info, key) {
