@@ -1,8 +1,7 @@
-/** A request the emulator logged: when it arrived (epoch ms) and its status (none: no answer). */
-export interface LoggedRequest {
-  time: number;
-  status?: number;
-}
+import type { EmulatorRequestRecord } from '@alaya-code/emulator';
+
+/** What the goodput reads of a logged request: when it arrived and its status. */
+type LoggedRequest = Pick<EmulatorRequestRecord, 'time' | 'status'>;
 
 /**
  * Steady goodput of one fleet run: the 200s that arrived from the end of the first window through
