@@ -12,6 +12,8 @@ export default defineProject({
       'fuzz/**/*.test.ts',
       'fleet/**/*.test.ts',
       'packaging/**/*.test.ts',
+      // The test helpers' own behaviour (a child that exits early is reported as such).
+      'support/**/*.test.ts',
       // The bench's pure parts (budget split, judging, statistics, arguments); the bench itself is not a test.
       'bench/**/*.test.ts',
     ],

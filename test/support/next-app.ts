@@ -122,18 +122,34 @@ async function serveWhenReady(
   timeoutMs: number,
 ): Promise<NextApp> {
   const app: NextApp = { url, output, stop: () => stopChild(child) };
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    const ready = await fetch(readyUrl, { signal: AbortSignal.timeout(60_000) }).then(
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  // A child that exits (another `next dev` holds the checkout, a bad flag) ends the wait at once.
+  let ended: string | undefined;
+  const exit = exited(child).then(() => {
+    ended = describeExit(child);
+  });
+  while (Date.now() < deadline && ended === undefined) {
+    const probe = fetch(readyUrl, { signal: AbortSignal.timeout(60_000) }).then(
       () => true,
       () => false,
     );
-    if (ready) return app;
-    await sleep(250);
+    if (await Promise.race([probe, exit.then(() => false)])) return app;
+    if (ended === undefined) await Promise.race([sleep(250), exit]);
   }
+  const exitedEarly = ended;
+  const elapsed = Date.now() - started;
   await app.stop();
-  throw new Error(
-    `${readyUrl} did not answer within ${timeoutMs} ms (exit ${child.exitCode}):\n${output().slice(-4000)}`,
-  );
+  const why =
+    exitedEarly === undefined
+      ? `did not answer within ${timeoutMs} ms`
+      : `was not served: the command ${exitedEarly} after ${elapsed} ms`;
+  throw new Error(`${readyUrl} ${why}; its last output:\n${output().slice(-4000)}`);
+}
+
+/** "exited with code 1" or "was killed by SIGTERM", for a child that has ended. */
+export function describeExit(child: Pick<ChildProcess, 'exitCode' | 'signalCode'>): string {
+  return child.signalCode !== null
+    ? `was killed by ${child.signalCode}`
+    : `exited with code ${child.exitCode}`;
 }
