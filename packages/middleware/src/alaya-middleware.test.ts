@@ -731,7 +731,7 @@ describe('alayaMiddleware: streams', () => {
     expect(parts.some(p => p.type === 'error')).toBe(false);
   });
 
-  it('an error part after content is surfaced typed, ends the stream, and is not retried', async () => {
+  it('an error part after content is surfaced typed (the open text block ended first), ends the stream, and is not retried', async () => {
     const { model, calls } = scriptedStreamModel([
       () =>
         partsStream([
@@ -750,6 +750,7 @@ describe('alayaMiddleware: streams', () => {
       'response-metadata',
       'text-start',
       'text-delta',
+      'text-end',
       'error',
     ]);
     const error = (parts.at(-1) as { error: unknown }).error;

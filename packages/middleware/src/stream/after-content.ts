@@ -9,14 +9,15 @@ import { isCallerAbort } from '../errors/is-caller-abort';
 import { estimateCallTokens } from '../fleet/token-estimate';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
+import type { ConsumerParts } from './consumer-parts';
 import { answerSplice } from './continuation';
 import { IDLE, idleTimeoutError, readWithin } from './idle-timeout';
 import { type OpenedStream, openStream } from './stream-attempt';
 
 /** The phase of a stream after its first content part: what the consumer's pulls read. */
 export interface AfterContent {
-  /** Enqueues the next part(s); true once the stream is closed or errored. */
-  pull(controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>): Promise<boolean>;
+  /** Passes the next part(s) on to the consumer; true once the stream is closed or errored. */
+  pull(): Promise<boolean>;
   /** Cancels the attempt being read (the consumer went away). */
   cancel(reason: unknown): void;
 }
@@ -37,6 +38,7 @@ type Read =
  * and the continuation is spliced into the same stream. The caller's abort errors the stream as it is.
  */
 export function afterContent({
+  consumer,
   outcome,
   models,
   params,
@@ -46,6 +48,8 @@ export function afterContent({
   startedAt,
   decorateFinish,
 }: {
+  /** Where the parts go: the answering attempt's first parts already went there. */
+  consumer: ConsumerParts;
   outcome: RetryOutcome<OpenedStream>;
   models: LanguageModelV4[];
   params: LanguageModelV4CallOptions;
@@ -62,7 +66,8 @@ export function afterContent({
 }): AfterContent {
   const { idleTimeoutMs, continuation } = settings;
   // Only a stream that may be continued keeps its text: without `continuation` parts pass straight on.
-  const splice = continuation === undefined ? undefined : answerSplice(outcome.result.buffered);
+  const splice =
+    continuation === undefined ? undefined : answerSplice(outcome.result.buffered, consumer);
   let current = outcome.result;
   let answered: RetryOutcome<unknown> = outcome;
   let continuations = 0;
@@ -97,10 +102,7 @@ export function afterContent({
   }
 
   /** The continuation's opened stream, the error to end with, or `undefined` after an abort. */
-  async function resume(
-    failure: AlayaError,
-    controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>,
-  ): Promise<OpenedStream | AlayaError | undefined> {
+  async function resume(failure: AlayaError): Promise<OpenedStream | AlayaError | undefined> {
     const left =
       settings.deadlineMs === undefined ? undefined : startedAt + settings.deadlineMs - Date.now();
     const continued = !(
@@ -122,7 +124,7 @@ export function afterContent({
     if (!continued || splice === undefined) return failure;
     continuations++;
     const again = splice.continuationParams(params);
-    for (const part of splice.beginContinuation()) controller.enqueue(part);
+    splice.beginContinuation();
     try {
       const next = await runWithFallback<OpenedStream>({
         models: models.slice(answered.modelIndex),
@@ -144,7 +146,7 @@ export function afterContent({
       return next.result;
     } catch (error) {
       if (isCallerAbort(error, callerSignal) || signal?.aborted) {
-        controller.error(error);
+        consumer.error(error);
         return undefined;
       }
       return AlayaError.isInstance(error) ? error : failure;
@@ -152,52 +154,44 @@ export function afterContent({
   }
 
   /** Passes `parts` on (spliced); true when any reached the consumer. */
-  const pass = (
-    controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>,
-    parts: readonly LanguageModelV4StreamPart[],
-  ): boolean => {
-    if (splice === undefined) {
-      for (const part of parts) controller.enqueue(decorate(part));
-      return parts.length > 0;
-    }
+  const pass = (parts: readonly LanguageModelV4StreamPart[]): boolean => {
     let any = false;
     for (const part of parts) {
-      for (const passed of splice.pass(part)) {
-        controller.enqueue(decorate(passed));
-        any = true;
+      for (const passed of splice === undefined ? [part] : splice.pass(part)) {
+        if (consumer.enqueue(decorate(passed))) any = true;
       }
     }
     return any;
   };
 
   return {
-    async pull(controller) {
+    async pull() {
       // Loops until a part reaches the consumer: a pull that enqueues nothing is not called again.
       for (;;) {
         const next = await read();
         if ('abort' in next) {
-          controller.error(next.abort);
+          consumer.error(next.abort);
           return true;
         }
         if ('done' in next) {
-          controller.close();
+          consumer.close();
           return true;
         }
         if ('part' in next) {
-          if (pass(controller, [next.part])) return false;
+          if (pass([next.part])) return false;
           continue;
         }
-        const resumed = await resume(next.failure, controller);
+        const resumed = await resume(next.failure);
         if (resumed === undefined) return true;
         if (AlayaError.isInstance(resumed)) {
-          controller.enqueue({ type: 'error', error: resumed });
-          controller.close();
+          consumer.enqueue({ type: 'error', error: resumed });
+          consumer.close();
           return true;
         }
         current = resumed;
-        const any = pass(controller, resumed.buffered);
+        const any = pass(resumed.buffered);
         if (resumed.done) {
-          controller.close();
+          consumer.close();
           return true;
         }
         if (any) return false;

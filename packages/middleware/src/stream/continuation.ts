@@ -1,4 +1,5 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
+import type { ConsumerParts } from './consumer-parts';
 
 /** `continuation` after its check: how many times one stream may be continued. */
 export interface ContinuationSettings {
@@ -35,10 +36,11 @@ const DROPPED_IN_CONTINUATION = new Set<LanguageModelV4StreamPart['type']>([
 
 /**
  * One answer as the consumer reads it across attempts: the text so far (sent back as the assistant
- * prefix), whether it stayed text-only, and its open blocks. Parts of a continuation pass through it
- * to be spliced in: its `stream-start`, `response-metadata` and reasoning are dropped (the consumer
- * keeps the reasoning it read; a second train of thought in the middle of the answer would not
- * read as one answer) and its text joins the text block the broken attempt left open.
+ * prefix) and whether it stayed text-only. Parts of a continuation pass through it to be spliced in:
+ * its `stream-start`, `response-metadata` and reasoning are dropped (the consumer keeps the
+ * reasoning it read; a second train of thought in the middle of the answer would not read as one
+ * answer) and its text joins the text block the broken attempt left open (the consumer's open
+ * blocks are the {@link ConsumerParts}' to know and to end).
  */
 export interface AnswerSplice {
   /** The parts to pass on for `part` of the current attempt (none when it is dropped). */
@@ -46,38 +48,40 @@ export interface AnswerSplice {
   /** True while every part passed on was text, reasoning or metadata, and none was a `finish`. */
   textOnly(): boolean;
   /**
-   * Switches to a continuation; returns the parts that close the reasoning blocks the broken attempt
-   * left open (its open text block stays open for the continuation's text).
+   * Switches to a continuation: ends the reasoning blocks the broken attempt left open (its open
+   * text block stays open for the continuation's text).
    */
-  beginContinuation(): LanguageModelV4StreamPart[];
+  beginContinuation(): void;
   /** The call options of a continuation: the prompt plus the text so far as an assistant message. */
   continuationParams(params: LanguageModelV4CallOptions): LanguageModelV4CallOptions;
 }
 
-/** Starts tracking an answer whose first parts are `seen` (already passed on to the consumer). */
-export function answerSplice(seen: readonly LanguageModelV4StreamPart[]): AnswerSplice {
+/**
+ * Starts tracking an answer whose first parts are `seen` (already passed on to the consumer through
+ * `blocks`, whose open text block a continuation's text joins).
+ */
+export function answerSplice(
+  seen: readonly LanguageModelV4StreamPart[],
+  blocks: Pick<ConsumerParts, 'open' | 'end'>,
+): AnswerSplice {
   let text = '';
   let textOnly = true;
   let continuing = false;
-  let openText: string | undefined;
-  const openReasoning = new Set<string>();
   /** Text block ids of the continuation → the open block of the answer they continue. */
   const textIds = new Map<string, string>();
 
   const track = (part: LanguageModelV4StreamPart): void => {
     if (!TEXT_ONLY_PARTS.has(part.type)) textOnly = false;
-    if (part.type === 'text-start') openText = part.id;
-    else if (part.type === 'text-end' && part.id === openText) openText = undefined;
-    else if (part.type === 'text-delta') text += part.delta;
-    else if (part.type === 'reasoning-start') openReasoning.add(part.id);
-    else if (part.type === 'reasoning-end') openReasoning.delete(part.id);
+    if (part.type === 'text-delta') text += part.delta;
   };
   for (const part of seen) track(part);
 
   const splice = (part: LanguageModelV4StreamPart): LanguageModelV4StreamPart | undefined => {
     if (DROPPED_IN_CONTINUATION.has(part.type)) return undefined;
-    if (part.type === 'text-start' && openText !== undefined) {
-      textIds.set(part.id, openText);
+    if (part.type === 'text-start') {
+      const open = blocks.open('text');
+      if (open === undefined) return part;
+      textIds.set(part.id, open);
       return undefined;
     }
     if (part.type === 'text-delta' || part.type === 'text-end') {
@@ -98,11 +102,7 @@ export function answerSplice(seen: readonly LanguageModelV4StreamPart[]): Answer
     beginContinuation() {
       continuing = true;
       textIds.clear();
-      const closing = [...openReasoning].map(
-        id => ({ type: 'reasoning-end', id }) as LanguageModelV4StreamPart,
-      );
-      openReasoning.clear();
-      return closing;
+      blocks.end('reasoning');
     },
     continuationParams(params) {
       if (text === '') return params;

@@ -10,6 +10,7 @@ import { estimateCallTokens } from '../fleet/token-estimate';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
 import { type AfterContent, afterContent } from './after-content';
+import { type ConsumerParts, consumerParts } from './consumer-parts';
 import { type OpenedStream, openStream } from './stream-attempt';
 
 type Settled = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; error: unknown };
@@ -63,37 +64,42 @@ export function retryingStream({
   let outcome: RetryOutcome<OpenedStream> | undefined;
   let finished = false;
   let tail: AfterContent | undefined;
+  let consumer: ConsumerParts;
   const decorate = (part: LanguageModelV4StreamPart): LanguageModelV4StreamPart =>
     part.type === 'finish'
       ? { ...part, providerMetadata: decorateFinish(part.providerMetadata, outcome!) }
       : part;
 
   const stream = new ReadableStream<LanguageModelV4StreamPart>({
-    async pull(controller) {
+    start(controller) {
+      consumer = consumerParts(controller);
+    },
+    async pull() {
       if (opened === undefined) {
         const result = await settled;
         if (!result.ok) {
           finished = true;
           if (isCallerAbort(result.error, callerSignal) || cancelled.signal.aborted) {
-            controller.error(result.error);
+            consumer.error(result.error);
           } else {
-            controller.enqueue({ type: 'error', error: result.error });
-            controller.close();
+            consumer.enqueue({ type: 'error', error: result.error });
+            consumer.close();
           }
           return;
         }
         outcome = result.outcome;
         opened = outcome.result;
-        for (const part of opened.buffered) controller.enqueue(decorate(part));
+        for (const part of opened.buffered) consumer.enqueue(decorate(part));
         if (opened.done) {
           finished = true;
-          controller.close();
+          consumer.close();
         }
         return;
       }
       if (finished) return;
       // After content: idle timeout, typed error part, continuation (see after-content.ts).
       tail ??= afterContent({
+        consumer,
         outcome: outcome!,
         models,
         params,
@@ -103,7 +109,7 @@ export function retryingStream({
         startedAt,
         decorateFinish,
       });
-      finished = await tail.pull(controller);
+      finished = await tail.pull();
     },
     cancel(reason) {
       finished = true;
