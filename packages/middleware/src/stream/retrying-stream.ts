@@ -22,6 +22,9 @@ type Settled = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; 
  * When the loop gives up, the typed error arrives as one `error` part and the stream ends (what the
  * AI SDK passes to `onError` and the `fullStream`); the caller's abort errors the stream as it is.
  * After the first content part, a failure is mapped once and surfaced as one typed `error` part.
+ * Every part goes to the consumer through {@link consumerParts}: each block the consumer saw opened
+ * (text, reasoning, tool input) is ended exactly once, before the `finish` or `error` part at the
+ * latest, wherever the stream broke and whatever its continuation sent.
  * `response.headers` and `request.body` are those of the attempt that answered, known once its
  * first content part arrived (the AI SDK reads them when the step finishes).
  */
