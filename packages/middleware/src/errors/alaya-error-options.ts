@@ -66,7 +66,10 @@ export interface AlayaErrorOptions {
   hint?: string;
   /** Wait the server asked for (`retry-after-ms` / `Retry-After`), in milliseconds. */
   retryAfterMs?: number;
-  /** Value of the `x-request-id` (or `request-id`) response header. */
+  /**
+   * Value of the `x-request-id` (or `request-id`, `x-oneapi-request-id`) response header, else the
+   * `(request id: …)` a gateway wrote into the message.
+   */
   requestId?: string;
   /** Model that failed, when known. */
   modelId?: string;

@@ -64,7 +64,7 @@ export abstract class AlayaErrorBase extends APICallError {
   readonly hint?: string;
   /** Wait the server asked for, in milliseconds (already parsed from the headers). */
   readonly retryAfterMs?: number;
-  /** Request id from the `x-request-id` response header. */
+  /** Request id from the `x-request-id`-style response headers, else from the message's `(request id: …)`. */
   readonly requestId?: string;
   /** Model that failed, when known. */
   readonly modelId?: string;

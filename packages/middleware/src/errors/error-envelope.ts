@@ -1,3 +1,5 @@
+import { saysUpstreamSaturated } from './saturation-message';
+
 /** The fields of an error envelope (`{error:{message,type,code}}` and its common variants). */
 export interface ErrorEnvelope {
   message?: string;
@@ -93,14 +95,29 @@ const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
   overloaded_error: 529,
 };
 
-/** True when the envelope's `code` or `type` says the account is out of quota (OpenAI, DeepSeek). */
+/**
+ * True when the envelope says the account is out of quota: its `code` or `type` is
+ * `insufficient_quota` (OpenAI, DeepSeek) and its message does not contradict it. One API sends that
+ * `type` on an upstream-saturation 429 too (`当前分组上游负载已饱和，请稍后再试`): when the message
+ * says saturation, overload or "try again later" without naming a quota, the message decides and
+ * this is false.
+ */
 export function isInsufficientQuota(envelope: ErrorEnvelope | undefined): boolean {
-  return envelope?.code === 'insufficient_quota' || envelope?.type === 'insufficient_quota';
+  return namesInsufficientQuota(envelope) && !saysUpstreamSaturated(envelope?.message);
 }
 
-/** The status an envelope implies without an HTTP status: its own, else its `code`, else its `type`. */
+/**
+ * The status an envelope implies without an HTTP status: its own, else its `code`, else its `type`;
+ * 429 when a quota `code`/`type` is contradicted by a saturation message (see {@link isInsufficientQuota}).
+ */
 export function impliedStatus(envelope: ErrorEnvelope): number | undefined {
-  return envelope.status ?? statusForName(envelope.code) ?? statusForName(envelope.type);
+  if (envelope.status !== undefined) return envelope.status;
+  if (namesInsufficientQuota(envelope) && !isInsufficientQuota(envelope)) return 429;
+  return statusForName(envelope.code) ?? statusForName(envelope.type);
+}
+
+function namesInsufficientQuota(envelope: ErrorEnvelope | undefined): boolean {
+  return envelope?.code === 'insufficient_quota' || envelope?.type === 'insufficient_quota';
 }
 
 function statusForName(name: string | undefined): number | undefined {

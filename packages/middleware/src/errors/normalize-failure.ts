@@ -83,6 +83,7 @@ export function normalizeFailure(error: unknown, options: NormalizeOptions): Fai
     requestId:
       getHeader(headers, 'x-request-id') ??
       getHeader(headers, 'request-id') ??
+      getHeader(headers, 'x-oneapi-request-id') ??
       stringOrUndefined(read('requestID')),
   };
   if (statusCode !== undefined && statusCode >= 400) {

@@ -14,7 +14,10 @@ export class AuthenticationError extends errorClass(
   false,
 ) {}
 
-/** 402 Payment Required (or a 429 whose envelope says `insufficient_quota`): balance or spend cap exhausted. Not retried. */
+/**
+ * 402 Payment Required (or a 429 whose envelope says `insufficient_quota` and whose message does not
+ * say the upstream is saturated): balance or spend cap exhausted. Not retried.
+ */
 export class InsufficientQuotaError extends errorClass(
   'insufficient_quota',
   'InsufficientQuotaError',

@@ -80,6 +80,18 @@ describe('secrets where redaction did not look', () => {
     const http = toAlayaError(apiError({ statusCode: 503, url: `${secretURL}/chat/completions` }));
     expect(rendered(http)).not.toMatch(/hunter2|alice|opaque-\d/);
   });
+
+  it('the key as the (request id: …) of a One API message, with and without apiKey', () => {
+    const body = JSON.stringify({
+      error: { message: `当前分组上游负载已饱和，请稍后再试 (request id: ${KEY})`, type: 'x' },
+    });
+    for (const apiKey of [KEY, undefined]) {
+      const error = toAlayaError(apiError({ statusCode: 429, responseBody: body }), { apiKey });
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect(error.requestId).toBe('[REDACTED]');
+      expect(rendered(error)).not.toContain(KEY);
+    }
+  });
 });
 
 describe('redaction is the last step of every message', () => {

@@ -3,6 +3,7 @@ import type { AlayaErrorKind, AlayaErrorOptions } from './alaya-error-options';
 import { describeResponseBody, statusLine } from './describe-response-body';
 import { impliedStatus, isInsufficientQuota } from './error-envelope';
 import { hintFor } from './hints';
+import { requestIdInMessage } from './message-request-id';
 import { ConnectionError } from './network-errors';
 import { type Failure, normalizeFailure } from './normalize-failure';
 import { parseRetryHeaders } from './parse-retry-after';
@@ -47,8 +48,10 @@ type ErrorClass = (new (options: AlayaErrorOptions) => AlayaErrorBase) & { kind:
  * Maps anything a model can throw (an `APICallError` from any provider, a failed `fetch`, a timeout,
  * the payload of a stream `error` part, an already-typed error, or any other value) to a typed
  * {@link AlayaError}. Never throws. Status decides the class (a 429 whose envelope says
- * `insufficient_quota` is an `InsufficientQuotaError`); the envelope fills `message`, `type`, `code`;
- * headers fill `retryAfterMs`, `requestId` and (`x-should-retry`) `isRetryable`. Redaction is the
+ * `insufficient_quota` is an `InsufficientQuotaError`, unless its message says the upstream is
+ * saturated: see `isInsufficientQuota`); the envelope fills `message`, `type`, `code`; headers fill
+ * `retryAfterMs`, `requestId` (else the message's `(request id: …)`) and (`x-should-retry`)
+ * `isRetryable`. Redaction is the
  * last step: no field of the result holds `context.apiKey`, a credential shape, URL user-info or a
  * credential query parameter.
  *
@@ -88,7 +91,10 @@ function decide(
     responseBody: failure.body,
     cause: failure.cause,
     data: failure.data,
-    requestId: failure.requestId,
+    requestId:
+      failure.requestId ??
+      requestIdInMessage(envelope?.message) ??
+      requestIdInMessage(failure.message),
     statusCode,
     type: envelope?.type,
     code: envelope?.code,
