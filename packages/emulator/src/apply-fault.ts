@@ -18,7 +18,7 @@ export async function applyFault(ctx: RequestContext, fault: EmulatorFault): Pro
     return true;
   }
   if (isErrorFault(fault)) {
-    const rendered = renderErrorFault(fault as EmulatorFault & { status: number });
+    const rendered = renderErrorFault(fault as EmulatorFault & { status: number }, ctx);
     await deliverBody(ctx, rendered.status, rendered.body, rendered.headers, false);
     return true;
   }

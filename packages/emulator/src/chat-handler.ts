@@ -4,7 +4,6 @@ import { type ChatPlan, planChatCompletion, promptTokensOf } from './chat-comple
 import type { ChatRequest } from './chat-request';
 import { validateChatRequest } from './chat-request';
 import { streamErrorPayload } from './fault-response';
-import type { EmulatorFault } from './faults';
 import { delay, waitForAbort } from './io';
 import type { RequestContext } from './request-context';
 import { SchemaTooLargeError } from './schema-budget';
@@ -35,13 +34,14 @@ function planOrRefuse(
 }
 
 /** How a stream fault cuts the SSE events short: reset, error event, or stall. */
-function streamInterrupt(fault: EmulatorFault | undefined): StreamInterrupt | undefined {
+function streamInterrupt(ctx: RequestContext): StreamInterrupt | undefined {
+  const { fault } = ctx;
   if (!fault) return undefined;
   const afterChunks = fault.afterChunks ?? 2;
   if (fault.reset === 'mid-stream') return { afterChunks, action: 'reset' };
   if (fault.stall === 'mid-stream') return { afterChunks, action: 'stall' };
   if (fault.streamError) {
-    return { afterChunks, action: 'error', errorPayload: streamErrorPayload(fault) };
+    return { afterChunks, action: 'error', errorPayload: streamErrorPayload(fault, ctx) };
   }
   return undefined;
 }
@@ -81,7 +81,7 @@ export async function handleChatCompletions(input: HandlerInput): Promise<void> 
     await waitForAbort(ctx.signal);
     return;
   }
-  const interrupt = streamInterrupt(fault);
+  const interrupt = streamInterrupt(ctx);
   const outcome = await writeSse(
     ctx.res,
     chatCompletionChunks(plan, meta, {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type ApiKeyOption, DEFAULT_TEST_KEY } from './auth';
 import { DEFAULT_MODELS } from './models';
+import { ERROR_STYLES, isErrorStyle } from './one-api-envelope';
 import { type AlayaPlan, planLimits } from './plans';
 import type { EmulatorOptions } from './start-emulator';
 
@@ -19,6 +20,10 @@ Options:
   --window-ms <n>       Rate-limit window in ms. Default 60000.
   --throttled           Every key has used its monthly quota: throttled mode, 60 RPM / 30K TPM.
   --no-rate-limit-headers  Omit x-ratelimit-* (and retry-after-ms); 429s keep Retry-After.
+  --error-style <style> Error bodies: alaya (the error guide, default) or one-api (One API's
+                        Chinese message with "(request id: …)", its type values: a 429 says
+                        当前分组上游负载已饱和，请稍后再试 with type insufficient_quota; the id
+                        in x-oneapi-request-id). A fault's "errorStyle" overrides it.
   --model <id>          Served model; repeat for several. Default ${DEFAULT_MODELS.join(', ')}.
   --chunk-size <n>      Characters per streamed delta. Default 16.
   --chunk-delay-ms <n>  Delay between streamed chunks in ms. Default 0.
@@ -94,6 +99,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         plan: { type: 'string' },
         throttled: { type: 'boolean' },
         'no-rate-limit-headers': { type: 'boolean' },
+        'error-style': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +108,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     const port = toNumber('port', values.port, true) ?? 4010;
     if (port > 65535) throw new Error('--port must be at most 65535');
     if (values.plan !== undefined) planLimits(values.plan);
+    const errorStyle = values['error-style'];
+    if (errorStyle !== undefined && !isErrorStyle(errorStyle)) {
+      throw new Error(
+        `--error-style must be one of ${ERROR_STYLES.join(', ')}, got "${errorStyle}"`,
+      );
+    }
     const rpm = toNumber('rpm', values.rpm, true);
     const tpm = toNumber('tpm', values.tpm, true);
     const windowMs = toNumber('window-ms', values['window-ms'], false);
@@ -136,6 +148,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         ...(values.plan !== undefined ? { plan: values.plan as AlayaPlan } : {}),
         ...(values.throttled ? { quotaExhausted: 'throttle' as const } : {}),
         ...(values['no-rate-limit-headers'] ? { rateLimitHeaders: false } : {}),
+        ...(errorStyle !== undefined ? { errorStyle } : {}),
         limits,
         ...(values.model && values.model.length > 0 ? { models: values.model } : {}),
         ...(Object.keys(stream).length > 0 ? { stream } : {}),

@@ -23,6 +23,22 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('parses --error-style one-api, and refuses another style', () => {
+    expect(parseCliArgs(['--error-style', 'one-api'])).toMatchObject({
+      kind: 'start',
+      options: { errorStyle: 'one-api' },
+    });
+    expect(parseCliArgs(['--error-style', 'alaya'])).toMatchObject({
+      options: { errorStyle: 'alaya' },
+    });
+    expect(parseCliArgs([])).not.toHaveProperty('options.errorStyle');
+    expect(parseCliArgs(['--error-style', 'new-api'])).toEqual({
+      kind: 'error',
+      message: '--error-style must be one of alaya, one-api, got "new-api"',
+    });
+    expect(CLI_USAGE).toContain('--error-style <style>');
+  });
+
   it('lists every admin endpoint in --help, and prints every key in the banner', () => {
     for (const endpoint of [
       'GET    /__emulator/health',
@@ -187,6 +203,29 @@ describe.skipIf(!existsSync(CLI))('alaya-emulator CLI (dist/cli.js)', () => {
     const requestLines = output().split('\n').slice(3).join('\n');
     expect(requestLines).toContain('GET /v1/models 200');
     expect(requestLines).not.toContain('cli-key');
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBe(0);
+  });
+
+  it('--error-style one-api: its 429 is the One API saturation body', async () => {
+    const { child, output } = start(['--port', '0', '--quiet', '--error-style', 'one-api']);
+    const url = await waitForUrl(output);
+    const limited = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer test-key',
+        'content-type': 'application/json',
+        'x-alaya-emulator-fault': '{"status":429}',
+      },
+      body: JSON.stringify({ model: 'glm-5.2', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(limited.status).toBe(429);
+    const id = limited.headers.get('x-oneapi-request-id');
+    expect(id).toMatch(/^\d{22}$/);
+    expect((await limited.json()).error).toMatchObject({
+      message: `当前分组上游负载已饱和，请稍后再试 (request id: ${id})`,
+      type: 'insufficient_quota',
+    });
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);
   });

@@ -140,12 +140,16 @@ export interface EnvelopeOverrides {
 }
 
 /**
- * The default message of the status whose default code is `code`, so a message fits the code it
- * comes with: a 429 with code `insufficient_quota` says the quota is used, not "Rate limit exceeded".
+ * The default message of the status whose default code is `code` (in `table`, Alaya's by default), so
+ * a message fits the code it comes with: a 429 with code `insufficient_quota` says the quota is used,
+ * not "Rate limit exceeded".
  */
-function messageForCode(code: string | undefined): string | undefined {
+export function messageForCode(
+  code: string | undefined,
+  table: Readonly<Record<number, StatusDefaults>> = STATUS_DEFAULTS,
+): string | undefined {
   if (code === undefined) return undefined;
-  return Object.values(STATUS_DEFAULTS).find(defaults => defaults.code === code)?.message;
+  return Object.values(table).find(defaults => defaults.code === code)?.message;
 }
 
 /** Builds the error-guide envelope for `status`, applying any overrides. */

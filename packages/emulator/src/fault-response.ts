@@ -1,5 +1,12 @@
-import { errorEnvelope, statusDefaults } from './envelope';
+import { type AlayaErrorEnvelope, type EnvelopeOverrides, statusDefaults } from './envelope';
 import type { EmulatorFault } from './faults';
+import type { ErrorStyle } from './one-api-envelope';
+
+/** What renders a fault's error body: the request's style and its envelope (see `RequestContext`). */
+export interface ErrorBodies {
+  readonly errorStyle: ErrorStyle;
+  errorBody(status: number, overrides?: EnvelopeOverrides): AlayaErrorEnvelope;
+}
 
 /** A fully rendered error response: status, headers and body bytes. */
 export interface RenderedFault {
@@ -22,14 +29,18 @@ export function faultHeaders(fault: EmulatorFault): Record<string, string> {
 }
 
 /**
- * Renders an error fault (`status` >= 300): the JSON envelope of Alaya's error guide by default, or an nginx-style
- * HTML page, plain text, an empty body, truncated JSON, or a raw string.
+ * Renders an error fault (`status` >= 300): the JSON envelope in the request's style by default
+ * (Alaya's error guide, or One API's), or an nginx-style HTML page, plain text, an empty body,
+ * truncated JSON, or a raw string.
  */
-export function renderErrorFault(fault: EmulatorFault & { status: number }): RenderedFault {
+export function renderErrorFault(
+  fault: EmulatorFault & { status: number },
+  bodies: ErrorBodies,
+): RenderedFault {
   const { status } = fault;
   const defaults = statusDefaults(status);
   const envelope = JSON.stringify(
-    errorEnvelope(status, {
+    bodies.errorBody(status, {
       ...(fault.message !== undefined ? { message: fault.message } : {}),
       ...(fault.type !== undefined ? { type: fault.type } : {}),
       ...(fault.code !== undefined ? { code: fault.code } : {}),
@@ -69,17 +80,24 @@ export function nonJsonBody(fault: EmulatorFault): string {
     : '<html><body>Upstream returned an unexpected page</body></html>';
 }
 
-/** The SSE error event payload of a `streamError` fault. */
-export function streamErrorPayload(fault: EmulatorFault): string {
+/** Message and type of a stream error event when the fault gives none, per error style. */
+const STREAM_ERROR_DEFAULTS: Readonly<Record<ErrorStyle, { message: string; type: string }>> = {
+  alaya: {
+    message: 'The upstream model stream failed: upstream connection lost',
+    type: 'server_error',
+  },
+  'one-api': { message: '上游流式响应中断', type: 'upstream_error' },
+};
+
+/** The SSE error event payload of a `streamError` fault, in the request's style. */
+export function streamErrorPayload(fault: EmulatorFault, bodies: ErrorBodies): string {
   const overrides = typeof fault.streamError === 'object' ? fault.streamError : {};
   const status = fault.status !== undefined && fault.status >= 400 ? fault.status : 500;
+  const defaults = STREAM_ERROR_DEFAULTS[bodies.errorStyle];
   return JSON.stringify(
-    errorEnvelope(status, {
-      message:
-        overrides.message ??
-        fault.message ??
-        'The upstream model stream failed: upstream connection lost',
-      type: overrides.type ?? fault.type ?? 'server_error',
+    bodies.errorBody(status, {
+      message: overrides.message ?? fault.message ?? defaults.message,
+      type: overrides.type ?? fault.type ?? defaults.type,
       code: overrides.code ?? fault.code ?? 'stream_error',
     }),
   );

@@ -1,3 +1,5 @@
+import type { ErrorStyle } from './one-api-envelope';
+
 /** The body an error fault sends. `{ raw }` sends the string as is. */
 export type FaultBody = 'json' | 'html' | 'text' | 'empty' | 'truncated-json' | { raw: string };
 
@@ -38,6 +40,13 @@ export interface EmulatorFault {
   type?: string;
   /** Envelope `code` override. */
   code?: string;
+  /**
+   * Shape of this request's error bodies (the JSON envelope and a `streamError` event), overriding
+   * the emulator's `errorStyle`: `'one-api'` gives One API's Chinese message with ` (request id: …)`
+   * and its `type` values, e.g. `{ status: 429, errorStyle: 'one-api' }` is the upstream-saturation
+   * 429 with `type: insufficient_quota`. Headers keep the emulator's style.
+   */
+  errorStyle?: ErrorStyle;
   /** The error body: `json` (the envelope, default), `html`, `text`, `empty`, `truncated-json`, or `{ raw }`. */
   body?: FaultBody;
   /** `content-type` of the error body (defaults follow `body`). */

@@ -1,5 +1,6 @@
 import type { EmulatorFault } from './fault-types';
 import { isRecord } from './is-record';
+import { isErrorStyle } from './one-api-envelope';
 
 export type { EmulatorFault, FaultBody, FaultMatch } from './fault-types';
 
@@ -29,6 +30,7 @@ const KNOWN_FIELDS = new Set([
   'message',
   'type',
   'code',
+  'errorStyle',
   'body',
   'contentType',
   'retryAfter',
@@ -117,6 +119,9 @@ export function parseFault(value: unknown): EmulatorFault {
     }
   }
   for (const name of ['message', 'type', 'code', 'contentType']) checkString(value, name);
+  if (value.errorStyle !== undefined && !isErrorStyle(value.errorStyle)) {
+    throw new InvalidFaultError('errorStyle must be "alaya" or "one-api"');
+  }
   for (const name of ['firstByteDelayMs', 'chunkDelayMs', 'dripMs']) checkNonNegative(value, name);
   for (const name of ['afterChunks', 'times', 'chunkSize']) checkNonNegative(value, name, true);
   if (value.times === 0) throw new InvalidFaultError('times must be at least 1');

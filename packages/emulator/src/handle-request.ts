@@ -5,6 +5,7 @@ import { applyFault } from './apply-fault';
 import { keyFingerprint } from './auth';
 import { type EmulatorFault, parseFault } from './faults';
 import { type JsonResult, parseJsonBody, readBody } from './io';
+import { oneApiRequestId } from './one-api-envelope';
 import { RequestContext } from './request-context';
 import { appendRecord, type EmulatorRequestRecord } from './request-log';
 import { route } from './router';
@@ -33,9 +34,14 @@ function track(
   state: EmulatorState,
   inFlight: Set<RequestContext>,
 ): RequestContext {
+  const time = Date.now();
+  state.requestSequence += 1;
   const record: EmulatorRequestRecord = {
-    id: `req_${randomBytes(12).toString('hex')}`,
-    time: Date.now(),
+    id:
+      state.errorStyle === 'one-api'
+        ? oneApiRequestId(time, state.requestSequence)
+        : `req_${randomBytes(12).toString('hex')}`,
+    time,
     method: req.method ?? 'GET',
     path,
     outcome: 'pending',
@@ -43,7 +49,7 @@ function track(
   appendRecord(state.requests, record, state.maxRequestLog);
   const presented = /^bearer (.+)$/is.exec(headerValue(req, 'authorization') ?? '')?.[1];
   if (presented !== undefined) record.keyFingerprint = keyFingerprint(presented);
-  const ctx = new RequestContext(req, res, record);
+  const ctx = new RequestContext(req, res, record, state.errorStyle);
   inFlight.add(ctx);
   res.on('close', () => {
     ctx.abort();

@@ -19,6 +19,11 @@ export {
 } from './faults';
 export { DEFAULT_MODELS, type EmulatorModel, type EmulatorModelOption } from './models';
 export {
+  type ErrorStyle,
+  ONE_API_DEFAULTS,
+  ONE_API_SATURATION_MESSAGE,
+} from './one-api-envelope';
+export {
   type AlayaPlan,
   PLAN_LIMITS,
   type QuotaExhaustedMode,

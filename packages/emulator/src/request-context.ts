@@ -1,34 +1,50 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deliverBody } from './body-delivery';
-import { type EnvelopeOverrides, errorEnvelope } from './envelope';
+import { type AlayaErrorEnvelope, type EnvelopeOverrides, errorEnvelope } from './envelope';
 import { faultHeaders } from './fault-response';
 import type { EmulatorFault } from './faults';
+import { type ErrorStyle, oneApiEnvelope } from './one-api-envelope';
 import type { EmulatorRequestRecord } from './request-log';
 
 /**
  * One API request in flight: its log record, an abort signal (client gone or server closing), and
- * response helpers that record the status sent and add `x-request-id` and the fault's headers.
+ * response helpers that record the status sent and add `x-request-id` (`x-oneapi-request-id` in the
+ * `one-api` error style) and the fault's headers.
  */
 export class RequestContext {
   /** Aborted when the client disconnects early or the emulator closes. */
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
   private faultApplied: EmulatorFault | undefined;
-  /** Headers added to every response of this request (`x-request-id`, then the fault's headers). */
+  /** Headers added to every response of this request (the request id, then the fault's headers). */
   baseHeaders: Record<string, string>;
 
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly record: EmulatorRequestRecord,
+    private readonly defaultErrorStyle: ErrorStyle = 'alaya',
   ) {
     this.signal = this.controller.signal;
-    this.baseHeaders = { 'x-request-id': record.id };
+    const idHeader = defaultErrorStyle === 'one-api' ? 'x-oneapi-request-id' : 'x-request-id';
+    this.baseHeaders = { [idHeader]: record.id };
   }
 
   /** The fault applied to this request, if any. */
   get fault(): EmulatorFault | undefined {
     return this.faultApplied;
+  }
+
+  /** The shape of this request's error bodies: the fault's `errorStyle`, else the emulator's. */
+  get errorStyle(): ErrorStyle {
+    return this.faultApplied?.errorStyle ?? this.defaultErrorStyle;
+  }
+
+  /** The error envelope for `status` in this request's style (One API's carries the request id). */
+  errorBody(status: number, overrides: EnvelopeOverrides = {}): AlayaErrorEnvelope {
+    return this.errorStyle === 'one-api'
+      ? oneApiEnvelope(status, overrides, this.record.id)
+      : errorEnvelope(status, overrides);
   }
 
   /** Applies a fault: logs it and adds its headers (`Retry-After`, extra headers) to every answer. */
@@ -75,13 +91,21 @@ export class RequestContext {
     );
   }
 
-  /** Sends the error envelope of Alaya's error guide. */
+  /**
+   * Sends the emulator's own error envelope (validation, auth, admission): Alaya's error guide, or in
+   * the `one-api` style One API's body, whose Chinese message replaces the English one given here.
+   */
   sendError(
     status: number,
     overrides: EnvelopeOverrides = {},
     headers: Record<string, string> = {},
   ): void {
-    this.sendJson(status, errorEnvelope(status, overrides), headers);
+    const { message, ...rest } = overrides;
+    this.sendJson(
+      status,
+      this.errorBody(status, this.errorStyle === 'one-api' ? rest : overrides),
+      headers,
+    );
   }
 
   /** Resets the connection without sending anything (the client sees ECONNRESET). */

@@ -5,7 +5,10 @@ export type RequestOutcome = 'pending' | 'completed' | 'reset' | 'aborted';
 
 /** One request the emulator saw. Never holds the API key, only its fingerprint. */
 export interface EmulatorRequestRecord {
-  /** The `x-request-id` the emulator sent (`req_` + hex), also for faults that override it. */
+  /**
+   * The `x-request-id` the emulator sent (`req_` + hex), also for faults that override it; in the
+   * `one-api` error style the `x-oneapi-request-id` (One API's format, see `oneApiRequestId`).
+   */
   id: string;
   /** Epoch ms when the request arrived. */
   time: number;

@@ -6,6 +6,7 @@ import { sendError } from './envelope';
 import { type EmulatorFault, parseFaults } from './faults';
 import { FAULT_HEADER, handleRequest } from './handle-request';
 import { type EmulatorModelOption, normalizeModels } from './models';
+import { type ErrorStyle, isErrorStyle } from './one-api-envelope';
 import { type AlayaPlan, checkQuotaExhausted, planLimits, type QuotaExhaustedMode } from './plans';
 import type { RateLimits } from './rate-limiter';
 import type { RequestContext } from './request-context';
@@ -44,6 +45,15 @@ export interface EmulatorOptions {
    * Default true; `false` leaves only `Retry-After`, to test clients that learn from 429s alone.
    */
   rateLimitHeaders?: boolean;
+  /**
+   * Shape of the error bodies: `'alaya'` (default) follows Alaya's error guide; `'one-api'` answers
+   * as a One API gateway (which Alaya may run on): a Chinese message with ` (request id: …)` appended,
+   * One API's `type` values (a 429 is `当前分组上游负载已饱和，请稍后再试` with `type:
+   * insufficient_quota`), and request ids in One API's format in `x-oneapi-request-id` instead of
+   * `x-request-id`. A fault's own `message`, `type` and `code` still win; its `errorStyle` overrides
+   * this for its body. See `ONE_API_DEFAULTS`.
+   */
+  errorStyle?: ErrorStyle;
   /** Default shaping of chat answers (chunk size/count, delays). */
   stream?: StreamOptions;
   /** Embedding length when a request gives no `dimensions`. Default 256. */
@@ -88,6 +98,12 @@ function checkBoolean(name: string, value: boolean | undefined, fallback: boolea
   return value;
 }
 
+function checkErrorStyle(value: ErrorStyle | undefined): ErrorStyle {
+  if (value === undefined) return 'alaya';
+  if (!isErrorStyle(value)) throw new TypeError('errorStyle must be "alaya" or "one-api"');
+  return value;
+}
+
 function checkPositiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1)
@@ -114,6 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     limits: { ...planLimits(options.plan), ...options.limits },
     quotaExhausted: checkQuotaExhausted(options.quotaExhausted),
     rateLimitHeaders: checkBoolean('rateLimitHeaders', options.rateLimitHeaders, true),
+    errorStyle: checkErrorStyle(options.errorStyle),
     stream: parseStreamOptions(options.stream ?? {}),
     embeddingDimensions: checkPositiveInteger(
       'embeddingDimensions',

@@ -1,6 +1,7 @@
 import type { ApiKeyConfig } from './auth';
 import { FaultQueue } from './fault-queue';
 import type { EmulatorModel } from './models';
+import type { ErrorStyle } from './one-api-envelope';
 import type { QuotaExhaustedMode } from './plans';
 import { RateLimiter, type RateLimits } from './rate-limiter';
 import type { EmulatorRequestRecord } from './request-log';
@@ -20,6 +21,10 @@ export interface EmulatorState {
   readonly quotaExhausted: QuotaExhaustedMode;
   /** Whether answers carry `x-ratelimit-*` (and 429s `retry-after-ms`). */
   readonly rateLimitHeaders: boolean;
+  /** The shape of error bodies and request ids (a fault's `errorStyle` overrides it). */
+  readonly errorStyle: ErrorStyle;
+  /** API requests seen since start (never reset): the sequence part of One API request ids. */
+  requestSequence: number;
   readonly embeddingDimensions: number;
   readonly maxBodyBytes: number;
   readonly maxRequestLog: number;
@@ -34,6 +39,7 @@ export function createState(init: {
   stream: StreamOptions;
   quotaExhausted: QuotaExhaustedMode;
   rateLimitHeaders: boolean;
+  errorStyle: ErrorStyle;
   embeddingDimensions: number;
   maxBodyBytes: number;
   maxRequestLog: number;
@@ -49,6 +55,8 @@ export function createState(init: {
     stream: init.stream,
     quotaExhausted: init.quotaExhausted,
     rateLimitHeaders: init.rateLimitHeaders,
+    errorStyle: init.errorStyle,
+    requestSequence: 0,
     embeddingDimensions: init.embeddingDimensions,
     maxBodyBytes: init.maxBodyBytes,
     maxRequestLog: init.maxRequestLog,
