@@ -24,6 +24,18 @@ export function toHeaderRecord(headers: unknown): Record<string, string> | undef
   return result;
 }
 
+/**
+ * The request id a response carries in its headers: `x-request-id` (OpenAI, Alaya), `request-id`
+ * (Anthropic), or `x-oneapi-request-id` (One API gateways), in that order.
+ */
+export function requestIdHeader(headers: HeadersLike): string | undefined {
+  return (
+    getHeader(headers, 'x-request-id') ??
+    getHeader(headers, 'request-id') ??
+    getHeader(headers, 'x-oneapi-request-id')
+  );
+}
+
 /** Reads one header case-insensitively from a record or a `Headers` object. */
 export function getHeader(headers: HeadersLike, name: string): string | undefined {
   if (headers == null) return undefined;

@@ -2,7 +2,7 @@ import { APICallError } from '@ai-sdk/provider';
 import { classifyNetworkError, type NetworkFailure } from './classify-network-error';
 import { describeResponseBody, statusLine } from './describe-response-body';
 import { type ErrorEnvelope, parseJsonBody, readErrorEnvelope } from './error-envelope';
-import { getHeader, toHeaderRecord } from './headers';
+import { requestIdHeader, toHeaderRecord } from './headers';
 import { safeGet, safeJson, safeString } from './safe-stringify';
 
 /** Everything `toAlayaError` reads from a thrown value, in one shape, whatever was thrown. */
@@ -80,11 +80,7 @@ export function normalizeFailure(error: unknown, options: NormalizeOptions): Fai
     isRetryable: fromStream,
     url: stringOrUndefined(read('url')),
     requestBodyValues: read('requestBodyValues'),
-    requestId:
-      getHeader(headers, 'x-request-id') ??
-      getHeader(headers, 'request-id') ??
-      getHeader(headers, 'x-oneapi-request-id') ??
-      stringOrUndefined(read('requestID')),
+    requestId: requestIdHeader(headers) ?? stringOrUndefined(read('requestID')),
   };
   if (statusCode !== undefined && statusCode >= 400) {
     failure.envelope =
