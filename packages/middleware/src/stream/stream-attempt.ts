@@ -5,7 +5,7 @@ import type {
   LanguageModelV4StreamResult,
 } from '@ai-sdk/provider';
 import { type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
-import { getHeader } from '../errors/headers';
+import { requestIdHeader } from '../errors/headers';
 import { isCallerAbort } from '../errors/is-caller-abort';
 import { type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
 import { isContentPart } from './content-part';
@@ -40,7 +40,7 @@ export async function openStream({
 }): Promise<OpenedStream> {
   const { stream, ...head } = await model.doStream(params);
   const reader = stream.getReader();
-  const requestId = getHeader(head.response?.headers, 'x-request-id');
+  const requestId = requestIdHeader(head.response?.headers);
   const url = head.request?.url;
   const mapError = (error: unknown, fromStreamPart: boolean): AlayaError => {
     const typed = toAlayaError(error, { ...context, fromStreamPart });
