@@ -6,10 +6,10 @@ import { useEmulator } from '../test-support/emulator-fixture';
 const fixture = useEmulator('sk-stream-request-id', { errorStyle: 'one-api' });
 
 describe('a stream broken after content carries the request id of its response head', () => {
-  it('from x-oneapi-request-id (One API gateways), as a reset mid-stream has no body of its own', async () => {
-    fixture.emulator.enqueueFaults({ reset: 'mid-stream', afterChunks: 3, chunkSize: 6 });
+  it('from x-oneapi-request-id (One API gateways): an idle timeout after content has no response of its own', async () => {
+    fixture.emulator.enqueueFaults({ stall: 'mid-stream', afterChunks: 3, chunkSize: 6 });
     const result = streamText({
-      model: fixture.model({ maxRetries: 0 }),
+      model: fixture.model({ maxRetries: 0, idleTimeoutMs: 300 }),
       prompt: 'Say something long.',
     });
     const errors: unknown[] = [];
@@ -20,6 +20,6 @@ describe('a stream broken after content carries the request id of its response h
     expect(errors).toHaveLength(1);
     const [error] = errors;
     expect(AlayaError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ kind: 'connection', requestId: request?.id });
+    expect(error).toMatchObject({ kind: 'timeout', requestId: request?.id });
   });
 });
