@@ -1,4 +1,5 @@
 import type { AlayaAttempt, AlayaError } from './errors/alaya-error';
+import type { AlayaTelemetry } from './telemetry/alaya-telemetry';
 
 /** Provider and model id, as the hooks report them (the model part of {@link AlayaAttempt}). */
 export type ModelRef = Pick<AlayaAttempt, 'provider' | 'modelId'>;
@@ -18,6 +19,12 @@ export interface AttemptInfo extends Pick<AlayaAttempt, 'provider' | 'modelId' |
    * `estimateCallTokens`), for pacing by tokens per minute. Absent: unknown.
    */
   estimatedTokens?: number;
+  /**
+   * The telemetry of the middleware making the attempt, when it has any: a guard reports its own
+   * events to it (the fleet guard: cooldown and pace waits, breaker transitions, refused retries),
+   * so they reach the middleware's observers however the guard was built.
+   */
+  telemetry?: AlayaTelemetry;
 }
 
 /** What the retry loop tells {@link AttemptGuard.onSuccess}: the attempt, plus its response headers. */

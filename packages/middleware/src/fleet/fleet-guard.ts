@@ -1,5 +1,6 @@
 import type { AttemptGuard, AttemptInfo } from '../attempt-guard';
 import { CircuitOpenError } from '../errors/circuit-open-error';
+import { fleetEventHooks } from '../telemetry/fleet-telemetry';
 import { type FleetOptions, resolveFleetOptions } from './fleet-options';
 import { createGuardedStore, type StoreHealth } from './guarded-store';
 import { createMemoryStore } from './memory-store';
@@ -82,15 +83,17 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     (typeof error === 'object' && error !== null && ownErrors.has(error)) ||
     CircuitOpenError.isInstance(error);
 
-  const cooldown = createSharedCooldown({ ...settings, store, own });
+  // The user's hooks, each also reporting to the telemetry of the attempt's middleware.
+  const hooks = fleetEventHooks(settings);
+  const cooldown = createSharedCooldown({ ...settings, ...hooks, store, own });
   const budget = settings.retryBudget
-    ? createSharedRetryBudget({ ...settings, store, budget: settings.retryBudget })
+    ? createSharedRetryBudget({ ...settings, ...hooks, store, budget: settings.retryBudget })
     : undefined;
   const breaker = settings.circuitBreaker
-    ? createSharedBreaker({ ...settings, store, breaker: settings.circuitBreaker, own })
+    ? createSharedBreaker({ ...settings, ...hooks, store, breaker: settings.circuitBreaker, own })
     : undefined;
   const pacer = settings.pacing
-    ? createPacer({ ...settings.pacing, store, onPace: settings.onPace, own })
+    ? createPacer({ ...settings.pacing, store, onPace: hooks.onPace, own })
     : undefined;
   const models = new Map<string, { modelId: string; provider: string }>();
 

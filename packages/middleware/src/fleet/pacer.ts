@@ -39,7 +39,8 @@ export interface PacerSettings {
   ceiling?: RateLimit;
   /** Longest an attempt waits for admission before it fails fast (not sent), in ms. */
   maxWaitMs: number;
-  onPace?: (event: PaceEvent) => void;
+  /** Called with the event and the attempt it happened to (see `fleetEventHooks`). */
+  onPace?: (event: PaceEvent, info: AttemptInfo) => void;
   /** Marks an error the guard made itself (it counts as nothing). */
   own: <E extends Error>(error: E) => E;
 }
@@ -178,12 +179,16 @@ export function createPacer(settings: PacerSettings): Pacer {
       paceRates.countMine(k, now);
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
       if (result.waitMs < 1) return undefined;
-      void callHook(settings.onPace, {
-        modelId: info.modelId,
-        provider: info.provider,
-        waitMs: Math.ceil(result.waitMs),
-        reason,
-      });
+      void callHook(
+        settings.onPace,
+        {
+          modelId: info.modelId,
+          provider: info.provider,
+          waitMs: Math.ceil(result.waitMs),
+          reason,
+        },
+        info,
+      );
       k.waiting++;
       k.waitingTokens += tokens;
       try {

@@ -24,7 +24,8 @@ export interface BreakerStateChangeEvent {
 export interface SharedBreakerSettings {
   store: ResilienceStore;
   breaker: ResolvedCircuitBreaker;
-  onBreakerStateChange?: (event: BreakerStateChangeEvent) => void;
+  /** Called with the event and the attempt it happened to (see `fleetEventHooks`). */
+  onBreakerStateChange?: (event: BreakerStateChangeEvent, info: AttemptInfo) => void;
   /** Marks an error the guard made itself (it counts as nothing). */
   own: <E extends Error>(error: E) => E;
 }
@@ -52,12 +53,11 @@ export function createSharedBreaker(settings: SharedBreakerSettings): SharedBrea
     const to = record?.state ?? 'closed';
     seen.set(key, record);
     if (from !== to) {
-      void callHook(settings.onBreakerStateChange, {
-        modelId: info.modelId,
-        provider: info.provider,
-        from,
-        to,
-      });
+      void callHook(
+        settings.onBreakerStateChange,
+        { modelId: info.modelId, provider: info.provider, from, to },
+        info,
+      );
     }
   }
 

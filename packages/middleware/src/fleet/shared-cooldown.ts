@@ -27,7 +27,8 @@ export interface SharedCooldownSettings {
   maxCooldownMs: number;
   maxCooldownWaitMs: number;
   cooldownSpreadMs: number;
-  onCooldown?: (event: CooldownEvent) => void;
+  /** Called with the event and the attempt it happened to (see `fleetEventHooks`). */
+  onCooldown?: (event: CooldownEvent, info: AttemptInfo) => void;
   /** Marks an error the guard made itself (it counts as nothing). */
   own: <E extends Error>(error: E) => E;
 }
@@ -71,11 +72,11 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
   }
 
   function tell(info: AttemptInfo, event: Omit<CooldownEvent, 'modelId' | 'provider'>): void {
-    void callHook(settings.onCooldown, {
-      modelId: info.modelId,
-      provider: info.provider,
-      ...event,
-    });
+    void callHook(
+      settings.onCooldown,
+      { modelId: info.modelId, provider: info.provider, ...event },
+      info,
+    );
   }
 
   return {

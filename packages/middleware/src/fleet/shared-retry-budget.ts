@@ -19,7 +19,8 @@ export interface BudgetExhaustedEvent {
 export interface SharedRetryBudgetSettings {
   store: ResilienceStore;
   budget: ResolvedRetryBudget;
-  onBudgetExhausted?: (event: BudgetExhaustedEvent) => void;
+  /** Called with the event and the attempt it happened to (see `fleetEventHooks`). */
+  onBudgetExhausted?: (event: BudgetExhaustedEvent, info: AttemptInfo) => void;
 }
 
 /** The retry budget's accounting against a bucket in the store. */
@@ -52,13 +53,11 @@ export function createSharedRetryBudget(settings: SharedRetryBudgetSettings): Sh
       }
       if (!denied) {
         denied = true;
-        void callHook(settings.onBudgetExhausted, {
-          modelId: info.modelId,
-          provider: info.provider,
-          remaining,
-          cost,
-          error,
-        });
+        void callHook(
+          settings.onBudgetExhausted,
+          { modelId: info.modelId, provider: info.provider, remaining, cost, error },
+          info,
+        );
       }
       return false;
     },

@@ -4,7 +4,7 @@ import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
 import { type FleetMiddlewareOptions, guardFromOptions } from '../fleet/middleware-options';
 import type { ContinuationSettings } from '../stream/continuation';
 import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
-import { fleetHooksWithTelemetry, resolveTelemetry } from '../telemetry/resolve-telemetry';
+import { resolveTelemetry } from '../telemetry/resolve-telemetry';
 import {
   checkNumber,
   checkOptionalArray,
@@ -160,9 +160,7 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
       checkOptionalArray('fallbackModels', fallbackModels, (name, item) =>
         checkValue(name, item, isLanguageModel, MODEL_EXPECTED),
       ) ?? [],
-    guard:
-      guardFromOptions({ ...given, ...fleetHooksWithTelemetry(given, telemetry), apiKey }) ??
-      noopAttemptGuard,
+    guard: guardFromOptions({ ...given, apiKey }) ?? noopAttemptGuard,
     telemetry,
     errorContext: { ...errorContext, ...(apiKey ? { apiKey } : {}) },
   };

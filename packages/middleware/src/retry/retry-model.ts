@@ -73,6 +73,7 @@ export async function retryModel<T>(
   for (let attempt = 1; ; attempt++) {
     const info: AttemptInfo = { ...ref, attempt, signal, deadlineAt: deadline?.at };
     if (call.estimatedTokens !== undefined) info.estimatedTokens = call.estimatedTokens;
+    if (settings.telemetry !== undefined) info.telemetry = settings.telemetry;
     const blocked = await beforeAttempt(guard, info, signal);
     if (blocked) {
       history.push(record(info, blocked, 0));
