@@ -146,7 +146,7 @@ describe('createPacer', () => {
     await p.admit(glm, 'k', 0);
     const error = await p.admit(glm, 'k', 0).catch(e => e);
     expect(RateLimitError.isInstance(error)).toBe(true);
-    expect(error.message).toMatch(/paced at 1 requests per minute .*maxPaceWaitMs .* not sent/);
+    expect(error.message).toMatch(/paced at 1 requests per minute .*pacing\.maxWaitMs .* not sent/);
     const patient = pacer({ ceiling: { rpm: 1 }, maxWaitMs: 120_000 });
     await patient.admit(glm, 'k', 0);
     const late = await patient

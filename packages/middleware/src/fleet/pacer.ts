@@ -172,7 +172,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       if (!result.granted) {
         const limit =
           result.waitMs > settings.maxWaitMs
-            ? `maxPaceWaitMs (${settings.maxWaitMs}ms)`
+            ? `pacing.maxWaitMs (${settings.maxWaitMs}ms)`
             : DEADLINE_LIMIT;
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
