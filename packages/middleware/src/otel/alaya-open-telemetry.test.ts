@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { type Attributes, context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AggregationTemporality,
@@ -12,6 +12,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_TELEMETRY_TEXT_LENGTH } from '../telemetry/bound-telemetry-text';
 import { ATTEMPT_SPAN_NAME, alayaOpenTelemetry } from './alaya-open-telemetry';
 
 const exporter = new InMemorySpanExporter();
@@ -165,6 +166,52 @@ describe('alayaOpenTelemetry', () => {
       'gen_ai.provider.name': 'alaya.chat',
       'gen_ai.request.model': 'glm-5.1',
     });
+    await meterProvider.shutdown();
+  });
+
+  it('called directly, bounds every string it records: span and event attributes and metric labels', async () => {
+    const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({
+      exporter: metricExporter,
+      exportIntervalMillis: 60_000,
+    });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const telemetry = alayaOpenTelemetry({ tracer, meter: meterProvider.getMeter('test') });
+    const huge = { provider: 'p'.repeat(10_000), modelId: 'm'.repeat(10_000) };
+    tracer.startActiveSpan('call', span => {
+      telemetry.startAttempt({ ...huge, attempt: 1, fallbackIndex: 0, operation: 'generate' }).end({
+        status: 'failed',
+        kind: 'bad_request',
+        errorType: 'E'.repeat(10_000),
+        code: 'c'.repeat(100_000),
+      });
+      telemetry.record({
+        type: 'fallback',
+        from: huge,
+        to: huge,
+        kind: 'bad_gateway',
+        fallbackIndex: 1,
+      });
+      telemetry.record({ type: 'wait', model: huge, ms: 5, reason: 'pacing' });
+      span.end();
+    });
+    await reader.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const attributes = [
+      ...spans.flatMap(s => [s.attributes, ...s.events.map(e => e.attributes ?? {})]),
+      ...metricExporter
+        .getMetrics()
+        .flatMap(r => r.scopeMetrics.flatMap(s => s.metrics))
+        .flatMap(m => (m.dataPoints as Array<{ attributes: Attributes }>).map(p => p.attributes)),
+    ];
+    const strings = attributes.flatMap(a => Object.values(a)).filter(v => typeof v === 'string');
+    expect(strings.length).toBeGreaterThan(10);
+    for (const value of strings)
+      expect(value.length).toBeLessThanOrEqual(MAX_TELEMETRY_TEXT_LENGTH);
+    const attempt = spans.find(s => s.name === ATTEMPT_SPAN_NAME)!;
+    expect(attempt.attributes['alaya.error.code']).toBe(
+      `${'c'.repeat(MAX_TELEMETRY_TEXT_LENGTH - 1)}…`,
+    );
     await meterProvider.shutdown();
   });
 });

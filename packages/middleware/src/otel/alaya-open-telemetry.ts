@@ -15,6 +15,7 @@ import type {
   TelemetryAttemptStart,
   TelemetryEvent,
 } from '../telemetry/alaya-telemetry';
+import { boundTelemetryText } from '../telemetry/bound-telemetry-text';
 
 /** Options of {@link alayaOpenTelemetry}. */
 export interface AlayaOpenTelemetryOptions {
@@ -38,14 +39,17 @@ const SCOPE = '@alaya-code/ai-sdk-middleware';
  * gave up); span events for retries, fallbacks, waits, breaker transitions and budget refusals; and
  * counters (`alaya.client.requests`, `.retries`, `.rate_limited`, `.fallbacks`, `.breaker_opens`,
  * histogram `alaya.client.wait.duration`) labelled by provider and model only. No attribute, event or
- * label holds a message, a prompt, a header or the key.
+ * label holds a message, a prompt, a header or the key, and every string is cut to 256 characters
+ * (`boundTelemetryText`): a server's 100 KB error code is not stored whole.
  */
 export function alayaOpenTelemetry(options: AlayaOpenTelemetryOptions = {}): AlayaTelemetry {
   const tracer = options.tracer ?? trace.getTracer(SCOPE);
   const instruments = createInstruments(options.meter ?? metrics.getMeter(SCOPE));
 
   return {
-    startAttempt(start) {
+    startAttempt(given) {
+      // Bounded here too: an adapter may be called directly, not only through the middleware.
+      const start = boundTelemetryText(given);
       const span = tracer.startSpan(ATTEMPT_SPAN_NAME, {
         kind: SpanKind.CLIENT,
         attributes: startAttributes(start),
@@ -55,7 +59,8 @@ export function alayaOpenTelemetry(options: AlayaOpenTelemetryOptions = {}): Ala
       instruments.requests.add(1, labels);
       return {
         activate: fn => context.with(spanContext, fn),
-        end: outcome => {
+        end: given => {
+          const outcome = boundTelemetryText(given);
           span.setAttributes(outcomeAttributes(outcome));
           if (outcome.status === 'ok') {
             span.setStatus({ code: SpanStatusCode.OK });
@@ -78,7 +83,8 @@ export function alayaOpenTelemetry(options: AlayaOpenTelemetryOptions = {}): Ala
         },
       };
     },
-    record(event) {
+    record(given) {
+      const event = boundTelemetryText(given);
       const { name, attributes, model } = describeEvent(event);
       trace.getActiveSpan()?.addEvent(name, attributes);
       const labels = modelLabels(model);

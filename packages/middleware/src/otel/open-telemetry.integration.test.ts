@@ -12,6 +12,8 @@ import {
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alayaMiddleware } from '../alaya-middleware';
+import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
+import { MAX_TELEMETRY_TEXT_LENGTH } from '../telemetry/bound-telemetry-text';
 import { createCallCounters } from '../telemetry/call-counters';
 import { ATTEMPT_SPAN_NAME, alayaOpenTelemetry } from './alaya-open-telemetry';
 
@@ -153,6 +155,41 @@ describe('OpenTelemetry over real HTTP', () => {
     await generateText({ model: model('glm-5.1', { telemetry: counters }), prompt: PROMPT });
     expect(counters.snapshot().total).toMatchObject({ requests: 2, rateLimited: 1, retries: 1 });
     expect(counters.snapshot().total.waitMs.retry_after).toBe(1000);
+  });
+
+  it('a 100 KB error code from the server is cut to a bounded span attribute, and the key is in no attribute', async () => {
+    // The server echoes the key inside a huge code: redaction removes the key, the bound cuts the rest.
+    const code = `quota_${API_KEY}_${'c'.repeat(100_000)}`;
+    emulator.enqueueFaults([{ status: 400, code }]);
+    const codes: Array<string | undefined> = [];
+    const recording: AlayaTelemetry = {
+      startAttempt: () => ({
+        activate: fn => fn(),
+        end: outcome => void codes.push(outcome.status === 'failed' ? outcome.code : undefined),
+      }),
+      record: () => {},
+    };
+    const error: unknown = await generateText({
+      model: model('glm-5.1', { telemetry: [alayaOpenTelemetry({ tracer }), recording] }),
+      prompt: PROMPT,
+      maxRetries: 0,
+    }).catch((e: unknown) => e);
+    // The error keeps the code (redacted); telemetry must not.
+    expect((error as { code?: string }).code?.length).toBeGreaterThan(100_000);
+    const [attempt] = attemptSpans();
+    const recorded = attempt!.attributes['alaya.error.code'] as string;
+    expect(recorded.startsWith('quota_')).toBe(true);
+    expect(recorded.length).toBe(MAX_TELEMETRY_TEXT_LENGTH);
+    expect(codes).toEqual([recorded]);
+    for (const span of exporter.getFinishedSpans()) {
+      for (const value of Object.values(span.attributes)) {
+        expect(String(value)).not.toContain(API_KEY);
+        if (span.name === ATTEMPT_SPAN_NAME) {
+          expect(String(value).length).toBeLessThanOrEqual(MAX_TELEMETRY_TEXT_LENGTH);
+        }
+      }
+    }
+    expectNoSecrets(exporter.getFinishedSpans());
   });
 
   it('fleet events reach telemetry: a breaker that opens, then a fallback past the open circuit', async () => {

@@ -1,5 +1,6 @@
 import type { AlayaErrorKind, AlayaExhaustedReason } from '../errors/alaya-error';
 import { callHook } from '../util/call-hook';
+import { boundTelemetryText } from './bound-telemetry-text';
 
 /** Why the loop waits before an attempt. */
 export type TelemetryWaitReason = 'backoff' | 'retry_after' | 'cooldown' | 'pacing';
@@ -112,16 +113,16 @@ export function combineTelemetry(observers: readonly AlayaTelemetry[]): AlayaTel
 }
 
 /**
- * An observer whose every method swallows its own failures (telemetry never breaks a call). `end` and
- * `record` go through the safe hook caller; `startAttempt` and `activate` must answer synchronously, so
- * they are guarded here.
+ * An observer whose every method swallows its own failures (telemetry never breaks a call) and gets
+ * every string bounded ({@link boundTelemetryText}). `end` and `record` go through the safe hook
+ * caller; `startAttempt` and `activate` must answer synchronously, so they are guarded here.
  */
 function guarded(observer: AlayaTelemetry): AlayaTelemetry {
   return {
     startAttempt(start) {
       let attempt: TelemetryAttempt;
       try {
-        attempt = observer.startAttempt(start);
+        attempt = observer.startAttempt(boundTelemetryText(start));
       } catch {
         return passThrough;
       }
@@ -139,9 +140,9 @@ function guarded(observer: AlayaTelemetry): AlayaTelemetry {
             return fn();
           }
         },
-        end: outcome => void callHook(attempt.end.bind(attempt), outcome),
+        end: outcome => void callHook(attempt.end.bind(attempt), boundTelemetryText(outcome)),
       };
     },
-    record: event => void callHook(observer.record.bind(observer), event),
+    record: event => void callHook(observer.record.bind(observer), boundTelemetryText(event)),
   };
 }
