@@ -126,6 +126,9 @@ export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
    * Observers of every attempt, wait, fallback and fleet event (default: none, nothing recorded and
    * nothing loaded): `alayaOpenTelemetry()` from `@alaya-code/ai-sdk-middleware/otel` (a span per
    * attempt, events, metrics) and/or `createCallCounters()` (a snapshot for a health endpoint).
+   * A fleet guard reports its events (breaker transitions, refused retries, cooldown and pace waits)
+   * to them whether it was built from the fleet options or passed as `guard`. Every string they
+   * get (an error code, a model id) is cut to 256 characters.
    */
   telemetry?: AlayaTelemetry | AlayaTelemetry[];
   /** Advanced: hooks around every attempt (shared cooldowns, retry budget, circuit breaker). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptInfo } from '../attempt-guard';
+import { BadGatewayError } from '../errors/status-errors';
+import { createFleetGuard } from '../fleet/fleet-guard';
 import type { AlayaTelemetry, TelemetryEvent } from './alaya-telemetry';
 import { fleetEventHooks } from './fleet-telemetry';
 
@@ -54,5 +56,22 @@ describe('fleetEventHooks', () => {
     hooks.onPace(event, { ...glm, attempt: 1, telemetry: throwing });
     hooks.onPace(event, { ...glm, attempt: 1 });
     expect(calls).toBe(2);
+  });
+
+  it('a guard shared by two middlewares reports each event to the telemetry of the attempt it happened to', async () => {
+    const a: TelemetryEvent[] = [];
+    const b: TelemetryEvent[] = [];
+    const guard = createFleetGuard({
+      circuitBreaker: { failureThreshold: 1 },
+      retryBudget: { capacity: 5 },
+    });
+    const error = new BadGatewayError({ message: '502', statusCode: 502 });
+    const ofA: AttemptInfo = { ...glm, attempt: 1, telemetry: recording(a) };
+    const ofB: AttemptInfo = { ...glm, attempt: 1, telemetry: recording(b) };
+    expect(await guard.allowRetry({ ...ofB, error })).toBe(true); // takes the 5 tokens
+    await guard.onFailure({ ...ofA, error }); // opens the breaker
+    expect(await guard.allowRetry({ ...ofB, error })).toBe(false);
+    expect(a).toEqual([{ type: 'breaker', model: glm, from: 'closed', to: 'open' }]);
+    expect(b).toEqual([{ type: 'budget_exhausted', model: glm }]);
   });
 });
