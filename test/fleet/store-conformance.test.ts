@@ -6,10 +6,17 @@ import {
 // The test package does not depend on the store package (yet): its source, run by tsx.
 import { createRedisStore } from '@alaya-code/ai-sdk-store-redis';
 import fc from 'fast-check';
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProperty } from '../support/fuzz';
-import { findRedisServer, type RedisServer, startRedisServer } from '../support/redis-server';
+import { connectRedis, keysEverywhere, type TestRedisClient } from '../support/redis-client';
+import {
+  findRedisCli,
+  findRedisServer,
+  type RedisCluster,
+  type RedisServer,
+  startRedisCluster,
+  startRedisServer,
+} from '../support/redis-server';
 
 /** Cooldown lengths are read back a few ms later from Redis (PTTL) than from memory. */
 const CLOCK_TOLERANCE_MS = 250;
@@ -144,22 +151,33 @@ function expectSameRateAnswer(actual: Record<string, unknown>, expected: Record<
   );
 }
 
-describe.skipIf(!findRedisServer())('the Redis store behaves like the memory store', () => {
-  let server: RedisServer;
-  let client: ReturnType<typeof createClient>;
+/** One redis-server, and a 3-master Redis Cluster through node-redis's cluster client. */
+const targets = [
+  { name: 'one redis-server', available: findRedisServer() !== undefined, start: startRedisServer },
+  {
+    name: 'a 3-master Redis Cluster (createCluster)',
+    available: findRedisServer() !== undefined && findRedisCli() !== undefined,
+    start: () => startRedisCluster(),
+  },
+];
+for (const target of targets.filter(t => !t.available))
+  console.warn(`[store-redis] redis-server or redis-cli is missing: skipped on ${target.name}`);
+
+describe.each(targets)('the Redis store behaves like the memory store on $name', target => {
+  let redis: RedisServer | RedisCluster;
+  let client: TestRedisClient;
 
   beforeAll(async () => {
-    server = await startRedisServer();
-    client = createClient({ url: server.url, disableOfflineQueue: true });
-    client.on('error', () => {});
-    await client.connect();
+    if (!target.available) return;
+    redis = await target.start();
+    client = await connectRedis(redis, { disableOfflineQueue: true });
   });
   afterAll(async () => {
     client?.destroy();
-    await server?.stop();
+    await redis?.stop();
   });
 
-  it('gives the same answers to any sequence of commands', async () => {
+  it.skipIf(!target.available)('gives the same answers to any sequence of commands', async () => {
     let run = 0;
     await checkProperty(
       'memory store ≡ Redis store',
@@ -183,8 +201,8 @@ describe.skipIf(!findRedisServer())('the Redis store behaves like the memory sto
             expect(actual).toEqual(expected);
           }
         }
-        // Every key the commands left in Redis expires.
-        for (const stored of await client.keys(`alaya:${prefix}*`)) {
+        // Every key the commands left in Redis (on any node) expires.
+        for (const stored of await keysEverywhere(client, `alaya:${prefix}*`)) {
           expect(await client.pTTL(stored)).toBeGreaterThan(0);
         }
       }),

@@ -2,7 +2,8 @@
  * One "instance" of a fleet, run as a child process by test/fleet/multi-process.test.ts and the bench's fleet section:
  * `CALLERS` concurrent callers each make `CALLS` generateText calls (or call until `DURATION_MS`
  * has passed) through createAlaya + alayaMiddleware, with a fleet guard whose store is Redis
- * (`MODE=redis`), this process's memory (`MODE=memory`), or no guard at all (`MODE=none`).
+ * (`MODE=redis`: a client of `REDIS_URL`, or of the Redis Cluster whose nodes `REDIS_CLUSTER` lists,
+ * comma-separated), this process's memory (`MODE=memory`), or no guard at all (`MODE=none`).
  * `PACING` (JSON, e.g. `{"rpm":100}` or `true`) turns the guard's pacing on; `PROMPT_CHARS` pads
  * each prompt to that many characters (for token-per-minute limits).
  *
@@ -23,7 +24,7 @@ import { createAlaya } from '@alaya-code/ai-sdk-provider';
 // The test package does not depend on the store package (yet): its source, run by tsx.
 import { createRedisStore } from '@alaya-code/ai-sdk-store-redis';
 import { generateText, wrapLanguageModel } from 'ai';
-import { createClient } from 'redis';
+import { connectRedis, type TestRedisClient } from './redis-client';
 
 /** What a worker prints at the end. */
 export interface WorkerReport {
@@ -85,14 +86,15 @@ const promptChars = Number(env.PROMPT_CHARS ?? 0);
 const attemptContext = new AsyncLocalStorage<{ checkedAt: number }>();
 
 async function main(): Promise<void> {
-  let client: ReturnType<typeof createClient> | undefined;
+  let client: TestRedisClient | undefined;
   let guard: AttemptGuard | undefined;
   if (mode === 'redis' || mode === 'memory') {
     if (mode === 'redis') {
+      const target = env.REDIS_CLUSTER
+        ? { rootNodes: env.REDIS_CLUSTER.split(',').map(url => ({ url })) }
+        : { url: env.REDIS_URL ?? '' };
       // Default client options on purpose (offline queue on): the guard's timeout must bound it.
-      client = createClient({ url: env.REDIS_URL, socket: { reconnectStrategy: () => 200 } });
-      client.on('error', () => {});
-      await client.connect();
+      client = await connectRedis(target, { socket: { reconnectStrategy: () => 200 } });
     }
     const store = client
       ? createRedisStore({ client, prefix: env.REDIS_PREFIX ?? 'fleet-test:' })

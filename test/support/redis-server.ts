@@ -1,7 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort } from './free-port';
+import { promisify } from 'node:util';
+import { freePort, portIsFree } from './free-port';
+
+const run = promisify(execFile);
 
 /** A `redis-server` child process on 127.0.0.1, for tests. */
 export interface RedisServer {
@@ -12,16 +17,49 @@ export interface RedisServer {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-/** Path of the `redis-server` binary on PATH, or `undefined` when it is not installed. */
-export function findRedisServer(): string | undefined {
+/** A Redis Cluster of `redis-server` child processes on 127.0.0.1 (masters only), for tests. */
+export interface RedisCluster {
+  /** The masters, in the order `redis-cli --cluster create` gave them their slots. */
+  nodes: RedisServer[];
+  /** `[{ url }]` of every master: node-redis's `createCluster({ rootNodes })`. */
+  rootNodes: Array<{ url: string }>;
+  /** The temporary directory of the nodes' `nodes.conf` files. */
+  dir: string;
+  /** Kills every node (SIGKILL: nothing to keep) and removes `dir`. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Every redis-server this process started and has not seen exit, and every cluster directory not
+ * yet removed: killed and removed when the process exits, however the tests ended.
+ */
+const liveServers = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
+process.once('exit', () => {
+  for (const child of liveServers) child.kill('SIGKILL');
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Path of `name` on PATH (or in /usr/bin, /usr/local/bin), or `undefined` when it is not installed. */
+function findBinary(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, 'redis-server');
+    const candidate = join(dir, name);
     if (dir !== '' && existsSync(candidate)) return candidate;
   }
-  for (const candidate of ['/usr/bin/redis-server', '/usr/local/bin/redis-server']) {
+  for (const candidate of [`/usr/bin/${name}`, `/usr/local/bin/${name}`]) {
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
+}
+
+/** Path of the `redis-server` binary on PATH, or `undefined` when it is not installed. */
+export function findRedisServer(): string | undefined {
+  return findBinary('redis-server');
+}
+
+/** Path of the `redis-cli` binary (Debian: `redis-tools`), or `undefined` when it is not installed. */
+export function findRedisCli(): string | undefined {
+  return findBinary('redis-cli');
 }
 
 /**
@@ -29,15 +67,113 @@ export function findRedisServer(): string | undefined {
  * no`), and resolves once it accepts connections. `port` restarts one on a known port (to bring
  * Redis back after killing it).
  */
-export async function startRedisServer(port?: number): Promise<RedisServer> {
+export function startRedisServer(port?: number): Promise<RedisServer> {
+  return startNode(port, freePort, () => []);
+}
+
+/**
+ * Starts a Redis Cluster of `masters` nodes (no replicas) on free ports of 127.0.0.1: each node a
+ * `redis-server --cluster-enabled yes` with its `nodes.conf` in one temporary directory, joined by
+ * `redis-cli --cluster create`. Resolves once every node reports `cluster_state:ok` (about 2 s).
+ * Everything it started is killed and removed when it fails or takes longer than `timeoutMs`.
+ */
+export async function startRedisCluster({
+  masters = 3,
+  timeoutMs = 30_000,
+}: {
+  masters?: number;
+  timeoutMs?: number;
+} = {}): Promise<RedisCluster> {
+  const cli = findRedisCli();
+  if (cli === undefined)
+    throw new Error('redis-cli is not installed (apt-get install redis-tools)');
+  const deadline = Date.now() + timeoutMs;
+  const left = () => Math.max(1, deadline - Date.now());
+  const dir = await mkdtemp(join(tmpdir(), 'alaya-redis-cluster-'));
+  liveDirs.add(dir);
+  const nodes: RedisServer[] = [];
+  const stop = async () => {
+    await Promise.all(nodes.map(node => node.stop('SIGKILL')));
+    await rm(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
+  };
+  try {
+    const started = await Promise.allSettled(
+      Array.from({ length: masters }, () =>
+        startNode(undefined, freeClusterPort, port => [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--dir',
+          dir,
+        ]),
+      ),
+    );
+    for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
+    const failed = started.find(result => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const addresses = nodes.map(node => `127.0.0.1:${node.port}`);
+    await run(
+      cli,
+      ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'],
+      { timeout: left() },
+    );
+    let states: string[] = [];
+    while (Date.now() < deadline) {
+      states = await Promise.all(
+        nodes.map(async node => {
+          const { stdout } = await run(cli, ['-p', String(node.port), 'cluster', 'info'], {
+            timeout: left(),
+          });
+          return /cluster_state:(\w+)/.exec(stdout)?.[1] ?? 'unknown';
+        }),
+      );
+      if (states.every(state => state === 'ok')) {
+        return {
+          nodes,
+          rootNodes: nodes.map(node => ({ url: node.url })),
+          dir,
+          stop,
+        };
+      }
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    throw new Error(
+      `Redis Cluster not ok after ${timeoutMs} ms: cluster_state ${states.join(', ')}`,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * A free port whose cluster bus port (port + 10000, Redis's default on every version) is free too.
+ * Both are below 32768, where Linux does not pick ports for outgoing connections.
+ */
+async function freeClusterPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 12_000 + Math.floor(Math.random() * 10_000);
+    if ((await portIsFree(port)) && (await portIsFree(port + 10_000))) return port;
+  }
+  throw new Error('no free port pair (port, port + 10000) for a Redis Cluster node');
+}
+
+/** Launches one redis-server (3 attempts: another process may take a chosen port first). */
+async function startNode(
+  port: number | undefined,
+  choosePort: () => Promise<number>,
+  extraArgs: (port: number) => string[],
+): Promise<RedisServer> {
   const binary = findRedisServer();
   if (binary === undefined)
     throw new Error('redis-server is not installed (apt-get install redis-server)');
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const chosen = port ?? (await freePort());
+    const chosen = port ?? (await choosePort());
     try {
-      return await launch(binary, chosen);
+      return await launch(binary, chosen, extraArgs(chosen));
     } catch (error) {
       lastError = error;
       if (port !== undefined) await new Promise(resolve => setTimeout(resolve, 200));
@@ -46,7 +182,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
   throw lastError;
 }
 
-function launch(binary: string, port: number): Promise<RedisServer> {
+function launch(binary: string, port: number, extraArgs: string[]): Promise<RedisServer> {
   const child: ChildProcess = spawn(
     binary,
     [
@@ -60,10 +196,17 @@ function launch(binary: string, port: number): Promise<RedisServer> {
       'no',
       '--protected-mode',
       'yes',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  liveServers.add(child);
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => {
+      liveServers.delete(child);
+      resolve();
+    }),
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
