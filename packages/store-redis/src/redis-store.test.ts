@@ -29,6 +29,25 @@ describe('createRedisStore', () => {
     expect(calls).toEqual([{ how: 'evalSha', keys: ['p:cd'], arguments: [] }]);
   });
 
+  it('sends each of its 8 methods with exactly one key, the prefixed one (one slot in a Redis Cluster)', async () => {
+    const { client, calls } = scriptedClient(() => null);
+    const store = createRedisStore({ client, prefix: 'p:' });
+    const bucket = { capacity: 10, ttlMs: 1000 };
+    const rate = { burstMs: 1000, ttlMs: 1000 };
+    // The replies are not what the methods expect: only the calls they made matter here.
+    await Promise.allSettled([
+      store.getCooldown('k'),
+      store.extendCooldown('k', 1000),
+      store.takeTokens('k', 1, bucket),
+      store.addTokens('k', 1, bucket),
+      store.getBreaker('k'),
+      store.compareAndSetBreaker('k', 0, undefined, 1000),
+      store.takeFromRateBucket('k', { requests: 1, tokens: 0 }, { ...rate, maxWaitMs: 0 }),
+      store.adjustRateBucket('k', { requests: 1 }, rate),
+    ]);
+    expect(calls.map(call => call.keys)).toEqual(Array.from({ length: 8 }, () => ['p:k']));
+  });
+
   it('falls back to EVAL when Redis does not know the script (NOSCRIPT)', async () => {
     const { client, calls } = scriptedClient(how => {
       if (how === 'evalSha') throw new Error('NOSCRIPT No matching script');
