@@ -1,5 +1,10 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import {
   BadGatewayError,
   createFleetGuard,
@@ -208,7 +213,49 @@ describe.skipIf(!hasCluster)('the Redis store on a 3-master Redis Cluster (creat
   });
 });
 
+/** Starts a cluster in a child process (`node --import tsx`) and resolves with it and its nodes. */
+async function clusterInChild(): Promise<{ child: ChildProcess; ports: number[]; dir: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('./support/redis-server.ts').then(async ({ startRedisCluster }) => {
+        const cluster = await startRedisCluster();
+        console.log(JSON.stringify({ ports: cluster.nodes.map(node => node.port), dir: cluster.dir }));
+        setInterval(() => {}, 1000);
+      })`,
+    ],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout as Readable }), 'line')) as [
+      string,
+    ];
+    return { child, ...(JSON.parse(line) as { ports: number[]; dir: string }) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe.skipIf(!hasCluster)('startRedisCluster (the test helper)', () => {
+  it('the nodes die with the process that started them (SIGKILL), and the next start removes its directory', async () => {
+    const { child, ports, dir } = await clusterInChild();
+    expect(existsSync(dir)).toBe(true);
+    expect(await portIsFree(ports[0] ?? 0)).toBe(false);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    let free = false;
+    for (const deadline = Date.now() + 5_000; !free && Date.now() < deadline; await sleep(50)) {
+      free = (await Promise.all(ports.map(port => portIsFree(port)))).every(Boolean);
+    }
+    expect(free).toBe(true);
+    await startRedisCluster({ timeoutMs: 1 }).catch(() => {});
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('a cluster that is not up within timeoutMs is killed and its directory removed', async () => {
     const dirs = clusterDirs();
     const error = await startRedisCluster({ timeoutMs: 1 }).catch(e => e);

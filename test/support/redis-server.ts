@@ -1,5 +1,5 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -29,16 +29,7 @@ export interface RedisCluster {
   stop(): Promise<void>;
 }
 
-/**
- * Every redis-server this process started and has not seen exit, and every cluster directory not
- * yet removed: killed and removed when the process exits, however the tests ended.
- */
-const liveServers = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
-process.once('exit', () => {
-  for (const child of liveServers) child.kill('SIGKILL');
-  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-});
+const CLUSTER_DIR_PREFIX = 'alaya-redis-cluster-';
 
 /** Path of `name` on PATH (or in /usr/bin, /usr/local/bin), or `undefined` when it is not installed. */
 function findBinary(name: string): string | undefined {
@@ -75,7 +66,8 @@ export function startRedisServer(port?: number): Promise<RedisServer> {
  * Starts a Redis Cluster of `masters` nodes (no replicas) on free ports of 127.0.0.1: each node a
  * `redis-server --cluster-enabled yes` with its `nodes.conf` in one temporary directory, joined by
  * `redis-cli --cluster create`. Resolves once every node reports `cluster_state:ok` (about 2 s).
- * Everything it started is killed and removed when it fails or takes longer than `timeoutMs`.
+ * Everything it started is killed and removed when it fails or takes longer than `timeoutMs`, and
+ * its nodes die with the process that started them.
  */
 export async function startRedisCluster({
   masters = 3,
@@ -89,13 +81,12 @@ export async function startRedisCluster({
     throw new Error('redis-cli is not installed (apt-get install redis-tools)');
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
-  const dir = await mkdtemp(join(tmpdir(), 'alaya-redis-cluster-'));
-  liveDirs.add(dir);
+  removeOrphanedClusterDirs();
+  const dir = await mkdtemp(join(tmpdir(), `${CLUSTER_DIR_PREFIX}${process.pid}-`));
   const nodes: RedisServer[] = [];
   const stop = async () => {
     await Promise.all(nodes.map(node => node.stop('SIGKILL')));
     await rm(dir, { recursive: true, force: true });
-    liveDirs.delete(dir);
   };
   try {
     const started = await Promise.allSettled(
@@ -160,6 +151,49 @@ async function freeClusterPort(): Promise<number> {
   throw new Error('no free port pair (port, port + 10000) for a Redis Cluster node');
 }
 
+/**
+ * Removes the cluster directories of processes that are gone (a test process killed before its
+ * `stop()`: its nodes died with it, see {@link launch}).
+ */
+function removeOrphanedClusterDirs(): void {
+  const ownerPid = new RegExp(`^${CLUSTER_DIR_PREFIX}(\\d+)-`);
+  for (const name of readdirSync(tmpdir())) {
+    const owner = ownerPid.exec(name)?.[1];
+    if (owner !== undefined && !isAlive(Number(owner))) {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * `setpriv --pdeathsig SIGKILL` (util-linux) when it works here: the kernel then kills a
+ * redis-server when the process that started it dies, however it dies (a test runner kills its
+ * workers with a signal, and no exit handler runs). `undefined` elsewhere (macOS).
+ */
+let deathSignal: string[] | undefined | null = null; // null: not probed yet
+function killWithParent(): string[] | undefined {
+  if (deathSignal === null) {
+    const setpriv = findBinary('setpriv');
+    deathSignal = undefined;
+    if (setpriv !== undefined) {
+      try {
+        execFileSync(setpriv, ['--pdeathsig', 'SIGKILL', '--', 'true'], { stdio: 'ignore' });
+        deathSignal = [setpriv, '--pdeathsig', 'SIGKILL', '--'];
+      } catch {}
+    }
+  }
+  return deathSignal;
+}
+
 /** Launches one redis-server (3 attempts: another process may take a chosen port first). */
 async function startNode(
   port: number | undefined,
@@ -183,9 +217,11 @@ async function startNode(
 }
 
 function launch(binary: string, port: number, extraArgs: string[]): Promise<RedisServer> {
+  const [command = binary, ...prefix] = [...(killWithParent() ?? []), binary];
   const child: ChildProcess = spawn(
-    binary,
+    command,
     [
+      ...prefix,
       '--port',
       String(port),
       '--bind',
@@ -200,13 +236,7 @@ function launch(binary: string, port: number, extraArgs: string[]): Promise<Redi
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  liveServers.add(child);
-  const exited = new Promise<void>(resolve =>
-    child.once('exit', () => {
-      liveServers.delete(child);
-      resolve();
-    }),
-  );
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
