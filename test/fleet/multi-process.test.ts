@@ -2,11 +2,21 @@ import { type Emulator, type EmulatorRequestRecord, startEmulator } from '@alaya
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleet } from '../support/fleet-run';
 import type { WorkerReport } from '../support/fleet-worker';
-import { findRedisServer, type RedisServer, startRedisServer } from '../support/redis-server';
+import {
+  findRedisCli,
+  findRedisServer,
+  type RedisCluster,
+  type RedisServer,
+  startRedisCluster,
+  startRedisServer,
+} from '../support/redis-server';
 
 const hasRedis = findRedisServer() !== undefined;
 if (!hasRedis)
   console.warn('[fleet] redis-server is not installed: the multi-process tests are skipped');
+const hasCluster = hasRedis && findRedisCli() !== undefined;
+if (hasRedis && !hasCluster)
+  console.warn('[fleet] redis-cli is not installed: the Redis Cluster fleet test is skipped');
 
 const API_KEY = 'fleet-test-key';
 const WARMUP_KEY = 'fleet-warm-up-key';
@@ -92,6 +102,57 @@ function totals(reports: WorkerReport[]) {
   };
 }
 
+/**
+ * The fleet of the cooldown tests: each of 4 processes runs 3 callers × 2 calls against an emulator
+ * that allows 6 requests per 1.5 s. `redis` says where the shared store is (`REDIS_URL` or
+ * `REDIS_CLUSTER`). The default store timeout (100 ms of the store's own time): event-loop lag on
+ * a busy machine does not count against the store, so a healthy Redis is never declared down.
+ */
+const cooldownFleetEnv = (
+  emulator: Emulator,
+  redis: Record<string, string>,
+  mode: string,
+  prefix: string,
+) => ({
+  MODE: mode,
+  EMULATOR_URL: emulator.url,
+  ...redis,
+  REDIS_PREFIX: prefix,
+  API_KEY,
+  WARMUP_KEY,
+  MODEL,
+  CALLERS: '3',
+  CALLS: '2',
+});
+
+const startCooldownEmulator = () =>
+  startEmulator({ port: 0, apiKeys: [API_KEY, WARMUP_KEY], limits: { rpm: 6, windowMs: 1500 } });
+
+/**
+ * Runs the cooldown fleet sharing one Redis store, and checks that it hit the limit, shared the
+ * 429s' cooldowns, stayed healthy, and that no process sent during a shared cooldown. Returns the
+ * number of 429s.
+ */
+async function expectSharedCooldownsHonoured(
+  emulator: Emulator,
+  env: Record<string, string>,
+  label: string,
+): Promise<number> {
+  emulator.reset();
+  const shared = await runFleet({ processes: 4, env, timeoutMs: 90_000 });
+  const requests = [...emulator.requests];
+  const violations = cooldownViolations(requests, shared);
+  const limited = requests.filter(r => r.status === 429).length;
+  console.log(`[fleet] ${label}: ${limited} 429s, ${violations.length} sends during a cooldown`);
+  if (violations.length > 0) console.log('[fleet] violations', violations);
+  // The store stayed healthy throughout (a degraded instance uses its own state, by design).
+  expect(totals(shared)).toMatchObject({ ok: 24, failed: 0, storeErrors: [0, 0, 0, 0] });
+  expect(limited).toBeGreaterThan(0); // the limit was hit, so there was a cooldown to honour
+  expect(shared.reduce((sum, r) => sum + r.cooldowns.shared, 0)).toBeGreaterThan(0);
+  expect(violations).toEqual([]);
+  return limited;
+}
+
 describe.skipIf(!hasRedis)(
   'many processes share one Redis store (child processes, real redis-server)',
   () => {
@@ -100,11 +161,7 @@ describe.skipIf(!hasRedis)(
 
     beforeAll(async () => {
       redis = await startRedisServer();
-      emulator = await startEmulator({
-        port: 0,
-        apiKeys: [API_KEY, WARMUP_KEY],
-        limits: { rpm: 6, windowMs: 1500 },
-      });
+      emulator = await startCooldownEmulator();
     });
 
     afterAll(async () => {
@@ -112,30 +169,15 @@ describe.skipIf(!hasRedis)(
       await redis?.stop();
     });
 
-    // The default store timeout (100 ms of the store's own time): event-loop lag on a busy machine
-    // does not count against the store, so a healthy Redis is never declared down.
-    const fleetEnv = (mode: string, prefix: string) => ({
-      MODE: mode,
-      EMULATOR_URL: emulator.url,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: prefix,
-      API_KEY,
-      WARMUP_KEY,
-      MODEL,
-      CALLERS: '3',
-      CALLS: '2',
-    });
+    const fleetEnv = (mode: string, prefix: string) =>
+      cooldownFleetEnv(emulator, { REDIS_URL: redis.url }, mode, prefix);
 
     it('after a 429, no process sends to the model before its Retry-After has passed', async () => {
-      emulator.reset();
-      const shared = await runFleet({
-        processes: 4,
-        env: fleetEnv('redis', 'shared:'),
-        timeoutMs: 90_000,
-      });
-      const sharedRequests = [...emulator.requests];
-      const sharedViolations = cooldownViolations(sharedRequests, shared);
-      const shared429s = sharedRequests.filter(r => r.status === 429).length;
+      const shared429s = await expectSharedCooldownsHonoured(
+        emulator,
+        fleetEnv('redis', 'shared:'),
+        'shared store',
+      );
 
       // The checker can fail: the same fleet without the guard sends during the cooldowns.
       emulator.reset();
@@ -147,17 +189,9 @@ describe.skipIf(!hasRedis)(
       const unguardedRequests = [...emulator.requests];
       const unguardedViolations = cooldownViolations(unguardedRequests, unguarded);
       const unguarded429s = unguardedRequests.filter(r => r.status === 429).length;
-
       console.log(
-        `[fleet] shared store: ${shared429s} 429s, ${sharedViolations.length} sends during a cooldown; ` +
-          `no guard: ${unguarded429s} 429s, ${unguardedViolations.length} sends during a cooldown`,
+        `[fleet] no guard: ${unguarded429s} 429s, ${unguardedViolations.length} sends during a cooldown`,
       );
-      if (sharedViolations.length > 0) console.log('[fleet] violations', sharedViolations);
-      // The store stayed healthy throughout (a degraded instance uses its own state, by design).
-      expect(totals(shared)).toMatchObject({ ok: 24, failed: 0, storeErrors: [0, 0, 0, 0] });
-      expect(shared429s).toBeGreaterThan(0); // the limit was hit, so there was a cooldown to honour
-      expect(shared.reduce((sum, r) => sum + r.cooldowns.shared, 0)).toBeGreaterThan(0);
-      expect(sharedViolations).toEqual([]);
       // Without the guard the fleet collects more 429s. (Whether an unguarded send also lands
       // inside another process's cooldown depends on scheduling, so the checker is proven on a
       // fixed log below instead of on this run.)
@@ -223,6 +257,35 @@ describe.skipIf(!hasRedis)(
         await burstEmulator.close();
       }
     }, 150_000);
+  },
+);
+
+describe.skipIf(!hasCluster)(
+  'many processes share one Redis Cluster (child processes, 3 masters, createCluster)',
+  () => {
+    let cluster: RedisCluster;
+    let emulator: Emulator;
+
+    beforeAll(async () => {
+      cluster = await startRedisCluster();
+      emulator = await startCooldownEmulator();
+    });
+
+    afterAll(async () => {
+      await emulator?.close();
+      await cluster?.stop();
+    });
+
+    it('after a 429, no process sends to the model before its Retry-After has passed', async () => {
+      const env = cooldownFleetEnv(
+        emulator,
+        { REDIS_CLUSTER: cluster.rootNodes.map(node => node.url).join(',') },
+        'redis',
+        'cluster:',
+      );
+      // Cooldowns learned from the store (`shared`) came through the cluster: REDIS_URL is unset.
+      await expectSharedCooldownsHonoured(emulator, env, 'shared Redis Cluster');
+    }, 200_000);
   },
 );
 
