@@ -172,7 +172,7 @@ describe.skipIf(!hasCluster)('the Redis store on a 3-master Redis Cluster (creat
     }
   });
 
-  it('a master that dies fails its keys fast with RedisStoreError (timeoutMs), the others still answer', async () => {
+  it('a master that dies fails its keys with RedisStoreError (at once, or after timeoutMs with the offline queue on), the others still answer', async () => {
     // Default client options (offline queue on): the store's timeoutMs bounds a queued command.
     const queued = await connectRedis(cluster, { socket: { reconnectStrategy: () => 100 } });
     try {
@@ -193,6 +193,13 @@ describe.skipIf(!hasCluster)('the Redis store on a 3-master Redis Cluster (creat
       ]);
       expect(error).toBeInstanceOf(RedisStoreError);
       expect(Date.now() - started).toBeLessThan(2_000);
+      // With disableOfflineQueue (the recommended setting) at once.
+      const unqueued = createRedisStore({ client, prefix: 'dead:' });
+      const startedUnqueued = Date.now();
+      await expect(unqueued.getCooldown(onNode.get(victim?.port ?? 0) ?? '')).rejects.toThrow(
+        RedisStoreError,
+      );
+      expect(Date.now() - startedUnqueued).toBeLessThan(500); // its timeoutMs is 1000
       // Within the cluster's node timeout (15 s) the other masters still serve their slots.
       for (const survivor of survivors) {
         expect(await store.getCooldown(onNode.get(survivor.port) ?? '')).toBeGreaterThan(0);
