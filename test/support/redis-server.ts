@@ -66,8 +66,8 @@ export function startRedisServer(port?: number): Promise<RedisServer> {
  * Starts a Redis Cluster of `masters` nodes (no replicas) on free ports of 127.0.0.1: each node a
  * `redis-server --cluster-enabled yes` with its `nodes.conf` in one temporary directory, joined by
  * `redis-cli --cluster create`. Resolves once every node reports `cluster_state:ok` (about 2 s).
- * Everything it started is killed and removed when it fails or takes longer than `timeoutMs`, and
- * its nodes die with the process that started them.
+ * Everything it started is killed and removed when it fails or is not up within `timeoutMs` (a
+ * node that does not start fails after 10 s), and its nodes die with the process that started them.
  */
 export async function startRedisCluster({
   masters = 3,
