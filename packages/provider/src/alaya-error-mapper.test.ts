@@ -91,7 +91,7 @@ describe('createAlayaErrorMapper', () => {
       modelType: 'chat',
     });
     expect((error as Error).message).toBe(
-      "model not found (model 'glm-9' is not offered by this service; available models: glm-5.2, glm-5.1)",
+      "model not found (model 'glm-9' is not offered; this service offers: glm-5.2, glm-5.1)",
     );
     expect(calls.models).toBe(1);
   });

@@ -91,5 +91,10 @@ async function notFoundHint({
   } catch {
     availableModelIds = undefined;
   }
-  return unknownModelHint({ modelId: call.modelId, modelType: call.modelType, availableModelIds });
+  return unknownModelHint({
+    modelId: call.modelId,
+    modelType: call.modelType,
+    availableModelIds,
+    serverMessage: error.message,
+  });
 }

@@ -10,19 +10,31 @@ describe('missingVersionHint', () => {
 });
 
 describe('unknownModelHint', () => {
-  it('lists the available models for an unknown id', () => {
+  it('names the unknown id and lists the offered models when the server did not name it', () => {
     expect(
       unknownModelHint({
         modelId: 'glm-9',
         modelType: 'chat',
         availableModelIds: ['glm-5.2', 'glm-5.1'],
+        serverMessage: 'model not found',
       }),
-    ).toBe("(model 'glm-9' is not offered by this service; available models: glm-5.2, glm-5.1)");
+    ).toBe("(model 'glm-9' is not offered; this service offers: glm-5.2, glm-5.1)");
+  });
+
+  it('only lists the offered models when the server message already names the id (said once)', () => {
+    expect(
+      unknownModelHint({
+        modelId: 'GLM-9',
+        modelType: 'chat',
+        availableModelIds: ['glm-5.2', 'glm-5.1'],
+        serverMessage: "The model 'glm-9' does not exist",
+      }),
+    ).toBe('(this service offers: glm-5.2, glm-5.1)');
   });
 
   it('says when the service offers no models', () => {
-    expect(unknownModelHint({ modelId: 'x', modelType: 'chat', availableModelIds: [] })).toContain(
-      'available models: (none))',
+    expect(unknownModelHint({ modelId: 'x', modelType: 'chat', availableModelIds: [] })).toBe(
+      "(model 'x' is not offered; this service offers no models)",
     );
   });
 

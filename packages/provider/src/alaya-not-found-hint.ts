@@ -10,20 +10,28 @@ export function missingVersionHint(baseURL: string): string {
 
 /**
  * Hint for a 404 of a model call. `availableModelIds` is the service's model
- * list, or `undefined` when it could not be fetched.
+ * list, or `undefined` when it could not be fetched. `serverMessage` is what the
+ * service said: when it already names the model (`The model 'glm-9' does not
+ * exist`), the hint only adds the list, so the final message says it once.
  */
 export function unknownModelHint({
   modelId,
   modelType,
   availableModelIds,
+  serverMessage = '',
 }: {
   modelId: string;
   modelType: 'chat' | 'embedding';
   availableModelIds: readonly string[] | undefined;
+  serverMessage?: string;
 }): string | undefined {
   if (availableModelIds != null && !availableModelIds.includes(modelId)) {
-    const list = availableModelIds.length > 0 ? availableModelIds.join(', ') : '(none)';
-    return `(model '${modelId}' is not offered by this service; available models: ${list})`;
+    const offers =
+      availableModelIds.length > 0
+        ? `this service offers: ${availableModelIds.join(', ')}`
+        : 'this service offers no models';
+    const named = modelId.length > 0 && serverMessage.toLowerCase().includes(modelId.toLowerCase());
+    return named ? `(${offers})` : `(model '${modelId}' is not offered; ${offers})`;
   }
   if (modelType === 'embedding') {
     return `(the service may not offer POST /v1/embeddings for model '${modelId}')`;

@@ -282,10 +282,11 @@ function sharedScenarios(target: () => Target, { embeddings }: { embeddings: boo
       generateText({ model: provider()('no-such-model-x'), prompt: 'Hi', maxRetries: 0 }),
     );
     expect(NotFoundError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain(
-      "(model 'no-such-model-x' is not offered by this service; available models: ",
-    );
-    expect((error as Error).message).toContain(target().chatModelId);
+    const message = (error as Error).message;
+    expect(message).toContain(target().chatModelId);
+    // The id is named once: by the server when it names it, otherwise by the provider's hint.
+    expect(message.match(/no-such-model-x/g)).toHaveLength(1);
+    expect(message).toContain('this service offers: ');
   });
 }
 
@@ -317,6 +318,16 @@ describe('createAlaya over HTTP: emulator', () => {
 
   const provider = (settings: Parameters<typeof createAlaya>[0] = {}) =>
     createAlaya({ baseURL: emulator.url, apiKey, ...settings });
+
+  it('an unknown model id: the message a user reads says "does not exist" once, then the offered ids', async () => {
+    const error = await rejectionOf(
+      generateText({ model: provider()('glm-9'), prompt: 'Hi', maxRetries: 0 }),
+    );
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `The model 'glm-9' does not exist. Use GET /v1/models to list the available models (this service offers: ${MODELS.join(', ')})`,
+    );
+  });
 
   describe('the nine statuses of the error page', () => {
     const cases = [
@@ -389,7 +400,7 @@ describe('createAlaya over HTTP: emulator', () => {
         generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(NotFoundError.isInstance(error)).toBe(true);
-      expect((error as Error).message).not.toContain('available models');
+      expect((error as Error).message).not.toContain('this service offers');
     });
   });
 
@@ -492,7 +503,7 @@ describe('createAlaya over HTTP: emulator', () => {
         generateText({ model: missing, prompt: 'Hi', maxRetries: 0 }),
       );
       expect(NotFoundError.isInstance(error)).toBe(true);
-      expect((error as Error).message).toContain(`available models: ${MODELS.join(', ')})`);
+      expect((error as Error).message).toContain(`this service offers: ${MODELS.join(', ')})`);
     });
 
     it('falls back to another Alaya model on a 502 stream', async () => {
@@ -575,7 +586,7 @@ describe('createAlaya over HTTP: emulator', () => {
         const error = await rejectionOf(
           generateText({ model: alaya(`missing-${i}`), prompt: 'Hi', maxRetries: 0 }),
         );
-        expect((error as Error).message).toContain(`available models: ${MODELS.join(', ')})`);
+        expect((error as Error).message).toContain(`this service offers: ${MODELS.join(', ')})`);
       }
       expect(modelsRequests()).toBe(before + 1);
     });
@@ -591,7 +602,7 @@ describe('createAlaya over HTTP: emulator', () => {
         generateText({ model: provider()('glm-5.1'), prompt: 'Hi', maxRetries: 0 }),
       );
       expect(NotFoundError.isInstance(error)).toBe(true);
-      expect((error as Error).message).not.toContain('available models');
+      expect((error as Error).message).not.toContain('this service offers');
       expect(emulator.pendingFaults()).toEqual([]);
     });
   });
