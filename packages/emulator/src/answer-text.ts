@@ -1,9 +1,6 @@
+import { type PromptTopic, promptTopic } from './answer-topic';
 import { type Arithmetic, parseArithmetic } from './arithmetic';
 import { pick, type Random } from './deterministic';
-
-/** Leading phrases that ask rather than name the topic ("tell me about", "what is", ...). */
-const ASKING =
-  /^(?:(?:hi|hello|hey)[,!.]?\s+)?(?:please\s+|can you\s+|could you\s+|would you\s+|i want to know\s+|i'd like to know\s+)*(?:tell me (?:more )?about|explain|describe|summari[sz]e|what (?:is|are|was|were)|who (?:is|are|was)|how (?:do|does|can|should) (?:i|we|you)|how to|why (?:is|are|do|does)|give me|write|show me)?\s*/i;
 
 const SAY = /^(?:please\s+)?say\s+(.{1,80}?)[\s.!?]*$/i;
 
@@ -12,47 +9,85 @@ const GREETING =
 
 /** The topic of a prompt in a few words: `Tell me about streaming answers.` → `streaming answers`. */
 export function topicOf(prompt: string): string {
-  const flat = prompt.replace(/\s+/g, ' ').trim();
-  const firstSentence = flat.split(/(?<=[.?!])\s/)[0] ?? flat;
-  const rest = firstSentence.replace(ASKING, '');
-  const words = rest
-    .replace(/[.?!:;,]+$/, '')
-    .split(' ')
-    .filter(Boolean);
-  let topic = words.slice(0, 8).join(' ');
-  // A capital that only starts the sentence is not part of the topic ("Streaming answers" mid-sentence).
-  if (rest === firstSentence && /^[A-Z][a-z]/.test(topic)) {
-    topic = `${topic.charAt(0).toLowerCase()}${topic.slice(1)}`;
-  }
-  return topic.length > 0 && topic.length <= 80 ? topic : 'your question';
+  const { topic, goal } = promptTopic(prompt);
+  return topic ?? goal ?? 'your question';
 }
 
-const OPENINGS = [
-  'Here is a short answer about {topic}.',
-  'Good question about {topic}.',
-  'Let me explain {topic} briefly.',
-  'Happy to help with {topic}.',
-];
+/** Sentences for a topic (`{t}`: a noun phrase), a `why` question, or a `how` question. */
+const ABOUT = {
+  openings: [
+    'Here is a short overview of {t}.',
+    'There is more to {t} than it first seems.',
+    'A good way into {t} is to start with the basics.',
+    'The main thing to know about {t} is that a few simple ideas explain most of it.',
+  ],
+  body: [
+    'Most of what matters about {t} comes down to a few core ideas.',
+    'A concrete example usually makes {t} much easier to follow.',
+    'It helps to look at {t} from more than one angle.',
+    'The details of {t} vary with the context, so the basics are the place to start.',
+    'Once the basics are clear, the finer points of {t} fall into place.',
+    'Comparing {t} with something familiar is often the quickest way in.',
+    'Small, steady steps go further than one big leap.',
+  ],
+} as const;
 
-const BODY = [
-  'The key idea behind {topic} is to keep each step small and easy to check.',
-  'In practice, {topic} works best when you start simple and measure as you go.',
-  'A common mistake with {topic} is to optimise before the basics are solid.',
-  'It helps to write down what you expect from {topic} before you begin.',
-  'Most of the effort in {topic} goes into handling the edge cases well.',
-  'Clear names and small examples make {topic} much easier to reason about.',
-  'When something goes wrong, check the inputs first and the timing second.',
-  'Small, steady improvements usually beat one large rewrite.',
-];
+const WHY = {
+  openings: [
+    'Mainly because {t} keeps a small problem from turning into a larger one.',
+    'The short answer: {t} makes failures cheaper to recover from and easier to predict.',
+    'Because {t} spreads the work out, so no single moment carries all of the load.',
+  ],
+  unnamed: [
+    'Mainly because of how the parts involved work together.',
+    'The short answer is that several small effects add up.',
+  ],
+  body: [
+    'Without it, the same problem tends to come back at the worst moment.',
+    'It also makes the behaviour easier to predict and to test.',
+    'The cost is small compared with what it prevents.',
+    'In practice, the benefit shows most under load or when something fails.',
+  ],
+} as const;
+
+const HOW = {
+  openings: [
+    'To {g}, start with the simplest version that works, then improve it step by step.',
+    'The simplest way to {g} is to take it one small step at a time.',
+  ],
+  /** A `how does X work` question: `{t}` is X. */
+  works: [
+    'Put simply, {t} can be broken into a few steps that build on each other.',
+    'It helps to follow {t} one step at a time.',
+  ],
+  unnamed: [
+    'It works in a few steps that build on each other.',
+    'In short, it comes down to a few steps that build on each other.',
+  ],
+  /** In this order: they are steps. */
+  steps: [
+    'First, make sure the basics are in place.',
+    'Then check each step before you add the next one.',
+    'Finally, test the result and adjust what does not fit.',
+  ],
+  /** After the steps, for a long answer. */
+  after: [
+    'Small, steady steps go further than one big leap.',
+    'Keep notes on what you changed, so each step is easy to undo.',
+    'If something breaks, go back to the last step that worked.',
+  ],
+} as const;
 
 const CLOSINGS = [
   'Let me know if you would like an example.',
   'I hope this helps; ask if you want more detail.',
-  'Tell me more about your setup and I can be more specific.',
+  'Tell me more about what you need and I can be more specific.',
 ];
 
-function fill(template: string, topic: string): string {
-  return template.replaceAll('{topic}', topic);
+function fill(template: string, topic: PromptTopic): string {
+  return template
+    .replaceAll('{t}', topic.topic ?? 'this')
+    .replaceAll('{g}', topic.goal ?? 'get there');
 }
 
 /** A sentence starting with a capital, whatever the topic starts with. */
@@ -80,29 +115,55 @@ export function arithmeticSentence(arithmetic: Arithmetic): string {
     : `${a} ${said} ${b} is ${result}.`;
 }
 
+/** The first sentence and the pool of further ones, for the kind of question asked. */
+function shapeOf(random: Random, topic: PromptTopic): { opening: string; more: Iterator<string> } {
+  if (topic.kind === 'why') {
+    const opening = pick(random, topic.topic ? WHY.openings : WHY.unnamed);
+    return { opening, more: shuffled(random, WHY.body) };
+  }
+  if (topic.kind === 'how') {
+    const opening = pick(random, topic.goal ? HOW.openings : topic.topic ? HOW.works : HOW.unnamed);
+    return { opening, more: steps(random) };
+  }
+  const opening = pick(random, topic.topic ? ABOUT.openings : ['Here is a short answer.']);
+  return { opening, more: shuffled(random, ABOUT.body) };
+}
+
+/** The steps of a `how` answer in order, then general advice for as long as needed. */
+function* steps(random: Random): Generator<string> {
+  yield* HOW.steps;
+  yield* shuffled(random, HOW.after);
+}
+
 /**
  * A deterministic answer that reads like one: a greeting back, the result of a simple arithmetic
- * question, or a few short sentences built from templates around the prompt's topic. At least
- * `minLength` characters (more body sentences are added for long streams).
+ * question, or a few grammatical sentences on the prompt's topic, shaped for a `why` or `how`
+ * question, as many as the prompt asks for (`in one sentence`). At least `minLength` characters
+ * (more sentences are added for long streams).
  */
 export function answerText(random: Random, prompt: string, minLength = 0): string {
   const sentences: string[] = [];
   const arithmetic = parseArithmetic(prompt);
-  const topic = topicOf(prompt);
-  const body = shuffled(random, BODY);
+  const topic = promptTopic(prompt);
+  const { opening, more } = shapeOf(random, topic);
+  const next = () => capitalise(fill(more.next().value as string, topic));
   if (prompt.trim() === '') sentences.push('Hello! What would you like to talk about?');
   else if (GREETING.test(prompt.trim())) sentences.push('Hello! How can I help you today?');
   else if (SAY.test(prompt.trim())) {
     sentences.push(`${capitalise(SAY.exec(prompt.trim())?.[1] ?? '')}!`);
   } else if (arithmetic) sentences.push(arithmeticSentence(arithmetic));
   else {
-    sentences.push(capitalise(fill(pick(random, OPENINGS), topic)));
-    const bodyCount = 1 + Math.floor(random() * 3);
-    for (let i = 0; i < bodyCount; i++) sentences.push(capitalise(fill(body.next().value, topic)));
-    sentences.push(pick(random, CLOSINGS));
+    sentences.push(capitalise(fill(opening, topic)));
+    if (topic.sentences !== undefined) {
+      for (let i = 1; i < topic.sentences; i++) sentences.push(next());
+    } else {
+      const bodyCount = 1 + Math.floor(random() * 3);
+      for (let i = 0; i < bodyCount; i++) sentences.push(next());
+      sentences.push(pick(random, CLOSINGS));
+    }
   }
   let text = sentences.join(' ');
-  while (text.length < minLength) text += ` ${capitalise(fill(body.next().value, topic))}`;
+  while (text.length < minLength) text += ` ${next()}`;
   return text;
 }
 

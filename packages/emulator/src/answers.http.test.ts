@@ -49,6 +49,34 @@ describe('answers that read like answers', () => {
     expect(first.reasoning_content).toContain('streaming answers');
   });
 
+  it('leaves the instructions out of the answer and gives the sentences asked for', async () => {
+    const sentencesOf = (text: string) => text.split(/(?<=[.!?])\s+/);
+    const why = await ask({
+      messages: user('In one sentence: why should API clients retry with jittered backoff?'),
+    });
+    expect(sentencesOf(why.content)).toHaveLength(1);
+    expect(why.content).toContain('jittered backoff');
+    const rivers = await ask({ messages: user('Write two short sentences about rivers.') });
+    expect(sentencesOf(rivers.content)).toHaveLength(2);
+    expect(rivers.content).toMatch(/\brivers\b/);
+    const how = await ask({ messages: user('How do I deploy my app to Vercel?') });
+    expect(how.content).toContain('deploy your app to Vercel');
+    for (const prompt of [
+      'In one sentence: why should API clients retry with jittered backoff?',
+      'Write two short sentences about rivers.',
+      'Can you briefly explain what a vector database is?',
+      'Please tell me about streaming answers.',
+      'Summarize the history of the Roman Empire in three sentences.',
+    ]) {
+      const { content } = await ask({ messages: user(prompt) });
+      for (const sentence of sentencesOf(content)) expect(sentence).toMatch(/^[A-Z].*[.!?]$/);
+      expect(content).not.toMatch(
+        /\b(?:in (?:one|three) sentences?|short sentences|why should|briefly|explain|tell me|summarize|can you|please)\b/i,
+      );
+      expect(content).not.toMatch(/\b(?:about|of|into|with) (?:in|why|write|can)\b/i);
+    }
+  });
+
   it('greets back, says what it is asked to say, and answers simple arithmetic', async () => {
     expect((await ask({ messages: user('Hi') })).content).toBe('Hello! How can I help you today?');
     expect((await ask({ messages: user('Say hello') })).content).toBe('Hello!');

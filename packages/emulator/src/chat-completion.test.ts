@@ -54,7 +54,7 @@ describe('planChatCompletion', () => {
     const plan = planChatCompletion(request({}, [{ type: 'text', text: 'Parts here' }]), {
       reasoning: false,
     });
-    expect(plan.content).toMatch(/^Here is a short answer about parts here\./);
+    expect(plan.content).toMatch(/^Here is a short overview of parts here\./);
   });
 });
 
