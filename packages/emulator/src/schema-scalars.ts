@@ -1,19 +1,24 @@
 import { type Random, randomHex, randomInt, randomWords } from './deterministic';
+import { type FieldSource, fieldKind, fieldRange, fieldString, phraseFits } from './field-values';
 import { MAX_SCHEMA_STRING, type SchemaBudget } from './schema-budget';
 
 /** What scalar generation draws on: randomness, prompt hints (consumed in order), the budget. */
-export interface ScalarSource {
+export interface ScalarSource extends FieldSource {
   random: Random;
   numbers: number[];
   phrases: string[];
   budget: SchemaBudget;
 }
 
-/** A number satisfying `minimum`/`maximum` (inclusive or exclusive) and `multipleOf`; prompt numbers first. */
+/**
+ * A number satisfying `minimum`/`maximum` (inclusive or exclusive) and `multipleOf`: prompt numbers
+ * first, then one in the range its name suggests (`count` 1 to 5) where that fits the bounds.
+ */
 export function numberValue(
   schema: Record<string, unknown>,
   source: ScalarSource,
   integer: boolean,
+  name?: string,
 ): number {
   const num = (key: string) =>
     typeof schema[key] === 'number' ? (schema[key] as number) : undefined;
@@ -34,6 +39,17 @@ export function numberValue(
     (multipleOf === undefined || isMultiple(n, multipleOf));
   const index = source.numbers.findIndex(fits);
   if (index >= 0) return source.numbers.splice(index, 1)[0] as number;
+  const named = fieldRange(name, integer);
+  if (named && multipleOf === undefined) {
+    const low = Math.max(min ?? named.min, named.min);
+    const high = Math.min(max ?? named.max, named.max);
+    if (low <= high && high < 1 && !integer) {
+      return Math.round((low + source.random() * (high - low)) * 100) / 100;
+    }
+    if (Math.ceil(low) <= Math.floor(high)) {
+      return randomInt(source.random, Math.ceil(low), Math.floor(high));
+    }
+  }
   const low = min ?? (max !== undefined ? max - 99 : 1);
   const high = max ?? low + 99;
   if (multipleOf !== undefined && multipleOf > 0) {
@@ -67,8 +83,8 @@ const FORMATS: Record<string, (random: Random) => string> = {
 };
 
 /**
- * A string satisfying `minLength`/`maxLength` and common `format`s: a prompt phrase when one fits,
- * else words (prefixed by the property name for names, titles and labels).
+ * A string satisfying `minLength`/`maxLength` and common `format`s: what the property's name says it
+ * holds (see `fieldString`), a prompt phrase for names and places, else words from the prompt's topic.
  */
 export function stringValue(
   schema: Record<string, unknown>,
@@ -80,23 +96,27 @@ export function stringValue(
     typeof schema.maxLength === 'number' ? schema.maxLength : Number.POSITIVE_INFINITY;
   source.budget.checkSize('minLength', minLength, MAX_SCHEMA_STRING);
   const format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
+  const kind = fieldKind(name);
+  const phraseIndex = format
+    ? -1
+    : source.phrases.findIndex(
+        p => p.length >= minLength && p.length <= maxLength && phraseFits(kind, p),
+      );
   let value: string;
-  if (format) {
-    value = format(source.random);
-  } else {
-    const phraseIndex = source.phrases.findIndex(
-      p => p.length >= minLength && p.length <= maxLength,
-    );
-    value =
-      phraseIndex >= 0
-        ? (source.phrases.splice(phraseIndex, 1)[0] as string)
-        : randomWords(source.random, 2).join(' ');
-    if (phraseIndex < 0 && name && /name|title|label/i.test(name)) {
-      value = `${name} ${randomWords(source.random, 1)[0]}`;
-    }
-  }
+  if (format) value = format(source.random);
+  else if (phraseIndex >= 0) value = source.phrases.splice(phraseIndex, 1)[0] as string;
+  else if (kind) value = fieldString(kind, source);
+  else value = plainWords(source);
   source.budget.spend(Math.max(value.length, minLength));
   while (value.length < minLength) value += ` ${randomWords(source.random, 1)[0]}`;
   if (value.length > maxLength) value = value.slice(0, maxLength);
   return value;
+}
+
+/** Two words for a string its name says nothing about: the topic's, else seeded ones. */
+function plainWords(source: ScalarSource): string {
+  const { keywords } = source;
+  if (keywords.length === 0) return randomWords(source.random, 2).join(' ');
+  const at = randomInt(source.random, 0, keywords.length - 1);
+  return keywords.slice(at, at + 2).join(' ');
 }

@@ -117,6 +117,69 @@ describe('schemaValue', () => {
     expect(value).toEqual({ restaurant: 'Chez Marie', city: 'Lyon', people: 4, time: 19.5 });
   });
 
+  it("fills each property with what its name says it holds, on the prompt's topic", () => {
+    const hints = promptHints(
+      'Write a release note: the retry middleware now honours Retry-After.',
+    );
+    expect(hints.topic).toBe('the retry middleware now honours Retry-After');
+    const list = { type: 'array', items: { type: 'string' }, minItems: 3, uniqueItems: true };
+    const value = schemaValue(
+      {
+        type: 'object',
+        properties: {
+          title: { type: 'string' },
+          summary: { type: 'string' },
+          affectedPackages: list,
+          changedFiles: list,
+          tags: list,
+          author: { type: 'string' },
+          createdAt: { type: 'string' },
+          version: { type: 'string' },
+          issueCount: { type: 'integer' },
+          confidence: { type: 'number', minimum: 0, maximum: 1 },
+          enabled: { type: 'boolean' },
+          breaking: { type: 'boolean' },
+        },
+      },
+      { random: random(), ...hints },
+    ) as Record<string, any>;
+    expect(value.title).toBe('The retry middleware now honours Retry-After');
+    expect(value.summary).toBe('The retry middleware now honours Retry-After.');
+    expect(value.affectedPackages).toHaveLength(3);
+    for (const name of value.affectedPackages) expect(name).toMatch(/^retry-[a-z]+$/);
+    expect(value.changedFiles).toHaveLength(3);
+    for (const file of value.changedFiles) expect(file).toMatch(/^src\/retry(?:-[a-z]+)?\.ts$/);
+    expect(value.tags).toEqual(['retry', 'middleware', 'honours']);
+    expect(value.author).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+    expect(Number.isNaN(Date.parse(value.createdAt))).toBe(false);
+    expect(value.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(value.issueCount).toBeGreaterThanOrEqual(1);
+    expect(value.issueCount).toBeLessThanOrEqual(5);
+    expect(value.confidence).toBeGreaterThan(0);
+    expect(value.confidence).toBeLessThan(1);
+    expect(value.enabled).toBe(true);
+    expect(value.breaking).toBe(false);
+  });
+
+  it("keeps the schema's bounds over what a name suggests", () => {
+    const value = schemaValue(
+      {
+        type: 'object',
+        properties: {
+          count: { type: 'integer', minimum: 10, maximum: 12 },
+          title: { type: 'string', maxLength: 8 },
+          packages: { type: 'array', items: { type: 'string', minLength: 30 }, maxItems: 1 },
+        },
+      },
+      { random: random(), topic: 'the retry middleware now honours Retry-After' },
+    ) as Record<string, any>;
+    expect(value.count).toBeGreaterThanOrEqual(10);
+    expect(value.count).toBeLessThanOrEqual(12);
+    expect(value.title).toBe('The retr');
+    expect(value.packages).toHaveLength(1);
+    expect(value.packages[0].length).toBeGreaterThanOrEqual(30);
+  });
+
   it('is deterministic for a seed', () => {
     const schema = {
       type: 'object',

@@ -1,4 +1,5 @@
 import { createRandom, pick, type Random } from './deterministic';
+import { fieldBoolean, keywordsOf } from './field-values';
 import { isRecord } from './is-record';
 import { MAX_SCHEMA_ITEMS, MAX_SCHEMA_PROPERTIES, SchemaBudget } from './schema-budget';
 import { numberValue, type ScalarSource, stringValue } from './schema-scalars';
@@ -16,8 +17,10 @@ export interface SchemaValueContext {
   seed?: number;
   /** Numbers found in the prompt, used in order for numeric properties. */
   numbers?: number[];
-  /** Phrases found in the prompt (quoted strings, proper nouns), used in order for string properties. */
+  /** Phrases found in the prompt (quoted strings, proper nouns), used in order for names and places. */
   phrases?: string[];
+  /** The prompt's topic without its instructions: titles, summaries, tags and package names draw on it. */
+  topic?: string;
 }
 
 interface State extends ScalarSource {
@@ -29,7 +32,8 @@ const MAX_DEPTH = 8;
 /**
  * Generates a deterministic value that satisfies `schema`: types, `enum`/`const`, `required` and
  * optional properties, nested objects and arrays, `anyOf`/`oneOf`/`allOf`, local `$ref`s, string
- * formats, numeric bounds and length bounds. Numbers and phrases from the prompt are used first.
+ * formats, numeric bounds and length bounds. Numbers and phrases from the prompt are used first;
+ * then values that fit each property's name (`affectedPackages`, `summary`, `count`, `enabled`).
  * Sizes are bounded: a schema asking for more (e.g. `minItems: 1e8`) throws a `SchemaTooLargeError`.
  */
 export function schemaValue(schema: JsonSchema, context: SchemaValueContext): unknown {
@@ -37,6 +41,9 @@ export function schemaValue(schema: JsonSchema, context: SchemaValueContext): un
     random: context.random ?? createRandom(context.seed ?? 0),
     numbers: [...(context.numbers ?? [])],
     phrases: [...(context.phrases ?? [])],
+    topic: context.topic,
+    keywords: keywordsOf(context.topic),
+    made: new Map(),
     budget: new SchemaBudget(),
     root: schema,
   };
@@ -127,13 +134,13 @@ function valueFor(
       return [];
     case 'integer':
       state.budget.spend();
-      return numberValue(schema, state, true);
+      return numberValue(schema, state, true, name);
     case 'number':
       state.budget.spend();
-      return numberValue(schema, state, false);
+      return numberValue(schema, state, false, name);
     case 'boolean':
       state.budget.spend();
-      return true;
+      return fieldBoolean(name, state.random);
     case 'null':
       state.budget.spend();
       return null;

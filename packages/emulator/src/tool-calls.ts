@@ -66,7 +66,7 @@ export function planToolCalls(
   const arithmetic = parseArithmetic(text);
   return tools.map(tool => {
     let args = withParam(`tools[${tool.index}].function.parameters`, () =>
-      schemaValue(tool.parameters, { random, numbers: hints.numbers, phrases }),
+      schemaValue(tool.parameters, { random, numbers: hints.numbers, phrases, topic: hints.topic }),
     );
     if (arithmetic && isCalculatorTool(tool)) {
       args = calculatorArguments(tool.parameters, args, arithmetic);
