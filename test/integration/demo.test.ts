@@ -111,6 +111,7 @@ describe('examples/node demo as `npm run demo` runs it', () => {
     expect(stdout).toMatch(/^\w*InsufficientQuotaError \(402\): .+\nhint: \S/m);
     expect(stdout).toMatch(/^stopped: AbortError$/m);
     expect(stdout).toMatch(/^\(\d+ chunks, finish reason: stop\)$/m);
+    expect(stdout).toMatch(/^query: Where do cats sleep\? \(glm-5\.1, \d+ dimensions\)$/m);
     expect(stdout).toMatch(
       /^attempt 1: AI_TimeoutError: No content within firstContentTimeoutMs \(2000 ms\); retrying in \d+ ms\n.+\n\(1 step, finish reason: stop\)$/m,
     );
@@ -164,7 +165,6 @@ describe('examples/node demo as `npm run demo` runs it', () => {
   describe('with ALAYA_API_KEY set (the real-service path, pointed at an emulator here)', () => {
     let service: Emulator;
     beforeAll(async () => {
-      // No embedding model, like a plan without embeddings.
       service = await startEmulator({ port: 0, apiKeys: ['demo-test-key'], models: ['glm-5.1'] });
     });
     afterAll(async () => {
@@ -174,7 +174,12 @@ describe('examples/node demo as `npm run demo` runs it', () => {
     it('uses ALAYA_BASE_URL, runs the feature scenes and skips the fault scenes with a note', async () => {
       const result = await runDemo(
         [],
-        demoEnv({ ALAYA_API_KEY: ' demo-test-key ', ALAYA_BASE_URL: service.url }),
+        // An embedding model this service does not serve, like a plan without embeddings.
+        demoEnv({
+          ALAYA_API_KEY: ' demo-test-key ',
+          ALAYA_BASE_URL: service.url,
+          ALAYA_EMBEDDING_MODEL: 'embedding-3',
+        }),
       );
       expect(result.code, describeRun('demo with a key', result)).toBe(0);
       expect(result.stdout.split('\n')[0]).toBe(

@@ -25,12 +25,15 @@ export async function startTarget(env: NodeJS.ProcessEnv = process.env): Promise
     };
   }
   const apiKey = `demo-${randomUUID()}`;
-  const embeddingModel = env.ALAYA_EMBEDDING_MODEL?.trim() || 'embedding-3';
+  // The emulator's models (it embeds with any of them), and ALAYA_EMBEDDING_MODEL when it names another.
+  const embeddingModel = env.ALAYA_EMBEDDING_MODEL?.trim();
   const emulator = await startEmulator({
     port: 0,
     apiKeys: [apiKey],
-    // Alaya's documented chat models, and an embedding model (Alaya documents none).
-    models: [...DEFAULT_MODELS, { id: embeddingModel, reasoning: false }],
+    models:
+      embeddingModel && !DEFAULT_MODELS.includes(embeddingModel)
+        ? [...DEFAULT_MODELS, { id: embeddingModel, reasoning: false }]
+        : DEFAULT_MODELS,
     // Pace streams like a model, so the streaming scene shows the text arriving.
     stream: { chunkSize: 6, chunkDelayMs: 12 },
   });

@@ -3,18 +3,22 @@ import { alaya } from '@alaya-code/ai-sdk-provider';
 import { cosineSimilarity, embed, embedMany } from 'ai';
 import { defineScene } from '../harness/scene';
 
-// Alaya does not document its embedding models: set ALAYA_EMBEDDING_MODEL to one your plan offers.
-const embeddingModelId = process.env.ALAYA_EMBEDDING_MODEL || 'embedding-3';
+// Alaya documents no embedding model: the default is the id of the provider README's example (the
+// emulator embeds with any model it serves); set ALAYA_EMBEDDING_MODEL to one your plan offers.
+const embeddingModelId = process.env.ALAYA_EMBEDDING_MODEL || 'glm-5.1';
 
 /** `embedMany` over a few documents, ranked against a query by cosine similarity. */
 export async function embeddings() {
   const model = alaya.embeddingModel(embeddingModelId);
   const documents = ['The cat sleeps on the windowsill.', 'Revenue grew by twelve percent.'];
 
+  const question = 'Where do cats sleep?';
+
   const { embeddings: vectors } = await embedMany({ model, values: documents });
-  const { embedding: query } = await embed({ model, value: 'Where do cats sleep?' });
+  const { embedding: query } = await embed({ model, value: question });
 
   const scores = vectors.map(vector => cosineSimilarity(query, vector));
+  console.log(`query: ${question} (${embeddingModelId}, ${query.length} dimensions)`);
   for (const [i, text] of documents.entries()) console.log(`${scores[i]?.toFixed(3)}  ${text}`);
   return { vectors, scores };
 }
