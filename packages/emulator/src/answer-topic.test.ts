@@ -33,6 +33,16 @@ describe('promptTopic', () => {
     expect(promptTopic(prompt)).toEqual(expected);
   });
 
+  it('reads a huge hostile prompt in linear time (its start only)', () => {
+    // Unbounded, the trailing-instruction pattern backtracked quadratically: 200K characters of
+    // ", " took minutes.
+    for (const prompt of [`x${', '.repeat(100_000)}z`, `why with ${'ab '.repeat(70_000)}#`]) {
+      const started = performance.now();
+      promptTopic(prompt);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
+  });
+
   it('names no topic it cannot read, rather than a long or empty one', () => {
     expect(promptTopic('...').topic).toBeUndefined();
     expect(promptTopic(`Tell me about ${'x'.repeat(100)}`).topic).toBeUndefined();

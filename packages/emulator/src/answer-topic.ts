@@ -116,10 +116,15 @@ function stripInstructions(sentence: string): string {
     .replace(/[.?!:;,\s]+$/, '');
 }
 
+/** The part of a prompt read for its topic: its start, so that a huge prompt costs no more. */
+const READ_CHARS = 2_000;
+/** The longest first sentence read: the patterns below backtrack, so their input is bounded. */
+const SENTENCE_CHARS = 300;
+
 /** The first sentence of a prompt, on one line (`Explain X. Keep it short.` → `Explain X.`). */
 function firstSentence(prompt: string): string {
-  const flat = prompt.replace(/\s+/g, ' ').trim();
-  return flat.split(/(?<=[.?!])\s(?=[A-Z])/)[0] ?? flat;
+  const flat = prompt.slice(0, READ_CHARS).replace(/\s+/g, ' ').trim();
+  return (flat.split(/(?<=[.?!])\s(?=[A-Z])/)[0] ?? flat).slice(0, SENTENCE_CHARS);
 }
 
 /** Lower-cases a first letter that only starts the sentence (`Rivers` → `rivers`, `API` stays). */
@@ -133,7 +138,7 @@ function unCapitalise(text: string): string {
  * about rivers.` is `about` `rivers`, two sentences long.
  */
 export function promptTopic(prompt: string): PromptTopic {
-  const sentences = sentencesAskedFor(prompt);
+  const sentences = sentencesAskedFor(prompt.slice(0, READ_CHARS));
   const counted = sentences === undefined ? {} : { sentences };
   const rest = stripInstructions(firstSentence(prompt));
   const why =
