@@ -24,11 +24,15 @@ const ABOUT = {
   body: [
     'Most of what matters about {t} comes down to a few core ideas.',
     'A concrete example usually makes {t} much easier to follow.',
-    'It helps to look at {t} from more than one angle.',
     'The details of {t} vary with the context, so the basics are the place to start.',
-    'Once the basics are clear, the finer points of {t} fall into place.',
     'Comparing {t} with something familiar is often the quickest way in.',
+  ],
+  /** Sentences that do not name the topic, so that an answer does not repeat it in every sentence. */
+  plain: [
+    'It helps to look at it from more than one angle.',
+    'Once the basics are clear, the finer points fall into place.',
     'Small, steady steps go further than one big leap.',
+    'The core ideas carry most of the weight; the rest builds on them.',
   ],
 } as const;
 
@@ -126,7 +130,18 @@ function shapeOf(random: Random, topic: PromptTopic): { opening: string; more: I
     return { opening, more: steps(random) };
   }
   const opening = pick(random, topic.topic ? ABOUT.openings : ['Here is a short answer.']);
-  return { opening, more: shuffled(random, ABOUT.body) };
+  return {
+    opening,
+    more: alternating(shuffled(random, ABOUT.plain), shuffled(random, ABOUT.body)),
+  };
+}
+
+/** Sentences from `first` and `second` in turn: the topic is named in every other sentence. */
+function* alternating(first: Iterator<string>, second: Iterator<string>): Generator<string> {
+  for (;;) {
+    yield first.next().value as string;
+    yield second.next().value as string;
+  }
 }
 
 /** The steps of a `how` answer in order, then general advice for as long as needed. */
