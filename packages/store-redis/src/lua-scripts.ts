@@ -1,3 +1,5 @@
+import { MAX_ENTRY_TTL_MS } from '@alaya-code/ai-sdk-middleware/internal';
+
 /**
  * The Lua scripts behind the Redis store: one script per store method, so each method is a single
  * atomic round trip. Every key they write gets a TTL (`PX` / `PEXPIRE`); buckets that fill up and
@@ -58,7 +60,8 @@ return 1`;
  * `{ r, t, at, rpm, tpm, n }`, refilled by the time elapsed on Redis's own clock (`TIME`, so the
  * instances' clocks do not matter). KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?,
  * tpm?, burstMs, ttlMs, maxWaitMs?, requests?, tokens?, atMostRequests?, atMostTokens? }`.
- * → JSON `{ granted?, waitMs?, requests?, tokens?, rpm?, tpm?, recentRequests }`.
+ * → JSON `{ granted?, waitMs?, requests?, tokens?, rpm?, tpm?, recentRequests }`. Its TTL is capped
+ * like every TTL of a store (`MAX_ENTRY_TTL_MS`; `storeTtlMs` caps the other scripts' TTLs).
  */
 export const RATE_BUCKET = `
 local a = cjson.decode(ARGV[1])
@@ -112,7 +115,7 @@ if t then table.insert(fields, 't'); table.insert(fields, f(t)) end
 if rpm then table.insert(fields, 'rpm'); table.insert(fields, f(rpm)) end
 if tpm then table.insert(fields, 'tpm'); table.insert(fields, f(tpm)) end
 redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(a.ttlMs), math.ceil(full)))
+redis.call('PEXPIRE', KEYS[1], math.min(${MAX_ENTRY_TTL_MS}, math.max(1, math.ceil(a.ttlMs), math.ceil(full))))
 out.requests = r
 out.tokens = t
 out.rpm = rpm

@@ -3,7 +3,11 @@ import type {
   ResilienceStore,
   VersionedBreakerRecord,
 } from '@alaya-code/ai-sdk-middleware';
-import { checkOptionalNumber, checkValue } from '@alaya-code/ai-sdk-middleware/internal';
+import {
+  checkOptionalNumber,
+  checkValue,
+  storeTtlMs,
+} from '@alaya-code/ai-sdk-middleware/internal';
 import {
   ADD_TOKENS,
   CAS_BREAKER,
@@ -118,15 +122,17 @@ export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
       return toNumber(await run(GET_COOLDOWN, key, []));
     },
     async extendCooldown(key, durationMs) {
-      return toNumber(await run(EXTEND_COOLDOWN, key, [Math.max(1, Math.ceil(durationMs))]));
+      return toNumber(await run(EXTEND_COOLDOWN, key, [storeTtlMs(durationMs)]));
     },
     async takeTokens(key, cost, bucket) {
-      const reply = await run(TAKE_TOKENS, key, [cost, bucket.capacity, ttl(bucket.ttlMs)]);
+      const reply = await run(TAKE_TOKENS, key, [cost, bucket.capacity, storeTtlMs(bucket.ttlMs)]);
       if (!Array.isArray(reply)) throw unexpected(reply);
       return { granted: toNumber(reply[0]) === 1, remaining: toNumber(reply[1]) };
     },
     async addTokens(key, amount, bucket) {
-      return toNumber(await run(ADD_TOKENS, key, [amount, bucket.capacity, ttl(bucket.ttlMs)]));
+      return toNumber(
+        await run(ADD_TOKENS, key, [amount, bucket.capacity, storeTtlMs(bucket.ttlMs)]),
+      );
     },
     async getBreaker(key): Promise<VersionedBreakerRecord> {
       const reply = await run(GET_BREAKER, key, []);
@@ -140,7 +146,9 @@ export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
     },
     async compareAndSetBreaker(key, expectedVersion, record, ttlMs) {
       const data = record === undefined ? '' : JSON.stringify(record);
-      return toNumber(await run(CAS_BREAKER, key, [expectedVersion, data, ttl(ttlMs)])) === 1;
+      return (
+        toNumber(await run(CAS_BREAKER, key, [expectedVersion, data, storeTtlMs(ttlMs)])) === 1
+      );
     },
     async takeFromRateBucket(key, cost, bucket) {
       const reply = await rateBucket(run, key, {
@@ -200,10 +208,6 @@ function bucketState(reply: Record<string, unknown>): RateBucketState {
 
 function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null;
-}
-
-function ttl(ms: number): number {
-  return Math.max(1, Math.ceil(ms));
 }
 
 function toNumber(value: unknown): number {

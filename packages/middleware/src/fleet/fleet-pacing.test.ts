@@ -133,6 +133,33 @@ describe('createFleetGuard({ pacing })', () => {
     expect((await guard.getState()).pacing[0]).toMatchObject({ tokens: 1 });
   });
 
+  it.each([
+    ['x-ratelimit-limit-requests', 0],
+    ['x-ratelimit-limit-tokens', 400],
+  ])(
+    'a 309-digit %s (Infinity as a number) does not block the model: the next calls are sent',
+    async (header, estimatedTokens) => {
+      const guard = createFleetGuard({ pacing: true, cooldownSpreadMs: 0 });
+      const call = { ...glm, estimatedTokens };
+      await guard.beforeAttempt(call);
+      await guard.onSuccess({ ...call, responseHeaders: { [header]: '9'.repeat(309) } });
+      const sent: number[] = [];
+      const refused: unknown[] = [];
+      for (let i = 0; i < 3; i++)
+        void guard.beforeAttempt(call).then(
+          () => sent.push(i),
+          error => refused.push(error),
+        );
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(refused).toEqual([]);
+      expect(sent).toEqual([0, 1, 2]);
+      // What the bucket paces at is a number (`available` is Infinity without a request rate).
+      const { rpm, tpm, tokens } = (await guard.getState()).pacing[0] ?? {};
+      for (const value of [rpm, tpm, tokens])
+        if (value !== undefined) expect(value).toBeLessThan(1e15);
+    },
+  );
+
   it('is off by default', async () => {
     const guard = createFleetGuard();
     await guard.beforeAttempt(glm);

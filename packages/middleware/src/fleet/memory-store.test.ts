@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from './memory-store';
+import { MAX_ENTRY_TTL_MS } from './store-ttl';
 
 const bucket = { capacity: 10, ttlMs: 1000 };
 
@@ -42,6 +43,20 @@ describe('createMemoryStore', () => {
     expect((await store.takeTokens('b', 0, bucket)).remaining).toBe(1);
     vi.advanceTimersByTime(1);
     expect((await store.takeTokens('b', 0, bucket)).remaining).toBe(10);
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('a TTL of %s is never stored: every entry expires', async (_, ttlMs) => {
+    const store = createMemoryStore();
+    await store.extendCooldown('cd', ttlMs);
+    await store.takeTokens('b', 1, { capacity: 10, ttlMs });
+    const left = await store.getCooldown('cd');
+    expect(Number.isFinite(left)).toBe(true);
+    vi.advanceTimersByTime(MAX_ENTRY_TTL_MS);
+    expect(await store.getCooldown('cd')).toBe(0);
+    expect((await store.takeTokens('b', 0, { capacity: 10, ttlMs: 1000 })).remaining).toBe(10);
   });
 
   it('compare-and-sets breaker records by version and deletes them', async () => {

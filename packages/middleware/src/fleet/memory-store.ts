@@ -15,6 +15,7 @@ import type {
   TokenTakeResult,
   VersionedBreakerRecord,
 } from './resilience-store';
+import { storeTtlMs } from './store-ttl';
 
 interface Entry {
   value: unknown;
@@ -48,7 +49,8 @@ export function createMemoryStore(): ResilienceStore {
       for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
       sweepAt = Math.max(FIRST_SWEEP_AT, entries.size * 2);
     }
-    entries.set(key, { value, expiresAt: now + ttlMs });
+    // The one place a TTL enters: never NaN or Infinity, so every entry expires.
+    entries.set(key, { value, expiresAt: now + storeTtlMs(ttlMs) });
   }
 
   function tokens(key: string, bucket: TokenBucketConfig): number {
@@ -69,10 +71,11 @@ export function createMemoryStore(): ResilienceStore {
     },
 
     async extendCooldown(key, durationMs) {
+      const ms = storeTtlMs(durationMs);
       const left = cooldownLeft(key);
-      if (left >= durationMs) return left;
-      write(key, true, durationMs);
-      return durationMs;
+      if (left >= ms) return left;
+      write(key, true, ms);
+      return ms;
     },
 
     async takeTokens(key, cost, bucket): Promise<TokenTakeResult> {

@@ -18,25 +18,32 @@ const EPOCH_SECONDS = 1e9;
 /**
  * Parses an `x-ratelimit-reset-*` value into milliseconds from `now`: Go-style durations as
  * OpenAI-style APIs send them (`250ms`, `1s`, `12.5s`, `6m0s`, `1h2m3s`), bare seconds, epoch
- * seconds, or an ISO/HTTP date. `undefined` for anything else.
+ * seconds, or an ISO/HTTP date. `undefined` for anything else, a value too large to be a finite
+ * number included; a time in the past is 0. How long it is believed is the consumer's cap
+ * (`serverWait`).
  */
 export function parseResetHeader(value: string, now: number = Date.now()): number | undefined {
   const text = value.trim();
   if (text === '') return undefined;
   if (NUMBER.test(text)) {
     const seconds = Number(text);
-    return seconds > EPOCH_SECONDS ? Math.max(0, seconds * 1000 - now) : seconds * 1000;
+    return finite(seconds > EPOCH_SECONDS ? seconds * 1000 - now : seconds * 1000);
   }
   const match = DURATION.exec(text);
   if (match?.slice(1).some(part => part !== undefined)) {
     const [, h = '0', m = '0', s = '0', ms = '0'] = match;
-    return Number(h) * 3_600_000 + Number(m) * 60_000 + Number(s) * 1000 + Number(ms);
+    return finite(Number(h) * 3_600_000 + Number(m) * 60_000 + Number(s) * 1000 + Number(ms));
   }
   if (/\d{4}/.test(text)) {
     const date = Date.parse(text);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
   return undefined;
+}
+
+/** A finite wait of at least 0, or `undefined` (digits enough to overflow a double). */
+function finite(ms: number): number | undefined {
+  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
 }
 
 /**

@@ -34,10 +34,23 @@ export interface RateLimitReport {
 }
 
 const COUNT = /^\d+(?:\.\d+)?$/;
+/**
+ * The most a count from a server is believed (a limit or what is left, per minute): any more is as
+ * good as unlimited, and a 309-digit value would be `Infinity` (a bucket of `NaN`).
+ */
+export const MAX_COUNT = 1e12;
+/**
+ * The least a stated limit per minute is believed, requests and tokens: below, one call would hold
+ * the next ones for hours, and since nothing is sent then, nothing could correct it.
+ */
+export const MIN_LIMIT = { requests: 1, tokens: 1_000 } as const;
 
-function readCount(headers: HeadersLike, name: string): number | undefined {
+/** A count header, finite and within `[min, MAX_COUNT]`; `undefined` when it is not a plain number. */
+function readCount(headers: HeadersLike, name: string, min: number): number | undefined {
   const text = getHeader(headers, name)?.trim();
-  return text !== undefined && COUNT.test(text) ? Number(text) : undefined;
+  if (text === undefined || !COUNT.test(text)) return undefined;
+  const count = Number(text);
+  return Math.min(MAX_COUNT, Math.max(min, Number.isFinite(count) ? count : MAX_COUNT));
 }
 
 function readWindow(
@@ -45,13 +58,16 @@ function readWindow(
   kind: 'requests' | 'tokens',
   now: number,
 ): RateWindow | undefined {
-  const limit = readCount(headers, `x-ratelimit-limit-${kind}`);
-  const remaining = readCount(headers, `x-ratelimit-remaining-${kind}`);
+  const stated = readCount(headers, `x-ratelimit-limit-${kind}`, 0);
+  // A limit of 0 says nothing usable (it is left out); a fraction is the least one believed.
+  const limit =
+    stated === undefined || stated === 0 ? undefined : Math.max(MIN_LIMIT[kind], stated);
+  const remaining = readCount(headers, `x-ratelimit-remaining-${kind}`, 0);
   const reset = getHeader(headers, `x-ratelimit-reset-${kind}`);
   const resetMs = reset === undefined ? undefined : parseResetHeader(reset, now);
   if (limit === undefined && remaining === undefined && resetMs === undefined) return undefined;
   return {
-    ...(limit !== undefined && limit > 0 ? { limit } : {}),
+    ...(limit !== undefined ? { limit } : {}),
     ...(remaining !== undefined ? { remaining } : {}),
     ...(resetMs !== undefined ? { resetMs } : {}),
   };
@@ -59,7 +75,9 @@ function readWindow(
 
 /**
  * Reads `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` (OpenAI style, sent by Alaya on every
- * answer, success or 429). Values that cannot be read are left out; `undefined` when there are none.
+ * answer, success or 429). Every number is finite and clamped: counts to at most {@link MAX_COUNT},
+ * limits to at least {@link MIN_LIMIT}, resets to at least 0. Values that cannot be read are left
+ * out; `undefined` when there are none.
  */
 export function readRateLimitHeaders(
   headers: HeadersLike,

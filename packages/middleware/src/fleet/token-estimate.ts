@@ -32,12 +32,19 @@ export function estimateCallTokens(
   );
 }
 
-/** Prompt plus output tokens of a reported usage, or `undefined` when it reports neither. */
+/**
+ * Prompt plus output tokens of a reported usage, or `undefined` when it reports neither. A count
+ * that is not a finite number of at least 0 is not one (as if not reported).
+ */
 export function usedTokensOf(usage: LanguageModelV4Usage | undefined): number | undefined {
-  const input = usage?.inputTokens?.total;
-  const output = usage?.outputTokens?.total;
+  const input = tokenCount(usage?.inputTokens?.total);
+  const output = tokenCount(usage?.outputTokens?.total);
   if (input === undefined && output === undefined) return undefined;
   return (input ?? 0) + (output ?? 0);
+}
+
+function tokenCount(value: number | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 function jsonLength(value: unknown): number {
