@@ -203,6 +203,24 @@ describe('alayaMiddleware: generate', () => {
     expect(error.message).toContain('maxRetryAfterMs');
   });
 
+  it('waits out a Retry-After exactly at maxRetryAfterMs (a plain Retry-After: 60 under the default)', async () => {
+    const { model, calls } = scriptedModel([httpError(429, { 'retry-after': '60' }), 'ok']);
+    const result = await settle(generateText({ model: wrap(model), prompt: 'hi' }));
+    expect(result.status).toBe('fulfilled');
+    expect(calls.length).toBe(2);
+    expect(calls[1]! - calls[0]!).toBe(60_000);
+  });
+
+  it('gives up on a Retry-After one millisecond over maxRetryAfterMs', async () => {
+    const { model, calls } = scriptedModel([httpError(429, { 'retry-after-ms': '60001' }), 'ok']);
+    const result = await settle(generateText({ model: wrap(model), prompt: 'hi' }));
+    expect(calls.length).toBe(1);
+    expect((result as PromiseRejectedResult).reason).toMatchObject({
+      exhaustedReason: 'retry_after_too_long',
+      retryAfterMs: 60_001,
+    });
+  });
+
   it('respectRetryAfter false uses the backoff', async () => {
     const { model, calls } = scriptedModel([httpError(429, { 'retry-after': '600' }), 'ok']);
     await settle(generateText({ model: wrap(model, { respectRetryAfter: false }), prompt: 'hi' }));

@@ -1,5 +1,6 @@
 import { delay } from '@ai-sdk/provider-utils';
 import type { AttemptInfo } from '../attempt-guard';
+import { serverWait } from '../errors/server-wait';
 import { RateLimitError } from '../errors/status-errors';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
@@ -81,7 +82,7 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
 
   return {
     publish(info, key, cooldownMs, reason) {
-      const waitMs = Math.min(cooldownMs, maxCooldownMs);
+      const waitMs = serverWait(cooldownMs, maxCooldownMs)?.ms ?? 0;
       const stored = store.extendCooldown(key, waitMs).then(left => note(key, left));
       tell(info, { origin: 'response', waitMs, reason });
       return stored;

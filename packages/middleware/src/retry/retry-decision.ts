@@ -1,6 +1,7 @@
 import type { AttemptInfo } from '../attempt-guard';
 import { computeBackoffDelay } from '../backoff';
 import type { AlayaError, AlayaExhaustedReason } from '../errors/alaya-error';
+import { serverWait } from '../errors/server-wait';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { callHook } from '../util/call-hook';
 import type { Deadline } from './deadline';
@@ -16,8 +17,9 @@ export type RetryDecision =
 
 /**
  * Decides on a retry of the same model after `error`: `shouldRetry` (else `isRetryable`),
- * `maxRetries`, `Retry-After` (capped by `maxRetryAfterMs`) or the backoff, the deadline (judged by
- * the failed attempt's duration), then the guard's retry budget.
+ * `maxRetries`, `Retry-After` (believed up to `maxRetryAfterMs` by `serverWait`, exactly at it
+ * included; a longer one stops) or the backoff, the deadline (judged by the failed attempt's
+ * duration), then the guard's retry budget.
  */
 export async function decideRetry({
   error,
@@ -39,17 +41,19 @@ export async function decideRetry({
   }
   if (info.attempt > settings.maxRetries) return { retry: false, reason: 'max_retries' };
 
-  const serverDelay = settings.respectRetryAfter ? error.retryAfterMs : undefined;
-  if (serverDelay != null && serverDelay > settings.maxRetryAfterMs) {
+  const serverDelay = settings.respectRetryAfter
+    ? serverWait(error.retryAfterMs, settings.maxRetryAfterMs)
+    : undefined;
+  if (serverDelay?.beyondCap) {
     return {
       retry: false,
       reason: 'retry_after_too_long',
-      note: `the server asked to retry after ${Math.round(serverDelay)} ms, more than maxRetryAfterMs (${settings.maxRetryAfterMs} ms)`,
+      note: `the server asked to retry after ${Math.round(error.retryAfterMs ?? 0)} ms, more than maxRetryAfterMs (${settings.maxRetryAfterMs} ms)`,
     };
   }
   const delayMs =
-    serverDelay != null
-      ? Math.ceil(serverDelay)
+    serverDelay !== undefined
+      ? Math.ceil(serverDelay.ms)
       : computeBackoffDelay(info.attempt - 1, settings, settings.random);
 
   if (deadline?.passedIn(delayMs + durationMs)) return { retry: false, reason: 'deadline' };
@@ -58,5 +62,5 @@ export async function decideRetry({
   if (allowed === false) {
     return { retry: false, reason: 'retry_budget', note: 'retry budget exhausted' };
   }
-  return { retry: true, delayMs, serverDelay: serverDelay != null };
+  return { retry: true, delayMs, serverDelay: serverDelay !== undefined };
 }

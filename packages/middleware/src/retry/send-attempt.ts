@@ -10,6 +10,7 @@ import {
 import type { AttemptInfo, ModelRef } from '../attempt-guard';
 import { AlayaError } from '../errors/alaya-error';
 import { isCallerAbort } from '../errors/is-caller-abort';
+import { serverWait } from '../errors/server-wait';
 import { DEFAULT_HINTS, type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { TelemetryAttempt } from '../telemetry/alaya-telemetry';
@@ -77,8 +78,9 @@ export async function sendAttempt<T>(
   const send = () => call.attempt(model, attemptTimer.signal, context);
   const failed = async (error: AlayaError, cut: boolean): Promise<AttemptSettled<T>> => {
     const durationMs = Date.now() - startedAt;
-    if (error.retryAfterMs != null) {
-      call.retryAfterUntil = Math.max(call.retryAfterUntil ?? 0, Date.now() + error.retryAfterMs);
+    const wait = serverWait(error.retryAfterMs, settings.maxRetryAfterMs);
+    if (wait !== undefined) {
+      call.retryAfterUntil = Math.max(call.retryAfterUntil ?? 0, Date.now() + wait.ms);
     }
     await callHook(i => settings.guard.onFailure(i), { ...info, error });
     return { status: 'failed', target, error, durationMs, deadline: cut, observed };
