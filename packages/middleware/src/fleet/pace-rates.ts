@@ -1,4 +1,5 @@
 import type { AttemptInfo } from '../attempt-guard';
+import { serverWait } from '../errors/server-wait';
 import { RateLimitError } from '../errors/status-errors';
 import type { PaceAnswer, PaceReason } from './pacer';
 import { capacityOf } from './rate-bucket';
@@ -54,6 +55,13 @@ const MIN_SHARE = 1 / 64;
 export const PACE_MARGIN = 0.98;
 /** After a decrease, 429s within this long (or the server's Retry-After, when longer) are the same congestion. */
 const HOLD_MS = 1_000;
+/**
+ * The longest server wait (Retry-After, or a reset) the rate arithmetic believes: a limit per minute
+ * frees its window within a minute, so a longer wait says nothing more about the rate (the shared
+ * cooldown holds the model meanwhile, up to `maxCooldownMs`). Believed whole, an hour's Retry-After
+ * would measure the first rate over the hour and hold it there: about one request a minute.
+ */
+export const RATE_WINDOW_MS = MINUTE;
 
 /** `limit` scaled to the pace the pacer keeps ({@link PACE_MARGIN}). */
 export function paceOf(limit: RateLimit): RateLimit {
@@ -133,12 +141,13 @@ export const paceRates = {
     const now = Date.now();
     decayMine(k, now);
     const { report, limited } = answer;
+    const retryAfterMs = serverWait(answer.retryAfterMs, RATE_WINDOW_MS)?.ms;
     const firstRate = !rateKnown(k);
     const statedRpm = report?.requests?.limit;
     if (statedRpm !== undefined || limited || k.reason === 'adaptive') {
       const current = k.known.rpm ?? k.seen?.rpm;
       const held = limited && now < k.holdUntil;
-      if (limited && !held) k.holdUntil = now + Math.max(HOLD_MS, answer.retryAfterMs ?? 0);
+      if (limited && !held) k.holdUntil = now + Math.max(HOLD_MS, retryAfterMs ?? 0);
       // The first estimate's burst ends with its hold, or with a decrease of the rate.
       if (limited ? !held && current !== undefined : now >= k.holdUntil) k.firstSpanMs = undefined;
       const rpm = nextRequestRate(
@@ -147,9 +156,7 @@ export const paceRates = {
           limited,
           ...(report === undefined ? {} : { report }),
           held,
-          ...(current === undefined
-            ? { estimate: firstEstimate(k, now, answer.retryAfterMs) }
-            : {}),
+          ...(current === undefined ? { estimate: firstEstimate(k, now, retryAfterMs) } : {}),
           ...(limited || k.firstSpanMs === undefined ? {} : { burstSpanMs: k.firstSpanMs }),
         },
         ceiling?.rpm,
@@ -180,7 +187,11 @@ export const paceRates = {
     if (tpm !== undefined && tokensLeft !== undefined && tokensLeft < capacityOf(tpm, BURST_MS))
       change.atMostTokens = tokensLeft;
     if (tpm !== undefined && answer.tokens !== undefined && answer.tokens.estimated >= 0) {
-      const given = answer.tokens.estimated - (answer.tokens.used ?? 0);
+      const { estimated, used = 0 } = answer.tokens;
+      // The server refuses a call above its tokens per minute: a usage beyond a minute's tokens (or
+      // the estimate taken) is not believed, or its debt would hold the next calls for hours.
+      const limit = k.known.tpm ?? (k.seen?.tpm ?? 0) / PACE_MARGIN;
+      const given = estimated - Math.min(Math.max(0, used), Math.max(estimated, limit));
       if (given !== 0) change.tokens = given;
     }
     return Object.keys(change).length === 0 ? undefined : change;

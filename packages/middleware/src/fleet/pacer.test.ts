@@ -122,6 +122,30 @@ describe('createPacer', () => {
     expect((await p.state())[0]?.rpm).toBeCloseTo(37);
   });
 
+  it.each([
+    ['a minute', 60_000],
+    ['an hour', 3_600_000],
+    ['1e15 ms', 1e15],
+  ])(
+    'without headers: a first 429 whose Retry-After is %s measures the rate over at most a minute and holds a minute at most',
+    async (_, retryAfterMs) => {
+      const p = pacer();
+      expect(await admitted(p, 1, 0)).toEqual([0]);
+      for (let i = 0; i < 20; i++) await p.learn('k', { limited: false });
+      await vi.advanceTimersByTimeAsync(500);
+      await p.learn('k', { limited: true, retryAfterMs });
+      // 20 successes over the 500 ms since the first admission plus the window's minute: 19.8 rpm,
+      // not 20 per hour (held at the 1 rpm floor for the hour, or for good).
+      const measured = (20 * 60_000) / 60_500;
+      expect((await p.state())[0]?.rpm).toBeCloseTo(measured);
+      // Exactly a minute later the hold is over: a success adds one request per minute again (within
+      // the hold it would add one over the estimate's span, 1/60 of that over an hour).
+      await vi.advanceTimersByTimeAsync(60_000);
+      await p.learn('k', { limited: false });
+      expect((await p.state())[0]?.rpm).toBeCloseTo(measured + 1);
+    },
+  );
+
   it('paces tokens: each attempt takes its estimate, corrected by the usage reported', async () => {
     const p = pacer({ ceiling: { tpm: 6000 } }); // 100 tokens per second, paced at 98
     expect(await admitted(p, 2, slot(100, 6000), 100)).toEqual([0, slot(100, 6000)]);
@@ -133,6 +157,22 @@ describe('createPacer', () => {
     expect(next).toBeGreaterThan(slot(19, 6000)); // the 20 tokens missing, at 98 per second
     expect(next).toBeLessThanOrEqual(slot(20, 6000));
   });
+
+  it.each([
+    ['1e12', 1e12],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])(
+    'a usage of %s tokens is believed up to a minute of the tokens limit: the next call waits a minute, not for good',
+    async (_, used) => {
+      const p = pacer({ ceiling: { tpm: 6000 }, maxWaitMs: 120_000 }); // paced at 98 tokens per second
+      expect(await admitted(p, 1, 0, 100)).toEqual([0]);
+      await p.learn('k', { limited: false, tokens: { estimated: 100, used } });
+      // 6000 tokens used (a full minute's limit; the server refuses a larger call): 5999 owed.
+      expect((await p.state())[0]).toMatchObject({ tokens: -5999 });
+      const [next] = await admitted(p, 1, 62_000, 100);
+      expect(next).toBe(slot(6000, 6000));
+    },
+  );
 
   it('a wait below a millisecond (a huge rate met within one) is not slept', async () => {
     const events: PaceEvent[] = [];

@@ -47,4 +47,20 @@ describe('usedTokensOf', () => {
     expect(usedTokensOf(usage())).toBeUndefined();
     expect(usedTokensOf(undefined)).toBeUndefined();
   });
+
+  it('a count that is not a finite number of at least 0 is as if not reported', () => {
+    const usage = (input: number, output?: number) => ({
+      inputTokens: {
+        total: input,
+        noCache: undefined,
+        cacheRead: undefined,
+        cacheWrite: undefined,
+      },
+      outputTokens: { total: output, text: undefined, reasoning: undefined },
+    });
+    expect(usedTokensOf(usage(Number.POSITIVE_INFINITY, 20))).toBe(20);
+    expect(usedTokensOf(usage(-5, 20))).toBe(20);
+    expect(usedTokensOf(usage(Number.NaN))).toBeUndefined();
+    expect(usedTokensOf(usage(0, 0))).toBe(0);
+  });
 });
