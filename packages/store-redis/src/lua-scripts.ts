@@ -74,13 +74,14 @@ local tpm = num(a.tpm) or tonumber(s[5])
 local at = tonumber(s[3]) or now
 local dt = math.max(0, now - at)
 local function cap(rate) return math.max(1, rate * a.burstMs / 60000) end
-local function refill(avail, rate)
+local function refill(avail, rate, was)
   if rate == nil then return nil end
   if avail == nil then return cap(rate) end
+  if avail < 0 and was ~= nil and was ~= rate then avail = avail * rate / was end
   return math.min(cap(rate), avail + dt * rate / 60000)
 end
-local r = refill(tonumber(s[1]), rpm)
-local t = refill(tonumber(s[2]), tpm)
+local r = refill(tonumber(s[1]), rpm, tonumber(s[4]))
+local t = refill(tonumber(s[2]), tpm, tonumber(s[5]))
 local n = (tonumber(s[6]) or 0) * math.exp(-dt / 60000)
 local out = {}
 if a.op == 'take' then

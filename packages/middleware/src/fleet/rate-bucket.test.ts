@@ -66,6 +66,21 @@ describe('rate buckets (memory store)', () => {
     });
   });
 
+  it('a debt is time owed: a rate 30 times lower does not hold the bucket 30 times longer', async () => {
+    const store = createMemoryStore();
+    const unpaced = { ...config, burstMs: 0 }; // a full bucket holds one token
+    // 15,000 tokens owed at 30,000 per minute: 30 s until the window is clear.
+    const big = { requests: 0, tokens: 15_001 };
+    expect(
+      await store.takeFromRateBucket('p', big, { ...unpaced, limits: { tpm: 30_000 } }),
+    ).toMatchObject({ waitMs: 0, tokens: -15_000 });
+    // The server now states 1,000 per minute: still 30 s owed (500 tokens), plus the one token to
+    // pay, not 15 minutes.
+    const one = { requests: 0, tokens: 1 };
+    const next = await store.takeFromRateBucket('p', one, { ...unpaced, limits: { tpm: 1000 } });
+    expect(next.waitMs).toBeCloseTo(30_060, 6);
+  });
+
   it('lowers the counts to what the server says is left, never above capacity', async () => {
     const store = createMemoryStore();
     const paced = { ...config, limits: { rpm: 600, tpm: 60_000 } };

@@ -12,7 +12,8 @@ import type {
  *
  * A bucket has two dimensions, requests and tokens, each refilling continuously at its rate per
  * minute up to a capacity of `burstMs` of that rate (at least 1). A dimension without a rate is not
- * limited. A take is a reservation: when the bucket cannot pay now, the cost is still taken (the
+ * limited. A debt (a negative count) is time owed: when the rate changes, it is rescaled to last as
+ * long at the new rate. A take is a reservation: when the bucket cannot pay now, the cost is still taken (the
  * count goes negative) as long as the wait until it is paid for is at most `maxWaitMs`, and the
  * caller sends after `waitMs`; so admissions are served in the order they reach the store, in one
  * round trip each.
@@ -41,14 +42,19 @@ export function refillRateBucket(
   const rpm = config.limits?.rpm ?? stored?.rpm;
   const tpm = config.limits?.tpm ?? stored?.tpm;
   const dt = Math.max(0, now - (stored?.at ?? now));
-  const refill = (available: number | undefined, rate: number | undefined) => {
+  const refill = (available: number | undefined, rate: number | undefined, was?: number) => {
     if (rate === undefined) return undefined;
     const cap = capacityOf(rate, config.burstMs);
-    return available === undefined ? cap : Math.min(cap, available + (dt * rate) / MINUTE);
+    if (available === undefined) return cap;
+    // A debt is the time until the window is clear: a new rate neither stretches nor shortens it
+    // (owed at a rate 1000 times lower, it would hold the bucket 1000 times longer).
+    const owed =
+      available < 0 && was !== undefined && was !== rate ? (available * rate) / was : available;
+    return Math.min(cap, owed + (dt * rate) / MINUTE);
   };
   return {
-    ...optional('r', refill(stored?.r, rpm)),
-    ...optional('t', refill(stored?.t, tpm)),
+    ...optional('r', refill(stored?.r, rpm, stored?.rpm)),
+    ...optional('t', refill(stored?.t, tpm, stored?.tpm)),
     at: now,
     ...optional('rpm', rpm),
     ...optional('tpm', tpm),
