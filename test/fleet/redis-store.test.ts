@@ -120,6 +120,73 @@ describe.skipIf(!hasRedis)('createRedisStore (real redis-server)', () => {
     expect(adjusted.recentRequests).toBeGreaterThan(40);
   });
 
+  /** Redis's clock (what the rate-bucket script refills by), in epoch ms. */
+  async function redisNow(): Promise<number> {
+    const [seconds, micros] = (await client.sendCommand(['TIME'])) as [string, string];
+    return Number(seconds) * 1000 + Number(micros) / 1000;
+  }
+
+  /** Writes a rate bucket as the script stores it (`at` in the future: no time passes for it). */
+  async function storeBucket(fields: { r: number; rpm: number; at: number }) {
+    await client.hSet(`${prefix}pace`, {
+      r: String(fields.r),
+      rpm: String(fields.rpm),
+      at: String(fields.at),
+      n: '0',
+    });
+  }
+
+  it('after a minute idle at 120 rpm, a burst gets exactly the capacity (2), not a minute of refill', async () => {
+    const store = fresh();
+    const config = { limits: { rpm: 120 }, burstMs: 1000, ttlMs: 60_000, maxWaitMs: 1e9 };
+    await storeBucket({ r: 0, rpm: 120, at: (await redisNow()) - 60_000 });
+    const cost = { requests: 1, tokens: 0 };
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++)
+      waits.push((await store.takeFromRateBucket('pace', cost, config)).waitMs);
+    expect(waits.slice(0, 2)).toEqual([0, 0]);
+    // Then one every 500 ms, less the few ms Redis's clock moved between the scripts.
+    expect(waits[2]).toBeGreaterThan(400);
+    expect(waits[2]).toBeLessThanOrEqual(500);
+    expect(waits[3]).toBeGreaterThan(900);
+    expect(waits[3]).toBeLessThanOrEqual(1000);
+  });
+
+  it('grants a take whose wait is exactly maxWaitMs, refuses it with a maxWaitMs one millisecond shorter', async () => {
+    const store = fresh();
+    const cost = { requests: 1, tokens: 0 };
+    const config = { limits: { rpm: 60 }, burstMs: 0, ttlMs: 60_000 };
+    const frozen = (await redisNow()) + 3_600_000;
+    await storeBucket({ r: 0, rpm: 60, at: frozen });
+    expect(
+      await store.takeFromRateBucket('pace', cost, { ...config, maxWaitMs: 1000 }),
+    ).toMatchObject({ granted: true, waitMs: 1000, requests: -1 });
+    await storeBucket({ r: 0, rpm: 60, at: frozen });
+    expect(
+      await store.takeFromRateBucket('pace', cost, { ...config, maxWaitMs: 999 }),
+    ).toMatchObject({ granted: false, waitMs: 1000, requests: 0 });
+  });
+
+  it('gives back up to exactly the capacity; a debt keeps its time when the rate changes', async () => {
+    const store = fresh();
+    const frozen = (await redisNow()) + 3_600_000;
+    await storeBucket({ r: 0, rpm: 120, at: frozen });
+    const back = await store.adjustRateBucket(
+      'pace',
+      { requests: 5 },
+      { limits: { rpm: 120 }, burstMs: 1000, ttlMs: 60_000 },
+    );
+    expect(back.requests).toBe(2);
+    // 10 requests owed at 60 per minute: 10 s. At 6 per minute that is 1 request, not 10 (100 s).
+    await storeBucket({ r: -10, rpm: 60, at: frozen });
+    const slower = await store.takeFromRateBucket(
+      'pace',
+      { requests: 1, tokens: 0 },
+      { limits: { rpm: 6 }, burstMs: 0, ttlMs: 60_000, maxWaitMs: 1e9 },
+    );
+    expect(slower).toMatchObject({ granted: true, waitMs: 20_000, requests: -2 });
+  });
+
   it('compare-and-sets breaker records: one winner among concurrent writers, deletes, TTL', async () => {
     const store = fresh();
     expect(await store.getBreaker('cb')).toEqual({ version: 0 });

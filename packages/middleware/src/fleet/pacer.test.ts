@@ -146,6 +146,29 @@ describe('createPacer', () => {
     },
   );
 
+  it('after a minute idle at a learned 120 rpm, the pacer sends one at once, then one per slot (no burst)', async () => {
+    const p = pacer({ ceiling: { rpm: 120 } });
+    expect(await admitted(p, 2, slot(1, 120))).toEqual([0, slot(1, 120)]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await admitted(p, 3, slot(2, 120))).toEqual([0, slot(1, 120), slot(2, 120)]);
+  });
+
+  it('without headers: a 429 exactly when the hold of the last decrease ends cuts the rate again; one a millisecond earlier does not', async () => {
+    const p = pacer();
+    expect(await admitted(p, 1, 0)).toEqual([0]);
+    await p.learn('k', { limited: false });
+    await vi.advanceTimersByTimeAsync(500);
+    await p.learn('k', { limited: true, retryAfterMs: 4_500 }); // first estimate: 12 rpm, held 4.5 s
+    const rate = async () => (await p.state())[0]?.rpm;
+    const measured = await rate();
+    await vi.advanceTimersByTimeAsync(4_499);
+    await p.learn('k', { limited: true });
+    expect(await rate()).toBeCloseTo(measured as number);
+    await vi.advanceTimersByTimeAsync(1);
+    await p.learn('k', { limited: true });
+    expect(await rate()).toBeCloseTo((measured as number) * 0.7);
+  });
+
   it('paces tokens: each attempt takes its estimate, corrected by the usage reported', async () => {
     const p = pacer({ ceiling: { tpm: 6000 } }); // 100 tokens per second, paced at 98
     expect(await admitted(p, 2, slot(100, 6000), 100)).toEqual([0, slot(100, 6000)]);

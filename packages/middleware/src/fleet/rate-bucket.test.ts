@@ -30,6 +30,33 @@ describe('rate buckets (memory store)', () => {
     });
   });
 
+  it('after a minute idle at 120 rpm, a burst gets exactly the capacity (2), not a minute of refill', async () => {
+    const store = createMemoryStore();
+    // A full bucket holds one second: 2. Kept 10 minutes, so the idle bucket is refilled, not new.
+    const paced = { ...config, ttlMs: 600_000, limits: { rpm: 120 } };
+    const take = async () => (await store.takeFromRateBucket('p', one, paced)).waitMs;
+    expect([await take(), await take()]).toEqual([0, 0]); // drained to exactly 0
+    vi.advanceTimersByTime(60_000);
+    const waits = [];
+    for (let i = 0; i < 5; i++) waits.push(await take());
+    expect(waits).toEqual([0, 0, 500, 1000, 1500]);
+  });
+
+  it('grants a take whose wait is exactly maxWaitMs, refuses it with a maxWaitMs one millisecond shorter', async () => {
+    const paced = { ...config, burstMs: 0, limits: { rpm: 60 } };
+    for (const [maxWaitMs, granted] of [
+      [1000, true],
+      [999, false],
+    ] as const) {
+      const store = createMemoryStore();
+      await store.takeFromRateBucket('p', one, { ...paced, maxWaitMs });
+      expect(await store.takeFromRateBucket('p', one, { ...paced, maxWaitMs })).toMatchObject({
+        granted,
+        waitMs: 1000,
+      });
+    }
+  });
+
   it('refuses a take whose wait is beyond maxWaitMs, and takes nothing then', async () => {
     const store = createMemoryStore();
     const paced = { ...config, limits: { rpm: 60 }, maxWaitMs: 1500 };
