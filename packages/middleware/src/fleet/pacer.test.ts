@@ -197,6 +197,15 @@ describe('createPacer', () => {
     },
   );
 
+  it('a call estimated at 0 tokens goes at once on a token bucket, and waits only for tokens really used', async () => {
+    const p = pacer({ ceiling: { tpm: 6000 } }); // 98 tokens per second
+    expect(await admitted(p, 3, 0, 0)).toEqual([0, 0, 0]);
+    // An estimate of 0 is still corrected by the usage: 50 tokens used, 49 owed beyond a full bucket.
+    await p.learn('k', { limited: false, tokens: { estimated: 0, used: 50 } });
+    expect((await p.state())[0]).toMatchObject({ tokens: -49 });
+    expect(await admitted(p, 1, 1_000, 0)).toEqual([slot(49, 6000)]);
+  });
+
   it('a wait below a millisecond (a huge rate met within one) is not slept', async () => {
     const events: PaceEvent[] = [];
     const p = pacer({ ceiling: { rpm: 1e9 }, onPace: e => events.push(e) });

@@ -23,6 +23,21 @@ describe('parseResetHeader', () => {
   it.each(['', 'soon', '-1s', '1x', 'ms', 'NaN'])('rejects %j', value => {
     expect(parseResetHeader(value, now)).toBeUndefined();
   });
+
+  it.each([
+    ['309 digits of seconds', '9'.repeat(309)],
+    ['309 digits of hours', `${'9'.repeat(309)}h`],
+    ['309 digits of epoch seconds with a fraction', `${'9'.repeat(309)}.5`],
+  ])('leaves out a value too large for a number (%s), never Infinity', (_, value) => {
+    expect(parseResetHeader(value, now)).toBeUndefined();
+  });
+
+  it('a time in the past is 0; 1e9 is still a delta in seconds, one more an epoch second', () => {
+    expect(parseResetHeader(String(now / 1000 - 30), now)).toBe(0);
+    expect(parseResetHeader(new Date(now - 5000).toUTCString(), now)).toBe(0);
+    expect(parseResetHeader('1000000000', now)).toBe(1e12);
+    expect(parseResetHeader('1000000001', now)).toBe(0); // 2001, long past
+  });
 });
 
 describe('cooldownFromError', () => {
@@ -102,6 +117,24 @@ describe('cooldownFromHeaders', () => {
         now,
       ),
     ).toBe(1500);
+  });
+
+  it('remaining exactly 0 (also written 0.0) with a reset in the past holds for 0 ms', () => {
+    expect(
+      cooldownFromHeaders(
+        { 'x-ratelimit-remaining-requests': '0.0', 'x-ratelimit-reset-requests': '2s' },
+        now,
+      ),
+    ).toBe(2000);
+    expect(
+      cooldownFromHeaders(
+        {
+          'x-ratelimit-remaining-requests': '0',
+          'x-ratelimit-reset-requests': String(now / 1000 - 1),
+        },
+        now,
+      ),
+    ).toBe(0);
   });
 
   it('says nothing when no limit is used up or the values are garbage', () => {
