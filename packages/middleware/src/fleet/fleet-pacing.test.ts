@@ -160,6 +160,21 @@ describe('createFleetGuard({ pacing })', () => {
     },
   );
 
+  it('without headers, a first 429 with Retry-After: 3600 holds the model for maxCooldownMs and measures the rate over a minute, not the hour', async () => {
+    const guard = createFleetGuard({ pacing: true, cooldownSpreadMs: 0 });
+    await guard.beforeAttempt(glm);
+    for (let i = 0; i < 20; i++) await guard.onSuccess(glm);
+    await vi.advanceTimersByTimeAsync(500);
+    await guard.onFailure({
+      ...glm,
+      error: new RateLimitError({ message: '429', statusCode: 429, retryAfterMs: 3_600_000 }),
+    });
+    const state = await guard.getState();
+    expect(state.models[0]?.cooldownMs).toBe(300_000);
+    expect(state.pacing[0]?.reason).toBe('adaptive');
+    expect(state.pacing[0]?.rpm).toBeCloseTo((20 * 60_000) / 60_500);
+  });
+
   it('is off by default', async () => {
     const guard = createFleetGuard();
     await guard.beforeAttempt(glm);
