@@ -1,4 +1,4 @@
-/** How much of a wait the server asked for one consumer believes. */
+/** How much of a server's wait one consumer believes. */
 export interface ServerWait {
   /** The wait believed, in ms: finite, at least 0, at most the consumer's cap. */
   ms: number;

@@ -12,11 +12,11 @@ import type {
  *
  * A bucket has two dimensions, requests and tokens, each refilling continuously at its rate per
  * minute up to a capacity of `burstMs` of that rate (at least 1). A dimension without a rate is not
- * limited. A debt (a negative count) is time owed: when the rate changes, it is rescaled to last as
- * long at the new rate. A take is a reservation: when the bucket cannot pay now, the cost is still taken (the
+ * limited. A take is a reservation: when the bucket cannot pay now, the cost is still taken (the
  * count goes negative) as long as the wait until it is paid for is at most `maxWaitMs`, and the
  * caller sends after `waitMs`; so admissions are served in the order they reach the store, in one
- * round trip each.
+ * round trip each. A debt (a negative count) is time owed: when the rate changes, it is rescaled to
+ * last as long at the new rate.
  */
 export interface StoredRateBucket {
   /** Requests available (absent: not limited). */
