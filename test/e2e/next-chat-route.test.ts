@@ -12,6 +12,7 @@ import {
   parseChatError,
   serializeChatError,
 } from '../../examples/next/lib/chat-error';
+import { CONSOLE_JARGON } from './plain-words';
 
 const API_KEY = 'sk-e2e-route-7d21';
 const USAGE_URL = 'https://console.example.test/usage';
@@ -135,27 +136,37 @@ describe('examples/next chat route', () => {
     expectNothingInternal(result, 'sk-wrong-key-5b8e', API_KEY);
   });
 
-  it('links the Usage page on a 402 and does not retry it', async () => {
+  it('on a 402, says in plain words that the account has nothing left to spend and what to do, links the console, and does not retry', async () => {
     const before = emulator.requests.length;
     emulator.enqueueFaults([{ match: { path: CHAT_PATH }, status: 402 }]);
     const result = await ask('Hi');
     expect(result.error).toMatchObject({
       kind: 'insufficient_quota',
-      link: { href: USAGE_URL, label: 'Open the Usage page in the Alaya console' },
+      link: { href: USAGE_URL, label: "See the account's usage in the Alaya console" },
     });
-    expect(result.error?.message).toContain('quota is used up');
+    const message = result.error?.message ?? '';
+    expect(message).toContain('has nothing left to spend');
+    expect(message).toContain('monthly spending limit');
+    expect(message).toContain('buy a booster pack (extra credit)');
+    expect(message).toContain('then press Retry');
+    expect(message).not.toMatch(CONSOLE_JARGON);
     expect(statusesSince(before)).toEqual([402]);
     expectNothingInternal(result, API_KEY);
   });
 
-  it('says "busy, retried 2 times" when every attempt is rate limited', async () => {
+  it('on a 429 that outlasts the retries, says in plain words that Alaya is too busy and to wait a minute', async () => {
     const before = emulator.requests.length;
     emulator.enqueueFaults([
       { match: { path: CHAT_PATH }, status: 429, retryAfterMs: '20', times: 3 },
     ]);
     const result = await ask('Hi');
     expect(result.error).toMatchObject({ kind: 'rate_limit', retries: 2 });
-    expect(result.error?.message).toContain('busy right now (rate limited), retried 2 times');
+    const message = result.error?.message ?? '';
+    expect(message).toContain('Alaya is too busy to take this message right now');
+    expect(message).toContain('more requests per minute than its plan allows');
+    expect(message).toContain('even after 2 automatic retries');
+    expect(message).toContain('Wait a minute, then press Retry');
+    expect(message).not.toMatch(CONSOLE_JARGON);
     expect(statusesSince(before)).toEqual([429, 429, 429]);
   });
 

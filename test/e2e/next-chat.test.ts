@@ -5,6 +5,8 @@
  * user would. The checks are about what a person sees: the latest message in view after an error, nothing
  * over the composer on a phone, one Reasoning section per answer, a readable tool result, an icon.
  * Screenshots (1280x800 and 390x844) go to test/e2e/output/ (git-ignored): look at them after a change.
+ * The README's gallery (examples/next/docs/screenshots/, committed) is rewritten by each run, one PNG per
+ * state: fixed viewports, seeded emulator answers and no clock on the page keep them stable.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,10 +18,14 @@ import { DEFAULT_MODEL } from '../../examples/next/lib/server-config';
 import { type ChromiumSession, launchChromium, VIEWPORTS } from '../support/chromium';
 import { coveringElements, lineCount, scrollState, visibility } from '../support/layout';
 import { buildNextApp, type NextApp, startNextApp } from '../support/next-app';
+import { CONSOLE_JARGON } from './plain-words';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const APP_DIR = join(here, '../../examples/next');
 const OUTPUT_DIR = join(here, 'output');
+const GALLERY_DIR = join(APP_DIR, 'docs/screenshots');
+/** A tall desktop screen, where a short conversation leaves most of the pane empty. */
+const TALL = { width: 1280, height: 1400 } as const;
 const API_KEY = 'sk-e2e-next-chat-3f9c';
 const USAGE_URL = 'https://console.example.test/usage';
 const CHAT_PATH = '/v1/chat/completions';
@@ -54,10 +60,12 @@ function chatRequestsSince(from: number) {
 
 type Screen = keyof typeof VIEWPORTS;
 
-async function openChat(screen: Screen = 'desktop'): Promise<Page> {
+async function openChat(
+  screen: Screen | { width: number; height: number } = 'desktop',
+): Promise<Page> {
   if (!browser || !app) throw new Error('not started');
   page = await browser.context.newPage();
-  await page.setViewportSize(VIEWPORTS[screen]);
+  await page.setViewportSize(typeof screen === 'string' ? VIEWPORTS[screen] : screen);
   await page.goto(app.url);
   await page.waitForSelector('[data-testid=chat][data-hydrated=true]');
   return page;
@@ -100,6 +108,36 @@ async function screenshot(current: Page, name: string): Promise<void> {
   await current.screenshot({ path: join(OUTPUT_DIR, `next-chat-${name}-${width}.png`) });
 }
 
+/** The README gallery's picture of one state: `examples/next/docs/screenshots/<state>.png`. */
+async function galleryShot(current: Page, state: string): Promise<void> {
+  await current.screenshot({
+    path: join(GALLERY_DIR, `${state}.png`),
+    animations: 'disabled',
+    caret: 'hide',
+  });
+}
+
+/**
+ * How far below the bottom of the last user message (the one that failed) the error banner starts, in
+ * CSS pixels: it belongs right after that message, wherever the screen puts the composer.
+ */
+function bannerGap(current: Page): Promise<number> {
+  return current.evaluate(() => {
+    const users = document.querySelectorAll('[data-testid=message-user]');
+    const failed = users[users.length - 1]?.getBoundingClientRect();
+    const banner = document.querySelector('[data-testid=chat-error]')?.getBoundingClientRect();
+    if (!failed || !banner) throw new Error('no failed message or no banner');
+    return Math.round(banner.top - failed.bottom);
+  });
+}
+
+/** How many times `pattern` occurs in the text a person sees on the page. */
+async function occurrences(current: Page, pattern: RegExp): Promise<number> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person sees
+  const text = await current.locator('body').innerText();
+  return text.match(new RegExp(pattern.source, 'gi'))?.length ?? 0;
+}
+
 /** Sends `text`, waits for the whole answer, and returns it. */
 async function exchange(current: Page, text: string): Promise<string> {
   const answers = await current.locator('[data-testid=message-assistant]').count();
@@ -127,6 +165,7 @@ async function timed(scenario: string, run: () => Promise<void>): Promise<void> 
 describe('examples/next chat in Chromium', () => {
   beforeAll(async () => {
     await mkdir(OUTPUT_DIR, { recursive: true });
+    await mkdir(GALLERY_DIR, { recursive: true });
     await timed('setup: emulator + next build + next start + chromium', async () => {
       emulator = await startEmulator({ port: 0, apiKeys: [API_KEY] });
       await buildNextApp(APP_DIR);
@@ -156,6 +195,7 @@ describe('examples/next chat in Chromium', () => {
   it('lists the models and streams an answer that grows, with the reasoning collapsed', async () => {
     await timed('streamed answer', async () => {
       const current = await openChat();
+      await galleryShot(current, 'empty');
       // The picker lists what the emulator serves (GET /v1/models), starting on the example's default.
       const served = await fetch(`${emulatorOf().url}/models`, {
         headers: { authorization: `Bearer ${API_KEY}` },
@@ -187,6 +227,10 @@ describe('examples/next chat in Chromium', () => {
       const requests = chatRequestsSince(before);
       expect(requests.map(request => [request.model, request.status])).toEqual([[picked, 200]]);
       await screenshot(current, 'streamed');
+      await galleryShot(current, 'answer');
+      await reasoning.locator('summary').click();
+      expect(await reasoning.evaluate(node => (node as HTMLDetailsElement).open)).toBe(true);
+      await galleryShot(current, 'reasoning');
     });
   });
 
@@ -216,6 +260,7 @@ describe('examples/next chat in Chromium', () => {
       expect(await reasoningPerAnswer(current)).toEqual([1]);
       expect(chatRequestsSince(before).map(request => request.status)).toEqual([200, 200]);
       await screenshot(current, 'tool-call');
+      await galleryShot(current, 'tool');
     });
   });
 
@@ -253,11 +298,12 @@ describe('examples/next chat in Chromium', () => {
       expect(await current.locator('[data-testid=chat-error]').count()).toBe(0);
       expect(chatRequestsSince(before).map(request => request.status)).toEqual([429, 200]);
       await screenshot(current, 'rate-limit-recovered');
+      await galleryShot(current, 'rate-limit-recovered');
     });
   });
 
   for (const screen of ['desktop', 'phone'] as const) {
-    it(`on a 402 (${screen}), shows the quota message with the failed message in view, and retries`, async () => {
+    it(`on a 402 (${screen}), says in plain words the account has nothing left to spend, right after the failed message, and retries`, async () => {
       await timed(`402 quota message (${screen})`, async () => {
         const current = await openChat(screen);
         // Enough conversation to overflow the pane, so "scrolled to the latest message" can fail.
@@ -281,11 +327,12 @@ describe('examples/next chat in Chromium', () => {
         expect(await banner.getAttribute('data-kind')).toBe('insufficient_quota');
         const message =
           (await banner.locator('[data-testid=chat-error-message]').textContent()) ?? '';
-        expect(message).toContain('quota is used up');
-        expect(message).toContain('Usage page');
+        expect(message).toContain('has nothing left to spend');
+        expect(message).toContain('then press Retry');
+        expect(message).not.toMatch(CONSOLE_JARGON);
         const link = banner.locator('[data-testid=chat-error-link]');
         expect(await link.getAttribute('href')).toBe(USAGE_URL);
-        expect(await link.textContent()).toContain('Usage page');
+        expect(await link.textContent()).toBe("See the account's usage in the Alaya console");
         const pageText = (await current.textContent('body')) ?? '';
         expect(pageText).not.toContain(API_KEY);
         expect(pageText).not.toMatch(/\bat .+:\d+:\d+|APICallError|Payment Required/);
@@ -304,6 +351,9 @@ describe('examples/next chat in Chromium', () => {
         });
         expect(await coveringElements(current, '[data-testid=chat-error]')).toEqual([]);
         expect(await coveringElements(current, '[data-testid=chat-input]')).toEqual([]);
+        // The banner reads as belonging to the failed message: right below it.
+        expect(await bannerGap(current)).toBeGreaterThanOrEqual(0);
+        expect(await bannerGap(current)).toBeLessThanOrEqual(24);
 
         // The conversation is still there, and the input still works.
         const userTexts = await current.locator('[data-testid=message-user]').allTextContents();
@@ -315,6 +365,7 @@ describe('examples/next chat in Chromium', () => {
           .allTextContents();
         expect(firstAnswer.join('\n')).toBe(answers[0]);
         await screenshot(current, 'quota');
+        if (screen === 'phone') await galleryShot(current, 'quota-phone');
 
         await current.click('[data-testid=retry]');
         await waitForStatus(current, 'ready');
@@ -328,6 +379,38 @@ describe('examples/next chat in Chromium', () => {
       });
     });
   }
+
+  it('on a 502 that outlasts the retries (tall screen), keeps the failed message and shows the banner right after it', async () => {
+    await timed('502 failed (tall)', async () => {
+      const current = await openChat(TALL);
+      const answer = await exchange(current, 'Hello there.');
+      const before = emulatorOf().requests.length;
+      await injectFaults([{ match: { path: CHAT_PATH }, status: 502, times: 3 }]);
+      await send(current, 'The question that fails.');
+      const banner = current.locator('[data-testid=chat-error]');
+      await banner.waitFor();
+      await waitForStatus(current, 'error');
+      expect(await banner.getAttribute('data-kind')).toBe('bad_gateway');
+      expect(await banner.locator('[data-testid=chat-error-message]').textContent()).toContain(
+        'retried 2 times',
+      );
+      expect(chatRequestsSince(before).map(request => request.status)).toEqual([502, 502, 502]);
+
+      // The failed message and the answer before it are kept.
+      expect(await current.locator('[data-testid=message-user]').allTextContents()).toEqual([
+        'Hello there.',
+        'The question that fails.',
+      ]);
+      expect(await lastAssistantText(current)).toBe(answer);
+      // The pane is mostly empty on this screen: the banner still sits right below the failed message,
+      // not at the bottom of the pane next to the composer.
+      const gap = await bannerGap(current);
+      expect(gap, 'banner top minus failed message bottom (px)').toBeGreaterThanOrEqual(0);
+      expect(gap, 'banner top minus failed message bottom (px)').toBeLessThanOrEqual(24);
+      expect(await coveringElements(current, '[data-testid=chat-error]')).toEqual([]);
+      await galleryShot(current, 'bad-gateway-failed');
+    });
+  });
 
   it('fits a phone: the title on one line, nothing over the composer, no sideways scroll', async () => {
     await timed('phone layout', async () => {
@@ -386,9 +469,53 @@ describe('examples/next chat in Chromium', () => {
         .toBe('aborted');
       expect(await current.locator('[data-testid=chat-error]').count()).toBe(0);
 
+      await galleryShot(current, 'stopped');
+
       const next = await exchange(current, 'Still there?');
       expect(next.length).toBeGreaterThan(0);
       await screenshot(current, 'final');
+    });
+  });
+
+  // Last: it closes the emulator (and starts it again on the same port before it ends).
+  it('with the emulator down, says "could not reach" once, after the failed message, and retries once it is back', async () => {
+    await timed('emulator down', async () => {
+      const { port } = emulatorOf();
+      await emulatorOf().close();
+      let down = true;
+      const bringBack = async () => {
+        if (!down) return;
+        emulator = await startEmulator({ port, apiKeys: [API_KEY] });
+        down = false;
+      };
+      try {
+        const current = await openChat();
+        // Before anything is sent, the page says it at the top (the model list could not be loaded).
+        const notice = current.locator('[data-testid=models-error]');
+        expect(await notice.textContent()).toContain('could not reach');
+        expect(await occurrences(current, /could not reach/)).toBe(1);
+
+        await send(current, 'Is anyone there?');
+        const banner = current.locator('[data-testid=chat-error]');
+        await banner.waitFor();
+        await waitForStatus(current, 'error');
+        expect(await banner.getAttribute('data-kind')).toBe('connection');
+        // Once a message failed, the banner after it says it, and only the banner.
+        expect(await occurrences(current, /could not reach/)).toBe(1);
+        expect(await banner.textContent()).toContain('could not reach');
+        const gap = await bannerGap(current);
+        expect(gap).toBeGreaterThanOrEqual(0);
+        expect(gap).toBeLessThanOrEqual(24);
+        await galleryShot(current, 'emulator-down');
+
+        await bringBack();
+        await current.click('[data-testid=retry]');
+        await waitForStatus(current, 'ready');
+        expect(await banner.count()).toBe(0);
+        expect((await lastAssistantText(current)).length).toBeGreaterThan(0);
+      } finally {
+        await bringBack();
+      }
     });
   });
 });

@@ -23,7 +23,10 @@ export interface ChatProps {
   usesEmulator: boolean;
 }
 
-/** The chat page: model picker, message list, error banner and composer with a stop button. */
+/**
+ * The chat page: model picker, message list (with the error banner right after a failed message), and
+ * composer with a stop button.
+ */
 export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatProps) {
   const [model, setModel] = useState(initialModel);
   const [input, setInput] = useState('');
@@ -36,7 +39,7 @@ export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatPr
   // `data-hydrated` tells automation (the e2e test) that the page is interactive.
   useEffect(() => setHydrated(true), []);
 
-  // The latest message stays in view while it streams, and when the error banner takes room below it.
+  // The latest message stays in view while it streams, and when the error banner appears after it.
   const pane = useStickToBottom<HTMLElement>([messages, status, error]);
 
   const send = (text: string) => {
@@ -89,7 +92,8 @@ export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatPr
         </label>
       </header>
 
-      {modelsError && (
+      {/* Said once: when a message fails, the banner after it tells what went wrong, and this hides. */}
+      {modelsError && !error && (
         <p className="notice" data-testid="models-error">
           {modelsError.message}
         </p>
@@ -117,18 +121,18 @@ export function Chat({ models, initialModel, modelsError, usesEmulator }: ChatPr
             Waiting for {model}…
           </p>
         )}
+        {/* Right after the message that failed, so it reads as belonging to it on any screen height. */}
+        {error && (
+          <ErrorBanner
+            error={parseChatError(error.message)}
+            onRetry={() => {
+              pane.stick();
+              void regenerate({ body: { model } });
+            }}
+            onDismiss={clearError}
+          />
+        )}
       </main>
-
-      {error && (
-        <ErrorBanner
-          error={parseChatError(error.message)}
-          onRetry={() => {
-            pane.stick();
-            void regenerate({ body: { model } });
-          }}
-          onDismiss={clearError}
-        />
-      )}
 
       <form className="composer" onSubmit={onSubmit}>
         <textarea

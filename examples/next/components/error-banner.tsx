@@ -1,6 +1,9 @@
 import type { ChatError } from '../lib/chat-error';
 
-/** The friendly error the route sent, with a way to retry; the conversation above it stays as it was. */
+/**
+ * The friendly error the route sent, shown right after the failed message, with a way to retry; the
+ * conversation stays as it was.
+ */
 export function ErrorBanner({
   error,
   onRetry,

@@ -26,9 +26,10 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
       return {
         kind,
         message:
-          'Your Alaya quota is used up: the balance or the monthly spend cap is exhausted. ' +
-          'Check the current window on the Usage page, then upgrade your plan or add a booster pack.',
-        link: { href: context.usageUrl, label: 'Open the Usage page in the Alaya console' },
+          'Alaya turned this message away: the Alaya account this chat uses has nothing left to spend ' +
+          '(its balance is used up, or it reached its monthly spending limit). Waiting a few seconds will not help. ' +
+          'The account owner can upgrade the plan or buy a booster pack (extra credit), then press Retry.',
+        link: { href: context.usageUrl, label: "See the account's usage in the Alaya console" },
       };
     case 'authentication':
       return {
@@ -41,7 +42,10 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
       return {
         kind,
         retries,
-        message: `Alaya is busy right now (rate limited), retried ${plural(retries, 'time')}. Wait a few seconds and try again.`,
+        message:
+          'Alaya is too busy to take this message right now: the account this chat uses sent more ' +
+          `requests per minute than its plan allows, or Alaya is overloaded${afterRetries(retries)}. ` +
+          'Wait a minute, then press Retry. If it keeps happening, send messages less often or move to a bigger plan.',
       };
     case 'permission_denied':
       return {
@@ -81,6 +85,13 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
   }
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** `" (even after 2 automatic retries)"`, or nothing when the middleware did not retry. */
+function afterRetries(retries: number): string {
+  return retries > 0
+    ? ` (even after ${plural(retries, 'automatic retry', 'automatic retries')})`
+    : '';
 }
