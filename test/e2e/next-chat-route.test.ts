@@ -142,7 +142,7 @@ describe('examples/next chat route', () => {
     const result = await ask('Hi');
     expect(result.error).toMatchObject({
       kind: 'insufficient_quota',
-      link: { href: USAGE_URL, label: "See the account's usage in the Alaya console" },
+      link: { href: USAGE_URL, label: 'Check usage in the Alaya console' },
     });
     const message = result.error?.message ?? '';
     expect(message).toContain('has nothing left to spend');

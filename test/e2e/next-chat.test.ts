@@ -332,7 +332,7 @@ describe('examples/next chat in Chromium', () => {
         expect(message).not.toMatch(CONSOLE_JARGON);
         const link = banner.locator('[data-testid=chat-error-link]');
         expect(await link.getAttribute('href')).toBe(USAGE_URL);
-        expect(await link.textContent()).toBe("See the account's usage in the Alaya console");
+        expect(await link.textContent()).toBe('Check usage in the Alaya console');
         const pageText = (await current.textContent('body')) ?? '';
         expect(pageText).not.toContain(API_KEY);
         expect(pageText).not.toMatch(/\bat .+:\d+:\d+|APICallError|Payment Required/);
@@ -494,6 +494,7 @@ describe('examples/next chat in Chromium', () => {
         const notice = current.locator('[data-testid=models-error]');
         expect(await notice.textContent()).toContain('could not reach');
         expect(await occurrences(current, /could not reach/)).toBe(1);
+        await screenshot(current, 'emulator-down-notice');
 
         await send(current, 'Is anyone there?');
         const banner = current.locator('[data-testid=chat-error]');

@@ -26,10 +26,10 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
       return {
         kind,
         message:
-          'Alaya turned this message away: the Alaya account this chat uses has nothing left to spend ' +
-          '(its balance is used up, or it reached its monthly spending limit). Waiting a few seconds will not help. ' +
-          'The account owner can upgrade the plan or buy a booster pack (extra credit), then press Retry.',
-        link: { href: context.usageUrl, label: "See the account's usage in the Alaya console" },
+          'Alaya turned this message away: the account this chat uses has nothing left to spend (its ' +
+          'balance is used up, or it hit its monthly spending limit). Waiting a few seconds will not help: ' +
+          'the account owner can upgrade the plan or buy a booster pack (extra credit), then press Retry.',
+        link: { href: context.usageUrl, label: 'Check usage in the Alaya console' },
       };
     case 'authentication':
       return {
