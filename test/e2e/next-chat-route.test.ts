@@ -148,7 +148,7 @@ describe('examples/next chat route', () => {
     expect(message).toContain('has nothing left to spend');
     expect(message).toContain('monthly spending limit');
     expect(message).toContain('buy a booster pack (extra credit)');
-    expect(message).toContain('then press Retry');
+    expect(message).toContain('then try again');
     expect(message).not.toMatch(CONSOLE_JARGON);
     expect(statusesSince(before)).toEqual([402]);
     expectNothingInternal(result, API_KEY);
@@ -162,10 +162,11 @@ describe('examples/next chat route', () => {
     const result = await ask('Hi');
     expect(result.error).toMatchObject({ kind: 'rate_limit', retries: 2 });
     const message = result.error?.message ?? '';
-    expect(message).toContain('Alaya is too busy to take this message right now');
+    expect(message).toContain(
+      'Alaya is too busy to answer right now, even after 2 automatic retries',
+    );
     expect(message).toContain('more requests per minute than its plan allows');
-    expect(message).toContain('even after 2 automatic retries');
-    expect(message).toContain('Wait a minute, then press Retry');
+    expect(message).toContain('Wait a minute, then try again');
     expect(message).not.toMatch(CONSOLE_JARGON);
     expect(statusesSince(before)).toEqual([429, 429, 429]);
   });

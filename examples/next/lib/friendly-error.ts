@@ -26,9 +26,9 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
       return {
         kind,
         message:
-          'Alaya turned this message away: the account this chat uses has nothing left to spend (its ' +
-          'balance is used up, or it hit its monthly spending limit). Waiting a few seconds will not help: ' +
-          'the account owner can upgrade the plan or buy a booster pack (extra credit), then press Retry.',
+          'The Alaya account this chat uses has nothing left to spend (its balance is used up, or it hit ' +
+          'its monthly spending limit), so Alaya refuses new messages. Waiting a few seconds will not help: ' +
+          'the account owner can upgrade the plan or buy a booster pack (extra credit), then try again.',
         link: { href: context.usageUrl, label: 'Check usage in the Alaya console' },
       };
     case 'authentication':
@@ -43,9 +43,9 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
         kind,
         retries,
         message:
-          'Alaya is too busy to take this message right now: the account this chat uses sent more ' +
-          `requests per minute than its plan allows, or Alaya is overloaded${afterRetries(retries)}. ` +
-          'Wait a minute, then press Retry. If it keeps happening, send messages less often or move to a bigger plan.',
+          `Alaya is too busy to answer right now${afterRetries(retries)}: the account this chat uses ` +
+          'sent more requests per minute than its plan allows, or Alaya is overloaded. Wait a minute, ' +
+          'then try again. If it keeps happening, send messages less often or move to a bigger plan.',
       };
     case 'permission_denied':
       return {
@@ -89,9 +89,9 @@ function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
 
-/** `" (even after 2 automatic retries)"`, or nothing when the middleware did not retry. */
+/** `", even after 2 automatic retries"`, or nothing when the middleware did not retry. */
 function afterRetries(retries: number): string {
   return retries > 0
-    ? ` (even after ${plural(retries, 'automatic retry', 'automatic retries')})`
+    ? `, even after ${plural(retries, 'automatic retry', 'automatic retries')}`
     : '';
 }
