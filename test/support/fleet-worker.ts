@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     },
     allowRetry: info => guard?.allowRetry(info) ?? true,
     onSuccess: info => guard?.onSuccess(info),
+    onAbandon: info => guard?.onAbandon?.(info),
     onFailure: async info => {
       await guard?.onFailure(info);
       report.attemptFailures.push({

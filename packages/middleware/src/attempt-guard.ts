@@ -39,6 +39,20 @@ export interface AttemptSuccessInfo extends AttemptInfo {
 }
 
 /**
+ * What the retry loop tells {@link AttemptGuard.onAbandon}: an attempt that ended without an answer
+ * the guard could learn from.
+ */
+export interface AbandonedAttemptInfo extends AttemptInfo {
+  /**
+   * The very object `beforeAttempt` received, when it let this attempt through (the attempt holds
+   * what that took: a slot, the half-open probe). Absent: `beforeAttempt` never let it through.
+   */
+  admitted?: AttemptInfo;
+  /** The failure whose retry `allowRetry` paid for with this attempt (a retry or a hedge), if any. */
+  retryOf?: AlayaError;
+}
+
+/**
  * Advanced: hooks the retry loop calls around every attempt (shared cooldowns, retry budgets,
  * circuit breakers). The default does nothing. Exceptions other than typed errors thrown by a
  * guard are ignored.
@@ -59,6 +73,14 @@ export interface AttemptGuard {
   onSuccess(info: AttemptSuccessInfo): void | Promise<void>;
   /** After an attempt failed with `error`. */
   onFailure(info: AttemptInfo & { error: AlayaError }): void | Promise<void>;
+  /**
+   * After an attempt ended with no answer: the caller aborted it (a stop button, a consumer that
+   * cancelled the stream), a parallel attempt answered first (a lost hedge), or it was never sent
+   * (the deadline ran out, its retry was paid for and then blocked). Gives back what it was admitted
+   * with and counts nothing. Every attempt the guard admitted or paid for ends in exactly one of
+   * `onSuccess`, `onFailure` and `onAbandon`.
+   */
+  onAbandon?(info: AbandonedAttemptInfo): void | Promise<void>;
 }
 
 /** The guard used when none is given: allows everything, records nothing. */
@@ -67,4 +89,5 @@ export const noopAttemptGuard: AttemptGuard = {
   allowRetry: () => true,
   onSuccess: () => {},
   onFailure: () => {},
+  onAbandon: () => {},
 };

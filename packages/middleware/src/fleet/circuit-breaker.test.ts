@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../errors/network-errors';
 import { BadGatewayError, BadRequestError, RateLimitError } from '../errors/status-errors';
 import {
+  breakerAfterAbandonedProbe,
   breakerAfterFailure,
   breakerAfterSuccess,
   decideBreaker,
@@ -99,6 +100,20 @@ describe('circuit breaker transitions', () => {
     expect(isBreakerFailure(new RateLimitError({ message: 'x', statusCode: 429 }))).toBe(false);
     expect(isBreakerFailure(new BadRequestError({ message: 'x', statusCode: 400 }))).toBe(false);
     expect(isBreakerFailure(new Error('x'))).toBe(false);
+  });
+
+  it('an abandoned probe drops its own lease only: the next attempt probes at once', () => {
+    const probing: BreakerRecord = { state: 'half-open', failures: 3, probeUntil: 7000 };
+    const released = breakerAfterAbandonedProbe(probing, 7000);
+    expect(released).toEqual({ state: 'half-open', failures: 3 });
+    expect(decideBreaker(released, 5001, options)).toMatchObject({ action: 'probe' });
+    // Another probe's lease, a breaker that closed or reopened meanwhile: left as it is.
+    expect(breakerAfterAbandonedProbe({ ...probing, probeUntil: 7100 }, 7000)).toBeUndefined();
+    expect(breakerAfterAbandonedProbe({ state: 'closed', failures: 0 }, 7000)).toBeUndefined();
+    expect(
+      breakerAfterAbandonedProbe({ state: 'open', failures: 3, openedAt: 6000 }, 7000),
+    ).toBeUndefined();
+    expect(breakerAfterAbandonedProbe(undefined, 7000)).toBeUndefined();
   });
 
   it('rejects bad options with an InvalidArgumentError naming them', () => {

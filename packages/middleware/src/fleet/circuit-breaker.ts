@@ -140,6 +140,20 @@ export function breakerAfterSuccess(record: BreakerRecord | undefined): BreakerR
   return { state: 'closed', failures: 0 };
 }
 
+/**
+ * The record after the half-open probe whose lease ran to `probeUntil` ended without an answer (the
+ * caller's abort, a lost hedge, never sent), or `undefined` when that probe no longer holds the
+ * lease: the lease is dropped, so the next attempt probes at once. Nothing is counted.
+ */
+export function breakerAfterAbandonedProbe(
+  record: BreakerRecord | undefined,
+  probeUntil: number,
+): BreakerRecord | undefined {
+  if (record?.state !== 'half-open' || record.probeUntil !== probeUntil) return undefined;
+  const { probeUntil: _lease, ...rest } = record;
+  return rest;
+}
+
 /** A closed breaker with no failures is the same as no record: the store deletes it. */
 export function isIdleBreaker(record: BreakerRecord): boolean {
   return record.state === 'closed' && record.failures === 0;

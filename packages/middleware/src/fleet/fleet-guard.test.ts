@@ -379,6 +379,59 @@ describe('createFleetGuard', () => {
     });
   });
 
+  describe('onAbandon gives back what an attempt was admitted with', () => {
+    const breakerOptions = { failureThreshold: 1, openMs: 5000, probeTimeoutMs: 60_000 };
+
+    it('the half-open probe: the next attempt probes at once; an older attempt abandoned leaves it held', async () => {
+      const { a, b } = fleet({ circuitBreaker: breakerOptions });
+      const older = { ...glm };
+      await a.beforeAttempt(older); // let through while closed
+      await a.onFailure({ ...glm, error: badGateway() });
+      await vi.advanceTimersByTimeAsync(5000);
+      const probe = { ...glm };
+      await a.beforeAttempt(probe);
+      await a.onAbandon?.({ ...older, admitted: older });
+      expect(await b.beforeAttempt(glm).catch(e => e)).toMatchObject({
+        breakerState: 'half-open',
+      });
+      await a.onAbandon?.({ ...probe, admitted: probe });
+      await b.beforeAttempt(glm); // the next probe, at once
+      expect((await a.getState()).models[0]).toMatchObject({
+        breaker: 'half-open',
+        breakerFailures: 1,
+      });
+    });
+
+    it('the half-open probe, when the cooldown wait after it is aborted (never let through)', async () => {
+      const { a, b } = fleet({ circuitBreaker: breakerOptions });
+      await a.onFailure({ ...glm, error: badGateway() });
+      await vi.advanceTimersByTimeAsync(5000);
+      await a.onFailure({ ...glm, error: rateLimited(1000) }); // a cooldown, the breaker still open
+      const controller = new AbortController();
+      const waiting = track(a.beforeAttempt({ ...glm, signal: controller.signal }));
+      await vi.advanceTimersByTimeAsync(100);
+      controller.abort(new Error('stop button'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(waiting.error).toBeDefined();
+      const next = track(b.beforeAttempt(glm));
+      await vi.advanceTimersByTimeAsync(1000); // the rest of the cooldown
+      expect(next).toEqual({ settled: true, value: undefined });
+    });
+
+    it('the slow-start slot: the attempt held for it goes at once', async () => {
+      const guard = createFleetGuard({ pacing: true, cooldownSpreadMs: 0 });
+      const first = { ...glm };
+      await guard.beforeAttempt(first); // the slow start's one slot
+      const second = track(guard.beforeAttempt({ ...glm }));
+      await guard.onAbandon?.({ ...first }); // not admitted: gives back nothing
+      await vi.advanceTimersByTimeAsync(100);
+      expect(second.settled).toBe(false);
+      await guard.onAbandon?.({ ...first, admitted: first });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(second.settled).toBe(true);
+    });
+  });
+
   describe('store failures', () => {
     function failingStore(mode: 'reject' | 'hang'): ResilienceStore & { calls: number } {
       const store = {

@@ -4,7 +4,7 @@ import { fleetEventHooks } from '../telemetry/fleet-telemetry';
 import { type FleetOptions, resolveFleetOptions } from './fleet-options';
 import { createGuardedStore, type StoreHealth } from './guarded-store';
 import { createMemoryStore } from './memory-store';
-import { createPacer, type PaceState } from './pacer';
+import { createPacer, type Pacer, type PaceState } from './pacer';
 import { cooldownFromError, cooldownFromHeaders } from './rate-limit-cooldown';
 import { readRateLimitHeaders } from './rate-limits';
 import type { BreakerState } from './resilience-store';
@@ -37,7 +37,8 @@ export interface FleetState {
  * snapshot. `beforeAttempt` waits out a shared cooldown or throws `CircuitOpenError` /
  * `RateLimitError` (not sent); `allowRetry` spends retry-budget tokens; `onSuccess` refills them,
  * closes a half-open breaker and shares the cooldown of a response whose `x-ratelimit-remaining-*`
- * is 0; `onFailure` shares a 429's cooldown and counts breaker failures.
+ * is 0; `onFailure` shares a 429's cooldown and counts breaker failures; `onAbandon` gives back the
+ * slow-start slot, the half-open probe and the retry-budget tokens of an attempt that got no answer.
  */
 export interface FleetGuard extends AttemptGuard {
   /** The shared state of every model this instance has called. */
@@ -45,8 +46,25 @@ export interface FleetGuard extends AttemptGuard {
 }
 
 const MAX_TRACKED_MODELS = 256;
+
 /** Bound on the admissions of one attempt (each after a cooldown held the key while it waited). */
 const MAX_PACE_ROUNDS = 10;
+
+/** The store keys of one model. */
+interface Keys {
+  cooldown: string;
+  budget: string;
+  breaker: string;
+  pace: string;
+}
+
+/** What an attempt `beforeAttempt` let through holds until it is answered or abandoned. */
+interface Held {
+  /** The pacer's key, where it holds a slow-start slot. */
+  pace?: string;
+  /** The breaker's key and the lease of the half-open probe, when it is the probe. */
+  probe?: { key: string; lease: number };
+}
 
 /**
  * Builds the guard that makes many instances behave as one client: a 429 seen by any of them
@@ -96,8 +114,17 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     ? createPacer({ ...settings.pacing, store, onPace: hooks.onPace, own })
     : undefined;
   const models = new Map<string, { modelId: string; provider: string }>();
+  /** By the very object `beforeAttempt` received (see `AbandonedAttemptInfo.admitted`). */
+  const held = new WeakMap<AttemptInfo, Held>();
 
-  async function keys(info: { provider: string; modelId: string }) {
+  async function giveBack(info: AttemptInfo, taken: Held): Promise<void> {
+    if (taken.pace !== undefined) pacer?.abandon(taken.pace);
+    if (taken.probe !== undefined) {
+      await breaker?.abandonProbe(info, taken.probe.key, taken.probe.lease);
+    }
+  }
+
+  async function keys(info: { provider: string; modelId: string }): Promise<Keys> {
     const fp = await settings.fingerprint;
     const provider = encodeURIComponent(info.provider);
     const model = encodeURIComponent(info.modelId);
@@ -115,25 +142,41 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     models.set(id, { modelId: info.modelId, provider: info.provider });
   }
 
+  /**
+   * The pacer's admission. A cooldown may begin while an attempt waits for its slot (a 429's
+   * Retry-After, or a window an answer reported full): a reserved slot is no licence to send into a
+   * held key. One ending within half a slot (a send a little late kept the window full) is waited
+   * out and the slot kept: given up, nobody would use it. A longer one spends the slot: the attempt
+   * waits it out and takes a new one (given back, its credit would add to the slots reserved after
+   * it).
+   */
+  async function pace(pacer: Pacer, info: AttemptInfo, k: Keys, taken: Held): Promise<void> {
+    const tokens = info.estimatedTokens ?? 0;
+    for (let round = 1; ; round++) {
+      const slotMs = await pacer.admit(info, k.pace, tokens);
+      taken.pace = k.pace;
+      if (slotMs === undefined || round >= MAX_PACE_ROUNDS) return;
+      if (!(await cooldown.outlasts(info, k.cooldown, slotMs / 2))) return;
+      await cooldown.wait(info, k.cooldown);
+    }
+  }
+
   return {
     async beforeAttempt(info) {
       remember(info);
       const k = await keys(info);
-      await breaker?.check(info, k.breaker);
-      await cooldown.wait(info, k.cooldown);
-      if (pacer === undefined) return;
-      // A cooldown may begin while an attempt waits for its slot (a 429's Retry-After, or a window
-      // an answer reported full): a reserved slot is no licence to send into a held key. One ending
-      // within half a slot (a send a little late kept the window full) is waited out and the slot
-      // kept: given up, nobody would use it. A longer one spends the slot: the attempt waits it out
-      // and takes a new one (given back, its credit would add to the slots reserved after it).
-      const tokens = info.estimatedTokens ?? 0;
-      for (let round = 1; ; round++) {
-        const slotMs = await pacer.admit(info, k.pace, tokens);
-        if (slotMs === undefined || round >= MAX_PACE_ROUNDS) return;
-        if (!(await cooldown.outlasts(info, k.cooldown, slotMs / 2))) return;
+      const taken: Held = {};
+      try {
+        const lease = await breaker?.check(info, k.breaker);
+        if (lease !== undefined) taken.probe = { key: k.breaker, lease };
         await cooldown.wait(info, k.cooldown);
+        if (pacer !== undefined) await pace(pacer, info, k, taken);
+      } catch (error) {
+        // Not let through (a wait aborted or refused): what it took so far goes back at once.
+        await giveBack(info, taken);
+        throw error;
       }
+      held.set(info, taken);
     },
 
     async allowRetry(info) {
@@ -178,6 +221,18 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
           ? cooldown.publish(info, k.cooldown, wait, 'rate_limit_error')
           : undefined,
         breaker?.record(info, k.breaker, info.error),
+      ]);
+    },
+
+    async onAbandon(info) {
+      const taken = info.admitted === undefined ? undefined : held.get(info.admitted);
+      if (info.admitted !== undefined) held.delete(info.admitted);
+      const paid = info.retryOf;
+      await Promise.all([
+        taken === undefined ? undefined : giveBack(info, taken),
+        paid === undefined || budget === undefined
+          ? undefined
+          : keys(info).then(k => budget.giveBack(k.budget, paid)),
       ]);
     },
 

@@ -68,6 +68,8 @@ export interface Pacer {
   admit(info: AttemptInfo, key: string, tokens: number): Promise<number | undefined>;
   /** Learns from an answer: its rate-limit headers, a 429, the tokens it really used. */
   learn(key: string, answer: PaceAnswer): Promise<void>;
+  /** An admitted attempt ended without an answer: its slow-start slot is free, nothing is learned. */
+  abandon(key: string): void;
   state(): Promise<PaceState[]>;
 }
 
@@ -210,6 +212,10 @@ export function createPacer(settings: PacerSettings): Pacer {
       k.slowStart.answered(!answer.limited);
       if (rateKnown(k)) k.slowStart.end();
       if (change !== undefined) await adjust(key, k, change);
+    },
+
+    abandon(key) {
+      keys.get(key)?.slowStart.leave();
     },
 
     async state() {

@@ -2,6 +2,7 @@ import type { AttemptInfo } from '../attempt-guard';
 import { circuitOpenError } from '../errors/circuit-open-error';
 import { callHook } from '../util/call-hook';
 import {
+  breakerAfterAbandonedProbe,
   breakerAfterFailure,
   breakerAfterSuccess,
   breakerTtlMs,
@@ -32,8 +33,13 @@ export interface SharedBreakerSettings {
 
 /** A model's circuit breaker, shared through the store with compare-and-set. */
 export interface SharedBreaker {
-  /** Lets the attempt through (possibly as the half-open probe) or throws `CircuitOpenError`. */
-  check(info: AttemptInfo, key: string): Promise<void>;
+  /**
+   * Lets the attempt through or throws `CircuitOpenError`. Resolves the lease of the half-open
+   * probe (its `probeUntil`) when the attempt is the probe, else `undefined`.
+   */
+  check(info: AttemptInfo, key: string): Promise<number | undefined>;
+  /** The probe holding `lease` ended without an answer: the next attempt may probe at once. */
+  abandonProbe(info: AttemptInfo, key: string, lease: number): Promise<void>;
   /** Counts the outcome of an attempt: a failure by `isFailure`, or an answer that shows the model is up. */
   record(info: AttemptInfo, key: string, error?: unknown): Promise<void>;
   /** The state and failure count a health endpoint shows. */
@@ -89,10 +95,15 @@ export function createSharedBreaker(settings: SharedBreakerSettings): SharedBrea
 
   return {
     async check(info, key) {
+      let lease: number | undefined;
       const settled = await transact(info, key, (record, now) => {
         const decision = decideBreaker(record, now, breaker);
+        lease = undefined;
         if (decision.action === 'allow') return undefined;
-        if (decision.action === 'probe') return { next: decision.next };
+        if (decision.action === 'probe') {
+          lease = decision.next.probeUntil;
+          return { next: decision.next };
+        }
         throw own(
           circuitOpenError({
             ...info,
@@ -111,6 +122,11 @@ export function createSharedBreaker(settings: SharedBreakerSettings): SharedBrea
           }),
         );
       }
+      return lease;
+    },
+
+    async abandonProbe(info, key, lease) {
+      await transact(info, key, record => wrap(breakerAfterAbandonedProbe(record, lease)));
     },
 
     async record(info, key, error) {

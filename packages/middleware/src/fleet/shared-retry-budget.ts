@@ -29,6 +29,8 @@ export interface SharedRetryBudget {
   allow(info: AttemptInfo, key: string, error: unknown): Promise<boolean>;
   /** Refills after a success (skips the write while the bucket is known to be full). */
   refund(info: AttemptInfo, key: string): Promise<void>;
+  /** Gives back what `allow` took for the retry of `error` that got no answer (aborted, lost, not sent). */
+  giveBack(key: string, error: unknown): Promise<void>;
   /** Tokens in the bucket now. */
   tokens(key: string): Promise<number>;
 }
@@ -67,6 +69,11 @@ export function createSharedRetryBudget(settings: SharedRetryBudgetSettings): Sh
       // A first-attempt success adds a token; skip the write while the bucket is known full.
       if (info.attempt === 1 && (known === undefined || known >= budget.capacity)) return;
       seen.set(key, await store.addTokens(key, successRefund(info.attempt, budget), budget));
+    },
+
+    async giveBack(key, error) {
+      const cost = retryCostFor(error, budget);
+      if (cost > 0) seen.set(key, await store.addTokens(key, cost, budget));
     },
 
     async tokens(key) {

@@ -12,6 +12,11 @@ export interface SlowStart {
   enter(signal: AbortSignal | undefined, holdMs: number): Promise<void>;
   /** An answer came back: its slot is free; a success widens the window by one. */
   answered(success: boolean): void;
+  /**
+   * An admitted attempt ended without an answer (the caller's abort, a lost hedge, never sent): its
+   * slot is free, the window stays as it is.
+   */
+  leave(): void;
   /** The limit is known: every waiter goes on, and nothing waits here any more. */
   end(): void;
   /** What it saw since the first admission, for a first estimate of the rate from a 429. */
@@ -30,6 +35,10 @@ export function createSlowStart(): SlowStart {
       inFlight++;
       queue.shift()?.();
     }
+  };
+  const leave = () => {
+    inFlight = Math.max(0, inFlight - 1);
+    drain();
   };
 
   return {
@@ -70,13 +79,13 @@ export function createSlowStart(): SlowStart {
       });
     },
     answered(success) {
-      inFlight = Math.max(0, inFlight - 1);
       if (success) {
         seen.successes++;
         window++;
       }
-      drain();
+      leave();
     },
+    leave,
     end() {
       ended = true;
       drain();

@@ -1,7 +1,8 @@
-import type { ModelRef } from '../attempt-guard';
+import type { AttemptInfo, ModelRef } from '../attempt-guard';
 import { TimeoutError } from '../errors/network-errors';
-import { callHook, settleHook } from '../util/call-hook';
+import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
+import { type Admission, openAdmission } from './admission';
 import type { CallState } from './retry-model';
 import {
   type AttemptFailure,
@@ -39,7 +40,8 @@ const refOf = ({ model }: AttemptTarget): ModelRef => ({
  * other is aborted (its result, should it still arrive, is discarded). The hedge is admitted like a
  * retry: its model needs a retry left, it waits out a `Retry-After` seen during the call, the
  * guard's `beforeAttempt` runs and its `allowRetry` (retry budget) must agree. The caller's abort
- * (and a configuration error) aborts both and is rethrown.
+ * (and a configuration error) aborts both and is rethrown. Each started attempt ends its admission
+ * when it settles (a lost one gives back what it was admitted with).
  */
 export async function attemptRound<T>(
   call: CallState<T>,
@@ -59,10 +61,12 @@ export async function attemptRound<T>(
 
 function start<T>(call: CallState<T>, target: AttemptTarget): Running<T> {
   const lost = new AbortController();
-  const outcome = sendAttempt(call, target, lost.signal).then(
-    value => ({ value }),
-    (thrown: unknown) => ({ thrown }),
-  );
+  const outcome = sendAttempt(call, target, lost.signal)
+    .then(
+      value => ({ value }),
+      (thrown: unknown) => ({ thrown }),
+    )
+    .finally(() => target.admission.end());
   return { target, outcome, lost };
 }
 
@@ -73,7 +77,7 @@ function unwrap<T>(outcome: Outcome<T>): AttemptSettled<T> {
 
 /** The round of a single attempt (no hedge sent). */
 function finish<T>(primary: AttemptTarget, settled: AttemptSettled<T>): Round<T> {
-  const lastAttempt = primary.info.attempt;
+  const lastAttempt = primary.admission.info.attempt;
   if (settled.status === 'ok') {
     return { ok: true, result: settled.result, target: settled.target, failures: [], lastAttempt };
   }
@@ -93,59 +97,88 @@ async function outlasts(pending: Promise<unknown>, ms: number): Promise<boolean>
   return slow;
 }
 
+/** Where the hedge goes and the attempt it is, before the guard admits it. */
+interface HedgePlan {
+  model: AttemptTarget['model'];
+  fallbackIndex: number;
+  info: AttemptInfo;
+}
+
 /** The hedge's target: the next fallback model (`model: 'fallback'`), else the same model. */
-function hedgeTarget<T>(call: CallState<T>, primary: AttemptTarget): AttemptTarget | undefined {
+function hedgePlan<T>(call: CallState<T>, primary: AttemptTarget): HedgePlan | undefined {
+  const { info } = primary.admission;
   const next =
     call.settings.hedge?.model === 'fallback' ? call.models[primary.fallbackIndex + 1] : undefined;
   if (next !== undefined) {
-    const info = { ...primary.info, provider: next.provider, modelId: next.modelId, attempt: 1 };
-    return { model: next, fallbackIndex: primary.fallbackIndex + 1, info, hedge: true };
+    const hedged = { ...info, provider: next.provider, modelId: next.modelId, attempt: 1 };
+    return { model: next, fallbackIndex: primary.fallbackIndex + 1, info: hedged };
   }
   // Same model: the hedge is its next attempt, so it needs a retry left.
-  if (primary.info.attempt > call.settings.maxRetries) return undefined;
-  return { ...primary, info: { ...primary.info, attempt: primary.info.attempt + 1 }, hedge: true };
+  if (info.attempt > call.settings.maxRetries) return undefined;
+  const same = { ...info, attempt: info.attempt + 1 };
+  return { model: primary.model, fallbackIndex: primary.fallbackIndex, info: same };
 }
 
-/** Admits and sends the hedge, or returns `undefined` when it may not go (or `first` settled). */
+/**
+ * Admits and sends the hedge, or returns `undefined` when it may not go (or `first` settled); a
+ * hedge that does not go gives back whatever it was admitted with.
+ */
 async function admitHedge<T>(
   call: CallState<T>,
   primary: AttemptTarget,
   first: Promise<unknown>,
   startedAt: number,
 ): Promise<Running<T> | undefined> {
-  const { settings } = call;
-  const target = hedgeTarget(call, primary);
-  const afterMs = settings.hedge?.afterMs ?? 0;
-  if (target === undefined) return undefined;
+  const plan = hedgePlan(call, primary);
+  if (plan === undefined) return undefined;
   const settled = new AbortController();
   void first.then(() => settled.abort());
   const signal = call.signal ? AbortSignal.any([call.signal, settled.signal]) : settled.signal;
-  const info = { ...target.info, signal };
-  try {
-    const serverWait = (call.retryAfterUntil ?? 0) - Date.now();
-    if (serverWait > 0) await sleep(serverWait, signal);
-    const admitted = await settleHook(i => settings.guard.beforeAttempt(i), info);
-    if (!admitted.ok || signal.aborted || call.deadline?.passedIn(0)) return undefined;
-    const waiting = call.operation === 'stream' ? 'content' : 'response';
-    const slowness = new TimeoutError({
-      message: `No ${waiting} within hedge.afterMs (${afterMs} ms)`,
-      isRetryable: true,
-      hint: timeoutHint(settings),
-      ...refOf(primary),
-    });
-    const allowed = await callHook(i => settings.guard.allowRetry(i), { ...info, error: slowness });
-    if (allowed === false || signal.aborted) return undefined;
-  } catch {
-    return undefined; // the wait was cut: `first` settled or the caller aborted
+  const admission = openAdmission(call.settings.guard, { ...plan.info, signal });
+  // A throw is a wait cut short: `first` settled or the caller aborted.
+  const go = await clearHedge(call, primary, admission, signal).catch(() => false);
+  if (!go) {
+    await admission.end();
+    return undefined;
   }
   call.hedged = true;
-  void callHook(settings.onHedge, {
-    attempt: primary.info.attempt,
+  const target: AttemptTarget = { ...plan, admission, hedge: true };
+  void callHook(call.settings.onHedge, {
+    attempt: primary.admission.info.attempt,
     model: refOf(primary),
     hedgeModel: refOf(target),
     waitedMs: Date.now() - startedAt,
   });
   return start(call, target);
+}
+
+/**
+ * Whether the hedge may go now: after a `Retry-After` seen during the call, the guard's
+ * `beforeAttempt` lets it through and its `allowRetry` pays for it, within the deadline.
+ */
+async function clearHedge<T>(
+  call: CallState<T>,
+  primary: AttemptTarget,
+  admission: Admission,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const { settings } = call;
+  const serverWait = (call.retryAfterUntil ?? 0) - Date.now();
+  if (serverWait > 0) await sleep(serverWait, signal);
+  const blocked = await admission.enter(call.signal);
+  if (blocked || signal.aborted || call.deadline?.passedIn(0)) return false;
+  const waiting = call.operation === 'stream' ? 'content' : 'response';
+  const slowness = new TimeoutError({
+    message: `No ${waiting} within hedge.afterMs (${settings.hedge?.afterMs ?? 0} ms)`,
+    isRetryable: true,
+    hint: timeoutHint(settings),
+    ...refOf(primary),
+  });
+  const { info } = admission;
+  const allowed = await callHook(i => settings.guard.allowRetry(i), { ...info, error: slowness });
+  if (allowed === false) return false;
+  admission.paidBy(slowness);
+  return !signal.aborted;
 }
 
 /** Waits for the first answer of the two; aborts the other. Both failing ends the round failed. */
@@ -157,16 +190,19 @@ async function race<T>(
   const failures: AttemptFailure[] = [];
   const pending = new Set([0, 1]);
   const lastAttempt = Math.max(
-    ...running.map(r => (r.target.model === primary.model ? r.target.info.attempt : 0)),
+    ...running.map(r => (r.target.model === primary.model ? r.target.admission.info.attempt : 0)),
   );
-  const abortOthers = () => {
+  /** Aborts the attempts still running; each gives back its admission before the round ends. */
+  const abortOthers = async () => {
     call.abandoned = (call.abandoned ?? 0) + pending.size;
-    for (const i of pending) {
-      running[i]!.lost.abort();
-      void running[i]!.outcome.then(o => {
+    const others = [...pending].map(i => running[i]!);
+    for (const other of others) {
+      other.lost.abort();
+      void other.outcome.then(o => {
         if ('value' in o && o.value.status === 'ok') call.discard?.(o.value.result);
       });
     }
+    await Promise.all(others.map(other => other.target.admission.end()));
   };
   while (pending.size > 0) {
     const [i, outcome] = await Promise.race(
@@ -174,12 +210,12 @@ async function race<T>(
     );
     pending.delete(i);
     if ('thrown' in outcome) {
-      abortOthers();
+      await abortOthers();
       throw outcome.thrown;
     }
     const settled = outcome.value;
     if (settled.status === 'ok') {
-      abortOthers();
+      await abortOthers();
       return { ok: true, result: settled.result, target: settled.target, failures, lastAttempt };
     }
     if (settled.status === 'failed') failures.push(settled);

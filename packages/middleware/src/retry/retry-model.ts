@@ -1,12 +1,12 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import type { AttemptGuard, AttemptInfo, ModelRef } from '../attempt-guard';
-import { type AlayaAttempt, AlayaError, type AlayaExhaustedReason } from '../errors/alaya-error';
-import { isCallerAbort } from '../errors/is-caller-abort';
+import type { AttemptInfo, ModelRef } from '../attempt-guard';
+import type { AlayaAttempt, AlayaError, AlayaExhaustedReason } from '../errors/alaya-error';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { failedOutcome } from '../telemetry/telemetry-outcome';
-import { callHook, settleHook } from '../util/call-hook';
+import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
+import { openAdmission } from './admission';
 import type { AttemptTimeout } from './attempt-timeout';
 import type { Deadline } from './deadline';
 import { attemptRound } from './hedge';
@@ -70,76 +70,92 @@ export async function retryModel<T>(
   const ref: ModelRef = { provider: model.provider, modelId: model.modelId };
   let lastError: AlayaError | undefined;
 
+  /** The failure whose retry `allowRetry` paid for, and the wait before that retry. */
+  let retry: { of: AlayaError; delayMs: number } | undefined;
+
   for (let attempt = 1; ; attempt++) {
     const info: AttemptInfo = { ...ref, attempt, signal, deadlineAt: deadline?.at };
     if (call.estimatedTokens !== undefined) info.estimatedTokens = call.estimatedTokens;
     if (settings.telemetry !== undefined) info.telemetry = settings.telemetry;
-    const blocked = await beforeAttempt(guard, info, signal);
-    if (blocked) {
-      history.push(record(info, blocked, 0));
-      return { ok: false, error: blocked, reason: 'not_retryable' };
-    }
-    if (deadline?.passedIn(0)) {
-      if (lastError) {
+    // Whatever the guard grants this attempt (its paid retry, a slot, the probe) is given back in
+    // the `finally` unless an answer settled it: the caller's abort, a block, the deadline.
+    const admission = openAdmission(guard, info);
+    try {
+      if (retry !== undefined) {
+        admission.paidBy(retry.of);
+        await sleep(retry.delayMs, signal);
+        retry = undefined;
+      }
+      const blocked = await admission.enter(signal);
+      if (blocked) {
+        history.push(record(info, blocked, 0));
+        return { ok: false, error: blocked, reason: 'not_retryable' };
+      }
+      if (deadline?.passedIn(0)) {
+        if (lastError) {
+          return {
+            ok: false,
+            error: lastError,
+            reason: 'deadline',
+            note: deadline.note(history.length),
+          };
+        }
+        const error = deadline.error(history.length, { ...ref, hint: timeoutHint(settings) });
+        return { ok: false, error, reason: 'deadline' };
+      }
+
+      const round = await attemptRound(call, { model, fallbackIndex, admission });
+      attempt = round.lastAttempt;
+      const decisive = round.ok ? undefined : decisiveFailure(round.failures, model);
+      for (const failure of round.failures) {
+        if (failure === decisive) continue;
+        failure.observed?.end(failedOutcome(failure.error));
+        history.push(record(failure.target.admission.info, failure.error, failure.durationMs));
+      }
+      if (round.ok) {
+        const { target } = round;
         return {
-          ok: false,
-          error: lastError,
-          reason: 'deadline',
-          note: deadline.note(history.length),
+          ok: true,
+          result: round.result,
+          model: target.model,
+          modelIndex: target.fallbackIndex,
         };
       }
-      const error = deadline.error(history.length, { ...ref, hint: timeoutHint(settings) });
-      return { ok: false, error, reason: 'deadline' };
-    }
-
-    const round = await attemptRound(call, { model, fallbackIndex, info });
-    attempt = round.lastAttempt;
-    const decisive = round.ok ? undefined : decisiveFailure(round.failures, model);
-    for (const failure of round.failures) {
-      if (failure === decisive) continue;
-      failure.observed?.end(failedOutcome(failure.error));
-      history.push(record(failure.target.info, failure.error, failure.durationMs));
-    }
-    if (round.ok) {
-      const { target } = round;
-      return {
-        ok: true,
-        result: round.result,
-        model: target.model,
-        modelIndex: target.fallbackIndex,
-      };
-    }
-    const { error, durationMs, observed } = decisive!;
-    const failed = { ...info, attempt: decisive!.target.info.attempt };
-    if (decisive!.deadline) {
-      observed?.end(failedOutcome(error, { exhaustedReason: 'deadline' }));
-      history.push(record(failed, error, durationMs));
-      return { ok: false, error, reason: 'deadline' };
-    }
-    lastError = error;
-    const decision = await decideRetry({
-      error,
-      info: { ...info, attempt },
-      settings,
-      durationMs,
-      deadline,
-    });
-    observed?.end(
-      failedOutcome(
+      const { error, durationMs, observed } = decisive!;
+      const failed = { ...info, attempt: decisive!.target.admission.info.attempt };
+      if (decisive!.deadline) {
+        observed?.end(failedOutcome(error, { exhaustedReason: 'deadline' }));
+        history.push(record(failed, error, durationMs));
+        return { ok: false, error, reason: 'deadline' };
+      }
+      lastError = error;
+      const decision = await decideRetry({
         error,
-        decision.retry
-          ? { delayMs: decision.delayMs, serverDelay: decision.serverDelay }
-          : { exhaustedReason: decision.reason },
-      ),
-    );
-    if (!decision.retry) {
-      history.push(record(failed, error, durationMs));
-      const note = decision.reason === 'deadline' ? deadline?.note(history.length) : decision.note;
-      return { ok: false, error, reason: decision.reason, note };
+        info: { ...info, attempt },
+        settings,
+        durationMs,
+        deadline,
+      });
+      observed?.end(
+        failedOutcome(
+          error,
+          decision.retry
+            ? { delayMs: decision.delayMs, serverDelay: decision.serverDelay }
+            : { exhaustedReason: decision.reason },
+        ),
+      );
+      if (!decision.retry) {
+        history.push(record(failed, error, durationMs));
+        const note =
+          decision.reason === 'deadline' ? deadline?.note(history.length) : decision.note;
+        return { ok: false, error, reason: decision.reason, note };
+      }
+      history.push({ ...record(failed, error, durationMs), delayMs: decision.delayMs });
+      void callHook(settings.onRetry, { attempt, error, delayMs: decision.delayMs, model: ref });
+      retry = { of: error, delayMs: decision.delayMs };
+    } finally {
+      await admission.end();
     }
-    history.push({ ...record(failed, error, durationMs), delayMs: decision.delayMs });
-    void callHook(settings.onRetry, { attempt, error, delayMs: decision.delayMs, model: ref });
-    await sleep(decision.delayMs, signal);
   }
 }
 
@@ -151,18 +167,6 @@ function decisiveFailure(failures: AttemptFailure[], model: LanguageModelV4): At
   const own = failures.filter(f => f.target.model === model);
   const candidates = own.length > 0 ? own : failures;
   return candidates.find(f => f.error.retryAfterMs != null) ?? candidates[candidates.length - 1]!;
-}
-
-/** Runs `beforeAttempt`: a typed error it throws blocks the attempt, the caller's abort is rethrown. */
-async function beforeAttempt(
-  guard: AttemptGuard,
-  info: AttemptInfo,
-  signal: AbortSignal | undefined,
-): Promise<AlayaError | undefined> {
-  const outcome = await settleHook(i => guard.beforeAttempt(i), info);
-  if (outcome.ok) return undefined;
-  if (isCallerAbort(outcome.error, signal)) throw outcome.error;
-  return AlayaError.isInstance(outcome.error) ? outcome.error : undefined;
 }
 
 function record(info: AttemptInfo, error: AlayaError, durationMs: number): AlayaAttempt {

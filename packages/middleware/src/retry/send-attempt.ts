@@ -7,24 +7,25 @@ import {
   NoSuchModelError,
   UnsupportedFunctionalityError,
 } from '@ai-sdk/provider';
-import type { AttemptInfo, ModelRef } from '../attempt-guard';
+import type { ModelRef } from '../attempt-guard';
 import { AlayaError } from '../errors/alaya-error';
 import { isCallerAbort } from '../errors/is-caller-abort';
 import { serverWait } from '../errors/server-wait';
 import { DEFAULT_HINTS, type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
 import type { ResolvedOptions } from '../options/resolve-options';
 import type { TelemetryAttempt } from '../telemetry/alaya-telemetry';
-import { callHook } from '../util/call-hook';
 import { timerSignal } from '../util/timer-signal';
+import type { Admission } from './admission';
 import { attemptTimeoutError } from './attempt-timeout';
 import type { CallState } from './retry-model';
 
-/** One attempt to send: the model, its place among the call's models and what the guard is told. */
+/** One attempt to send: the model, its place among the call's models and its guard's admission. */
 export interface AttemptTarget {
   model: LanguageModelV4;
   /** 0 for the primary model, 1 for the first fallback model, … */
   fallbackIndex: number;
-  info: AttemptInfo;
+  /** What the guard admitted it with, and is told how it went (`admission.info`: the attempt). */
+  admission: Admission;
   /** Sent in parallel to a slow attempt (`hedge` option). */
   hedge?: boolean;
 }
@@ -49,7 +50,8 @@ export type AttemptSettled<T> =
  * Sends one attempt with its timers (deadline, per-attempt timeout) and telemetry, and tells the
  * guard how it went. A failure is mapped once (typed errors pass as they are); the caller's abort
  * and configuration errors are rethrown untouched. `lost` aborts the attempt without it counting
- * as a failure (a result that still arrives is discarded).
+ * as a failure (a result that still arrives is discarded). An attempt without an answer (the
+ * caller's abort, `lost`) leaves its admission to whoever opened it, to give back.
  */
 export async function sendAttempt<T>(
   call: CallState<T>,
@@ -57,7 +59,8 @@ export async function sendAttempt<T>(
   lost?: AbortSignal,
 ): Promise<AttemptSettled<T>> {
   const { settings, signal, deadline, attemptTimeout } = call;
-  const { model, info } = target;
+  const { model, admission } = target;
+  const { info } = admission;
   const ref: ModelRef = { provider: model.provider, modelId: model.modelId };
   const context: ToAlayaErrorContext = { ...settings.errorContext, ...ref };
   const base = lost === undefined ? signal : signal ? AbortSignal.any([signal, lost]) : lost;
@@ -82,7 +85,7 @@ export async function sendAttempt<T>(
     if (wait !== undefined) {
       call.retryAfterUntil = Math.max(call.retryAfterUntil ?? 0, Date.now() + wait.ms);
     }
-    await callHook(i => settings.guard.onFailure(i), { ...info, error });
+    await admission.failed(error);
     return { status: 'failed', target, error, durationMs, deadline: cut, observed };
   };
   try {
@@ -100,7 +103,7 @@ export async function sendAttempt<T>(
       ...(headers === undefined ? {} : { responseHeaders: headers }),
       ...(used === undefined ? {} : { usedTokens: used }),
     };
-    await callHook(i => settings.guard.onSuccess(i), success);
+    await admission.succeeded(success);
     return { status: 'ok', result, target };
   } catch (thrown) {
     if (signal?.aborted) {
