@@ -250,6 +250,27 @@ describe('createFleetGuard', () => {
       expect((waiting.error as Error).name).toBe('AbortError');
     });
 
+    it("rejects with the caller's own abort reason, in the wait and in the spread after it", async () => {
+      const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+      const { a } = fleet({ cooldownSpreadMs: 400 });
+      // Arriving 0 ms into the 1000 ms cooldown: it waits 1200 ms. Arriving as it ends: the
+      // spread alone, 200 ms. Either wait is aborted 100 ms in.
+      for (const arriveAfterMs of [0, 1000]) {
+        await a.onFailure({ ...glm, error: rateLimited(1000) });
+        await vi.advanceTimersByTimeAsync(arriveAfterMs);
+        const controller = new AbortController();
+        const reason = new Error(`stop button, ${arriveAfterMs} ms after the 429`);
+        const waiting = track(a.beforeAttempt({ ...glm, signal: controller.signal }));
+        await vi.advanceTimersByTimeAsync(100);
+        expect(waiting.settled).toBe(false);
+        controller.abort(reason);
+        await vi.advanceTimersByTimeAsync(0);
+        expect(waiting.error).toBe(reason);
+        await vi.advanceTimersByTimeAsync(2000);
+      }
+      random.mockRestore();
+    });
+
     it('caps a huge Retry-After at maxCooldownMs', async () => {
       const { a } = fleet({ maxCooldownMs: 10_000 });
       await a.onFailure({ ...glm, error: rateLimited(86_400_000) });

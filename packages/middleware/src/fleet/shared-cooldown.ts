@@ -1,4 +1,3 @@
-import { delay } from '@ai-sdk/provider-utils';
 import type { AttemptInfo } from '../attempt-guard';
 import { serverWait } from '../errors/server-wait';
 import { RateLimitError } from '../errors/status-errors';
@@ -109,9 +108,7 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
           const tail = (ends.get(key) ?? 0) + spreadMs - now;
           if (spread || tail <= 0) return;
           spread = true;
-          await delay(Math.ceil(Math.random() * Math.min(tail, spreadMs)), {
-            abortSignal: info.signal,
-          });
+          await sleep(Math.ceil(Math.random() * Math.min(tail, spreadMs)), info.signal);
           continue;
         }
         note(key, left);
@@ -125,7 +122,7 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
         const waitMs = Math.ceil(left + (spread ? 0 : Math.random() * spreadMs));
         spread = true;
         tell(info, { origin: 'shared', waitMs });
-        await delay(waitMs, { abortSignal: info.signal });
+        await sleep(waitMs, info.signal);
       }
       const left = await store.getCooldown(key);
       if (left > 0) throw own(cooldownTooLongError(info, left, `${MAX_WAIT_ROUNDS} waits`));
