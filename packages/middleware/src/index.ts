@@ -2,6 +2,7 @@
 // Building blocks for this repository's other packages are in `./internal`.
 export { alayaMiddleware } from './alaya-middleware';
 export type {
+  AbandonedAttemptInfo,
   AttemptGuard,
   AttemptInfo,
   AttemptSuccessInfo,
