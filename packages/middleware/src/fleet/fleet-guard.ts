@@ -1,6 +1,7 @@
-import type { AttemptGuard, AttemptInfo } from '../attempt-guard';
+import type { AttemptGuard, AttemptInfo, ModelRef } from '../attempt-guard';
 import { CircuitOpenError } from '../errors/circuit-open-error';
 import { fleetEventHooks } from '../telemetry/fleet-telemetry';
+import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { type FleetOptions, resolveFleetOptions } from './fleet-options';
 import { createGuardedStore, type StoreHealth } from './guarded-store';
 import { createMemoryStore } from './memory-store';
@@ -15,7 +16,10 @@ import { createSharedRetryBudget } from './shared-retry-budget';
 /** What a health endpoint can show: `await guard.getState()`. */
 export interface FleetState {
   store: StoreHealth;
-  /** Every model this instance has called (up to 256), as the shared store sees it now. */
+  /**
+   * The models this instance called in the last 10 minutes (the 256 most recent), as the shared
+   * store sees them now.
+   */
   models: Array<{
     modelId: string;
     provider: string;
@@ -45,7 +49,8 @@ export interface FleetGuard extends AttemptGuard {
   getState(): Promise<FleetState>;
 }
 
-const MAX_TRACKED_MODELS = 256;
+/** A model drops out of `getState()` this long after this instance last called it. */
+const MODEL_TTL_MS = 10 * 60_000;
 
 /** Bound on the admissions of one attempt (each after a cooldown held the key while it waited). */
 const MAX_PACE_ROUNDS = 10;
@@ -113,7 +118,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   const pacer = settings.pacing
     ? createPacer({ ...settings.pacing, store, onPace: hooks.onPace, own })
     : undefined;
-  const models = new Map<string, { modelId: string; provider: string }>();
+  const models = createBoundedMap<string, ModelRef>(MAX_TRACKED_KEYS, MODEL_TTL_MS);
   /** By the very object `beforeAttempt` received (see `AbandonedAttemptInfo.admitted`). */
   const held = new WeakMap<AttemptInfo, Held>();
 
@@ -138,7 +143,6 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
 
   function remember(info: AttemptInfo): void {
     const id = `${info.provider}\u0000${info.modelId}`;
-    if (models.has(id) || models.size >= MAX_TRACKED_MODELS) return;
     models.set(id, { modelId: info.modelId, provider: info.provider });
   }
 
@@ -237,8 +241,9 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     },
 
     async getState() {
+      const called = models.entries().map(([, model]) => model);
       const modelStates = await Promise.all(
-        [...models.values()].map(async model => {
+        called.map(async model => {
           const k = await keys(model);
           const [cooldownMs, breakerState] = await Promise.all([
             store.getCooldown(k.cooldown),
@@ -247,7 +252,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
           return { ...model, cooldownMs, ...breakerState };
         }),
       );
-      const providers = [...new Set([...models.values()].map(model => model.provider))];
+      const providers = [...new Set(called.map(model => model.provider))];
       const retryBudgets = await Promise.all(
         budget === undefined
           ? []

@@ -1,3 +1,4 @@
+import { createBoundedMap } from '../util/bounded-map';
 import {
   adjustRateBucket,
   rateBucketState,
@@ -17,55 +18,35 @@ import type {
 } from './resilience-store';
 import { storeTtlMs } from './store-ttl';
 
-interface Entry {
-  value: unknown;
-  expiresAt: number;
-}
+/** Most entries a memory store holds (about 3 per model and API key): the least recently used go first. */
+export const MAX_STORE_ENTRIES = 10_000;
 
-/** Entry count that triggers the first sweep of expired entries (then twice the live count). */
-const FIRST_SWEEP_AT = 1000;
+/** A {@link ResilienceStore} in memory, with the count of what it holds. */
+export interface MemoryStore extends ResilienceStore {
+  /** Live entries now (at most {@link MAX_STORE_ENTRIES}). */
+  size(): number;
+}
 
 /**
  * A {@link ResilienceStore} in this process's memory: the default, shared by every call that uses
- * the same store object (one process, one Edge isolate). Entries expire like Redis keys do.
+ * the same store object (one process, one Edge isolate). Entries expire like Redis keys do, and at
+ * most {@link MAX_STORE_ENTRIES} are kept (model ids are the caller's to choose).
  */
-export function createMemoryStore(): ResilienceStore {
-  const entries = new Map<string, Entry>();
-  let sweepAt = FIRST_SWEEP_AT;
-
-  function read<T>(key: string): T | undefined {
-    const entry = entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      entries.delete(key);
-      return undefined;
-    }
-    return entry.value as T;
-  }
-
-  function write(key: string, value: unknown, ttlMs: number): void {
-    const now = Date.now();
-    if (entries.size >= sweepAt && !entries.has(key)) {
-      for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
-      sweepAt = Math.max(FIRST_SWEEP_AT, entries.size * 2);
-    }
-    // The one place a TTL enters: never NaN or Infinity, so every entry expires.
-    entries.set(key, { value, expiresAt: now + storeTtlMs(ttlMs) });
-  }
+export function createMemoryStore(): MemoryStore {
+  const entries = createBoundedMap<string, unknown>(MAX_STORE_ENTRIES, 0);
+  const read = <T>(key: string) => entries.get(key) as T | undefined;
+  // The one place a TTL enters: never NaN or Infinity, so every entry expires.
+  const write = (key: string, value: unknown, ttlMs: number) =>
+    entries.set(key, value, storeTtlMs(ttlMs));
 
   function tokens(key: string, bucket: TokenBucketConfig): number {
     return read<number>(key) ?? bucket.capacity;
   }
 
-  function cooldownLeft(key: string): number {
-    const entry = entries.get(key);
-    if (entry === undefined) return 0;
-    const left = entry.expiresAt - Date.now();
-    if (left <= 0) entries.delete(key);
-    return Math.max(0, left);
-  }
+  const cooldownLeft = (key: string) => entries.ttlLeft(key);
 
   return {
+    size: () => entries.size(),
     async getCooldown(key) {
       return cooldownLeft(key);
     },

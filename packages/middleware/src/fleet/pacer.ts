@@ -1,4 +1,5 @@
 import type { AttemptInfo } from '../attempt-guard';
+import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
@@ -85,7 +86,6 @@ function slotSpacingMs(rates: { rpm?: number; tpm?: number }, tokens: number): n
 const SLOW_START_HOLD_MS = 2_000;
 /** The bucket (and the rates it records) outlives its last use by this much. */
 const TTL_MS = 10 * 60_000;
-const MAX_KEYS = 256;
 
 /**
  * The pacer of {@link createFleetGuard}. Each admission is one atomic take from the key's bucket in
@@ -97,12 +97,11 @@ const MAX_KEYS = 256;
  */
 export function createPacer(settings: PacerSettings): Pacer {
   const store = settings.store as GuardedStore;
-  const keys = new Map<string, PaceKnowledge>();
+  const keys = createBoundedMap<string, PaceKnowledge>(MAX_TRACKED_KEYS, TTL_MS);
 
   function knowledge(key: string): PaceKnowledge {
     let k = keys.get(key);
     if (k === undefined) {
-      if (keys.size >= MAX_KEYS) keys.clear();
       k = {
         known: { ...settings.ceiling },
         mine: 0,
@@ -116,8 +115,8 @@ export function createPacer(settings: PacerSettings): Pacer {
       };
       if (settings.ceiling?.rpm !== undefined || settings.ceiling?.tpm !== undefined)
         k.reason = 'stated_limit';
-      keys.set(key, k);
     }
+    keys.set(key, k); // used now: it lives another TTL_MS
     return k;
   }
 
@@ -220,7 +219,7 @@ export function createPacer(settings: PacerSettings): Pacer {
 
     async state() {
       return Promise.all(
-        [...keys].map(async ([key, k]) => {
+        keys.entries().map(async ([key, k]) => {
           await adjust(key, k, {});
           return describePace(key, k, k.seen);
         }),

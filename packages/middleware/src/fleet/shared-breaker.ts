@@ -1,5 +1,6 @@
 import type { AttemptInfo } from '../attempt-guard';
 import { circuitOpenError } from '../errors/circuit-open-error';
+import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { callHook } from '../util/call-hook';
 import {
   breakerAfterAbandonedProbe,
@@ -52,7 +53,10 @@ const CAS_ATTEMPTS = 3;
 export function createSharedBreaker(settings: SharedBreakerSettings): SharedBreaker {
   const { store, breaker, own } = settings;
   /** The last record this instance saw per key, to report state changes once. */
-  const seen = new Map<string, BreakerRecord | undefined>();
+  const seen = createBoundedMap<string, BreakerRecord | undefined>(
+    MAX_TRACKED_KEYS,
+    breakerTtlMs(breaker),
+  );
 
   function observe(info: AttemptInfo, key: string, record: BreakerRecord | undefined): void {
     const from = seen.get(key)?.state ?? 'closed';

@@ -1,6 +1,7 @@
 import type { AttemptInfo } from '../attempt-guard';
 import { serverWait } from '../errors/server-wait';
 import { RateLimitError } from '../errors/status-errors';
+import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
@@ -58,17 +59,18 @@ export interface SharedCooldown {
 
 /** Bound on the wait loop (each round waits for a cooldown that another 429 extended). */
 const MAX_WAIT_ROUNDS = 10_000;
-const MAX_TRACKED_KEYS = 256;
 
 /** The shared cooldown of {@link createFleetGuard}. */
 export function createSharedCooldown(settings: SharedCooldownSettings): SharedCooldown {
   const { store, maxCooldownMs, maxCooldownWaitMs, cooldownSpreadMs: spreadMs, own } = settings;
   /** When each cooldown this instance saw ends (its own clock), for the wake-up spread. */
-  const ends = new Map<string, number>();
+  const ends = createBoundedMap<string, number>(MAX_TRACKED_KEYS, 0);
 
   function note(key: string, leftMs: number): void {
-    if (!ends.has(key) && ends.size >= MAX_TRACKED_KEYS) ends.clear();
-    ends.set(key, Math.max(ends.get(key) ?? 0, Date.now() + leftMs));
+    const now = Date.now();
+    const end = Math.max(ends.get(key) ?? 0, now + leftMs);
+    // Kept until its wake-up spread is over: after that it changes nothing.
+    ends.set(key, end, end + spreadMs - now);
   }
 
   function tell(info: AttemptInfo, event: Omit<CooldownEvent, 'modelId' | 'provider'>): void {

@@ -1,4 +1,5 @@
 import type { AttemptInfo } from '../attempt-guard';
+import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { callHook } from '../util/call-hook';
 import type { ResilienceStore } from './resilience-store';
 import { type ResolvedRetryBudget, retryCostFor, successRefund } from './retry-budget';
@@ -39,7 +40,7 @@ export interface SharedRetryBudget {
 export function createSharedRetryBudget(settings: SharedRetryBudgetSettings): SharedRetryBudget {
   const { store, budget } = settings;
   /** The last count this instance saw per bucket. */
-  const seen = new Map<string, number>();
+  const seen = createBoundedMap<string, number>(MAX_TRACKED_KEYS, budget.ttlMs);
   /** Told once per exhaustion, again only after a retry was granted in between. */
   let denied = false;
 
