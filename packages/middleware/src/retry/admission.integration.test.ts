@@ -88,6 +88,19 @@ describe('every attempt the guard admitted or paid for is settled exactly once',
     expect(ledger.abandoned[0]?.admitted).toBeUndefined();
   });
 
+  it('a deadline that ran out while beforeAttempt waited: never sent, onAbandon', async () => {
+    const ledger = ledgerGuard();
+    const admit = ledger.guard.beforeAttempt;
+    // A guard that lets the attempt through only after the call's deadline (a slow store, say).
+    ledger.guard.beforeAttempt = async info => {
+      await new Promise(resolve => setTimeout(resolve, 150));
+      await admit(info);
+    };
+    expect(await call(ledger.guard, { deadlineMs: 100 })).toMatchObject({ kind: 'timeout' });
+    expect(chat()).toHaveLength(0);
+    expect(Object.fromEntries(ledger.settled)).toEqual({ 1: ['abandon'] });
+  });
+
   it('a hedge that loses: onAbandon, paid by its timeout', async () => {
     const ledger = ledgerGuard();
     fixture.emulator.enqueueFaults([{ firstByteDelayMs: 400 }, HELD]);
