@@ -47,6 +47,7 @@ export {
   type FleetMiddlewareOptions,
   type FleetOptions,
   type FleetState,
+  type MemoryStore,
   type PaceEvent,
   type PaceReason,
   type PaceState,

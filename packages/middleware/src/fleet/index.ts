@@ -11,7 +11,7 @@ export { createFleetGuard, type FleetGuard, type FleetState } from './fleet-guar
 export type { FleetOptions, PacingOptions } from './fleet-options';
 export type { StoreErrorEvent, StoreHealth } from './guarded-store';
 export { fingerprintApiKey } from './key-fingerprint';
-export { createMemoryStore } from './memory-store';
+export { createMemoryStore, type MemoryStore } from './memory-store';
 export type { FleetMiddlewareOptions } from './middleware-options';
 export type { PaceEvent, PaceReason, PaceState } from './pacer';
 export { cooldownFromError, parseResetHeader } from './rate-limit-cooldown';
