@@ -5,8 +5,9 @@
  * user would. The checks are about what a person sees: the latest message in view after an error, nothing
  * over the composer on a phone, one Reasoning section per answer, a readable tool result, an icon.
  * Screenshots (1280x800 and 390x844) go to test/e2e/output/ (git-ignored): look at them after a change.
- * The README's gallery (examples/next/docs/screenshots/, committed) is rewritten by each run, one PNG per
- * state: fixed viewports, seeded emulator answers and no clock on the page keep them stable.
+ * The README's gallery, one PNG per state, goes to test/e2e/output/gallery/; with UPDATE_SCREENSHOTS=1 it
+ * redraws the committed one (examples/next/docs/screenshots/) instead, so a test run leaves the checkout
+ * clean. Fixed viewports, seeded emulator answers and no clock on the page keep the pictures stable.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -23,7 +24,9 @@ import { CONSOLE_JARGON } from './plain-words';
 const here = dirname(fileURLToPath(import.meta.url));
 const APP_DIR = join(here, '../../examples/next');
 const OUTPUT_DIR = join(here, 'output');
-const GALLERY_DIR = join(APP_DIR, 'docs/screenshots');
+const GALLERY_DIR = process.env.UPDATE_SCREENSHOTS
+  ? join(APP_DIR, 'docs/screenshots')
+  : join(OUTPUT_DIR, 'gallery');
 /** A tall desktop screen, where a short conversation leaves most of the pane empty. */
 const TALL = { width: 1280, height: 1400 } as const;
 const API_KEY = 'sk-e2e-next-chat-3f9c';
@@ -109,7 +112,7 @@ async function screenshot(current: Page, name: string): Promise<void> {
 }
 
 /**
- * The README gallery's picture of one state: `examples/next/docs/screenshots/<state>.png`. No focus ring
+ * The README gallery's picture of one state: `<state>.png` in {@link GALLERY_DIR}. No focus ring
  * and no hover (the pointer parked in a corner), so a run redraws the same pixels.
  */
 async function galleryShot(current: Page, state: string): Promise<void> {
