@@ -1,3 +1,4 @@
+import { MAX_TRACKED_KEYS } from '../util/bounded-map';
 import type { AlayaTelemetry, ModelName, TelemetryWaitReason } from './alaya-telemetry';
 
 /** Counters of one model (or of all models, in `total`). */
@@ -36,7 +37,7 @@ export interface CallCounters extends AlayaTelemetry {
   reset(): void;
 }
 
-const MAX_MODELS = 256;
+const MAX_MODELS = MAX_TRACKED_KEYS;
 
 function emptyCounts(): CallCounts {
   return {
