@@ -6,6 +6,7 @@ import type {
   AlayaExhaustedReason,
 } from './alaya-error-options';
 import type { CircuitOpenError } from './circuit-open-error';
+import { ERROR_KINDS } from './error-kinds';
 import type { ConnectionError, TimeoutError } from './network-errors';
 import type {
   AuthenticationError,
@@ -177,15 +178,16 @@ export interface AlayaErrorClass<K extends AlayaErrorKind> {
 
 /**
  * The base of one typed error class: its `kind`, its `name` (`AI_${name}`), its default
- * `isRetryable` (a constant or a rule on the status) and its own `Symbol.for` marker, read by the
- * static `isInstance`. Each class is then one line: `class RateLimitError extends errorClass(…) {}`.
+ * `isRetryable` (the kind's row in `ERROR_KINDS`: a constant or a rule on the status) and its own
+ * `Symbol.for` marker, read by the static `isInstance`. Each class is then one line:
+ * `class RateLimitError extends errorClass('rate_limit', 'RateLimitError') {}`.
  */
 export function errorClass<const K extends AlayaErrorKind>(
   kind: K,
   name: string,
-  isRetryable: boolean | ((statusCode: number | undefined) => boolean),
 ): AlayaErrorClass<K> {
   const symbol = Symbol.for(`${MARKER_PREFIX}${name}`);
+  const isRetryable = ERROR_KINDS[kind].retryable;
   class TypedError extends AlayaErrorBase {
     static readonly kind: K = kind;
     readonly kind: K = kind;

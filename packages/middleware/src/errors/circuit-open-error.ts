@@ -15,7 +15,7 @@ export interface CircuitOpenErrorOptions extends AlayaErrorOptions {
  * the next of `fallbackModels`, or throws this when there is none. Not retryable (the breaker
  * stays open for seconds); `retryInMs` says when a probe may go through.
  */
-export class CircuitOpenError extends errorClass('circuit_open', 'CircuitOpenError', false) {
+export class CircuitOpenError extends errorClass('circuit_open', 'CircuitOpenError') {
   /** `open`, or `half-open` while another instance's probe is in flight. */
   readonly breakerState: 'open' | 'half-open';
   /** Milliseconds until a probe may go through. */

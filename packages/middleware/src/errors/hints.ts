@@ -20,9 +20,11 @@ export const DEFAULT_HINTS: Readonly<Record<AlayaErrorKind, string>> = {
   circuit_open: 'Add fallbackModels to keep serving while the model recovers, or retry later',
 };
 
-/** Hints for any other provider's models: true of every API, with no Alaya plan or product in them. */
+/**
+ * Hints for any other provider's models: true of every API, with no Alaya plan or product in them.
+ * Every kind is written out (no spread), so a new kind does not compile until it has its hint here.
+ */
 export const GENERIC_HINTS: Readonly<Record<AlayaErrorKind, string>> = {
-  ...DEFAULT_HINTS,
   bad_request: 'Check the request body: required fields, their types and values',
   authentication: "Check the API key and the way it is sent (the provider's auth header)",
   insufficient_quota:
@@ -31,6 +33,12 @@ export const GENERIC_HINTS: Readonly<Record<AlayaErrorKind, string>> = {
   not_found: 'Check the base URL and the model id',
   rate_limit: 'Reduce request frequency; wait as long as the Retry-After header says',
   internal_server: 'Retry the request; contact the provider if it persists',
+  bad_gateway: DEFAULT_HINTS.bad_gateway,
+  service_unavailable: DEFAULT_HINTS.service_unavailable,
+  unknown_status: DEFAULT_HINTS.unknown_status,
+  connection: DEFAULT_HINTS.connection,
+  timeout: DEFAULT_HINTS.timeout,
+  circuit_open: DEFAULT_HINTS.circuit_open,
 };
 
 /**

@@ -1,18 +1,16 @@
 import { type AlayaErrorClass, errorClass } from './alaya-error';
 import type { AlayaErrorKind } from './alaya-error-options';
 
+export { isRetryableStatus } from './is-retryable-status';
+
 /** A class of this file, as the status table gives it. */
 type StatusErrorClass = AlayaErrorClass<AlayaErrorKind>;
 
 /** 400 Bad Request: the request body is malformed or misses required fields. Not retried. */
-export class BadRequestError extends errorClass('bad_request', 'BadRequestError', false) {}
+export class BadRequestError extends errorClass('bad_request', 'BadRequestError') {}
 
 /** 401 Unauthorized: the API key is invalid, expired or missing. Not retried. */
-export class AuthenticationError extends errorClass(
-  'authentication',
-  'AuthenticationError',
-  false,
-) {}
+export class AuthenticationError extends errorClass('authentication', 'AuthenticationError') {}
 
 /**
  * 402 Payment Required (or a 429 whose envelope says `insufficient_quota` and whose message does not
@@ -21,48 +19,37 @@ export class AuthenticationError extends errorClass(
 export class InsufficientQuotaError extends errorClass(
   'insufficient_quota',
   'InsufficientQuotaError',
-  false,
 ) {}
 
 /** 403 Forbidden: the plan or key does not include the model or feature. Not retried. */
 export class PermissionDeniedError extends errorClass(
   'permission_denied',
   'PermissionDeniedError',
-  false,
 ) {}
 
 /** 404 Not Found: wrong API path or model name. Not retried. */
-export class NotFoundError extends errorClass('not_found', 'NotFoundError', false) {}
+export class NotFoundError extends errorClass('not_found', 'NotFoundError') {}
 
 /** 429 Too Many Requests: RPM or TPM limit exceeded. Retried, honouring `Retry-After`. */
-export class RateLimitError extends errorClass('rate_limit', 'RateLimitError', true) {}
+export class RateLimitError extends errorClass('rate_limit', 'RateLimitError') {}
 
 /** 500 Internal Server Error. Retried. */
-export class InternalServerError extends errorClass(
-  'internal_server',
-  'InternalServerError',
-  true,
-) {}
+export class InternalServerError extends errorClass('internal_server', 'InternalServerError') {}
 
 /** 502 Bad Gateway: the upstream LLM provider is unavailable. Retried, then the next fallback model. */
-export class BadGatewayError extends errorClass('bad_gateway', 'BadGatewayError', true) {}
+export class BadGatewayError extends errorClass('bad_gateway', 'BadGatewayError') {}
 
 /** 503 Service Unavailable: maintenance or overload. Retried. */
 export class ServiceUnavailableError extends errorClass(
   'service_unavailable',
   'ServiceUnavailableError',
-  true,
 ) {}
 
 /**
  * Any other status (e.g. 408, 409, 413, Anthropic's 529 `overloaded_error`), or a failure with no
  * status that is neither a connection problem nor a timeout. Retried for 408, 409 and 5xx.
  */
-export class UnknownStatusError extends errorClass(
-  'unknown_status',
-  'UnknownStatusError',
-  isRetryableStatus,
-) {}
+export class UnknownStatusError extends errorClass('unknown_status', 'UnknownStatusError') {}
 
 /** The class for each status the error guide names; every other status is an `UnknownStatusError`. */
 const CLASS_BY_STATUS: Readonly<Record<number, StatusErrorClass>> = {
@@ -84,12 +71,4 @@ export function classForStatus(
 ): StatusErrorClass {
   if (insufficientQuota) return InsufficientQuotaError;
   return (statusCode !== undefined && CLASS_BY_STATUS[statusCode]) || UnknownStatusError;
-}
-
-/** The AI SDK's (and Alaya's error guide's) rule: 408, 409, 429 and every 5xx may succeed on a new request. */
-export function isRetryableStatus(statusCode: number | undefined): boolean {
-  return (
-    statusCode != null &&
-    (statusCode === 408 || statusCode === 409 || statusCode === 429 || statusCode >= 500)
-  );
 }

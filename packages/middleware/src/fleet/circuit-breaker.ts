@@ -1,3 +1,4 @@
+import { ERROR_KINDS, isErrorKind } from '../errors/error-kinds';
 import {
   checkOptionalFunction,
   checkOptionalNumber,
@@ -37,19 +38,11 @@ export type BreakerDecision =
   /** Do not send: the breaker is open (or another instance holds the probe). */
   | { action: 'reject'; state: Exclude<BreakerState, 'closed'>; retryInMs: number };
 
-const FAILURE_KINDS = new Set([
-  'internal_server',
-  'bad_gateway',
-  'service_unavailable',
-  'connection',
-  'timeout',
-]);
-
-/** The default `isFailure`: 5xx responses, connection errors and timeouts. */
+/** The default `isFailure`: 5xx responses, connection errors and timeouts (see `ERROR_KINDS`). */
 export function isBreakerFailure(error: unknown): boolean {
   if (error == null || typeof error !== 'object') return false;
   const { kind, statusCode } = error as { kind?: unknown; statusCode?: unknown };
-  if (typeof kind === 'string' && FAILURE_KINDS.has(kind)) return true;
+  if (isErrorKind(kind) && ERROR_KINDS[kind].breakerFailure) return true;
   return typeof statusCode === 'number' && statusCode >= 500;
 }
 
