@@ -77,7 +77,10 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
         kind,
         message: 'Alaya rejected the request as malformed. Start a new chat and try again.',
       };
-    default:
+    // Every kind is named (no `default`): a kind added to the middleware does not compile here until
+    // it has its message.
+    case 'unknown_status':
+    case 'circuit_open':
       return {
         kind: 'unknown',
         message: 'Something went wrong while answering. Please try again.',

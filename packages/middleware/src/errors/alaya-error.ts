@@ -47,6 +47,10 @@ export type AlayaError =
   | TimeoutError
   | CircuitOpenError;
 
+/** Every kind has its class in the union above: a kind added without one fails to compile here. */
+// biome-ignore lint/correctness/noUnusedVariables: a compile-time check, read by the compiler only
+type EveryKindHasAClass<K extends AlayaError['kind'] = AlayaErrorKind> = K;
+
 /** The typed error of one kind: `AlayaErrorOf<'rate_limit'>` is `RateLimitError`. */
 export type AlayaErrorOf<K extends AlayaErrorKind> = Extract<AlayaError, { kind: K }>;
 
