@@ -38,7 +38,7 @@ export type BreakerDecision =
   /** Do not send: the breaker is open (or another instance holds the probe). */
   | { action: 'reject'; state: Exclude<BreakerState, 'closed'>; retryInMs: number };
 
-/** The default `isFailure`: 5xx responses, connection errors and timeouts (see `ERROR_KINDS`). */
+/** The default `isFailure`: 5xx responses, connection errors and timeouts. */
 export function isBreakerFailure(error: unknown): boolean {
   if (error == null || typeof error !== 'object') return false;
   const { kind, statusCode } = error as { kind?: unknown; statusCode?: unknown };
