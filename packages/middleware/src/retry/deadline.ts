@@ -1,6 +1,8 @@
-import type { AlayaErrorOptions } from '../errors/alaya-error';
-import { TimeoutError } from '../errors/network-errors';
+import type { ModelRef } from '../attempt-guard';
+import type { AlayaErrorKind } from '../errors/alaya-error-options';
+import type { TimeoutError } from '../errors/network-errors';
 import { type TimerSignal, timerSignal } from '../util/timer-signal';
+import { deadlineWording, timeoutError } from './timeout-error';
 
 /** `deadlineMs` of one call: the one place that checks it and words it. */
 export interface Deadline {
@@ -15,15 +17,17 @@ export interface Deadline {
   /** The note appended to the error the call gives up with. */
   note(attempts: number): string;
   /** The `TimeoutError` of an attempt cut by the deadline (or of a call that had no time for one). */
-  error(attempts: number, extra: Omit<AlayaErrorOptions, 'message'>): TimeoutError;
+  error(
+    attempts: number,
+    model: ModelRef,
+    hints: Partial<Record<AlayaErrorKind, string>> | undefined,
+  ): TimeoutError;
 }
 
 /** The deadline of a call started now, or `undefined` when `deadlineMs` is not set. */
 export function createDeadline(deadlineMs: number | undefined): Deadline | undefined {
   if (deadlineMs === undefined) return undefined;
   const at = Date.now() + deadlineMs;
-  const wording = (attempts: number) =>
-    `deadline of ${deadlineMs} ms exceeded after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
   return {
     ms: deadlineMs,
     at,
@@ -34,14 +38,8 @@ export function createDeadline(deadlineMs: number | undefined): Deadline | undef
         Math.max(0, at - Date.now()),
         `Deadline of ${deadlineMs} ms exceeded`,
       ),
-    note: wording,
-    error: (attempts, extra) => {
-      const text = wording(attempts);
-      return new TimeoutError({
-        ...extra,
-        message: text.charAt(0).toUpperCase() + text.slice(1),
-        isRetryable: false,
-      });
-    },
+    note: attempts => deadlineWording({ deadlineMs, attempts }),
+    error: (attempts, model, hints) =>
+      timeoutError({ what: { deadlineMs, attempts }, model, hints }),
   };
 }

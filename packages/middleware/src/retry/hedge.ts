@@ -1,5 +1,4 @@
 import type { AttemptInfo, ModelRef } from '../attempt-guard';
-import { TimeoutError } from '../errors/network-errors';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import { type Admission, openAdmission } from './admission';
@@ -9,8 +8,8 @@ import {
   type AttemptSettled,
   type AttemptTarget,
   sendAttempt,
-  timeoutHint,
 } from './send-attempt';
+import { timeoutError } from './timeout-error';
 
 /**
  * One step of the retry loop: an attempt, plus its hedge when it was slow. `failures` are in the
@@ -168,11 +167,10 @@ async function clearHedge<T>(
   const blocked = await admission.enter(call.signal);
   if (blocked || signal.aborted || call.deadline?.passedIn(0)) return false;
   const waiting = call.operation === 'stream' ? 'content' : 'response';
-  const slowness = new TimeoutError({
-    message: `No ${waiting} within hedge.afterMs (${settings.hedge?.afterMs ?? 0} ms)`,
-    isRetryable: true,
-    hint: timeoutHint(settings),
-    ...refOf(primary),
+  const slowness = timeoutError({
+    what: { option: 'hedge.afterMs', ms: settings.hedge?.afterMs ?? 0, waitingFor: waiting },
+    model: refOf(primary),
+    hints: settings.errorContext.hints,
   });
   const { info } = admission;
   const allowed = await callHook(i => settings.guard.allowRetry(i), { ...info, error: slowness });

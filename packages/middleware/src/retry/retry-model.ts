@@ -11,7 +11,7 @@ import type { AttemptTimeout } from './attempt-timeout';
 import type { Deadline } from './deadline';
 import { attemptRound } from './hedge';
 import { decideRetry } from './retry-decision';
-import { type AttemptFailure, timeoutHint } from './send-attempt';
+import type { AttemptFailure } from './send-attempt';
 
 /** Runs one attempt against `model` with `signal` (the caller's, combined with the deadline). */
 export type AttemptFunction<T> = (
@@ -100,7 +100,7 @@ export async function retryModel<T>(
             note: deadline.note(history.length),
           };
         }
-        const error = deadline.error(history.length, { ...ref, hint: timeoutHint(settings) });
+        const error = deadline.error(history.length, ref, settings.errorContext.hints);
         return { ok: false, error, reason: 'deadline' };
       }
 

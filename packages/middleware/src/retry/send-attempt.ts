@@ -11,13 +11,12 @@ import type { ModelRef } from '../attempt-guard';
 import { AlayaError } from '../errors/alaya-error';
 import { isCallerAbort } from '../errors/is-caller-abort';
 import { serverWait } from '../errors/server-wait';
-import { DEFAULT_HINTS, type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
-import type { ResolvedOptions } from '../options/resolve-options';
+import { type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
 import type { TelemetryAttempt } from '../telemetry/alaya-telemetry';
 import { timerSignal } from '../util/timer-signal';
 import type { Admission } from './admission';
-import { attemptTimeoutError } from './attempt-timeout';
 import type { CallState } from './retry-model';
+import { timeoutError } from './timeout-error';
 
 /** One attempt to send: the model, its place among the call's models and its guard's admission. */
 export interface AttemptTarget {
@@ -118,14 +117,12 @@ export async function sendAttempt<T>(
     }
     if (deadline && timer?.fired()) {
       // Cut by the deadline timer: whatever the attempt threw, the deadline is the cause.
-      const hint = timeoutHint(settings);
-      return failed(deadline.error(call.history.length + 1, { ...ref, hint }), true);
+      const { hints } = settings.errorContext;
+      return failed(deadline.error(call.history.length + 1, ref, hints), true);
     }
     if (attemptTimeout && attemptTimer.fired()) {
-      return failed(
-        attemptTimeoutError(attemptTimeout, ref, { hint: timeoutHint(settings) }),
-        false,
-      );
+      const { hints } = settings.errorContext;
+      return failed(timeoutError({ what: attemptTimeout, model: ref, hints }), false);
     }
     if (isCallerAbort(thrown, signal) || isConfigurationError(thrown)) {
       observed?.end({ status: 'aborted' });
@@ -152,9 +149,4 @@ function isConfigurationError(error: unknown): boolean {
     UnsupportedFunctionalityError.isInstance(error) ||
     NoSuchModelError.isInstance(error)
   );
-}
-
-/** The hint of a `TimeoutError` the loop builds itself (`errorContext.hints.timeout` wins). */
-export function timeoutHint(settings: ResolvedOptions): string {
-  return settings.errorContext.hints?.timeout ?? DEFAULT_HINTS.timeout;
 }

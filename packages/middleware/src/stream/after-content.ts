@@ -9,9 +9,10 @@ import { isCallerAbort } from '../errors/is-caller-abort';
 import { estimateCallTokens } from '../fleet/token-estimate';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
+import { timeoutError } from '../retry/timeout-error';
 import type { ConsumerParts } from './consumer-parts';
 import { answerSplice } from './continuation';
-import { IDLE, idleTimeoutError, readWithin } from './idle-timeout';
+import { IDLE, readWithin } from './idle-timeout';
 import { type OpenedStream, openStream } from './stream-attempt';
 
 /** The phase of a stream after its first content part: what the consumer's pulls read. */
@@ -87,8 +88,16 @@ export function afterContent({
     }
     if (next === IDLE) {
       const { provider, modelId } = answered.model;
-      const { hints } = settings.errorContext;
-      const error = idleTimeoutError(idleTimeoutMs!, { provider, modelId }, hints);
+      const error = timeoutError({
+        what: {
+          option: 'idleTimeoutMs',
+          ms: idleTimeoutMs!,
+          waitingFor: 'stream part',
+          after: 'content',
+        },
+        model: { provider, modelId },
+        hints: settings.errorContext.hints,
+      });
       current.reader.cancel(error).catch(() => {});
       return { failure: current.mapError(error, false) };
     }

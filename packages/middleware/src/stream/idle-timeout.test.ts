@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IDLE, idleTimeoutError, readWithin } from './idle-timeout';
+import { IDLE, readWithin } from './idle-timeout';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -55,15 +55,5 @@ describe('readWithin (timer arithmetic, fake timers)', () => {
     expect(vi.getTimerCount()).toBe(0);
     push('a');
     await expect(read).resolves.toEqual({ done: false, value: 'a' });
-  });
-});
-
-describe('idleTimeoutError', () => {
-  it('is a retryable TimeoutError naming the option, with the provider-aware or given hint', () => {
-    const ref = { provider: 'openai.chat', modelId: 'gpt-5' };
-    const error = idleTimeoutError(500, ref, undefined);
-    expect(error).toMatchObject({ name: 'AI_TimeoutError', isRetryable: true, ...ref });
-    expect(error.message).toBe('No stream part within idleTimeoutMs (500 ms) after content');
-    expect(idleTimeoutError(500, ref, { timeout: 'Call us' }).hint).toBe('Call us');
   });
 });

@@ -1,7 +1,3 @@
-import type { ModelRef } from '../attempt-guard';
-import type { AlayaErrorKind } from '../errors/alaya-error-options';
-import { hintFor } from '../errors/hints';
-import { TimeoutError } from '../errors/network-errors';
 import { setLongTimeout } from '../util/sleep';
 
 /** What {@link readWithin} returns when no part arrived in time. */
@@ -27,21 +23,4 @@ export async function readWithin<T>(
   } finally {
     clear();
   }
-}
-
-/**
- * The `TimeoutError` of a stream that went quiet after content (`idleTimeoutMs`). Retryable like any
- * timeout; no key, no body: nothing to redact. `errorContext.hints.timeout` wins over the default hint.
- */
-export function idleTimeoutError(
-  ms: number,
-  model: ModelRef,
-  hints: Partial<Record<AlayaErrorKind, string>> | undefined,
-): TimeoutError {
-  return new TimeoutError({
-    message: `No stream part within idleTimeoutMs (${ms} ms) after content`,
-    isRetryable: true,
-    hint: hints?.timeout ?? hintFor('timeout', model.provider),
-    ...model,
-  });
 }
