@@ -3,7 +3,7 @@ import { serverWait } from '../errors/server-wait';
 import { RateLimitError } from '../errors/status-errors';
 import type { PaceAnswer, PaceReason } from './pacer';
 import { capacityOf } from './rate-bucket';
-import { nextRequestRate, type RateLimit } from './rate-limits';
+import { MINUTE_MS, nextRequestRate, type RateLimit } from './rate-limits';
 import type { RateAdjustment, RateBucketState, RateTakeResult } from './resilience-store';
 import type { SlowStart } from './slow-start';
 
@@ -38,7 +38,6 @@ export interface PaceKnowledge {
   firstSpanMs?: number;
 }
 
-const MINUTE = 60_000;
 /**
  * No burst: a full bucket holds one request (and one token), so attempts are spaced evenly and the
  * first after a pause goes at once. A bucket that let a burst through and then paced at the limit
@@ -61,7 +60,7 @@ const HOLD_MS = 1_000;
  * cooldown holds the model meanwhile, up to `maxCooldownMs`). Believed whole, an hour's Retry-After
  * would measure the first rate over the hour and hold it there: about one request a minute.
  */
-export const RATE_WINDOW_MS = MINUTE;
+export const RATE_WINDOW_MS = MINUTE_MS;
 
 /** `limit` scaled to the pace the pacer keeps ({@link PACE_MARGIN}). */
 export function paceOf(limit: RateLimit): RateLimit {
@@ -89,13 +88,13 @@ function firstEstimate(k: PaceKnowledge, now: number, retryAfterMs: number | und
   const { since, successes } = k.slowStart.seen;
   if (since === undefined) return undefined;
   const spanMs =
-    retryAfterMs === undefined ? Math.max(MINUTE, now - since) : now - since + retryAfterMs;
+    retryAfterMs === undefined ? Math.max(MINUTE_MS, now - since) : now - since + retryAfterMs;
   k.firstSpanMs = Math.max(1, spanMs);
-  return (Math.max(1, successes) * MINUTE) / k.firstSpanMs;
+  return (Math.max(1, successes) * MINUTE_MS) / k.firstSpanMs;
 }
 
 function decayMine(k: PaceKnowledge, now: number): void {
-  k.mine *= Math.exp(-Math.max(0, now - k.mineAt) / MINUTE);
+  k.mine *= Math.exp(-Math.max(0, now - k.mineAt) / MINUTE_MS);
   k.mineAt = now;
 }
 
@@ -120,7 +119,8 @@ export const paceRates = {
   alone(k: PaceKnowledge): RateLimit {
     const now = Date.now();
     decayMine(k, now);
-    const fleet = (k.seen?.recentRequests ?? 0) * Math.exp(-Math.max(0, now - k.seenAt) / MINUTE);
+    const fleet =
+      (k.seen?.recentRequests ?? 0) * Math.exp(-Math.max(0, now - k.seenAt) / MINUTE_MS);
     k.share = fleet > 0 ? Math.min(1, Math.max(MIN_SHARE, k.mine / fleet)) : 1;
     const share = k.aloneShare ?? k.share;
     const paced = paceOf(k.known);

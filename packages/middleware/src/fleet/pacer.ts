@@ -13,7 +13,7 @@ import {
   rateKnown,
 } from './pace-rates';
 import { describePace, type PaceState } from './pace-state';
-import type { RateLimit, RateLimitReport } from './rate-limits';
+import { MINUTE_MS, type RateLimit, type RateLimitReport } from './rate-limits';
 import type { RateAdjustment, ResilienceStore } from './resilience-store';
 import { createSlowStart } from './slow-start';
 
@@ -77,8 +77,8 @@ export interface Pacer {
 /** Time between two slots at the bucket's rates: one request, or `tokens` at the token rate. */
 function slotSpacingMs(rates: { rpm?: number; tpm?: number }, tokens: number): number {
   return Math.max(
-    rates.rpm ? 60_000 / rates.rpm : 0,
-    rates.tpm && tokens > 0 ? (tokens * 60_000) / rates.tpm : 0,
+    rates.rpm ? MINUTE_MS / rates.rpm : 0,
+    rates.tpm && tokens > 0 ? (tokens * MINUTE_MS) / rates.tpm : 0,
   );
 }
 
@@ -146,8 +146,8 @@ export function createPacer(settings: PacerSettings): Pacer {
     const rpm = alone.limits.rpm;
     const tpm = alone.limits.tpm;
     return Math.max(
-      rpm ? (k.waiting * 60_000) / rpm : 0,
-      tpm ? (k.waitingTokens * 60_000) / tpm : 0,
+      rpm ? (k.waiting * MINUTE_MS) / rpm : 0,
+      tpm ? (k.waitingTokens * MINUTE_MS) / tpm : 0,
     );
   }
 

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from './rate-limits';
 import type {
   RateAdjustment,
   RateBucketConfig,
@@ -31,8 +32,6 @@ export interface StoredRateBucket {
   n: number;
 }
 
-const MINUTE = 60_000;
-
 /** The bucket at `now`: rates from `config.limits` over the recorded ones, refilled, count decayed. */
 export function refillRateBucket(
   stored: StoredRateBucket | undefined,
@@ -50,7 +49,7 @@ export function refillRateBucket(
     // (owed at a rate 1000 times lower, it would hold the bucket 1000 times longer).
     const owed =
       available < 0 && was !== undefined && was !== rate ? (available * rate) / was : available;
-    return Math.min(cap, owed + (dt * rate) / MINUTE);
+    return Math.min(cap, owed + (dt * rate) / MINUTE_MS);
   };
   return {
     ...optional('r', refill(stored?.r, rpm, stored?.rpm)),
@@ -58,13 +57,13 @@ export function refillRateBucket(
     at: now,
     ...optional('rpm', rpm),
     ...optional('tpm', tpm),
-    n: (stored?.n ?? 0) * Math.exp(-dt / MINUTE),
+    n: (stored?.n ?? 0) * Math.exp(-dt / MINUTE_MS),
   };
 }
 
 /** A full bucket holds `burstMs` of the rate, at least 1. */
 export function capacityOf(rate: number, burstMs: number): number {
-  return Math.max(1, (rate * burstMs) / MINUTE);
+  return Math.max(1, (rate * burstMs) / MINUTE_MS);
 }
 
 /**
@@ -83,10 +82,13 @@ export function takeFromRateBucket(
   if (bucket.r !== undefined && bucket.rpm !== undefined)
     waitMs = Math.max(
       waitMs,
-      ((needed(cost.requests, bucket.rpm) - bucket.r) * MINUTE) / bucket.rpm,
+      ((needed(cost.requests, bucket.rpm) - bucket.r) * MINUTE_MS) / bucket.rpm,
     );
   if (bucket.t !== undefined && bucket.tpm !== undefined)
-    waitMs = Math.max(waitMs, ((needed(cost.tokens, bucket.tpm) - bucket.t) * MINUTE) / bucket.tpm);
+    waitMs = Math.max(
+      waitMs,
+      ((needed(cost.tokens, bucket.tpm) - bucket.t) * MINUTE_MS) / bucket.tpm,
+    );
   const granted = waitMs <= maxWaitMs;
   if (granted) {
     if (bucket.r !== undefined) bucket.r -= cost.requests;
@@ -116,11 +118,11 @@ export function adjustRateBucket(
 export function rateBucketTtl(bucket: StoredRateBucket, config: RateBucketConfig): number {
   let untilFull = 0;
   if (bucket.r !== undefined && bucket.rpm !== undefined)
-    untilFull = ((capacityOf(bucket.rpm, config.burstMs) - bucket.r) * MINUTE) / bucket.rpm;
+    untilFull = ((capacityOf(bucket.rpm, config.burstMs) - bucket.r) * MINUTE_MS) / bucket.rpm;
   if (bucket.t !== undefined && bucket.tpm !== undefined)
     untilFull = Math.max(
       untilFull,
-      ((capacityOf(bucket.tpm, config.burstMs) - bucket.t) * MINUTE) / bucket.tpm,
+      ((capacityOf(bucket.tpm, config.burstMs) - bucket.t) * MINUTE_MS) / bucket.tpm,
     );
   return Math.max(1, Math.ceil(config.ttlMs), Math.ceil(untilFull));
 }

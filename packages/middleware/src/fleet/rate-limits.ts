@@ -1,6 +1,9 @@
 import { getHeader, type HeadersLike } from '../errors/headers';
 import { parseResetHeader } from './rate-limit-cooldown';
 
+/** The window every rate of the fleet guard is counted over: requests and tokens are per minute. */
+export const MINUTE_MS = 60_000;
+
 /** A rate limit: requests and tokens per minute. */
 export interface RateLimit {
   /** Requests per minute. */
@@ -89,8 +92,6 @@ export function readRateLimitHeaders(
   return { ...(requests ? { requests } : {}), ...(tokens ? { tokens } : {}) };
 }
 
-const MINUTE = 60_000;
-
 /** Multiplicative decrease on a 429 without headers (AWS adaptive retry mode uses 0.7). */
 export const DECREASE = 0.7;
 /** Additive increase per success without headers, in requests per minute. */
@@ -138,7 +139,7 @@ export function nextRequestRate(
     else if (current !== undefined) rate = Math.max(MIN_RPM, current * DECREASE);
     else rate = answer.estimate === undefined ? undefined : Math.max(MIN_RPM, answer.estimate);
   } else if (current !== undefined)
-    rate = current + (answer.burstSpanMs ? MINUTE / answer.burstSpanMs : INCREASE_RPM);
+    rate = current + (answer.burstSpanMs ? MINUTE_MS / answer.burstSpanMs : INCREASE_RPM);
   if (ceiling !== undefined) rate = Math.min(rate ?? ceiling, ceiling);
   return rate;
 }
