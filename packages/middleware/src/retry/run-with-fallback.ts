@@ -5,7 +5,7 @@ import { defaultFallbackOn } from '../options/default-fallback-on';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { callHook, settleHook } from '../util/call-hook';
 import { attemptTimeoutFor } from './attempt-timeout';
-import { createDeadline } from './deadline';
+import { createDeadline, type Deadline } from './deadline';
 import { type AttemptFunction, type CallState, type ModelOutcome, retryModel } from './retry-model';
 
 /** What a successful call returns besides the attempt's own result. */
@@ -33,6 +33,8 @@ export async function runWithFallback<T>({
   signal,
   settings,
   operation,
+  deadline = createDeadline(settings.deadlineMs),
+  continuing = false,
 }: {
   models: LanguageModelV4[];
   attempt: AttemptFunction<T>;
@@ -45,11 +47,21 @@ export async function runWithFallback<T>({
   usedTokens?: (result: T) => number | undefined;
   signal: AbortSignal | undefined;
   settings: ResolvedOptions;
+  /**
+   * The call's deadline: created now from `settings.deadlineMs` unless the caller holds it already
+   * (a stream's continuation runs within what is left of the deadline of the call it continues).
+   */
+  deadline?: Deadline;
+  /**
+   * The run continues a call that already ran: it sends no hedge (`hedge` is per call, its one extra
+   * request was the first run's to send).
+   */
+  continuing?: boolean;
 }): Promise<RetryOutcome<T>> {
   const call: CallState<T> = {
     settings,
     signal,
-    deadline: createDeadline(settings.deadlineMs),
+    deadline,
     history: [],
     attempt,
     responseHeaders,
@@ -59,6 +71,7 @@ export async function runWithFallback<T>({
     attemptTimeout: attemptTimeoutFor(operation, settings),
     models,
     discard,
+    ...(continuing ? { hedged: true } : {}),
   };
   let outcome: ModelOutcome<T> | undefined;
   for (const [modelIndex, model] of models.entries()) {

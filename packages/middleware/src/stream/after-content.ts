@@ -8,6 +8,7 @@ import { AlayaError } from '../errors/alaya-error';
 import { isCallerAbort } from '../errors/is-caller-abort';
 import { estimateCallTokens } from '../fleet/token-estimate';
 import type { ResolvedOptions } from '../options/resolve-options';
+import type { Deadline } from '../retry/deadline';
 import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
 import { timeoutError } from '../retry/timeout-error';
 import type { ConsumerParts } from './consumer-parts';
@@ -46,7 +47,7 @@ export function afterContent({
   settings,
   signal,
   callerSignal,
-  startedAt,
+  deadline,
   decorateFinish,
 }: {
   /** Where the parts go: the answering attempt's first parts already went there. */
@@ -58,8 +59,8 @@ export function afterContent({
   /** The caller's signal combined with the consumer's cancel. */
   signal: AbortSignal | undefined;
   callerSignal: AbortSignal | undefined;
-  /** When the call started (epoch ms), for what is left of `deadlineMs`. */
-  startedAt: number;
+  /** The call's deadline (`deadlineMs`): a continuation runs within what is left of it. */
+  deadline: Deadline | undefined;
   decorateFinish: (
     metadata: SharedV4ProviderMetadata | undefined,
     outcome: RetryOutcome<unknown>,
@@ -112,8 +113,6 @@ export function afterContent({
 
   /** The continuation's opened stream, the error to end with, or `undefined` after an abort. */
   async function resume(failure: AlayaError): Promise<OpenedStream | AlayaError | undefined> {
-    const left =
-      settings.deadlineMs === undefined ? undefined : startedAt + settings.deadlineMs - Date.now();
     const continued = !(
       continuation === undefined ||
       splice === undefined ||
@@ -121,7 +120,7 @@ export function afterContent({
       !failure.isRetryable ||
       !splice.textOnly() ||
       signal?.aborted ||
-      (left !== undefined && left <= 0)
+      deadline?.passedIn(0)
     );
     const { provider, modelId } = answered.model;
     settings.telemetry?.record({
@@ -138,8 +137,10 @@ export function afterContent({
       const next = await runWithFallback<OpenedStream>({
         models: models.slice(answered.modelIndex),
         signal,
+        settings,
+        deadline,
         // No hedge: the call's one extra request is its first run's to send (`hedge` is per call).
-        settings: { ...settings, deadlineMs: left, hedge: undefined },
+        continuing: true,
         operation: 'stream',
         attempt: (model, attemptSignal, context) =>
           openStream({ model, params: { ...again, abortSignal: attemptSignal }, context }),

@@ -171,6 +171,23 @@ describe('continuation over HTTP: the spliced text equals the uninterrupted answ
     expect(chat()).toHaveLength(1);
   });
 
+  it("a continuation cut by the deadline runs out the call's own deadline, and says the call's deadlineMs", async () => {
+    emulator.enqueueFaults([
+      { stall: 'mid-stream', afterChunks: 4, chunkSize: 6 },
+      { stall: 'after-headers' },
+    ]);
+    const started = Date.now();
+    const cut = await run({ options: { ...ON, idleTimeoutMs: 300, deadlineMs: 1500 } });
+    const elapsed = Date.now() - started;
+    expect(cut.errors).toHaveLength(1);
+    const error = cut.errors[0] as AlayaError;
+    expect(error.name).toBe('AI_TimeoutError');
+    // The deadline handed down is the call's: not a new one of what was left when it continued.
+    expect(error.message).toContain('Deadline of 1500 ms exceeded after 1 attempt');
+    expect(elapsed).toBeGreaterThanOrEqual(1500);
+    expect(chat()).toHaveLength(2);
+  });
+
   it('off by default: a reset after content ends the stream with one typed error part', async () => {
     const { broken } = await cleanThenBroken(
       { reset: 'mid-stream', afterChunks: 5, chunkSize: 6 },

@@ -8,6 +8,7 @@ import type {
 import { isCallerAbort } from '../errors/is-caller-abort';
 import { estimateCallTokens } from '../fleet/token-estimate';
 import type { ResolvedOptions } from '../options/resolve-options';
+import { createDeadline } from '../retry/deadline';
 import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
 import { type AfterContent, afterContent } from './after-content';
 import { type ConsumerParts, consumerParts } from './consumer-parts';
@@ -43,7 +44,8 @@ export function retryingStream({
   ) => SharedV4ProviderMetadata;
 }): LanguageModelV4StreamResult {
   const callerSignal = params.abortSignal;
-  const startedAt = Date.now();
+  // Created once for the call: its continuations run within what is left of it.
+  const deadline = createDeadline(settings.deadlineMs);
   const cancelled = new AbortController();
   const signal = callerSignal
     ? AbortSignal.any([callerSignal, cancelled.signal])
@@ -52,6 +54,7 @@ export function retryingStream({
     models,
     signal,
     settings,
+    deadline,
     operation: 'stream',
     attempt: (model, attemptSignal, context) =>
       openStream({ model, params: { ...params, abortSignal: attemptSignal }, context }),
@@ -109,7 +112,7 @@ export function retryingStream({
         settings,
         signal,
         callerSignal,
-        startedAt,
+        deadline,
         decorateFinish,
       });
       finished = await tail.pull();
