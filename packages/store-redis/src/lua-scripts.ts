@@ -1,4 +1,4 @@
-import { MAX_ENTRY_TTL_MS } from '@alaya-code/ai-sdk-middleware/internal';
+import { MAX_ENTRY_TTL_MS, MINUTE_MS } from '@alaya-code/ai-sdk-middleware/internal';
 
 /**
  * The Lua scripts behind the Redis store: one script per store method, so each method is a single
@@ -73,21 +73,22 @@ local rpm = num(a.rpm) or tonumber(s[4])
 local tpm = num(a.tpm) or tonumber(s[5])
 local at = tonumber(s[3]) or now
 local dt = math.max(0, now - at)
-local function cap(rate) return math.max(1, rate * a.burstMs / 60000) end
+local minute = ${MINUTE_MS}
+local function cap(rate) return math.max(1, rate * a.burstMs / minute) end
 local function refill(avail, rate, was)
   if rate == nil then return nil end
   if avail == nil then return cap(rate) end
   if avail < 0 and was ~= nil and was ~= rate then avail = avail * rate / was end
-  return math.min(cap(rate), avail + dt * rate / 60000)
+  return math.min(cap(rate), avail + dt * rate / minute)
 end
 local r = refill(tonumber(s[1]), rpm, tonumber(s[4]))
 local t = refill(tonumber(s[2]), tpm, tonumber(s[5]))
-local n = (tonumber(s[6]) or 0) * math.exp(-dt / 60000)
+local n = (tonumber(s[6]) or 0) * math.exp(-dt / minute)
 local out = {}
 if a.op == 'take' then
   local wait = 0
-  if r then wait = math.max(wait, (math.min(a.requests, cap(rpm)) - r) * 60000 / rpm) end
-  if t then wait = math.max(wait, (math.min(a.tokens, cap(tpm)) - t) * 60000 / tpm) end
+  if r then wait = math.max(wait, (math.min(a.requests, cap(rpm)) - r) * minute / rpm) end
+  if t then wait = math.max(wait, (math.min(a.tokens, cap(tpm)) - t) * minute / tpm) end
   out.granted = wait <= a.maxWaitMs
   out.waitMs = wait
   if out.granted then
@@ -106,8 +107,8 @@ else
   end
 end
 local full = 0
-if r then full = math.max(full, (cap(rpm) - r) * 60000 / rpm) end
-if t then full = math.max(full, (cap(tpm) - t) * 60000 / tpm) end
+if r then full = math.max(full, (cap(rpm) - r) * minute / rpm) end
+if t then full = math.max(full, (cap(tpm) - t) * minute / tpm) end
 local function f(v) return string.format('%.17g', v) end
 redis.call('DEL', KEYS[1])
 local fields = {'at', f(now), 'n', f(n)}
