@@ -11,6 +11,7 @@ import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { generateText, wrapLanguageModel } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAlaya } from './alaya-provider';
+import { rejectionOf } from './test-support/rejection-of';
 
 const KEY = 'sk-planted-base-url-key-0001';
 const SECRET = 'planted-query-secret-0002';
@@ -27,15 +28,6 @@ afterEach(() => {
   vi.unstubAllEnvs();
   emulator.reset();
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** Every place an error can show a secret. */
 function expectNowhere(error: unknown, ...secrets: string[]) {

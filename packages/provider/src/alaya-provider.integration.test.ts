@@ -38,6 +38,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { z } from 'zod';
 import { DEFAULT_ALAYA_BASE_URL } from './alaya-base-url';
 import { createAlaya } from './alaya-provider';
+import { rejectionOf } from './test-support/rejection-of';
 import { VERSION } from './version';
 
 /** Alaya's documented model ids, and one suggested earlier (`glm-5.2`) that stays accepted. */
@@ -69,15 +70,6 @@ async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const parts: T[] = [];
   for await (const part of stream) parts.push(part);
   return parts;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 /**

@@ -16,6 +16,7 @@ import { type Emulator, ONE_API_SATURATION_MESSAGE, startEmulator } from '@alaya
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAlaya } from './alaya-provider';
+import { rejectionOf } from './test-support/rejection-of';
 
 const KEY = 'sk-oneapi-Planted-0123456789abcdef';
 const match = { path: '/v1/chat/completions' } as const;
@@ -37,15 +38,6 @@ afterEach(() => {
 });
 
 const chatRequests = () => emulator.requests.filter(r => r.path === match.path);
-
-async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const bare = () => createAlaya({ baseURL: emulator.url, apiKey: KEY })('glm-5.1');
 const wrapped = () =>

@@ -9,6 +9,7 @@ import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { generateText, wrapLanguageModel } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAlaya } from './alaya-provider';
+import { rejectionOf } from './test-support/rejection-of';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -23,15 +24,6 @@ afterEach(() => {
 
 const match = { path: '/v1/chat/completions' } as const;
 const chatRequests = () => emulator.requests.filter(r => r.path === match.path).length;
-
-async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 const wrapped = () =>
   wrapLanguageModel({

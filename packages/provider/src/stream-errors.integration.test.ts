@@ -10,6 +10,7 @@ import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { type LanguageModel, NoOutputGeneratedError, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAlaya } from './alaya-provider';
+import { rejectionOf } from './test-support/rejection-of';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -54,15 +55,6 @@ async function streamedParts(model: LanguageModel): Promise<string> {
     if (part.type === 'text-delta') text += part.text;
   }
   return text;
-}
-
-async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 const models = () => {
