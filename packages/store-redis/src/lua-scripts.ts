@@ -20,24 +20,33 @@ if t >= ms then return t end
 redis.call('SET', KEYS[1], '1', 'PX', ms)
 return ms`;
 
+/**
+ * How a script writes a number: 17 significant digits, so the double reads back unchanged (Lua's
+ * `tostring` keeps 14, and 10 rewards of 0.1 would come to 1 in Redis but 0.9999999999999999 in
+ * memory).
+ */
+const FORMAT_NUMBER = `local function f(v) return string.format('%.17g', v) end`;
+
 /** KEYS[1] bucket; ARGV cost, capacity, ttl ms. → {granted 0|1, remaining as string}. */
 export const TAKE_TOKENS = `
+${FORMAT_NUMBER}
 local cost = tonumber(ARGV[1])
 local tokens = tonumber(redis.call('GET', KEYS[1]) or ARGV[2])
-if tokens < cost then return {0, tostring(tokens)} end
-if cost > 0 then redis.call('SET', KEYS[1], tostring(tokens - cost), 'PX', ARGV[3]) end
-return {1, tostring(tokens - cost)}`;
+if tokens < cost then return {0, f(tokens)} end
+if cost > 0 then redis.call('SET', KEYS[1], f(tokens - cost), 'PX', ARGV[3]) end
+return {1, f(tokens - cost)}`;
 
 /** KEYS[1] bucket; ARGV amount, capacity, ttl ms. → new count as string (full buckets are deleted). */
 export const ADD_TOKENS = `
+${FORMAT_NUMBER}
 local capacity = tonumber(ARGV[2])
 local tokens = math.min(capacity, tonumber(redis.call('GET', KEYS[1]) or ARGV[2]) + tonumber(ARGV[1]))
 if tokens >= capacity then
   redis.call('DEL', KEYS[1])
 else
-  redis.call('SET', KEYS[1], tostring(tokens), 'PX', ARGV[3])
+  redis.call('SET', KEYS[1], f(tokens), 'PX', ARGV[3])
 end
-return tostring(tokens)`;
+return f(tokens)`;
 
 /** KEYS[1] breaker hash. → {version or nil, record JSON or nil}. */
 export const GET_BREAKER = `
@@ -109,7 +118,7 @@ end
 local full = 0
 if r then full = math.max(full, (cap(rpm) - r) * minute / rpm) end
 if t then full = math.max(full, (cap(tpm) - t) * minute / tpm) end
-local function f(v) return string.format('%.17g', v) end
+${FORMAT_NUMBER}
 redis.call('DEL', KEYS[1])
 local fields = {'at', f(now), 'n', f(n)}
 if r then table.insert(fields, 'r'); table.insert(fields, f(r)) end
