@@ -1,7 +1,9 @@
-import { setLongTimeout } from '../util/sleep';
+import { type Within, within } from '../util/within';
 
 /** What {@link readWithin} returns when no part arrived in time. */
 export const IDLE = Symbol('idle');
+
+const partOrIdle = <T>(next: Within<T>): T | typeof IDLE => ('value' in next ? next.value : IDLE);
 
 /**
  * Reads the next part of `reader`, or gives {@link IDLE} when none arrives within `ms` (no bound when
@@ -9,18 +11,10 @@ export const IDLE = Symbol('idle');
  * caller cancels the reader, which settles it (its outcome is then ignored, never unhandled).
  * The clock runs only while the consumer waits, so a slow consumer never makes the upstream look idle.
  */
-export async function readWithin<T>(
+export function readWithin<T>(
   reader: ReadableStreamDefaultReader<T>,
   ms: number | undefined,
 ): Promise<ReadableStreamReadResult<T> | typeof IDLE> {
   if (ms === undefined) return reader.read();
-  let clear: () => void = () => {};
-  const idle = new Promise<typeof IDLE>(resolve => {
-    clear = setLongTimeout(() => resolve(IDLE), ms);
-  });
-  try {
-    return await Promise.race([reader.read(), idle]);
-  } finally {
-    clear();
-  }
+  return within(reader.read(), { ms }).then(partOrIdle);
 }
