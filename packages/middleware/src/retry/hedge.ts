@@ -1,6 +1,7 @@
 import type { AttemptInfo, ModelRef } from '../attempt-guard';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
+import { within } from '../util/within';
 import { type Admission, openAdmission } from './admission';
 import type { CallState } from './retry-model';
 import {
@@ -86,14 +87,7 @@ function finish<T>(primary: AttemptTarget, settled: AttemptSettled<T>): Round<T>
 
 /** True when `pending` is still pending after `ms`. */
 async function outlasts(pending: Promise<unknown>, ms: number): Promise<boolean> {
-  const stop = new AbortController();
-  const timedOut = sleep(ms, stop.signal).then(
-    () => true,
-    () => false,
-  );
-  const slow = await Promise.race([pending.then(() => false), timedOut]);
-  stop.abort();
-  return slow;
+  return 'timedOut' in (await within(pending, { ms }));
 }
 
 /** Where the hedge goes and the attempt it is, before the guard admits it. */
