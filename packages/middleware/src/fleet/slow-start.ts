@@ -1,4 +1,4 @@
-import { sleep } from '../util/sleep';
+import { within } from '../util/within';
 
 /**
  * Admission while a key's limit is still unknown, as TCP's slow start: one attempt first, then one
@@ -49,34 +49,35 @@ export function createSlowStart(): SlowStart {
         inFlight++;
         return Promise.resolve();
       }
-      return new Promise<void>((resolve, reject) => {
-        const released = new AbortController();
-        const release = () => released.abort();
-        queue.push(release);
-        const leave = () => {
-          const at = queue.indexOf(release);
-          if (at >= 0) queue.splice(at, 1);
+      let given = false;
+      let release: () => void = () => {};
+      const slot = new Promise<void>(resolve => {
+        release = () => {
+          given = true;
+          resolve();
         };
-        const both = signal ? AbortSignal.any([signal, released.signal]) : released.signal;
-        sleep(holdMs, both).then(
-          () => {
-            // Held long enough: it goes without a slot (a lost answer must not stall the key).
-            leave();
-            inFlight++;
-            resolve();
-          },
-          reason => {
-            leave();
-            if (!signal?.aborted) return resolve();
-            if (released.signal.aborted) {
-              // Given a slot just as its caller gave up: the slot goes to the next in line.
-              inFlight--;
-              drain();
-            }
-            reject(reason);
-          },
-        );
       });
+      queue.push(release);
+      const dequeue = () => {
+        const at = queue.indexOf(release);
+        if (at >= 0) queue.splice(at, 1);
+      };
+      return within(slot, { ms: holdMs, signal }).then(
+        held => {
+          dequeue();
+          // Held long enough: it goes without a slot (a lost answer must not stall the key).
+          if ('timedOut' in held) inFlight++;
+        },
+        (reason: unknown) => {
+          dequeue();
+          if (given) {
+            // Given a slot just as its caller gave up: the slot goes to the next in line.
+            inFlight--;
+            drain();
+          }
+          throw reason;
+        },
+      );
     },
     answered(success) {
       if (success) {
