@@ -46,4 +46,16 @@ describe('slow start hold (fake timers)', () => {
     expect(await settled(second)).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('given a slot in the tick its hold ended: it counts one slot, not two (the window still lets the next one in)', async () => {
+    vi.useFakeTimers();
+    const start = createSlowStart();
+    await start.enter(undefined, 2000);
+    const held = start.enter(undefined, 2000);
+    vi.advanceTimersByTime(2000); // the hold ends: its settling is queued...
+    start.answered(true); // ...and, in the same tick, the first answers and hands it the slot
+    await held;
+    // One attempt in flight, a window of two: the next one goes at once.
+    expect(await settled(start.enter(undefined, 2000))).toBe(true);
+  });
 });

@@ -65,8 +65,9 @@ export function createSlowStart(): SlowStart {
       return within(slot, { ms: holdMs, signal }).then(
         held => {
           dequeue();
-          // Held long enough: it goes without a slot (a lost answer must not stall the key).
-          if ('timedOut' in held) inFlight++;
+          // Held long enough: it goes without a slot (a lost answer must not stall the key), unless
+          // a slot was handed to it in the same tick (then it is counted already).
+          if ('timedOut' in held && !given) inFlight++;
         },
         (reason: unknown) => {
           dequeue();
