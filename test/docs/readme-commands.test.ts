@@ -213,6 +213,7 @@ async function checkCommand(command: ShellCommand): Promise<void> {
       }
       if (tool === 'vitest') return checkVitest(rest);
       if (tool === 'alaya-emulator') return checkProgramFlags('alaya-emulator', rest);
+      if (tool === 'tsx') return checkTsx(command, rest);
       throw new Error(`unchecked npx tool ${tool}`);
     }
     case 'alaya-emulator':
@@ -224,6 +225,8 @@ async function checkCommand(command: ShellCommand): Promise<void> {
       const [sub, ...rest] = args.filter(
         (a, i) => i === 0 || !/^-[a-z]$|^--(silent|quiet)$/.test(a),
       );
+      // Setting up a new project in the user's own folder: npm's own commands, nothing of ours.
+      if (sub === 'init' || (sub === 'pkg' && rest[0] === 'set')) return;
       if (sub === 'install' || sub === 'i') {
         for (const spec of rest.filter(a => a.startsWith('@alaya-code/'))) {
           const name = spec.replace(/(.)@.*$/, '$1');
@@ -242,7 +245,10 @@ async function checkCommand(command: ShellCommand): Promise<void> {
     case 'bash':
       expect(existsSync(join(REPO_ROOT, args[0]!)), `${args[0]} exists`).toBe(true);
       return;
+    case 'mkdir':
+      return; // a new folder of the user's (then `cd` into it)
     case 'cd':
+      if (madeEarlier(command, args[0]!)) return;
       expect(existsSync(join(REPO_ROOT, args[0]!)), `${args[0]} exists`).toBe(true);
       return;
     case 'export':
@@ -251,6 +257,34 @@ async function checkCommand(command: ShellCommand): Promise<void> {
     default:
       throw new Error(`no check for "${program}" commands: add one to readme-commands.test.ts`);
   }
+}
+
+/** The commands of the same page before this one (every shell block above it, and its own block up to it). */
+function commandsBefore(command: ShellCommand): ShellCommand[] {
+  return fencedBlocks(command.block.readme)
+    .filter(block => SHELL_LANGS.has(block.lang) && block.line <= command.block.line)
+    .flatMap(block => shellCommands(block))
+    .filter(c => c.line < command.line || (c.line === command.line && c.text !== command.text));
+}
+
+/** `cd dir` into a folder a `mkdir dir` of the same page made before it. */
+function madeEarlier(command: ShellCommand, dir: string): boolean {
+  return commandsBefore(command).some(c => c.argv[0] === 'mkdir' && c.argv.includes(dir));
+}
+
+/**
+ * `npx tsx file.ts`: runs a TypeScript file of the user's; the page must have installed tsx (an
+ * `npm install` naming it) before, since `npx` would otherwise fetch whatever `tsx` the registry has.
+ */
+function checkTsx(command: ShellCommand, args: string[]): void {
+  expect(args[0], 'npx tsx runs a .ts file').toMatch(/^[\w./-]+\.tsx?$/);
+  const installs = commandsBefore(command).filter(
+    c => c.argv[0] === 'npm' && (c.argv[1] === 'install' || c.argv[1] === 'i'),
+  );
+  expect(
+    installs.some(c => c.argv.includes('tsx')),
+    'an `npm install` that names tsx comes before `npx tsx` on the page',
+  ).toBe(true);
 }
 
 async function checkProgramFlags(program: string, args: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 /** Reading the fenced code blocks of the repository's READMEs (for the docs suite). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ShellCommand, shellCommands } from './readme-commands';
 
@@ -20,7 +20,7 @@ export type FencedBlock = {
   code: string;
 };
 
-/** Every README the docs promise works: root, packages/*, examples/*, test/bench. */
+/** Every page the docs promise works: the READMEs (root, packages/*, examples/*, test/bench) and every `.md` under docs/. */
 export function readmePaths(): string[] {
   const paths = ['README.md'];
   for (const dir of ['packages', 'examples']) {
@@ -29,8 +29,17 @@ export function readmePaths(): string[] {
         paths.push(`${dir}/${name}/README.md`);
     }
   }
-  paths.push('test/bench/README.md');
+  paths.push('test/bench/README.md', ...markdownUnder('docs'));
   return paths.filter(p => existsSync(join(REPO_ROOT, p)));
+}
+
+/** The `.md` files under a folder of the repository, at any depth, sorted (none when it is missing). */
+function markdownUnder(dir: string): string[] {
+  if (!existsSync(join(REPO_ROOT, dir))) return [];
+  return readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter(name => name.endsWith('.md'))
+    .map(name => `${dir}/${name.split(sep).join('/')}`)
+    .sort();
 }
 
 /** The fenced blocks of one README (```lang … ```), in order, with their positions. */
