@@ -43,7 +43,9 @@ describe('the docs link to what exists', () => {
   for (const page of pages) {
     it(`${page}: every relative link names a file of the repository`, () => {
       const broken = relativeLinks(page)
-        .filter(({ target }) => !existsSync(join(REPO_ROOT, normalize(join(dirname(page), target)))))
+        .filter(
+          ({ target }) => !existsSync(join(REPO_ROOT, normalize(join(dirname(page), target)))),
+        )
         .map(({ line, target }) => `${page} line ${line}: ${target}`);
       expect(broken).toEqual([]);
     });
