@@ -1,17 +1,20 @@
 /**
  * The pages link to what exists: every relative link of every checked page (READMEs and docs/)
- * names a file or folder of the repository, and every page under docs/ is among the checked pages,
- * so its `ts` blocks compile and its commands are checked like a README's.
+ * names a file or folder of the repository, and its `#anchor`, if any, a heading of the page it
+ * names; every page under docs/ is among the checked pages, so its `ts` blocks compile and its
+ * commands are checked like a README's.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, readmePaths } from '../support/readme-blocks';
 
-/** The relative link targets of a page outside code (`[text](path#anchor)`), without anchors. */
-function relativeLinks(page: string): Array<{ line: number; target: string }> {
+type Link = { line: number; target: string; anchor: string | undefined };
+
+/** The relative link targets of a page outside code (`[text](path#anchor)`; `#anchor` alone: the page itself). */
+function relativeLinks(page: string): Link[] {
   const lines = readFileSync(join(REPO_ROOT, page), 'utf8').split('\n');
-  const links: Array<{ line: number; target: string }> = [];
+  const links: Link[] = [];
   let fence: string | undefined;
   lines.forEach((text, i) => {
     const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
@@ -22,12 +25,33 @@ function relativeLinks(page: string): Array<{ line: number; target: string }> {
     if (fence) return;
     const prose = text.replace(/`[^`]*`/g, '');
     for (const match of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
-      const target = match[1]!.split('#')[0]!;
-      if (target === '' || /^[a-z][\w+.-]*:/i.test(target)) continue; // an anchor, or a URL
-      links.push({ line: i + 1, target });
+      const [target, anchor] = match[1]!.split('#') as [string, string | undefined];
+      if (/^[a-z][\w+.-]*:/i.test(target)) continue; // a URL
+      links.push({ line: i + 1, target, anchor });
     }
   });
   return links;
+}
+
+/** GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
+function headingAnchors(file: string): Set<string> {
+  const anchors = new Set<string>();
+  let fence: string | undefined;
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
+    if (marker && (!fence || marker.startsWith(fence))) fence = fence ? undefined : marker;
+    const heading = fence || marker ? undefined : /^#{1,6}\s+(.*)$/.exec(text)?.[1];
+    if (heading === undefined) continue;
+    const slug = heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    let unique = slug;
+    for (let n = 1; anchors.has(unique); n++) unique = `${slug}-${n}`;
+    anchors.add(unique);
+  }
+  return anchors;
 }
 
 describe('the docs link to what exists', () => {
@@ -41,12 +65,14 @@ describe('the docs link to what exists', () => {
   });
 
   for (const page of pages) {
-    it(`${page}: every relative link names a file of the repository`, () => {
+    it(`${page}: every relative link names a file of the repository, and a heading of it`, () => {
       const broken = relativeLinks(page)
-        .filter(
-          ({ target }) => !existsSync(join(REPO_ROOT, normalize(join(dirname(page), target)))),
-        )
-        .map(({ line, target }) => `${page} line ${line}: ${target}`);
+        .filter(({ target, anchor }) => {
+          const file = join(REPO_ROOT, normalize(join(dirname(page), target || basename(page))));
+          if (!existsSync(file)) return true;
+          return anchor !== undefined && file.endsWith('.md') && !headingAnchors(file).has(anchor);
+        })
+        .map(({ line, target, anchor }) => `${page} line ${line}: ${target}#${anchor ?? ''}`);
       expect(broken).toEqual([]);
     });
   }
