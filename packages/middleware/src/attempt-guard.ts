@@ -1,7 +1,10 @@
 import type { AlayaAttempt, AlayaError } from './errors/alaya-error';
 import type { AlayaTelemetry } from './telemetry/alaya-telemetry';
 
-/** Provider and model id, as the hooks report them (the model part of {@link AlayaAttempt}). */
+/**
+ * A model as every hook, event and telemetry record names it: its provider and model id (the model
+ * part of {@link AlayaAttempt}).
+ */
 export type ModelRef = Pick<AlayaAttempt, 'provider' | 'modelId'>;
 
 /**

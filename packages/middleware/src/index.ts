@@ -69,7 +69,6 @@ export type { AlayaMiddlewareOptions, HedgeOptions } from './options/alaya-middl
 export type { FallbackEvent, HedgeEvent, RetryEvent } from './retry/retry-events';
 export type {
   AlayaTelemetry,
-  ModelName,
   TelemetryAttempt,
   TelemetryAttemptOutcome,
   TelemetryAttemptStart,

@@ -8,9 +8,9 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import type { ModelRef } from '../attempt-guard';
 import type {
   AlayaTelemetry,
-  ModelName,
   TelemetryAttemptOutcome,
   TelemetryAttemptStart,
   TelemetryEvent,
@@ -138,7 +138,7 @@ function createInstruments(meter: Meter) {
   };
 }
 
-function modelLabels(model: ModelName): Attributes {
+function modelLabels(model: ModelRef): Attributes {
   return { 'gen_ai.provider.name': model.provider, 'gen_ai.request.model': model.modelId };
 }
 
@@ -174,7 +174,7 @@ function outcomeAttributes(outcome: TelemetryAttemptOutcome): Attributes {
 function describeEvent(event: TelemetryEvent): {
   name: string;
   attributes: Attributes;
-  model: ModelName;
+  model: ModelRef;
 } {
   switch (event.type) {
     case 'fallback':

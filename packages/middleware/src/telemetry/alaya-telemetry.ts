@@ -1,3 +1,4 @@
+import type { ModelRef } from '../attempt-guard';
 import type { AlayaErrorKind, AlayaExhaustedReason } from '../errors/alaya-error';
 import { callHook } from '../util/call-hook';
 import { boundTelemetryText } from './bound-telemetry-text';
@@ -45,25 +46,19 @@ export type TelemetryAttemptOutcome =
 export type TelemetryEvent =
   | {
       type: 'fallback';
-      from: ModelName;
-      to: ModelName;
+      from: ModelRef;
+      to: ModelRef;
       kind: AlayaErrorKind;
       fallbackIndex: number;
     }
-  | { type: 'wait'; model: ModelName; ms: number; reason: TelemetryWaitReason }
-  | { type: 'breaker'; model: ModelName; from: string; to: string }
-  | { type: 'budget_exhausted'; model: ModelName }
+  | { type: 'wait'; model: ModelRef; ms: number; reason: TelemetryWaitReason }
+  | { type: 'breaker'; model: ModelRef; from: string; to: string }
+  | { type: 'budget_exhausted'; model: ModelRef }
   /**
    * A stream broke after content (a reset, `idleTimeoutMs`, an `error` part): the kind of its error,
    * and whether `continuation` picked it up.
    */
-  | { type: 'stream_interrupted'; model: ModelName; kind: AlayaErrorKind; continued: boolean };
-
-/** Provider and model id. */
-export interface ModelName {
-  provider: string;
-  modelId: string;
-}
+  | { type: 'stream_interrupted'; model: ModelRef; kind: AlayaErrorKind; continued: boolean };
 
 /** One attempt being observed. */
 export interface TelemetryAttempt {

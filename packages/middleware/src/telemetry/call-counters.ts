@@ -1,5 +1,6 @@
+import type { ModelRef } from '../attempt-guard';
 import { MAX_TRACKED_KEYS } from '../util/bounded-map';
-import type { AlayaTelemetry, ModelName, TelemetryWaitReason } from './alaya-telemetry';
+import type { AlayaTelemetry, TelemetryWaitReason } from './alaya-telemetry';
 
 /** Counters of one model (or of all models, in `total`). */
 export interface CallCounts {
@@ -68,7 +69,7 @@ export function createCallCounters(): CallCounters {
   let total = emptyCounts();
   let byModel = new Map<string, CallCounts>();
 
-  const countsOf = (model: ModelName): CallCounts[] => {
+  const countsOf = (model: ModelRef): CallCounts[] => {
     const key = `${model.provider}:${model.modelId}`;
     let counts = byModel.get(key);
     if (counts === undefined && byModel.size < MAX_MODELS) {
@@ -77,7 +78,7 @@ export function createCallCounters(): CallCounters {
     }
     return counts === undefined ? [total] : [total, counts];
   };
-  const add = (model: ModelName, update: (counts: CallCounts) => void) => {
+  const add = (model: ModelRef, update: (counts: CallCounts) => void) => {
     for (const counts of countsOf(model)) update(counts);
   };
 
