@@ -150,18 +150,16 @@ describe('fleet guard through alayaMiddleware (real HTTP to the emulator)', () =
   });
 });
 
-describe('the fleet options of alayaMiddleware (store, circuitBreaker, hooks)', () => {
-  it('two middleware instances on one store share a breaker through the public options', async () => {
-    const store = createMemoryStore();
+describe('one guard given to several middlewares (the one way to configure the fleet)', () => {
+  it('two middleware instances given one guard share its breaker', async () => {
     const changes: BreakerStateChangeEvent[] = [];
-    const options = {
-      store,
+    const guard = createFleetGuard({
+      store: createMemoryStore(),
       apiKey: API_KEY,
-      maxRetries: 0,
       circuitBreaker: { failureThreshold: 2, openMs: 60_000 },
-      onBreakerStateChange: (event: BreakerStateChangeEvent) => changes.push(event),
-      fallbackModels: [alaya()(FALLBACK)],
-    };
+      onBreakerStateChange: event => changes.push(event),
+    });
+    const options = { guard, apiKey: API_KEY, maxRetries: 0, fallbackModels: [alaya()(FALLBACK)] };
     const first = wrapLanguageModel({
       model: alaya()(PRIMARY),
       middleware: alayaMiddleware(options),
@@ -176,13 +174,12 @@ describe('the fleet options of alayaMiddleware (store, circuitBreaker, hooks)', 
     await generateText({ model: second, prompt: 'three', maxRetries: 0 });
     expect(sent(PRIMARY)).toHaveLength(2);
     expect(sent(FALLBACK)).toHaveLength(3);
-    expect(changes.map(c => c.to)).toEqual(['open', 'open']); // each instance saw it open
+    expect(changes.map(c => c.to)).toEqual(['open']); // one guard: it saw it open once
   });
 
-  it('refuses a guard together with fleet options', () => {
-    const guard = createFleetGuard();
-    expect(() => alayaMiddleware({ guard, circuitBreaker: true })).toThrow(
-      /either `guard` or the fleet options/,
+  it('refuses a fleet option given flat to alayaMiddleware, saying to build a guard', () => {
+    expect(() => alayaMiddleware({ circuitBreaker: true } as never)).toThrow(
+      /circuitBreaker is no longer an option of alayaMiddleware: build the fleet once with createFleetGuard/,
     );
   });
 });

@@ -251,15 +251,15 @@ describe('alayaMiddleware: generate', () => {
 
   it('full jitter draws every delay from [0, backoff)', async () => {
     const { model, calls } = scriptedModel([httpError(500)]);
-    const draws = [0.25, 0.75];
-    await settle(
-      generateText({
-        model: wrap(model, { jitter: 'full', random: () => draws.shift() ?? 0 }),
-        prompt: 'hi',
-      }),
-    );
-    expect(calls[1]! - calls[0]!).toBe(250);
-    expect(calls[2]! - calls[1]!).toBe(1500);
+    // Math.random also names the AI SDK's ids, so one value for every draw.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.25);
+    try {
+      await settle(generateText({ model: wrap(model, { jitter: 'full' }), prompt: 'hi' }));
+    } finally {
+      random.mockRestore();
+    }
+    expect(calls[1]! - calls[0]!).toBe(250); // a quarter of 1000
+    expect(calls[2]! - calls[1]!).toBe(500); // a quarter of 2000
   });
 
   it('deadlineMs: does not start an attempt whose wait runs past the deadline', async () => {

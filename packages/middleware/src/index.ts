@@ -44,7 +44,6 @@ export {
   createFleetGuard,
   createMemoryStore,
   type FleetGuard,
-  type FleetMiddlewareOptions,
   type FleetOptions,
   type FleetState,
   type MemoryStore,

@@ -1,24 +1,25 @@
+import { createFleetGuard } from '@alaya-code/ai-sdk-middleware';
 import { generateText } from 'ai';
 import { CALL_HEADER } from '../lib/traffic';
 import { oursModel } from './ours-model';
 import type { Contender } from './types';
 
 /**
- * Ours with pacing, **not told the limit**: `alayaMiddleware({ ..., pacing: true })` learns it from
+ * Ours with pacing, **not told the limit**: `createFleetGuard({ pacing: true })` learns it from
  * the `x-ratelimit-*` headers (or, without them, from 429s alone) and admits each attempt before
- * sending. One middleware instance (one memory store) shared by all callers.
+ * sending. One middleware instance and its guard (one memory store) shared by all callers.
  */
 export const oursPacing: Contender = {
   name: 'ours + pacing',
   config:
-    'ours, plus alayaMiddleware({ pacing: true }) (learned from the server, no limit stated) shared by all callers',
+    'ours, plus alayaMiddleware({ guard: createFleetGuard({ pacing: true, apiKey }) }) (learned from the server, no limit stated) shared by all callers',
   canFallBack: false,
   build(env) {
     const model = oursModel(env, env.modelId, {
       maxRetries: 2,
       initialDelayMs: 1000,
       deadlineMs: env.deadlineMs,
-      pacing: true,
+      guard: createFleetGuard({ pacing: true, apiKey: env.apiKey }),
     });
     return async ({ callId, prompt, abortSignal }) => {
       const { text } = await generateText({

@@ -12,7 +12,6 @@ export type { FleetOptions, PacingOptions } from './fleet-options';
 export type { StoreErrorEvent, StoreHealth } from './guarded-store';
 export { fingerprintApiKey } from './key-fingerprint';
 export { createMemoryStore, type MemoryStore } from './memory-store';
-export type { FleetMiddlewareOptions } from './middleware-options';
 export type { PaceEvent, PaceReason, PaceState } from './pacer';
 export { cooldownFromError, parseResetHeader } from './rate-limit-cooldown';
 export { ALAYA_PLANS, type AlayaPlan, type RateLimit } from './rate-limits';

@@ -4,6 +4,7 @@ import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AlayaMiddlewareOptions, alayaMiddleware } from '../alaya-middleware';
 import { RateLimitError } from '../errors/status-errors';
+import { createFleetGuard } from './fleet-guard';
 import { createMemoryStore } from './memory-store';
 import type { CooldownEvent } from './shared-cooldown';
 
@@ -53,9 +54,12 @@ describe('shared cooldown from a 200 whose x-ratelimit-remaining-requests is 0 (
     async (_, stream) => {
       const events: CooldownEvent[] = [];
       const wrapped = model({
-        store: createMemoryStore(),
+        guard: createFleetGuard({
+          store: createMemoryStore(),
+          apiKey: API_KEY,
+          onCooldown: event => events.push(event),
+        }),
         maxRetries: 0,
-        onCooldown: event => events.push(event),
       });
       const call = async () => {
         if (!stream)

@@ -1,6 +1,7 @@
 import { generateText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../test-support/emulator-fixture';
+import { createFleetGuard } from './fleet-guard';
 
 /**
  * Real HTTP: the emulator answers once with a rate-limit header of 309 digits (`Infinity` as a
@@ -16,7 +17,7 @@ describe('a rate-limit header too large for a number (real HTTP)', () => {
     'one 200 with a 309-digit %s: the next calls are still sent',
     async header => {
       fixture.emulator.enqueueFaults({ headers: { [header]: '9'.repeat(309) } });
-      const wrapped = model({ pacing: true, maxRetries: 0 });
+      const wrapped = model({ guard: createFleetGuard({ pacing: true }), maxRetries: 0 });
       const first = await generateText({ model: wrapped, prompt: 'Hi', maxOutputTokens: 50 });
       expect(first.response.headers?.[header]).toBe('9'.repeat(309));
       for (let i = 0; i < 3; i++)

@@ -1,8 +1,6 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { AttemptGuard, ModelRef } from '../attempt-guard';
 import type { AlayaError } from '../errors/alaya-error';
-import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
-import type { FleetMiddlewareOptions } from '../fleet/middleware-options';
 import type { FallbackEvent, HedgeEvent, RetryEvent } from '../retry/retry-events';
 import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
 
@@ -20,10 +18,10 @@ export interface HedgeOptions {
 /**
  * Options of `alayaMiddleware`. Every one is optional; defaults follow the Alaya error guide. Each is
  * checked when the middleware is created: a bad value throws an `InvalidArgumentError` naming it.
- * The fleet options (`store`, `retryBudget`, `circuitBreaker` and their hooks) share cooldowns, a
- * retry budget and a circuit breaker between instances: see "Many instances" in the README.
+ * What instances share (cooldowns, a retry budget, a circuit breaker, pacing) is one object built by
+ * `createFleetGuard` and passed as `guard`: see "Many instances" in the README.
  */
-export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
+export interface AlayaMiddlewareOptions {
   /** Retries per model after the first attempt (default 2, i.e. 3 attempts, as in Alaya's error guide). */
   maxRetries?: number;
   /** Backoff before the first retry, in ms (default 1000). */
@@ -120,19 +118,21 @@ export interface AlayaMiddlewareOptions extends FleetMiddlewareOptions {
    * `api-key`, …) are always redacted.
    */
   apiKey?: string;
-  /** Passed to `toAlayaError` for every failure the middleware maps (hint overrides, message suffixes). */
-  errorContext?: Pick<ToAlayaErrorContext, 'hints' | 'messageSuffixes'>;
   /**
    * Observers of every attempt, wait, fallback and fleet event (default: none, nothing recorded and
    * nothing loaded): `alayaOpenTelemetry()` from `@alaya-code/ai-sdk-middleware/otel` (a span per
    * attempt, events, metrics) and/or `createCallCounters()` (a snapshot for a health endpoint).
-   * A fleet guard reports its events (breaker transitions, refused retries, cooldown and pace waits)
-   * to them whether it was built from the fleet options or passed as `guard`. Every string they
-   * get (an error code, a model id) is cut to 256 characters.
+   * The guard (`guard`) reports its fleet events (breaker transitions, refused retries, cooldown and
+   * pace waits) of this middleware's attempts to them, so one guard shared by several middlewares
+   * reports to each the events of its own calls. Every string they get (an error code, a model id)
+   * is cut to 256 characters.
    */
   telemetry?: AlayaTelemetry | AlayaTelemetry[];
-  /** Advanced: hooks around every attempt (shared cooldowns, retry budget, circuit breaker). */
+  /**
+   * What instances share: the guard from `createFleetGuard({ store, circuitBreaker, pacing, … })`
+   * (shared cooldowns, retry budget, circuit breaker, pacing, and its hooks), built once and given
+   * to every middleware that calls with the same key. Default: none, nothing shared. Any
+   * {@link AttemptGuard} works (advanced: hooks around every attempt).
+   */
   guard?: AttemptGuard;
-  /** Advanced: randomness for jitter in `[0, 1)` (tests). Default `Math.random`. */
-  random?: () => number;
 }

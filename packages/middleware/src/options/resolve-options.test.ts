@@ -53,7 +53,6 @@ describe('alayaMiddleware options', () => {
     ['fallbackOn', 'yes'],
     ['onRetry', {}],
     ['onFallback', 1],
-    ['random', 0.5],
     ['jitter', 'half'],
     ['maxRetries', 1.5],
     ['maxRetries', -1],
@@ -63,8 +62,6 @@ describe('alayaMiddleware options', () => {
     ['deadlineMs', -5],
     ['maxRetryAfterMs', null],
     ['respectRetryAfter', 'no'],
-    ['errorContext', 'x'],
-    ['errorContext.hints', []],
     ['onHedge', 'log'],
     ['hedge', 500],
     ['hedge.afterMs', 0],
@@ -81,6 +78,41 @@ describe('alayaMiddleware options', () => {
     if (path.length === 2) options[path[0]!] = { [path[1]!]: value };
     else options[name] = value;
     expect(thrown(options).argument).toBe(name);
+  });
+
+  it.each([
+    ['store', {}],
+    ['retryBudget', false],
+    ['circuitBreaker', true],
+    ['pacing', { rpm: 60 }],
+    ['onCooldown', () => {}],
+    ['onBreakerStateChange', () => {}],
+    ['onBudgetExhausted', () => {}],
+    ['onStoreError', () => {}],
+    ['onPace', () => {}],
+  ])(
+    'the fleet option %s given flat throws, saying to pass createFleetGuard as guard (it is not silently ignored)',
+    (name, value) => {
+      const error = thrown({ [name]: value });
+      expect(error.argument).toBe(name);
+      expect(error.message).toBe(
+        `${name} is no longer an option of alayaMiddleware: build the fleet once with createFleetGuard (with the same option, and apiKey to scope it by key) and pass it as guard.`,
+      );
+    },
+  );
+
+  it.each([
+    ['random', () => 0.5, 'Math.random'],
+    ['errorContext', { hints: {} }, 'hints of their provider'],
+  ])('the removed option %s throws, saying what replaces it', (name, value, instead) => {
+    const error = thrown({ [name]: value });
+    expect(error.argument).toBe(name);
+    expect(error.message).toContain(`${name} is no longer an option of alayaMiddleware`);
+    expect(error.message).toContain(instead);
+  });
+
+  it('a removed option set to undefined is no error (a spread of optional settings)', () => {
+    expect(() => alayaMiddleware({ store: undefined, random: undefined } as never)).not.toThrow();
   });
 
   it('hedge is off by default; its model defaults to the same model', () => {

@@ -1,7 +1,6 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { type AttemptGuard, noopAttemptGuard } from '../attempt-guard';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
-import { type FleetMiddlewareOptions, guardFromOptions } from '../fleet/middleware-options';
 import type { ContinuationSettings } from '../stream/continuation';
 import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
 import { resolveTelemetry } from '../telemetry/resolve-telemetry';
@@ -17,6 +16,7 @@ import {
   checkValue,
 } from '../util/check-option';
 import type { AlayaMiddlewareOptions, HedgeOptions } from './alaya-middleware-options';
+import { rejectRemovedOptions } from './removed-options';
 
 /** The defaults of the options that have one (the README's options table shows the same). */
 export const DEFAULTS = {
@@ -43,14 +43,14 @@ type Resolved =
   | 'hedge'
   | 'continuation';
 /** The options taken as they are (after their check). */
-type Plain = Omit<AlayaMiddlewareOptions, Resolved | keyof FleetMiddlewareOptions>;
+type Plain = Omit<AlayaMiddlewareOptions, Resolved>;
 
 /** The options after defaults and checks: what the retry loop reads. Derived from the options type. */
 export type ResolvedOptions = Required<Pick<Plain, Defaulted>> &
   Omit<Plain, Defaulted> & {
     fallbackModels: LanguageModelV4[];
     fallbackOn: AlayaMiddlewareOptions['fallbackOn'];
-    /** `options.guard`, the fleet guard built from the fleet options, or one that does nothing. */
+    /** `options.guard`, or one that does nothing. */
     guard: AttemptGuard;
     /** `hedge` with its default model (`'same'`), or none (hedging off). */
     hedge: Required<HedgeOptions> | undefined;
@@ -87,6 +87,7 @@ function orDefault<T>(value: unknown, fallback: T): unknown {
 /** Checks every option (an `InvalidArgumentError` naming the bad one) and fills in the defaults. */
 export function resolveOptions(options: AlayaMiddlewareOptions | undefined): ResolvedOptions {
   const given = checkOptionalObject<AlayaMiddlewareOptions>('options', options) ?? {};
+  rejectRemovedOptions(given);
   const apiKey =
     checkValue<string | undefined>(
       'apiKey',
@@ -94,28 +95,15 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
       v => v === undefined || typeof v === 'string',
       'a string',
     )?.trim() || undefined;
-  const errorContext = checkOptionalObject<NonNullable<AlayaMiddlewareOptions['errorContext']>>(
-    'errorContext',
-    given.errorContext,
-  );
-  checkOptionalObject('errorContext.hints', errorContext?.hints);
-  checkOptionalObject('errorContext.messageSuffixes', errorContext?.messageSuffixes);
   const fallbackModels = checkValue<unknown>(
     'fallbackModels',
     given.fallbackModels,
     v => v === undefined || Array.isArray(v),
     `an array of language models (${MODEL_EXPECTED})`,
   );
-  checkOptionalImplementation<AttemptGuard>('guard', given.guard, GUARD_METHODS);
+  const guard = checkOptionalImplementation<AttemptGuard>('guard', given.guard, GUARD_METHODS);
   const telemetry = resolveTelemetry(given.telemetry);
-  const names = [
-    'shouldRetry',
-    'fallbackOn',
-    'onRetry',
-    'onFallback',
-    'onHedge',
-    'random',
-  ] as const;
+  const names = ['shouldRetry', 'fallbackOn', 'onRetry', 'onFallback', 'onHedge'] as const;
   for (const name of names) {
     checkOptionalFunction(name, given[name]);
   }
@@ -155,14 +143,13 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
     onFallback: given.onFallback,
     onHedge: given.onHedge,
     hedge: resolveHedge(given.hedge),
-    random: given.random,
     fallbackModels:
       checkOptionalArray('fallbackModels', fallbackModels, (name, item) =>
         checkValue(name, item, isLanguageModel, MODEL_EXPECTED),
       ) ?? [],
-    guard: guardFromOptions({ ...given, apiKey }) ?? noopAttemptGuard,
+    guard: guard ?? noopAttemptGuard,
     telemetry,
-    errorContext: { ...errorContext, ...(apiKey ? { apiKey } : {}) },
+    errorContext: apiKey ? { apiKey } : {},
   };
 }
 

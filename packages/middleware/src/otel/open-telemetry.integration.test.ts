@@ -12,6 +12,7 @@ import {
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alayaMiddleware } from '../alaya-middleware';
+import { createFleetGuard } from '../fleet/fleet-guard';
 import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
 import { MAX_TELEMETRY_TEXT_LENGTH } from '../telemetry/bound-telemetry-text';
 import { createCallCounters } from '../telemetry/call-counters';
@@ -198,10 +199,12 @@ describe('OpenTelemetry over real HTTP', () => {
     const userHook: string[] = [];
     const options = {
       maxRetries: 1,
-      circuitBreaker: { failureThreshold: 2, openMs: 60_000 },
-      onBreakerStateChange: (event: { to: string }) => {
-        userHook.push(event.to);
-      },
+      guard: createFleetGuard({
+        circuitBreaker: { failureThreshold: 2, openMs: 60_000 },
+        onBreakerStateChange: event => {
+          userHook.push(event.to);
+        },
+      }),
       telemetry: [alayaOpenTelemetry({ tracer }), counters],
     };
     const fallback = model('glm-5');

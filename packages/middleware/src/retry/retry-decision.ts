@@ -54,7 +54,7 @@ export async function decideRetry({
   const delayMs =
     serverDelay !== undefined
       ? Math.ceil(serverDelay.ms)
-      : computeBackoffDelay(info.attempt - 1, settings, settings.random);
+      : computeBackoffDelay(info.attempt - 1, settings);
 
   if (deadline?.passedIn(delayMs + durationMs)) return { retry: false, reason: 'deadline' };
 

@@ -9,16 +9,18 @@ import { generateText, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alayaMiddleware } from '../alaya-middleware';
 import { createFleetGuard } from '../fleet/fleet-guard';
-import type { FleetMiddlewareOptions } from '../fleet/middleware-options';
+import type { FleetOptions } from '../fleet/fleet-options';
 import { alayaOpenTelemetry } from '../otel/alaya-open-telemetry';
 import { useEmulator } from '../test-support/emulator-fixture';
+import type { AlayaTelemetry, TelemetryEvent } from './alaya-telemetry';
 import { createCallCounters } from './call-counters';
 
 /**
- * The fleet's events (a breaker that opens, a refused retry, a wait for a shared cooldown) reach
- * telemetry whichever way the fleet is configured: flat options of `alayaMiddleware`, or a guard
- * built with `createFleetGuard` and passed as `guard` (what a health endpoint needs). Real HTTP to
- * the emulator, spans collected by the in-memory exporter.
+ * The fleet's events (a breaker that opens, a refused retry, a wait for a shared cooldown or a pace
+ * slot) reach the telemetry given to `alayaMiddleware` on the one way to configure the fleet: a
+ * guard built with `createFleetGuard` and passed as `guard`; a guard shared by several middlewares
+ * reports to each the events of its own calls. Real HTTP to the emulator, spans collected by the
+ * in-memory exporter.
  */
 const API_KEY = 'sk-fleet-telemetry-0123456789abcdef';
 const fixture = useEmulator(API_KEY);
@@ -38,7 +40,7 @@ afterAll(() => {
 beforeEach(() => exporter.reset());
 
 /** Breaker after two failures; a bucket that pays for one retry (cost 5) and no more. */
-const fleet: FleetMiddlewareOptions = {
+const fleet: FleetOptions = {
   circuitBreaker: { failureThreshold: 2, openMs: 60_000 },
   retryBudget: { capacity: 5 },
 };
@@ -47,7 +49,7 @@ const fleet: FleetMiddlewareOptions = {
  * Runs the scenario through one middleware and returns the `alaya.*` span events of the handler
  * span (names and attributes, the wait's duration checked and then left out) and the counters.
  */
-async function runScenario(configure: 'flat' | 'guard') {
+async function runScenario() {
   const counters = createCallCounters();
   const middleware = alayaMiddleware({
     maxRetries: 1,
@@ -56,7 +58,7 @@ async function runScenario(configure: 'flat' | 'guard') {
     maxRetryAfterMs: 100,
     apiKey: API_KEY,
     telemetry: [alayaOpenTelemetry({ tracer }), counters],
-    ...(configure === 'flat' ? fleet : { guard: createFleetGuard({ ...fleet, apiKey: API_KEY }) }),
+    guard: createFleetGuard({ ...fleet, apiKey: API_KEY }),
   });
   const model = (modelId: string) =>
     wrapLanguageModel({ model: fixture.provider().chatModel(modelId), middleware });
@@ -98,15 +100,14 @@ async function runScenario(configure: 'flat' | 'guard') {
   return { events, counts: counters.snapshot().total };
 }
 
-describe('fleet events reach telemetry however the fleet is configured', () => {
-  it('createFleetGuard passed as `guard` records the same breaker, budget and cooldown-wait events as the flat options', async () => {
-    const flat = await runScenario('flat');
-    const guard = await runScenario('guard');
+describe("fleet events reach the middleware's telemetry", () => {
+  it('createFleetGuard passed as `guard` records breaker, budget and cooldown-wait events', async () => {
+    const { events, counts } = await runScenario();
     const model = (modelId: string) => ({
       'gen_ai.provider.name': 'alaya.chat',
       'gen_ai.request.model': modelId,
     });
-    expect(flat.events).toEqual([
+    expect(events).toEqual([
       {
         name: 'alaya.breaker.state_change',
         attributes: {
@@ -118,56 +119,97 @@ describe('fleet events reach telemetry however the fleet is configured', () => {
       { name: 'alaya.budget.exhausted', attributes: model('glm-5') },
       { name: 'alaya.wait', attributes: { ...model('glm-5.2'), 'alaya.wait.reason': 'cooldown' } },
     ]);
-    expect(guard.events).toEqual(flat.events);
-    expect(flat.counts).toMatchObject({ breakerOpens: 1, requests: 5 });
-    expect(flat.counts.waitMs.cooldown).toBeGreaterThan(0);
-    expect(guard.counts.breakerOpens).toBe(flat.counts.breakerOpens);
-    expect(guard.counts.waitMs.cooldown).toBeGreaterThan(0);
+    expect(counts).toMatchObject({ breakerOpens: 1, requests: 5 });
+    expect(counts.waitMs.cooldown).toBeGreaterThan(0);
+  });
+
+  it('one guard shared by two middlewares: each telemetry gets the fleet events of its own calls', async () => {
+    /** Records the events a telemetry gets between attempts (the fleet's: breaker and waits). */
+    const recorder = () => {
+      const events: TelemetryEvent[] = [];
+      const telemetry: AlayaTelemetry = {
+        startAttempt: () => ({ activate: fn => fn(), end: () => {} }),
+        record: event => void events.push(event),
+      };
+      return { events, telemetry };
+    };
+    const a = recorder();
+    const b = recorder();
+    const guard = createFleetGuard({
+      apiKey: API_KEY,
+      circuitBreaker: { failureThreshold: 1, openMs: 60_000 },
+    });
+    const wrap = (telemetry: AlayaTelemetry) => {
+      const middleware = alayaMiddleware({ maxRetries: 0, maxRetryAfterMs: 100, guard, telemetry });
+      return (modelId: string) =>
+        generateText({
+          model: wrapLanguageModel({ model: fixture.provider().chatModel(modelId), middleware }),
+          prompt: 'hi',
+          maxRetries: 0,
+        }).then(
+          () => 'ok',
+          (error: { kind?: string }) => error.kind,
+        );
+    };
+    const [callA, callB] = [wrap(a.telemetry), wrap(b.telemetry)];
+    fixture.emulator.enqueueFaults([
+      { status: 500, match: { model: 'glm-5.1' } },
+      { status: 429, retryAfterMs: COOLDOWN_MS, match: { model: 'glm-5.2' } },
+    ]);
+    expect(await callA('glm-5.1')).toBe('internal_server'); // A's failure opens the breaker
+    expect(await callB('glm-5.1')).toBe('circuit_open'); // B is refused by the shared breaker
+    expect(await callA('glm-5.2')).toBe('rate_limit'); // A's 429 starts the shared cooldown
+    expect(await callB('glm-5.2')).toBe('ok'); // B waits it out
+
+    const glm = (modelId: string) => ({ provider: 'alaya.chat', modelId });
+    expect(a.events).toEqual([
+      { type: 'breaker', model: glm('glm-5.1'), from: 'closed', to: 'open' },
+    ]);
+    expect(b.events).toEqual([
+      { type: 'wait', model: glm('glm-5.2'), ms: expect.any(Number), reason: 'cooldown' },
+    ]);
+    const waited = (b.events[0] as { ms: number }).ms;
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual(COOLDOWN_MS + SPREAD_MS);
   });
 });
 
 describe('a wait for a pace slot is a `pacing` wait', () => {
-  for (const configure of ['flat', 'guard'] as const) {
-    it(`records the time an attempt waited for its pace slot (${configure})`, async () => {
-      const counters = createCallCounters();
-      const paced: number[] = [];
-      const pacing = {
-        pacing: { rpm: 200 },
-        onPace: (e: { waitMs: number }) => paced.push(e.waitMs),
-      };
-      const middleware = alayaMiddleware({
-        apiKey: API_KEY,
-        telemetry: [alayaOpenTelemetry({ tracer }), counters],
-        ...(configure === 'flat' ? pacing : { guard: createFleetGuard(pacing) }),
-      });
-      const model = wrapLanguageModel({
-        model: fixture.provider().chatModel('glm-5.2'),
-        middleware,
-      });
-      await tracer.startActiveSpan('handler', async span => {
-        // 200 rpm: one slot every ~300 ms, so the second of two calls sent at once waits for its slot.
-        await Promise.all([1, 2].map(() => generateText({ model, prompt: 'hi' })));
-        span.end();
-      });
-      expect(paced).toHaveLength(1);
-      expect(paced[0]).toBeGreaterThan(0);
-      expect(paced[0]).toBeLessThanOrEqual(310);
-      const handler = exporter.getFinishedSpans().find(s => s.name === 'handler')!;
-      const waits = handler.events.filter(e => e.name === 'alaya.wait');
-      expect(waits.map(e => e.attributes)).toEqual([
-        {
-          'gen_ai.provider.name': 'alaya.chat',
-          'gen_ai.request.model': 'glm-5.2',
-          'alaya.wait.reason': 'pacing',
-          'alaya.wait.ms': paced[0],
-        },
-      ]);
-      expect(counters.snapshot().total.waitMs).toEqual({
-        backoff: 0,
-        retry_after: 0,
-        cooldown: 0,
-        pacing: paced[0],
-      });
+  it('records the time an attempt waited for its pace slot', async () => {
+    const counters = createCallCounters();
+    const paced: number[] = [];
+    const middleware = alayaMiddleware({
+      apiKey: API_KEY,
+      telemetry: [alayaOpenTelemetry({ tracer }), counters],
+      guard: createFleetGuard({ pacing: { rpm: 200 }, onPace: e => paced.push(e.waitMs) }),
     });
-  }
+    const model = wrapLanguageModel({
+      model: fixture.provider().chatModel('glm-5.2'),
+      middleware,
+    });
+    await tracer.startActiveSpan('handler', async span => {
+      // 200 rpm: one slot every ~300 ms, so the second of two calls sent at once waits for its slot.
+      await Promise.all([1, 2].map(() => generateText({ model, prompt: 'hi' })));
+      span.end();
+    });
+    expect(paced).toHaveLength(1);
+    expect(paced[0]).toBeGreaterThan(0);
+    expect(paced[0]).toBeLessThanOrEqual(310);
+    const handler = exporter.getFinishedSpans().find(s => s.name === 'handler')!;
+    const waits = handler.events.filter(e => e.name === 'alaya.wait');
+    expect(waits.map(e => e.attributes)).toEqual([
+      {
+        'gen_ai.provider.name': 'alaya.chat',
+        'gen_ai.request.model': 'glm-5.2',
+        'alaya.wait.reason': 'pacing',
+        'alaya.wait.ms': paced[0],
+      },
+    ]);
+    expect(counters.snapshot().total.waitMs).toEqual({
+      backoff: 0,
+      retry_after: 0,
+      cooldown: 0,
+      pacing: paced[0],
+    });
+  });
 });

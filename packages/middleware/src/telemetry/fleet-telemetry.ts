@@ -23,8 +23,9 @@ export interface FleetEventHooks {
  * attempt it happened to (`info.telemetry`): a wait for a shared cooldown (`origin: 'shared'`) or
  * for a pace slot is a `wait` event (reason `cooldown` or `pacing`, with the time waited), a breaker
  * transition a `breaker` event, a refused retry a `budget_exhausted` event. The one place fleet
- * events become telemetry, so a guard from `createFleetGuard` passed as `guard` reports the same
- * events as the fleet options given to `alayaMiddleware`. The user's hook gets the event alone.
+ * events become telemetry: a guard shared by several middlewares reports to each the events of its
+ * own attempts (the telemetry travels with the attempt, not with the guard). The user's hook gets
+ * the event alone.
  */
 export function fleetEventHooks(
   hooks: Pick<
