@@ -1,4 +1,5 @@
-// The public entry: what a user of the middleware needs (at most 20 runtime names; types are free).
+// The public entry: what a user of the middleware needs (at most 20 runtime names), and only names
+// a user can use: to configure it, to catch its errors, to implement a guard, a store or telemetry.
 // Building blocks for this repository's other packages are in `./internal`.
 export { alayaMiddleware } from './alaya-middleware';
 export type {
@@ -8,7 +9,6 @@ export type {
   AttemptSuccessInfo,
   ModelRef,
 } from './attempt-guard';
-export type { BackoffSettings } from './backoff';
 export {
   type AlayaAttempt,
   AlayaError,
@@ -34,7 +34,6 @@ export {
   UnknownStatusError,
 } from './errors';
 export {
-  type BreakerDecision,
   type BreakerRecord,
   type BreakerState,
   type BreakerStateChangeEvent,

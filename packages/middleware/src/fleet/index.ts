@@ -1,5 +1,4 @@
 export {
-  type BreakerDecision,
   breakerAfterFailure,
   breakerAfterSuccess,
   type CircuitBreakerOptions,
