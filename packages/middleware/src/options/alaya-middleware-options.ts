@@ -41,14 +41,18 @@ export interface AlayaMiddlewareOptions {
   deadlineMs?: number;
   /**
    * Generate calls: an attempt that has not answered within this many ms is aborted and becomes a
-   * retryable `TimeoutError`, then retries and fallback go on as for a 5xx (default: none, so a long
-   * reasoning answer is never cut). The caller's abort stays an abort.
+   * retryable `TimeoutError`, then retries and fallback go on as for a 5xx. Default 600 000
+   * (10 minutes, openai-node's request timeout): a safety net against a hung connection, generous
+   * enough for a reasoning model's long answer; a larger value allows longer. The caller's abort
+   * stays an abort.
    */
   attemptTimeoutMs?: number;
   /**
    * Streams: an attempt that has sent no content part (non-empty delta, tool call, …) within this many
-   * ms of its start is aborted and retried invisibly, then falls back (default: none). Reasoning
-   * deltas count as content, so a reasoning model's long thinking is not cut.
+   * ms of its start is aborted and retried invisibly, then falls back. Default 300 000 (5 minutes):
+   * a safety net against a stream that never starts. Reasoning deltas count as content, so a model
+   * that streams its thinking is never cut; one that thinks without streaming it has 5 minutes
+   * (Node's own fetch ends a body silent that long anyway); a larger value allows longer.
    */
   firstContentTimeoutMs?: number;
   /**

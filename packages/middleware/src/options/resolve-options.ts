@@ -18,7 +18,15 @@ import {
 import type { AlayaMiddlewareOptions, HedgeOptions } from './alaya-middleware-options';
 import { rejectRemovedOptions } from './removed-options';
 
-/** The defaults of the options that have one (the README's options table shows the same). */
+/**
+ * The defaults of the options that have one (the README's options table shows the same). The
+ * safety nets on by default bound every attempt, generously enough for long reasoning, so that a
+ * hung connection becomes a retryable `TimeoutError` instead of a call that never ends:
+ * `attemptTimeoutMs` (generate: 10 minutes, the request timeout openai-node uses) and
+ * `firstContentTimeoutMs` (streams: 5 minutes without a content part; streamed reasoning counts,
+ * and Node's own fetch ends a body silent that long anyway). `idleTimeoutMs`, `deadlineMs`,
+ * `hedge` and `continuation` stay opt-in: their right value depends on the app.
+ */
 export const DEFAULTS = {
   maxRetries: 2,
   initialDelayMs: 1000,
@@ -27,6 +35,8 @@ export const DEFAULTS = {
   jitter: 'full',
   respectRetryAfter: true,
   maxRetryAfterMs: 60_000,
+  attemptTimeoutMs: 600_000,
+  firstContentTimeoutMs: 300_000,
 } as const satisfies AlayaMiddlewareOptions;
 
 /** `continuation: true` allows this many continuations per stream (an object may say otherwise). */
@@ -122,10 +132,14 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
     maxDelayMs: checkNumber('maxDelayMs', orDefault(given.maxDelayMs, DEFAULTS.maxDelayMs)),
     jitter: checkOptionalEnum('jitter', given.jitter, ['full', 'none']) ?? DEFAULTS.jitter,
     deadlineMs: checkOptionalNumber('deadlineMs', given.deadlineMs),
-    attemptTimeoutMs: checkOptionalNumber('attemptTimeoutMs', given.attemptTimeoutMs, POSITIVE),
-    firstContentTimeoutMs: checkOptionalNumber(
+    attemptTimeoutMs: checkNumber(
+      'attemptTimeoutMs',
+      orDefault(given.attemptTimeoutMs, DEFAULTS.attemptTimeoutMs),
+      POSITIVE,
+    ),
+    firstContentTimeoutMs: checkNumber(
       'firstContentTimeoutMs',
-      given.firstContentTimeoutMs,
+      orDefault(given.firstContentTimeoutMs, DEFAULTS.firstContentTimeoutMs),
       POSITIVE,
     ),
     idleTimeoutMs: checkOptionalNumber('idleTimeoutMs', given.idleTimeoutMs, POSITIVE),
