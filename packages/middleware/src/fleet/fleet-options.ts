@@ -35,7 +35,10 @@ export interface FleetOptions {
    * different keys have different limits). Hashed at once; the key itself is never kept.
    */
   apiKey?: string;
-  /** A fingerprint computed elsewhere (e.g. with `fingerprintApiKey`); wins over `apiKey`. */
+  /**
+   * A scope computed elsewhere, any stable string per key (e.g. a tenant id, so the guard never sees
+   * the key); wins over `apiKey`.
+   */
   keyFingerprint?: string;
   /** Retry budget (token bucket, AWS standard retry mode). Default on; `false` turns it off. */
   retryBudget?: RetryBudgetOptions | boolean;
