@@ -5,6 +5,7 @@ export type {
 export type { AlayaEmbeddingModelId } from './alaya-embedding-options';
 export type { AlayaErrorData } from './alaya-error-structure';
 export type { AlayaModel } from './alaya-models';
+export { type AlayaPlan, alayaPacing } from './alaya-plans';
 export {
   type AlayaProvider,
   type AlayaProviderSettings,

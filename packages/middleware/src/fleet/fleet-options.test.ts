@@ -40,7 +40,8 @@ describe('fleet options', () => {
     ['onBudgetExhausted', { onBudgetExhausted: 5 }],
     ['onPace', { onPace: 'log' }],
     ['pacing', { pacing: 'fast' }],
-    ['pacing.plan', { pacing: { plan: 'gold' } }],
+    // Removed (a plan is the provider's `alayaPacing(plan)`): refused, never silently ignored.
+    ['pacing.plan', { pacing: { plan: 'pro' } }],
     ['pacing.rpm', { pacing: { rpm: 0 } }],
     ['pacing.tpm', { pacing: { tpm: -1 } }],
     ['pacing.maxWaitMs', { pacing: { maxWaitMs: Number.NaN } }],
@@ -53,6 +54,12 @@ describe('fleet options', () => {
       expect(error.message).toContain(name);
     });
   }
+
+  it('pacing.plan (removed: a plan is a provider fact) is refused with the way to migrate, not ignored', () => {
+    const error = invalid(() => createFleetGuard({ pacing: { plan: 'pro' } } as FleetOptions));
+    expect(error.message).toContain('alayaPacing(plan)');
+    expect(error.message).toContain('{ rpm, tpm }');
+  });
 
   it('never echoes a string value (it could be a key)', () => {
     const error = invalid(() => createFleetGuard({ storeRetryMs: 'sk-secret' as never }));

@@ -1,5 +1,4 @@
 import {
-  checkOptionalEnum,
   checkOptionalFunction,
   checkOptionalImplementation,
   checkOptionalNumber,
@@ -15,7 +14,7 @@ import {
 import type { StoreErrorEvent } from './guarded-store';
 import { fingerprintApiKey } from './key-fingerprint';
 import type { PaceEvent } from './pacer';
-import { ALAYA_PLANS, type AlayaPlan, type RateLimit } from './rate-limits';
+import { MINUTE_MS, type RateLimit } from './rate-limits';
 import type { ResilienceStore } from './resilience-store';
 import {
   type ResolvedRetryBudget,
@@ -67,8 +66,8 @@ export interface FleetOptions {
   storeRetryMs?: number;
   /**
    * Admission before sending, at the rates learned from `x-ratelimit-*` headers (or, without them, an
-   * adaptive request rate from 429s). `true` turns it on; `{ plan }` (`'free'`, `'pro'`, `'team'`),
-   * `{ rpm }` or `{ tpm }` states the limit, which is then a ceiling. Default off. Each attempt takes
+   * adaptive request rate from 429s). `true` turns it on; `{ rpm }` or `{ tpm }` states the limit,
+   * which is then a ceiling (a provider's plan: e.g. `alayaPacing('pro')` from the Alaya provider). Default off. Each attempt takes
    * one request and its estimated tokens from a bucket in `store` per key fingerprint and model, so
    * every instance sharing the store paces as one; `maxWaitMs` (default 60000) bounds a wait, beyond
    * which the attempt fails fast with a `RateLimitError` (not sent).
@@ -88,11 +87,9 @@ export interface FleetOptions {
 
 /** Options of `pacing`. */
 export interface PacingOptions {
-  /** Alaya's plan: its published requests per minute are the ceiling. */
-  plan?: AlayaPlan;
-  /** Requests per minute never exceeded (wins over `plan`). */
+  /** Requests per minute never exceeded. */
   rpm?: number;
-  /** Tokens per minute never exceeded (wins over `plan`). */
+  /** Tokens per minute never exceeded. */
   tpm?: number;
   /** Longest an attempt waits for admission, in ms. Default 60000. */
   maxWaitMs?: number;
@@ -190,22 +187,24 @@ function resolveSwitch<O extends object, R>(
 }
 
 function resolvePacing(options: PacingOptions = {}): NonNullable<ResolvedFleetOptions['pacing']> {
-  const plan = checkOptionalEnum(
+  // Removed: a plan is a provider's fact. Refused rather than ignored, which would drop the ceiling.
+  checkValue(
     'pacing.plan',
-    options.plan,
-    Object.keys(ALAYA_PLANS) as AlayaPlan[],
+    (options as { plan?: unknown }).plan,
+    plan => plan === undefined,
+    "absent: a plan's limits are given as { rpm, tpm } (the Alaya provider's alayaPacing(plan) returns them)",
   );
   const rpm = checkOptionalNumber('pacing.rpm', options.rpm, { exclusiveMin: true });
   const tpm = checkOptionalNumber('pacing.tpm', options.tpm, { exclusiveMin: true });
-  const stated = plan === undefined ? undefined : ALAYA_PLANS[plan];
   const ceiling: RateLimit = {
-    ...((rpm ?? stated?.rpm) === undefined ? {} : { rpm: rpm ?? stated?.rpm }),
-    ...((tpm ?? stated?.tpm) === undefined ? {} : { tpm: tpm ?? stated?.tpm }),
+    ...(rpm === undefined ? {} : { rpm }),
+    ...(tpm === undefined ? {} : { tpm }),
   };
   return {
     ...(Object.keys(ceiling).length === 0 ? {} : { ceiling }),
     maxWaitMs:
-      checkOptionalNumber('pacing.maxWaitMs', options.maxWaitMs, { exclusiveMin: true }) ?? 60_000,
+      checkOptionalNumber('pacing.maxWaitMs', options.maxWaitMs, { exclusiveMin: true }) ??
+      MINUTE_MS,
   };
 }
 

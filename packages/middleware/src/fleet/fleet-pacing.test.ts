@@ -61,8 +61,8 @@ describe('createFleetGuard({ pacing })', () => {
     ]);
   });
 
-  it('without headers, slows down after a 429; a stated plan is the ceiling', async () => {
-    const guard = createFleetGuard({ pacing: { plan: 'free' }, cooldownSpreadMs: 0 });
+  it('without headers, slows down after a 429; a stated rpm and tpm are the ceiling', async () => {
+    const guard = createFleetGuard({ pacing: { rpm: 60, tpm: 30_000 }, cooldownSpreadMs: 0 });
     await guard.beforeAttempt(glm);
     expect((await guard.getState()).pacing[0]).toMatchObject({ rpm: 60, reason: 'stated_limit' });
     await guard.onFailure({

@@ -13,7 +13,7 @@ export { fingerprintApiKey } from './key-fingerprint';
 export { createMemoryStore, type MemoryStore } from './memory-store';
 export type { PaceEvent, PaceReason, PaceState } from './pacer';
 export { cooldownFromError, parseResetHeader } from './rate-limit-cooldown';
-export { ALAYA_PLANS, type AlayaPlan, type RateLimit } from './rate-limits';
+export type { RateLimit } from './rate-limits';
 export type {
   BreakerRecord,
   BreakerState,

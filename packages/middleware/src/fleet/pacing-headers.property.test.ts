@@ -104,7 +104,7 @@ describe('pacing under any rate-limit header a server sends (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(answer, { minLength: 1, maxLength: 8 }),
-        fc.constantFrom(true, { plan: 'free' as const }),
+        fc.constantFrom(true, { rpm: 60, tpm: 30_000 }),
         async (answers, pacing) => {
           const guard = createFleetGuard({ pacing, cooldownSpreadMs: 0 });
           for (const a of answers) {

@@ -12,16 +12,6 @@ export interface RateLimit {
   tpm?: number;
 }
 
-/** Alaya's published limits per plan (requests and tokens per minute). */
-export const ALAYA_PLANS = {
-  free: { rpm: 60, tpm: 30_000 },
-  pro: { rpm: 300, tpm: 150_000 },
-  team: { rpm: 600, tpm: 500_000 },
-} as const satisfies Record<string, Required<RateLimit>>;
-
-/** An Alaya plan name, for `pacing: { plan }`. */
-export type AlayaPlan = keyof typeof ALAYA_PLANS;
-
 /** What one response's `x-ratelimit-*` headers say about one dimension (requests or tokens). */
 export interface RateWindow {
   limit?: number;
