@@ -57,7 +57,7 @@ describe('fleet options', () => {
 
   it('pacing.plan (removed: a plan is a provider fact) is refused with the way to migrate, not ignored', () => {
     const error = invalid(() => createFleetGuard({ pacing: { plan: 'pro' } } as FleetOptions));
-    expect(error.message).toContain('alayaPacing(plan)');
+    expect(error.message).toContain('the provider package gives its limits');
     expect(error.message).toContain('{ rpm, tpm }');
   });
 

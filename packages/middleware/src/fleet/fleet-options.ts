@@ -192,7 +192,7 @@ function resolvePacing(options: PacingOptions = {}): NonNullable<ResolvedFleetOp
     'pacing.plan',
     (options as { plan?: unknown }).plan,
     plan => plan === undefined,
-    "absent: a plan's limits are given as { rpm, tpm } (the Alaya provider's alayaPacing(plan) returns them)",
+    "absent (a plan is a provider's fact: the provider package gives its limits): pass the plan's limits as { rpm, tpm }",
   );
   const rpm = checkOptionalNumber('pacing.rpm', options.rpm, { exclusiveMin: true });
   const tpm = checkOptionalNumber('pacing.tpm', options.tpm, { exclusiveMin: true });
