@@ -1,5 +1,4 @@
-import { PACE_MARGIN, type PaceKnowledge } from './pace-rates';
-import type { PaceReason } from './pacer';
+import { PACE_MARGIN, type PaceReason } from './learn-rate';
 import type { RateBucketState } from './resilience-store';
 
 /** One key's bucket, as `getState()` shows it (shared by the fleet when the store is). */
@@ -24,12 +23,13 @@ export interface PaceState {
 /** The state of one key as `getState()` shows it, from what the store last answered. */
 export function describePace(
   key: string,
-  k: PaceKnowledge,
+  learned: PaceReason | undefined,
+  waiting: number,
   seen: RateBucketState | undefined,
 ): PaceState {
   const rpm = limitOf(seen?.rpm);
   const tpm = limitOf(seen?.tpm);
-  const reason = k.reason ?? (rpm === undefined ? undefined : 'learned_limit');
+  const reason = learned ?? (rpm === undefined ? undefined : 'learned_limit');
   return {
     key,
     ...(rpm === undefined ? {} : { rpm }),
@@ -38,7 +38,7 @@ export function describePace(
       seen?.requests === undefined ? Number.POSITIVE_INFINITY : Math.floor(seen.requests + 1e-9),
     ...(seen?.tokens === undefined ? {} : { tokens: Math.floor(seen.tokens) }),
     ...(reason === undefined ? {} : { reason }),
-    waiting: k.waiting,
+    waiting,
   };
 }
 

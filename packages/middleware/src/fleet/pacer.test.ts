@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptInfo } from '../attempt-guard';
 import { RateLimitError } from '../errors/status-errors';
 import { createGuardedStore } from './guarded-store';
+import { PACE_MARGIN } from './learn-rate';
 import { createMemoryStore } from './memory-store';
-import { PACE_MARGIN } from './pace-rates';
 import { createPacer, type PaceEvent, type PacerSettings } from './pacer';
 import type { ResilienceStore } from './resilience-store';
 

@@ -6,17 +6,31 @@ import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
 import type { GuardedStore } from './guarded-store';
 import {
   BURST_MS,
-  type PaceKnowledge,
-  paceOf,
-  paceRates,
-  paceTooLongError,
+  correctBucket,
+  initialRate,
+  type LearnedRate,
+  learnRate,
+  type PaceAnswer,
+  type PaceReason,
+  type RateSeen,
   rateKnown,
+} from './learn-rate';
+import {
+  aloneRates,
+  backInFleet,
+  countMine,
+  createPaceShare,
+  fixAloneShare,
+  type PaceShare,
+  paceOf,
+  paceTooLongError,
 } from './pace-rates';
 import { describePace, type PaceState } from './pace-state';
-import { MINUTE_MS, type RateLimit, type RateLimitReport } from './rate-limits';
-import type { RateAdjustment, ResilienceStore } from './resilience-store';
-import { createSlowStart } from './slow-start';
+import { MINUTE_MS, type RateLimit } from './rate-limits';
+import type { RateAdjustment, RateBucketState, ResilienceStore } from './resilience-store';
+import { createSlowStart, type SlowStart } from './slow-start';
 
+export type { PaceAnswer, PaceReason } from './learn-rate';
 export type { PaceState } from './pace-state';
 
 /** Argument of `onPace`: an attempt waited for the pacer before it was sent. */
@@ -28,9 +42,6 @@ export interface PaceEvent {
   /** `learned_limit` (from x-ratelimit headers), `adaptive` (from 429s alone) or `stated_limit`. */
   reason: PaceReason;
 }
-
-/** Where the pacing rate came from. */
-export type PaceReason = 'learned_limit' | 'adaptive' | 'stated_limit';
 
 /** What {@link createPacer} needs. */
 export interface PacerSettings {
@@ -44,17 +55,6 @@ export interface PacerSettings {
   onPace?: (event: PaceEvent, info: AttemptInfo) => void;
   /** Marks an error the guard made itself (it counts as nothing). */
   own: <E extends Error>(error: E) => E;
-}
-
-/** What an answer teaches the pacer. */
-export interface PaceAnswer {
-  /** A 429. */
-  limited: boolean;
-  report?: RateLimitReport;
-  /** Tokens the attempt took at admission, and what it used (absent: unknown, nothing sent). */
-  tokens?: { estimated: number; used?: number };
-  /** The server's Retry-After of a 429, in ms. */
-  retryAfterMs?: number;
 }
 
 /** Admission before sending, at the learned, adaptive or stated rate, in a bucket per key. */
@@ -85,7 +85,21 @@ function slotSpacingMs(rates: { rpm?: number; tpm?: number }, tokens: number): n
 /** While no rate is known, an attempt waits at most this long for a slot of the slow start. */
 const SLOW_START_HOLD_MS = 2_000;
 /** The bucket (and the rates it records) outlives its last use by this much. */
-const TTL_MS = 10 * 60_000;
+const TTL_MS = 10 * MINUTE_MS;
+
+/** What this instance keeps about one key. */
+interface PaceKey {
+  /** What it learned from the answers: replaced by each one ({@link learnRate}), never changed. */
+  rate: LearnedRate;
+  /** The bucket as the store last answered (the fleet's rates and counts), and when (epoch ms). */
+  fleet: { state?: RateBucketState; at: number };
+  /** Its part of the fleet's requests, for pacing alone while the store is down. */
+  share: PaceShare;
+  /** Attempts of this instance waiting, and the tokens they took. */
+  waiting: { requests: number; tokens: number };
+  /** Admission while no rate is known (ended once one is). */
+  slowStart: SlowStart;
+}
 
 /**
  * The pacer of {@link createFleetGuard}. Each admission is one atomic take from the key's bucket in
@@ -97,40 +111,38 @@ const TTL_MS = 10 * 60_000;
  */
 export function createPacer(settings: PacerSettings): Pacer {
   const store = settings.store as GuardedStore;
-  const keys = createBoundedMap<string, PaceKnowledge>(MAX_TRACKED_KEYS, TTL_MS);
+  const keys = createBoundedMap<string, PaceKey>(MAX_TRACKED_KEYS, TTL_MS);
 
-  function knowledge(key: string): PaceKnowledge {
-    let k = keys.get(key);
-    if (k === undefined) {
-      k = {
-        known: { ...settings.ceiling },
-        mine: 0,
-        mineAt: Date.now(),
-        seenAt: 0,
-        waiting: 0,
-        waitingTokens: 0,
-        share: 1,
-        slowStart: createSlowStart(),
-        holdUntil: 0,
-      };
-      if (settings.ceiling?.rpm !== undefined || settings.ceiling?.tpm !== undefined)
-        k.reason = 'stated_limit';
-    }
+  function paceKey(key: string): PaceKey {
+    const k = keys.get(key) ?? {
+      rate: initialRate(settings.ceiling),
+      fleet: { at: 0 },
+      share: createPaceShare(Date.now()),
+      waiting: { requests: 0, tokens: 0 },
+      slowStart: createSlowStart(),
+    };
     keys.set(key, k); // used now: it lives another TTL_MS
     return k;
   }
 
-  function configs(k: PaceKnowledge, maxWaitMs = 0) {
-    const shared = { limits: paceOf(k.known), burstMs: BURST_MS, ttlMs: TTL_MS, maxWaitMs };
-    const alone = { ...shared, limits: paceRates.alone(k) };
+  const known = (k: PaceKey) => rateKnown(k.rate, k.fleet.state);
+
+  /** Remembers the store's answer (the fleet's rates and counts). */
+  function see(k: PaceKey, state: RateBucketState): void {
+    k.fleet = { state, at: Date.now() };
+  }
+
+  function configs(k: PaceKey, maxWaitMs = 0) {
+    const shared = { limits: paceOf(k.rate), burstMs: BURST_MS, ttlMs: TTL_MS, maxWaitMs };
+    const alone = { ...shared, limits: aloneRates(k.share, k.rate, k.fleet, Date.now()) };
     return { shared, alone };
   }
 
-  async function adjust(key: string, k: PaceKnowledge, change: RateAdjustment): Promise<void> {
+  async function adjust(key: string, k: PaceKey, change: RateAdjustment): Promise<void> {
     const { shared, alone } = configs(k);
     const state = await store.adjustRateBucket(key, change, shared, alone);
     // A local answer (store down) is this instance's alone: the fleet's counts stay as last seen.
-    if (!('alone' in state)) paceRates.see(k, state);
+    if (!('alone' in state)) see(k, state);
   }
 
   /**
@@ -138,38 +150,35 @@ export function createPacer(settings: PacerSettings): Pacer {
    * waiting attempts reserved in the shared one (they will still be sent), and the share is fixed.
    * Returns the extra wait of the admission that found out.
    */
-  async function goAlone(key: string, k: PaceKnowledge): Promise<number> {
-    k.aloneShare = k.share;
+  async function goAlone(key: string, k: PaceKey): Promise<number> {
+    fixAloneShare(k.share);
     const { alone } = configs(k);
-    const owed = { requests: -k.waiting, tokens: -k.waitingTokens };
-    if (k.waiting > 0) await store.adjustRateBucket(key, owed, alone, alone);
+    const { requests, tokens } = k.waiting;
+    if (requests > 0)
+      await store.adjustRateBucket(key, { requests: -requests, tokens: -tokens }, alone, alone);
     const rpm = alone.limits.rpm;
     const tpm = alone.limits.tpm;
-    return Math.max(
-      rpm ? (k.waiting * MINUTE_MS) / rpm : 0,
-      tpm ? (k.waitingTokens * MINUTE_MS) / tpm : 0,
-    );
+    return Math.max(rpm ? (requests * MINUTE_MS) / rpm : 0, tpm ? (tokens * MINUTE_MS) / tpm : 0);
   }
 
   return {
     async admit(info, key, tokens) {
-      const k = knowledge(key);
+      const k = paceKey(key);
       const now = Date.now();
       const maxWaitMs = Math.max(0, Math.min(settings.maxWaitMs, affordableWaitMs(info, now)));
       info.signal?.throwIfAborted();
-      if (!rateKnown(k))
-        await k.slowStart.enter(info.signal, Math.min(SLOW_START_HOLD_MS, maxWaitMs));
+      if (!known(k)) await k.slowStart.enter(info.signal, Math.min(SLOW_START_HOLD_MS, maxWaitMs));
       const { shared, alone } = configs(k, maxWaitMs);
       const cost = { requests: 1, tokens };
       const result = await store.takeFromRateBucket(key, cost, shared, alone);
       if (!('alone' in result)) {
-        k.aloneShare = undefined;
-        paceRates.see(k, result);
-        if (rateKnown(k)) k.slowStart.end(); // the fleet knows the rate already
-      } else if (k.aloneShare === undefined && result.granted) {
+        backInFleet(k.share);
+        see(k, result);
+        if (known(k)) k.slowStart.end(); // the fleet knows the rate already
+      } else if (k.share.aloneShare === undefined && result.granted) {
         result.waitMs += await goAlone(key, k);
       }
-      const reason = k.reason ?? 'learned_limit';
+      const reason = k.rate.reason ?? 'learned_limit';
       if (!result.granted) {
         const limit =
           result.waitMs > settings.maxWaitMs
@@ -177,7 +186,7 @@ export function createPacer(settings: PacerSettings): Pacer {
             : DEADLINE_LIMIT;
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
-      paceRates.countMine(k, now);
+      countMine(k.share, now);
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
       if (result.waitMs < 1) return undefined;
       void callHook(
@@ -190,8 +199,8 @@ export function createPacer(settings: PacerSettings): Pacer {
         },
         info,
       );
-      k.waiting++;
-      k.waitingTokens += tokens;
+      k.waiting.requests++;
+      k.waiting.tokens += tokens;
       try {
         await sleep(Math.ceil(result.waitMs), info.signal);
       } catch (error) {
@@ -199,17 +208,24 @@ export function createPacer(settings: PacerSettings): Pacer {
         void adjust(key, k, cost).catch(() => {});
         throw error;
       } finally {
-        k.waiting--;
-        k.waitingTokens -= tokens;
+        k.waiting.requests--;
+        k.waiting.tokens -= tokens;
       }
       return slotSpacingMs(result, tokens);
     },
 
     async learn(key, answer) {
-      const k = knowledge(key);
-      const change = paceRates.learn(k, answer, settings.ceiling);
+      const k = paceKey(key);
+      const seen: RateSeen = {
+        now: Date.now(),
+        ...(k.fleet.state === undefined ? {} : { fleet: k.fleet.state }),
+        burst: { ...k.slowStart.seen },
+      };
+      const before = k.rate;
+      k.rate = learnRate(before, answer, seen);
+      const change = correctBucket(before, k.rate, answer, seen);
       k.slowStart.answered(!answer.limited);
-      if (rateKnown(k)) k.slowStart.end();
+      if (known(k)) k.slowStart.end();
       if (change !== undefined) await adjust(key, k, change);
     },
 
@@ -221,7 +237,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       return Promise.all(
         keys.entries().map(async ([key, k]) => {
           await adjust(key, k, {});
-          return describePace(key, k, k.seen);
+          return describePace(key, k.rate.reason, k.waiting.requests, k.fleet.state);
         }),
       );
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_COUNT, MIN_LIMIT, nextRequestRate, readRateLimitHeaders } from './rate-limits';
+import { MAX_COUNT, MIN_LIMIT, readRateLimitHeaders } from './rate-limits';
 
 describe('readRateLimitHeaders', () => {
   it('reads limit, remaining and reset for requests and tokens', () => {
@@ -73,41 +73,5 @@ describe('readRateLimitHeaders at the limits', () => {
         now,
       ),
     ).toEqual({ requests: { resetMs: 0 } });
-  });
-});
-
-describe('nextRequestRate', () => {
-  it('takes the server’s stated limit, capped by a stated ceiling', () => {
-    const report = { requests: { limit: 120 } };
-    expect(nextRequestRate(undefined, { limited: false, report })).toBe(120);
-    expect(nextRequestRate(500, { limited: true, report }, 60)).toBe(60);
-  });
-
-  it('without headers: the first 429 sets the measured estimate, later ones cut it by 0.7', () => {
-    expect(nextRequestRate(undefined, { limited: false })).toBeUndefined();
-    expect(nextRequestRate(undefined, { limited: true })).toBeUndefined();
-    expect(nextRequestRate(undefined, { limited: true, estimate: 118 })).toBe(118);
-    expect(nextRequestRate(100, { limited: true, estimate: 500 })).toBeCloseTo(70);
-    expect(nextRequestRate(70, { limited: true })).toBeCloseTo(49);
-    expect(nextRequestRate(49, { limited: false })).toBe(50);
-    expect(nextRequestRate(1, { limited: true })).toBe(1);
-  });
-
-  it('a success of the burst the first estimate measured counts into it (one request over its span)', () => {
-    // The estimate divided by a 30 s span: each late success of that burst adds 2 rpm, not 1.
-    expect(nextRequestRate(40, { limited: false, burstSpanMs: 30_000 })).toBe(42);
-    expect(nextRequestRate(59, { limited: false, burstSpanMs: 30_000 }, 60)).toBe(60);
-    // The server's stated limit wins over any estimate.
-    const report = { requests: { limit: 120 } };
-    expect(nextRequestRate(40, { limited: false, report, burstSpanMs: 30_000 })).toBe(120);
-  });
-
-  it('a 429 of the congestion already answered (held) does not cut again', () => {
-    expect(nextRequestRate(70, { limited: true, held: true })).toBe(70);
-    expect(nextRequestRate(70, { limited: true, held: false })).toBeCloseTo(49);
-  });
-
-  it('a stated ceiling is the rate from the start', () => {
-    expect(nextRequestRate(undefined, { limited: false }, 60)).toBe(60);
   });
 });
