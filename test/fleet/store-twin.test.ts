@@ -1,4 +1,10 @@
-import { createMemoryStore, type ResilienceStore } from '@alaya-code/ai-sdk-middleware';
+import {
+  createMemoryStore,
+  type RateAdjustment,
+  type RateBucketConfig,
+  type RateCost,
+  type ResilienceStore,
+} from '@alaya-code/ai-sdk-middleware';
 import { createRedisStore, type RedisScriptClient } from '@alaya-code/ai-sdk-store-redis';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -18,7 +24,16 @@ import { findRedisServer, type RedisServer, startRedisServer } from '../support/
  * TTL on by the gap (as if Redis had slept), and compares each key's TTL to the memory store's
  * within {@link TTL_TOLERANCE_MS} (the real time the commands took). The gaps of a run never add up
  * to a TTL ({@link TTL_MS}), so no key expires in between (expiry is the conformance test's).
+ *
+ * Every signal the bucket takes is generated here, and the compiler holds the list: each generator
+ * below `satisfies` a record over the keys of its type (`RateCost`, `RateAdjustment`,
+ * `RateBucketConfig`, the rates), so a new field is a type error until this test drives both twins
+ * with it. A new pacing signal is its arithmetic in `rate-bucket.ts`, the same in the Lua
+ * `RATE_BUCKET`, and its generator here.
  */
+
+/** One generator per field of `T` (the compiler refuses a missing or an unknown one). */
+type EveryField<T> = { [K in keyof Required<T>]: fc.Arbitrary<T[K]> };
 
 /** Every bucket lives 2 h: 20 gaps of at most 5 min never reach it. */
 const TTL_MS = 2 * 60 * 60_000;
@@ -66,18 +81,17 @@ function expectClose(actual: Record<string, unknown>, expected: Record<string, u
   }
 }
 
-const rpm = fc.constantFrom(1, 3, 60, 600, 10_000);
-const tpm = fc.constantFrom(100, 1000, 90_000, 2_000_000);
-const limits = fc.option(
-  fc.oneof(
-    fc.record({ rpm }),
-    fc.record({ tpm }),
-    fc.record({ rpm, tpm }),
-    fc.constant({} as { rpm?: number; tpm?: number }),
-  ),
+type Rates = NonNullable<RateBucketConfig['limits']>;
+const rates = {
+  rpm: fc.constantFrom(1, 3, 60, 600, 10_000),
+  tpm: fc.constantFrom(100, 1000, 90_000, 2_000_000),
+} satisfies EveryField<Rates>;
+/** Each rate given or left out (then the recorded one holds), or no `limits` at all. */
+const limits = fc.option(fc.record(rates, { requiredKeys: [] }), {
   // Mostly given: a bucket whose rates no call has given yet takes everything.
-  { nil: undefined, freq: 6 },
-);
+  nil: undefined,
+  freq: 6,
+});
 /** Whole numbers (the waits land exactly on the `maxWaitMs` values) and fractions. */
 const tokens = fc.oneof(
   fc.integer({ min: 0, max: 20_000 }),
@@ -90,19 +104,38 @@ const budgetAmount = fc.oneof(
   fc.double({ min: 0, max: 12, noNaN: true }),
 );
 
+/** What a take costs. */
+const cost = { requests: fc.constantFrom(0, 1, 1, 2, 5), tokens } satisfies EveryField<RateCost>;
+/** Each correction given or left out. */
+const change = {
+  requests: fc.integer({ min: -3, max: 3 }),
+  tokens: fc.oneof(
+    fc.integer({ min: -5000, max: 5000 }),
+    fc.double({ min: -5000, max: 5000, noNaN: true }),
+  ),
+  atMostRequests: fc.integer({ min: -2, max: 20 }),
+  atMostTokens: fc.integer({ min: -100, max: 100_000 }),
+} satisfies EveryField<RateAdjustment>;
+/** The bucket's configuration (`ttlMs` is fixed: {@link TTL_MS}; `burstMs` is per run). */
+const config = {
+  limits,
+  burstMs: fc.constantFrom(1, 1000, 10_000, 60_000),
+  ttlMs: fc.constant(TTL_MS),
+} satisfies EveryField<RateBucketConfig>;
+const maxWaitMs = fc.oneof(
+  fc.constantFrom(0, 1000, 6000, 20_000, 60_000, 1e9),
+  fc.integer({ min: 0, max: 120_000 }),
+);
+
 const op = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.record({
       op: fc.constant('take' as const),
       key: fc.constantFrom('pace:a', 'pace:b'),
-      requests: fc.constantFrom(0, 1, 1, 2, 5),
-      tokens,
-      maxWaitMs: fc.oneof(
-        fc.constantFrom(0, 1000, 6000, 20_000, 60_000, 1e9),
-        fc.integer({ min: 0, max: 120_000 }),
-      ),
-      limits,
+      cost: fc.record(cost),
+      maxWaitMs,
+      limits: config.limits,
     }),
   },
   {
@@ -110,19 +143,8 @@ const op = fc.oneof(
     arbitrary: fc.record({
       op: fc.constant('adjust' as const),
       key: fc.constantFrom('pace:a', 'pace:b'),
-      change: fc.record(
-        {
-          requests: fc.integer({ min: -3, max: 3 }),
-          tokens: fc.oneof(
-            fc.integer({ min: -5000, max: 5000 }),
-            fc.double({ min: -5000, max: 5000, noNaN: true }),
-          ),
-          atMostRequests: fc.integer({ min: -2, max: 20 }),
-          atMostTokens: fc.integer({ min: -100, max: 100_000 }),
-        },
-        { requiredKeys: [] },
-      ),
-      limits,
+      change: fc.record(change, { requiredKeys: [] }),
+      limits: config.limits,
     }),
   },
   {
@@ -147,7 +169,8 @@ const op = fc.oneof(
 type Op = typeof op extends fc.Arbitrary<infer O> ? O : never;
 
 const runConfig = fc.record({
-  burstMs: fc.constantFrom(1, 1000, 10_000, 60_000),
+  burstMs: config.burstMs,
+  ttlMs: config.ttlMs,
   capacity: fc.constantFrom(1, 2.5, 10, 500),
 });
 type RunConfig = typeof runConfig extends fc.Arbitrary<infer C> ? C : never;
@@ -158,17 +181,17 @@ async function apply(
   c: Exclude<Op, { op: 'idle' }>,
   config: RunConfig,
 ): Promise<{ answer: unknown; key: string }> {
-  const bucket = { burstMs: config.burstMs, ttlMs: TTL_MS };
+  const bucket = { burstMs: config.burstMs, ttlMs: config.ttlMs };
   const budget = { capacity: config.capacity, ttlMs: TTL_MS };
   switch (c.op) {
     case 'take':
       return {
         key: c.key,
-        answer: await store.takeFromRateBucket(
-          c.key,
-          { requests: c.requests, tokens: c.tokens },
-          { ...bucket, limits: c.limits, maxWaitMs: c.maxWaitMs },
-        ),
+        answer: await store.takeFromRateBucket(c.key, c.cost, {
+          ...bucket,
+          limits: c.limits,
+          maxWaitMs: c.maxWaitMs,
+        }),
       };
     case 'adjust':
       return {

@@ -65,7 +65,9 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
 /**
- * The pacer's rate bucket (the memory store's `rate-bucket.ts`, the same arithmetic): a hash
+ * The pacer's rate bucket, the Lua twin of the middleware's `rate-bucket.ts` (the memory store's
+ * arithmetic): each block below is one of its functions, named in the block's comment, and
+ * `test/fleet/store-twin.test.ts` requires both to answer every operation alike. A hash
  * `{ r, t, at, rpm, tpm, n }`, refilled by the time elapsed on Redis's own clock (`TIME`, so the
  * instances' clocks do not matter). KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?,
  * tpm?, burstMs, ttlMs, maxWaitMs?, requests?, tokens?, atMostRequests?, atMostTokens? }`.
@@ -83,7 +85,9 @@ local tpm = num(a.tpm) or tonumber(s[5])
 local at = tonumber(s[3]) or now
 local dt = math.max(0, now - at)
 local minute = ${MINUTE_MS}
+-- capacityOf
 local function cap(rate) return math.max(1, rate * a.burstMs / minute) end
+-- refillRateBucket
 local function refill(avail, rate, was)
   if rate == nil then return nil end
   if avail == nil then return cap(rate) end
@@ -95,6 +99,7 @@ local t = refill(tonumber(s[2]), tpm, tonumber(s[5]))
 local n = (tonumber(s[6]) or 0) * math.exp(-dt / minute)
 local out = {}
 if a.op == 'take' then
+  -- takeFromRateBucket
   local wait = 0
   if r then wait = math.max(wait, (math.min(a.requests, cap(rpm)) - r) * minute / rpm) end
   if t then wait = math.max(wait, (math.min(a.tokens, cap(tpm)) - t) * minute / tpm) end
@@ -106,6 +111,7 @@ if a.op == 'take' then
     n = n + a.requests
   end
 else
+  -- adjustRateBucket
   if r then
     r = math.min(cap(rpm), r + (num(a.requests) or 0))
     if num(a.atMostRequests) then r = math.min(r, a.atMostRequests) end
@@ -115,6 +121,7 @@ else
     if num(a.atMostTokens) then t = math.min(t, a.atMostTokens) end
   end
 end
+-- rateBucketTtl
 local full = 0
 if r then full = math.max(full, (cap(rpm) - r) * minute / rpm) end
 if t then full = math.max(full, (cap(tpm) - t) * minute / tpm) end
@@ -127,6 +134,7 @@ if rpm then table.insert(fields, 'rpm'); table.insert(fields, f(rpm)) end
 if tpm then table.insert(fields, 'tpm'); table.insert(fields, f(tpm)) end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], math.min(${MAX_ENTRY_TTL_MS}, math.max(1, math.ceil(a.ttlMs), math.ceil(full))))
+-- rateBucketState
 out.requests = r
 out.tokens = t
 out.rpm = rpm

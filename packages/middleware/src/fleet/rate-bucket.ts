@@ -18,6 +18,12 @@ import type {
  * caller sends after `waitMs`; so admissions are served in the order they reach the store, in one
  * round trip each. A debt (a negative count) is time owed: when the rate changes, it is rescaled to
  * last as long at the new rate.
+ *
+ * A pacing signal the bucket takes is one field of `RateCost`, `RateAdjustment` or
+ * `RateBucketConfig`, its arithmetic in one function here, the same lines in its Lua twin (the block
+ * of `RATE_BUCKET` in the Redis store's `lua-scripts.ts` named after the function), and its
+ * generator in `test/fleet/store-twin.test.ts`, which drives both twins alike: the compiler asks
+ * for that generator (each `satisfies` a record over its type's keys).
  */
 export interface StoredRateBucket {
   /** Requests available (absent: not limited). */
