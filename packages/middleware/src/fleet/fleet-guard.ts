@@ -7,7 +7,7 @@ import { createGuardedStore, type StoreHealth } from './guarded-store';
 import { createMemoryStore } from './memory-store';
 import { createPacer, type Pacer, type PaceState } from './pacer';
 import { cooldownFromError, cooldownFromHeaders } from './rate-limit-cooldown';
-import { readRateLimitHeaders } from './rate-limits';
+import { MINUTE_MS, readRateLimitHeaders } from './rate-limits';
 import type { BreakerState } from './resilience-store';
 import { createSharedBreaker } from './shared-breaker';
 import { createSharedCooldown } from './shared-cooldown';
@@ -50,7 +50,7 @@ export interface FleetGuard extends AttemptGuard {
 }
 
 /** A model drops out of `getState()` this long after this instance last called it. */
-const MODEL_TTL_MS = 10 * 60_000;
+const MODEL_TTL_MS = 10 * MINUTE_MS;
 
 /** Bound on the admissions of one attempt (each after a cooldown held the key while it waited). */
 const MAX_PACE_ROUNDS = 10;

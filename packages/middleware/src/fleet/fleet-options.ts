@@ -98,7 +98,7 @@ export interface PacingOptions {
 /** The defaults of the numeric {@link FleetOptions}. */
 const DEFAULTS = {
   maxCooldownMs: 300_000,
-  maxCooldownWaitMs: 60_000,
+  maxCooldownWaitMs: MINUTE_MS,
   cooldownSpreadMs: 250,
   storeTimeoutMs: 100,
   storeRetryMs: 2000,

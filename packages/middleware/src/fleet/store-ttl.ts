@@ -1,5 +1,7 @@
+import { MINUTE_MS } from './rate-limits';
+
 /** The longest an entry of a store lives: a day. Every wait and TTL the guard asks for is far shorter. */
-export const MAX_ENTRY_TTL_MS = 24 * 60 * 60_000;
+export const MAX_ENTRY_TTL_MS = 24 * 60 * MINUTE_MS;
 
 /**
  * The TTL a store gives an entry, in whole ms: at least 1, at most {@link MAX_ENTRY_TTL_MS}. A TTL
