@@ -111,6 +111,10 @@ export function learnRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen
   return learnTokenRate(next, answer.report?.tokens?.limit);
 }
 
+/**
+ * The request rate after an answer that teaches it (a stated limit, a 429, or any answer while the
+ * rate is adaptive), with the hold and the first burst it moves.
+ */
 function learnRequestRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen): LearnedRate {
   const { now } = seen;
   const stated = answer.report?.requests?.limit;
@@ -262,6 +266,7 @@ function atMost(rate: number | undefined, ceiling: number | undefined): number |
   return ceiling === undefined ? rate : Math.min(rate ?? ceiling, ceiling);
 }
 
+/** `state` without its first burst (the step that follows sets it again while it lasts). */
 function withoutFirstSpan(state: LearnedRate): LearnedRate {
   const { firstSpanMs: _, ...rest } = state;
   return rest;
