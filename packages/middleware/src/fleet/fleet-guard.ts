@@ -160,7 +160,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       const slotMs = await pacer.admit(info, k.pace, tokens);
       taken.pace = k.pace;
       if (slotMs === undefined || round >= MAX_PACE_ROUNDS) return;
-      if (!(await cooldown.outlasts(info, k.cooldown, slotMs / 2))) return;
+      if (!(await cooldown.waitOutShort(info, k.cooldown, slotMs / 2))) return;
       await cooldown.wait(info, k.cooldown);
     }
   }

@@ -50,11 +50,11 @@ export interface SharedCooldown {
    */
   wait(info: AttemptInfo, key: string): Promise<void>;
   /**
-   * After a pace wait: whether a cooldown at `key` outlasts `withinMs`. One ending sooner (and
-   * within the deadline's headroom) is waited out here and resolves `false`, unless it was extended
-   * meanwhile (a new 429).
+   * After a pace wait: waits out a cooldown at `key` that ends within `withinMs` (and within the
+   * deadline's headroom) and resolves `false`; resolves `true` at once when one lasts longer (or was
+   * extended meanwhile by a new 429), for the caller to take the full {@link wait}.
    */
-  outlasts(info: AttemptInfo, key: string, withinMs: number): Promise<boolean>;
+  waitOutShort(info: AttemptInfo, key: string, withinMs: number): Promise<boolean>;
 }
 
 /** Bound on the wait loop (each round waits for a cooldown that another 429 extended). */
@@ -89,7 +89,7 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
       return stored;
     },
 
-    async outlasts(info, key, withinMs) {
+    async waitOutShort(info, key, withinMs) {
       const left = await store.getCooldown(key);
       if (left <= 0) return false;
       if (left >= withinMs || left > affordableWaitMs(info, Date.now())) return true;
