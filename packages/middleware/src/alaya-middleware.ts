@@ -1,15 +1,13 @@
-import type { LanguageModelV4Middleware, SharedV4ProviderMetadata } from '@ai-sdk/provider';
+import type { LanguageModelV4Middleware } from '@ai-sdk/provider';
+import { withAnswerMetadata } from './answer-metadata';
+import { generateOperation } from './generate-operation';
 import type { AlayaMiddlewareOptions } from './options/alaya-middleware-options';
-
-export type { AlayaMiddlewareOptions };
-
-import { estimateCallTokens, usedTokensOf } from './fleet/token-estimate';
 import { resolveOptions } from './options/resolve-options';
-import { type RetryOutcome, runWithFallback } from './retry/run-with-fallback';
+import { runWithFallback } from './retry/run-with-fallback';
 import { retryingStream } from './stream/retrying-stream';
 
-/** Key of the `providerMetadata` entry that says which model answered (`'alayaMiddleware'`). */
-export const ALAYA_METADATA_KEY = 'alayaMiddleware';
+export { ALAYA_METADATA_KEY } from './answer-metadata';
+export type { AlayaMiddlewareOptions };
 
 /**
  * A `LanguageModelV4Middleware` that maps every failure of the wrapped model to a typed
@@ -34,40 +32,16 @@ export function alayaMiddleware(options?: AlayaMiddlewareOptions): LanguageModel
     async wrapGenerate({ params, model }) {
       const outcome = await runWithFallback({
         models: [model, ...settings.fallbackModels],
+        operation: generateOperation(params),
         signal: params.abortSignal,
         settings,
-        operation: 'generate',
-        attempt: async (target, signal) => target.doGenerate({ ...params, abortSignal: signal }),
-        responseHeaders: result => result.response?.headers,
-        estimateTokens: () => estimateCallTokens(params),
-        usedTokens: result => usedTokensOf(result.usage),
       });
       const { result } = outcome;
       return { ...result, providerMetadata: withAnswerMetadata(result.providerMetadata, outcome) };
     },
 
     async wrapStream({ params, model }) {
-      return retryingStream({
-        models: [model, ...settings.fallbackModels],
-        params,
-        settings,
-        decorateFinish: withAnswerMetadata,
-      });
-    },
-  };
-}
-
-function withAnswerMetadata(
-  metadata: SharedV4ProviderMetadata | undefined,
-  outcome: RetryOutcome<unknown>,
-): SharedV4ProviderMetadata {
-  return {
-    ...metadata,
-    [ALAYA_METADATA_KEY]: {
-      provider: outcome.model.provider,
-      modelId: outcome.model.modelId,
-      fallbackIndex: outcome.modelIndex,
-      attempts: outcome.attemptCount,
+      return retryingStream({ models: [model, ...settings.fallbackModels], params, settings });
     },
   };
 }

@@ -3,7 +3,7 @@ import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import { within } from '../util/within';
 import { type Admission, openAdmission } from './admission';
-import type { CallState } from './retry-model';
+import type { CallState } from './call-state';
 import {
   type AttemptFailure,
   type AttemptSettled,
@@ -48,7 +48,7 @@ export async function attemptRound<T>(
   primary: AttemptTarget,
 ): Promise<Round<T>> {
   const { hedge } = call.settings;
-  if (hedge === undefined || call.hedged) {
+  if (hedge === undefined || !call.mayHedge()) {
     return finish(primary, await sendAttempt(call, primary));
   }
   const startedAt = Date.now();
@@ -134,7 +134,7 @@ async function admitHedge<T>(
     await admission.end();
     return undefined;
   }
-  call.hedged = true;
+  call.markHedged();
   const target: AttemptTarget = { ...plan, admission, hedge: true };
   void callHook(call.settings.onHedge, {
     attempt: primary.admission.info.attempt,
@@ -156,11 +156,11 @@ async function clearHedge<T>(
   signal: AbortSignal,
 ): Promise<boolean> {
   const { settings } = call;
-  const serverWait = (call.retryAfterUntil ?? 0) - Date.now();
+  const serverWait = call.serverWaitLeft();
   if (serverWait > 0) await sleep(serverWait, signal);
   const blocked = await admission.enter(call.signal);
   if (blocked || signal.aborted || call.deadline?.passedIn(0)) return false;
-  const waiting = call.operation === 'stream' ? 'content' : 'response';
+  const waiting = call.operation.name === 'stream' ? 'content' : 'response';
   const slowness = timeoutError({
     what: { option: 'hedge.afterMs', ms: settings.hedge?.afterMs ?? 0, waitingFor: waiting },
     model: refOf(primary),
@@ -186,12 +186,12 @@ async function race<T>(
   );
   /** Aborts the attempts still running; each gives back its admission before the round ends. */
   const abortOthers = async () => {
-    call.abandoned = (call.abandoned ?? 0) + pending.size;
+    call.noteAbandoned(pending.size);
     const others = [...pending].map(i => running[i]!);
     for (const other of others) {
       other.lost.abort();
       void other.outcome.then(o => {
-        if ('value' in o && o.value.status === 'ok') call.discard?.(o.value.result);
+        if ('value' in o && o.value.status === 'ok') call.operation.discard?.(o.value.result);
       });
     }
     await Promise.all(others.map(other => other.target.admission.end()));

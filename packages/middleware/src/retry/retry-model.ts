@@ -1,54 +1,14 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { AttemptInfo, ModelRef } from '../attempt-guard';
-import type { AlayaAttempt, AlayaError, AlayaExhaustedReason } from '../errors/alaya-error';
-import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
-import type { ResolvedOptions } from '../options/resolve-options';
+import type { AlayaError, AlayaExhaustedReason } from '../errors/alaya-error';
 import { failedOutcome } from '../telemetry/telemetry-outcome';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import { openAdmission } from './admission';
-import type { AttemptTimeout } from './attempt-timeout';
-import type { Deadline } from './deadline';
+import type { CallState } from './call-state';
 import { attemptRound } from './hedge';
 import { decideRetry } from './retry-decision';
 import type { AttemptFailure } from './send-attempt';
-
-/** Runs one attempt against `model` with `signal` (the caller's, combined with the deadline). */
-export type AttemptFunction<T> = (
-  model: LanguageModelV4,
-  signal: AbortSignal | undefined,
-  context: ToAlayaErrorContext,
-) => Promise<T>;
-
-/** What one call shares across its models: settings, signal, deadline and the attempt history. */
-export interface CallState<T> {
-  settings: ResolvedOptions;
-  signal: AbortSignal | undefined;
-  deadline: Deadline | undefined;
-  /** Every attempt that failed so far, across models (the loop appends to it). */
-  history: AlayaAttempt[];
-  attempt: AttemptFunction<T>;
-  /** Per-attempt timeout (`attemptTimeoutMs` for generate, `firstContentTimeoutMs` for streams). */
-  attemptTimeout?: AttemptTimeout;
-  /** Reads the response headers of a successful attempt's result, for `guard.onSuccess`. */
-  responseHeaders?: (result: T) => Record<string, string> | undefined;
-  /** Tokens the call is expected to use (`AttemptInfo.estimatedTokens`, for pacing). */
-  estimatedTokens?: number;
-  /** Reads the tokens a successful attempt used, for `guard.onSuccess`. */
-  usedTokens?: (result: T) => number | undefined;
-  /** What telemetry calls the attempts. */
-  operation: 'generate' | 'stream';
-  /** The call's models, primary first (a `'fallback'` hedge calls the next one). */
-  models: LanguageModelV4[];
-  /** Releases the result of an attempt that lost to a parallel one (a stream's reader). */
-  discard?: (result: T) => void;
-  /** A hedge was sent (at most one per call). */
-  hedged?: boolean;
-  /** Attempts aborted because a parallel one answered first (not failures; counted as attempts). */
-  abandoned?: number;
-  /** Epoch ms until which a server's `Retry-After` seen during the call runs (no hedge before). */
-  retryAfterUntil?: number;
-}
 
 /** How one model ended: its result, or its last typed error and why the loop stopped on it. */
 export type ModelOutcome<T> =
@@ -65,7 +25,7 @@ export async function retryModel<T>(
   model: LanguageModelV4,
   fallbackIndex: number,
 ): Promise<ModelOutcome<T>> {
-  const { settings, signal, deadline, history } = call;
+  const { settings, signal, deadline } = call;
   const { guard } = settings;
   const ref: ModelRef = { provider: model.provider, modelId: model.modelId };
   let lastError: AlayaError | undefined;
@@ -88,7 +48,7 @@ export async function retryModel<T>(
       }
       const blocked = await admission.enter(signal);
       if (blocked) {
-        history.push(record(info, blocked, 0));
+        call.recordFailure(info, blocked, 0);
         return { ok: false, error: blocked, reason: 'not_retryable' };
       }
       if (deadline?.passedIn(0)) {
@@ -97,10 +57,10 @@ export async function retryModel<T>(
             ok: false,
             error: lastError,
             reason: 'deadline',
-            note: deadline.note(history.length),
+            note: deadline.note(call.failures()),
           };
         }
-        const error = deadline.error(history.length, ref, settings.errorContext.hints);
+        const error = deadline.error(call.failures(), ref, settings.errorContext.hints);
         return { ok: false, error, reason: 'deadline' };
       }
 
@@ -110,7 +70,7 @@ export async function retryModel<T>(
       for (const failure of round.failures) {
         if (failure === decisive) continue;
         failure.observed?.end(failedOutcome(failure.error));
-        history.push(record(failure.target.admission.info, failure.error, failure.durationMs));
+        call.recordFailure(failure.target.admission.info, failure.error, failure.durationMs);
       }
       if (round.ok) {
         const { target } = round;
@@ -125,7 +85,7 @@ export async function retryModel<T>(
       const failed = { ...info, attempt: decisive!.target.admission.info.attempt };
       if (decisive!.deadline) {
         observed?.end(failedOutcome(error, { exhaustedReason: 'deadline' }));
-        history.push(record(failed, error, durationMs));
+        call.recordFailure(failed, error, durationMs);
         return { ok: false, error, reason: 'deadline' };
       }
       lastError = error;
@@ -145,12 +105,12 @@ export async function retryModel<T>(
         ),
       );
       if (!decision.retry) {
-        history.push(record(failed, error, durationMs));
+        call.recordFailure(failed, error, durationMs);
         const note =
-          decision.reason === 'deadline' ? deadline?.note(history.length) : decision.note;
+          decision.reason === 'deadline' ? deadline?.note(call.failures()) : decision.note;
         return { ok: false, error, reason: decision.reason, note };
       }
-      history.push({ ...record(failed, error, durationMs), delayMs: decision.delayMs });
+      call.recordFailure(failed, error, durationMs, decision.delayMs);
       void callHook(settings.onRetry, { attempt, error, delayMs: decision.delayMs, model: ref });
       retry = { of: error, delayMs: decision.delayMs };
     } finally {
@@ -167,16 +127,4 @@ function decisiveFailure(failures: AttemptFailure[], model: LanguageModelV4): At
   const own = failures.filter(f => f.target.model === model);
   const candidates = own.length > 0 ? own : failures;
   return candidates.find(f => f.error.retryAfterMs != null) ?? candidates[candidates.length - 1]!;
-}
-
-function record(info: AttemptInfo, error: AlayaError, durationMs: number): AlayaAttempt {
-  const entry: AlayaAttempt = {
-    attempt: info.attempt,
-    modelId: info.modelId,
-    provider: info.provider,
-    kind: error.kind,
-    durationMs,
-  };
-  if (error.statusCode != null) entry.statusCode = error.statusCode;
-  return entry;
 }

@@ -1,21 +1,25 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import { noopAttemptGuard } from '../attempt-guard';
 import { type AlayaAttempt, type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
 import { defaultFallbackOn } from '../options/default-fallback-on';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { callHook, settleHook } from '../util/call-hook';
-import { attemptTimeoutFor } from './attempt-timeout';
+import { createCallState } from './call-state';
 import { createDeadline, type Deadline } from './deadline';
-import { type AttemptFunction, type CallState, type ModelOutcome, retryModel } from './retry-model';
+import type { AttemptOperation } from './operation';
+import { type ModelOutcome, retryModel } from './retry-model';
 
-/** What a successful call returns besides the attempt's own result. */
-export interface RetryOutcome<T> {
-  result: T;
+/** Which model answered a call, and after how many attempts. */
+export interface AnsweredBy {
   model: LanguageModelV4;
   /** 0 for the primary model, 1 for the first fallback model, … */
   modelIndex: number;
   /** Attempts made in total, across all models (the successful one included). */
   attemptCount: number;
+}
+
+/** What a successful call returns: the attempt's own result and who answered. */
+export interface RetryOutcome<T> extends AnsweredBy {
+  result: T;
 }
 
 /**
@@ -25,26 +29,15 @@ export interface RetryOutcome<T> {
  */
 export async function runWithFallback<T>({
   models,
-  attempt,
-  responseHeaders,
-  estimateTokens,
-  usedTokens,
-  discard,
+  operation,
   signal,
   settings,
-  operation,
   deadline = createDeadline(settings.deadlineMs),
   continuing = false,
 }: {
   models: LanguageModelV4[];
-  attempt: AttemptFunction<T>;
-  /** Releases the result of an attempt that lost to its hedge (or the hedge that lost). */
-  discard?: (result: T) => void;
-  operation: CallState<T>['operation'];
-  responseHeaders?: (result: T) => Record<string, string> | undefined;
-  /** The call's token estimate for pacing; only computed when a guard is there to use it. */
-  estimateTokens?: () => number;
-  usedTokens?: (result: T) => number | undefined;
+  /** What an attempt sends and what is read from its result (see {@link AttemptOperation}). */
+  operation: AttemptOperation<T>;
   signal: AbortSignal | undefined;
   settings: ResolvedOptions;
   /**
@@ -58,28 +51,13 @@ export async function runWithFallback<T>({
    */
   continuing?: boolean;
 }): Promise<RetryOutcome<T>> {
-  const call: CallState<T> = {
-    settings,
-    signal,
-    deadline,
-    history: [],
-    attempt,
-    responseHeaders,
-    estimatedTokens: settings.guard === noopAttemptGuard ? undefined : estimateTokens?.(),
-    usedTokens,
-    operation,
-    attemptTimeout: attemptTimeoutFor(operation, settings),
-    models,
-    discard,
-    ...(continuing ? { hedged: true } : {}),
-  };
+  const call = createCallState({ models, operation, signal, settings, deadline, continuing });
   let outcome: ModelOutcome<T> | undefined;
   for (const [modelIndex, model] of models.entries()) {
     outcome = await retryModel(call, model, modelIndex);
     if (outcome.ok) {
       const { result, model: answered, modelIndex: index } = outcome;
-      const attemptCount = call.history.length + (call.abandoned ?? 0) + 1;
-      return { result, model: answered, modelIndex: index, attemptCount };
+      return { result, model: answered, modelIndex: index, attemptCount: call.attemptCount() };
     }
     const next = models[modelIndex + 1];
     if (next === undefined || outcome.reason === 'deadline') break;
@@ -97,11 +75,11 @@ export async function runWithFallback<T>({
       from,
       to,
       error: outcome.error,
-      attempts: [...call.history],
+      attempts: call.history(),
     });
   }
   if (outcome === undefined || outcome.ok) throw new Error('alayaMiddleware: no model to call');
-  throw giveUp(outcome, call.history);
+  throw giveUp(outcome, call.history());
 }
 
 async function fallbackAllowed(settings: ResolvedOptions, error: AlayaError): Promise<boolean> {
@@ -123,7 +101,7 @@ function giveUp(
   return rebuildAlayaError(error, {
     message: note ? `${error.message} (${note})` : error.message,
     isRetryable: false,
-    attempts: [...history],
+    attempts: history,
     exhaustedReason: reason,
   });
 }

@@ -10,12 +10,11 @@ import {
 import type { ModelRef } from '../attempt-guard';
 import { AlayaError } from '../errors/alaya-error';
 import { isCallerAbort } from '../errors/is-caller-abort';
-import { serverWait } from '../errors/server-wait';
 import { type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
 import type { TelemetryAttempt } from '../telemetry/alaya-telemetry';
 import { timerSignal } from '../util/timer-signal';
 import type { Admission } from './admission';
-import type { CallState } from './retry-model';
+import type { CallState } from './call-state';
 import { timeoutError } from './timeout-error';
 
 /** One attempt to send: the model, its place among the call's models and its guard's admission. */
@@ -57,7 +56,7 @@ export async function sendAttempt<T>(
   target: AttemptTarget,
   lost?: AbortSignal,
 ): Promise<AttemptSettled<T>> {
-  const { settings, signal, deadline, attemptTimeout } = call;
+  const { settings, signal, deadline, attemptTimeout, operation } = call;
   const { model, admission } = target;
   const { info } = admission;
   const ref: ModelRef = { provider: model.provider, modelId: model.modelId };
@@ -74,29 +73,26 @@ export async function sendAttempt<T>(
     ...ref,
     attempt: info.attempt,
     fallbackIndex: target.fallbackIndex,
-    operation: call.operation,
+    operation: operation.name,
     ...(target.hedge ? { hedge: true } : {}),
   });
-  const send = () => call.attempt(model, attemptTimer.signal, context);
+  const send = () => operation.send(model, attemptTimer.signal, context);
   const failed = async (error: AlayaError, cut: boolean): Promise<AttemptSettled<T>> => {
     const durationMs = Date.now() - startedAt;
-    const wait = serverWait(error.retryAfterMs, settings.maxRetryAfterMs);
-    if (wait !== undefined) {
-      call.retryAfterUntil = Math.max(call.retryAfterUntil ?? 0, Date.now() + wait.ms);
-    }
+    call.noteServerWait(error);
     await admission.failed(error);
     return { status: 'failed', target, error, durationMs, deadline: cut, observed };
   };
   try {
     const result = await (observed ? observed.activate(send) : send());
     if (lost?.aborted) {
-      call.discard?.(result);
+      operation.discard?.(result);
       observed?.end({ status: 'aborted' });
       return { status: 'lost' };
     }
     observed?.end({ status: 'ok' });
-    const headers = call.responseHeaders?.(result);
-    const used = call.usedTokens?.(result);
+    const headers = operation.responseHeaders(result);
+    const used = operation.usedTokens?.(result);
     const success = {
       ...info,
       ...(headers === undefined ? {} : { responseHeaders: headers }),
@@ -118,7 +114,7 @@ export async function sendAttempt<T>(
     if (deadline && timer?.fired()) {
       // Cut by the deadline timer: whatever the attempt threw, the deadline is the cause.
       const { hints } = settings.errorContext;
-      return failed(deadline.error(call.history.length + 1, ref, hints), true);
+      return failed(deadline.error(call.failures() + 1, ref, hints), true);
     }
     if (attemptTimeout && attemptTimer.fired()) {
       const { hints } = settings.errorContext;

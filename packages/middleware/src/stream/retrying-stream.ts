@@ -3,18 +3,19 @@ import type {
   LanguageModelV4CallOptions,
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
-  SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
+import { AlayaError } from '../errors/alaya-error';
 import { isCallerAbort } from '../errors/is-caller-abort';
-import { estimateCallTokens } from '../fleet/token-estimate';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { createDeadline } from '../retry/deadline';
-import { type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
+import { type AnsweredBy, type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
 import { type AfterContent, afterContent } from './after-content';
 import { type ConsumerParts, consumerParts } from './consumer-parts';
-import { type OpenedStream, openStream } from './stream-attempt';
+import { type AnswerSplice, answerSplice } from './continuation';
+import { type OpenedStream, streamOperation } from './stream-attempt';
 
-type Settled = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; error: unknown };
+/** How a run of the retry loop (the first one, or a continuation) ended. */
+type Run = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; error: unknown };
 
 /**
  * The stream `wrapStream` returns at once: its retries and fallbacks before the first content part
@@ -22,7 +23,11 @@ type Settled = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; 
  * all. The consumer sees the successful attempt's parts only (one `stream-start`, no duplicates).
  * When the loop gives up, the typed error arrives as one `error` part and the stream ends (what the
  * AI SDK passes to `onError` and the `fullStream`); the caller's abort errors the stream as it is.
- * After the first content part, a failure is mapped once and surfaced as one typed `error` part.
+ * After the first content part, the answer is read by {@link afterContent} (idle timeout, `error`
+ * part); a failure there ends the stream with one typed `error` part, unless `continuation` is on,
+ * the answer so far is text-only and the error is retryable: then the call runs the retry loop again
+ * with the text so far as an assistant message (from the model that answered on, within what is
+ * left of `deadlineMs`, never hedged) and the continuation is spliced into the same stream.
  * Every part goes to the consumer through {@link consumerParts}: each block the consumer saw opened
  * (text, reasoning, tool input) is ended exactly once, before the `finish` or `error` part at the
  * latest, wherever the stream broke and whatever its continuation sent.
@@ -33,95 +38,145 @@ export function retryingStream({
   models,
   params,
   settings,
-  decorateFinish,
 }: {
   models: LanguageModelV4[];
   params: LanguageModelV4CallOptions;
   settings: ResolvedOptions;
-  decorateFinish: (
-    metadata: SharedV4ProviderMetadata | undefined,
-    outcome: RetryOutcome<unknown>,
-  ) => SharedV4ProviderMetadata;
 }): LanguageModelV4StreamResult {
   const callerSignal = params.abortSignal;
+  const { continuation } = settings;
   // Created once for the call: its continuations run within what is left of it.
   const deadline = createDeadline(settings.deadlineMs);
   const cancelled = new AbortController();
   const signal = callerSignal
     ? AbortSignal.any([callerSignal, cancelled.signal])
     : cancelled.signal;
-  const settled: Promise<Settled> = runWithFallback<OpenedStream>({
-    models,
-    signal,
-    settings,
-    deadline,
-    operation: 'stream',
-    attempt: (model, attemptSignal, context) =>
-      openStream({ model, params: { ...params, abortSignal: attemptSignal }, context }),
-    responseHeaders: opened => opened.head.response?.headers,
-    estimateTokens: () => estimateCallTokens(params),
-    discard: opened => void opened.reader.cancel().catch(() => {}),
-  }).then(
-    outcome => ({ ok: true, outcome }),
-    error => ({ ok: false, error }),
-  );
 
-  let opened: OpenedStream | undefined;
-  let outcome: RetryOutcome<OpenedStream> | undefined;
+  const run = (
+    runModels: LanguageModelV4[],
+    runParams: LanguageModelV4CallOptions,
+    continuing: boolean,
+  ): Promise<Run> =>
+    runWithFallback({
+      models: runModels,
+      operation: streamOperation(runParams),
+      signal,
+      settings,
+      deadline,
+      continuing,
+    }).then(
+      outcome => ({ ok: true, outcome }),
+      error => ({ ok: false, error }),
+    );
+  const first = run(models, params, false);
+
+  let head: OpenedStream['head'] | undefined;
+  /** Who answered so far: the first run's model, then the continuations' (attempts summed). */
+  let answered: AnsweredBy | undefined;
+  /** The answer across attempts; only kept when the call may be continued. */
+  let splice: AnswerSplice | undefined;
+  let reading: AfterContent | undefined;
+  let continuations = 0;
   let finished = false;
-  let tail: AfterContent | undefined;
   let consumer: ConsumerParts;
-  const decorate = (part: LanguageModelV4StreamPart): LanguageModelV4StreamPart =>
-    part.type === 'finish'
-      ? { ...part, providerMetadata: decorateFinish(part.providerMetadata, outcome!) }
-      : part;
+
+  /** Ends the consumer's stream with one `error` part. */
+  const endWith = (error: unknown): void => {
+    finished = true;
+    consumer.enqueue({ type: 'error', error });
+    consumer.close();
+  };
+  /** Errors the consumer's stream as it is (the caller's abort: nothing is read after it). */
+  const abort = (reason: unknown): void => {
+    finished = true;
+    consumer.error(reason);
+  };
+  /** Ends the consumer's stream after a run that gave up with `error`. */
+  const fail = (error: unknown): void =>
+    isCallerAbort(error, callerSignal) || signal.aborted ? abort(error) : endWith(error);
+
+  /** Starts reading the answer `opened`, which `by` answered. */
+  const read = (opened: OpenedStream, by: AnsweredBy): void => {
+    answered = by;
+    reading = afterContent({ opened, answered, consumer, splice, settings, callerSignal });
+  };
+
+  /**
+   * Continues the answer after `failure` when it may be (see {@link retryingStream}): true once a
+   * continuation is being read, false when the stream ended (with `failure`, the continuation's
+   * error, or the caller's abort).
+   */
+  async function continueAfter(failure: AlayaError, by: AnsweredBy): Promise<boolean> {
+    const continued = !(
+      continuation === undefined ||
+      splice === undefined ||
+      continuations >= continuation.maxContinuations ||
+      !failure.isRetryable ||
+      !splice.textOnly() ||
+      signal.aborted ||
+      deadline?.passedIn(0)
+    );
+    const { provider, modelId } = by.model;
+    settings.telemetry?.record({
+      type: 'stream_interrupted',
+      model: { provider, modelId },
+      kind: failure.kind,
+      continued,
+    });
+    if (!continued || splice === undefined) {
+      endWith(failure);
+      return false;
+    }
+    continuations++;
+    const again = splice.continuationParams(params);
+    splice.beginContinuation();
+    const next = await run(models.slice(by.modelIndex), again, true);
+    if (!next.ok) {
+      const { error } = next;
+      const aborted = isCallerAbort(error, callerSignal) || signal.aborted;
+      // A continuation that gave up on something else than a typed error ends with the break.
+      fail(aborted || AlayaError.isInstance(error) ? error : failure);
+      return false;
+    }
+    const { result, model, modelIndex, attemptCount } = next.outcome;
+    read(result, {
+      model,
+      modelIndex: by.modelIndex + modelIndex,
+      attemptCount: by.attemptCount + attemptCount,
+    });
+    return true;
+  }
 
   const stream = new ReadableStream<LanguageModelV4StreamPart>({
     start(controller) {
       consumer = consumerParts(controller);
     },
     async pull() {
-      if (opened === undefined) {
-        const result = await settled;
-        if (!result.ok) {
-          finished = true;
-          if (isCallerAbort(result.error, callerSignal) || cancelled.signal.aborted) {
-            consumer.error(result.error);
-          } else {
-            consumer.enqueue({ type: 'error', error: result.error });
-            consumer.close();
-          }
-          return;
-        }
-        outcome = result.outcome;
-        opened = outcome.result;
-        for (const part of opened.buffered) consumer.enqueue(decorate(part));
-        if (opened.done) {
-          finished = true;
-          consumer.close();
-        }
-        return;
-      }
       if (finished) return;
-      // After content: idle timeout, typed error part, continuation (see after-content.ts).
-      tail ??= afterContent({
-        consumer,
-        outcome: outcome!,
-        models,
-        params,
-        settings,
-        signal,
-        callerSignal,
-        deadline,
-        decorateFinish,
-      });
-      finished = await tail.pull();
+      if (reading === undefined) {
+        const result = await first;
+        if (!result.ok) return fail(result.error);
+        head = result.outcome.result.head;
+        // Only a stream that may be continued keeps its text: without `continuation` parts pass on.
+        splice = continuation === undefined ? undefined : answerSplice([], consumer);
+        read(result.outcome.result, result.outcome);
+      }
+      for (;;) {
+        const step = await reading!.pull();
+        if ('passed' in step) return;
+        if ('done' in step) {
+          finished = true;
+          return consumer.close();
+        }
+        if ('aborted' in step) return abort(step.aborted);
+        if (!(await continueAfter(step.failed, answered!))) return;
+      }
     },
     cancel(reason) {
       finished = true;
       cancelled.abort(reason);
-      tail?.cancel(reason);
-      void settled.then(result => {
+      reading?.cancel(reason);
+      void first.then(result => {
         if (result.ok) result.outcome.result.reader.cancel(reason).catch(() => {});
       });
     },
@@ -131,12 +186,12 @@ export function retryingStream({
     stream,
     request: {
       get body() {
-        return opened?.head.request?.body;
+        return head?.request?.body;
       },
     },
     response: {
       get headers() {
-        return opened?.head.response?.headers;
+        return head?.response?.headers;
       },
     },
   };

@@ -8,6 +8,8 @@ import { type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
 import { requestIdHeader } from '../errors/headers';
 import { isCallerAbort } from '../errors/is-caller-abort';
 import { type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
+import { estimateCallTokens } from '../fleet/token-estimate';
+import type { AttemptOperation } from '../retry/operation';
 import { isContentPart } from './content-part';
 
 /** An attempt whose stream produced its first content part (or ended): ready for the consumer. */
@@ -22,6 +24,24 @@ export interface OpenedStream {
   done: boolean;
   /** Maps a failure inside this stream once, adding the request id and URL of its response head. */
   mapError(error: unknown, fromStreamPart: boolean): AlayaError;
+}
+
+/**
+ * A `streamText` call (or one continuation of it, whose `params` carry the text so far) as the retry
+ * loop sends it: each attempt opens a stream with {@link openStream}; one that lost to a parallel
+ * attempt has its reader cancelled.
+ */
+export function streamOperation(
+  params: LanguageModelV4CallOptions,
+): AttemptOperation<OpenedStream> {
+  return {
+    name: 'stream',
+    send: (model, signal, context) =>
+      openStream({ model, params: { ...params, abortSignal: signal }, context }),
+    responseHeaders: opened => opened.head.response?.headers,
+    estimateTokens: () => estimateCallTokens(params),
+    discard: opened => void opened.reader.cancel().catch(() => {}),
+  };
 }
 
 /**

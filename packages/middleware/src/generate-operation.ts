@@ -1,0 +1,16 @@
+import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from '@ai-sdk/provider';
+import { estimateCallTokens, usedTokensOf } from './fleet/token-estimate';
+import type { AttemptOperation } from './retry/operation';
+
+/** A `generateText` call as the retry loop sends it: one `doGenerate` per attempt. */
+export function generateOperation(
+  params: LanguageModelV4CallOptions,
+): AttemptOperation<LanguageModelV4GenerateResult> {
+  return {
+    name: 'generate',
+    send: async (model, signal) => model.doGenerate({ ...params, abortSignal: signal }),
+    responseHeaders: result => result.response?.headers,
+    usedTokens: result => usedTokensOf(result.usage),
+    estimateTokens: () => estimateCallTokens(params),
+  };
+}

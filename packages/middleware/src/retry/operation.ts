@@ -1,0 +1,29 @@
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
+
+/**
+ * What the retry loop needs from one kind of call (`generate`, `stream`): how to send an attempt
+ * and what to read from its result. Described once, as a plain object, by the file that owns the
+ * operation; the loop calls forward into it and is never handed a callback of its own caller.
+ */
+export interface AttemptOperation<T> {
+  /** What telemetry calls the attempts. */
+  readonly name: 'generate' | 'stream';
+  /**
+   * Sends one attempt to `model` with `signal` (the caller's, combined with the deadline and the
+   * per-attempt timeout); `context` maps its failures.
+   */
+  send(
+    model: LanguageModelV4,
+    signal: AbortSignal | undefined,
+    context: ToAlayaErrorContext,
+  ): Promise<T>;
+  /** The response headers of a successful attempt's result, for `guard.onSuccess`. */
+  responseHeaders(result: T): Record<string, string> | undefined;
+  /** The tokens a successful attempt used, for `guard.onSuccess` (unknown for a stream yet). */
+  usedTokens?(result: T): number | undefined;
+  /** Tokens the call is expected to use (for pacing; only asked when a guard is there to use it). */
+  estimateTokens(): number;
+  /** Releases the result of an attempt that lost to a parallel one (a stream's reader). */
+  discard?(result: T): void;
+}
