@@ -17,6 +17,12 @@ import { type OpenedStream, streamOperation } from './stream-attempt';
 /** How a run of the retry loop (the first one, or a continuation) ended. */
 type Run = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; error: unknown };
 
+/** The answer being read, and who answered it so far (attempts summed across continuations). */
+interface Reading {
+  reader: AfterContent;
+  answered: AnsweredBy;
+}
+
 /**
  * The stream `wrapStream` returns at once: its retries and fallbacks before the first content part
  * run inside it, so the AI SDK's `timeout.firstChunkMs` starts when the call starts and bounds them
@@ -71,11 +77,9 @@ export function retryingStream({
   const first = run(models, params, false);
 
   let head: OpenedStream['head'] | undefined;
-  /** Who answered so far: the first run's model, then the continuations' (attempts summed). */
-  let answered: AnsweredBy | undefined;
   /** The answer across attempts; only kept when the call may be continued. */
   let splice: AnswerSplice | undefined;
-  let reading: AfterContent | undefined;
+  let reading: Reading | undefined;
   let continuations = 0;
   let finished = false;
   let consumer: ConsumerParts;
@@ -95,18 +99,18 @@ export function retryingStream({
   const fail = (error: unknown): void =>
     isCallerAbort(error, callerSignal) || signal.aborted ? abort(error) : endWith(error);
 
-  /** Starts reading the answer `opened`, which `by` answered. */
-  const read = (opened: OpenedStream, by: AnsweredBy): void => {
-    answered = by;
-    reading = afterContent({ opened, answered, consumer, splice, settings, callerSignal });
-  };
+  /** Starts reading the answer `opened`, which `answered` answered. */
+  const read = (opened: OpenedStream, answered: AnsweredBy): Reading => ({
+    reader: afterContent({ opened, answered, consumer, splice, settings, callerSignal }),
+    answered,
+  });
 
   /**
-   * Continues the answer after `failure` when it may be (see {@link retryingStream}): true once a
-   * continuation is being read, false when the stream ended (with `failure`, the continuation's
-   * error, or the caller's abort).
+   * Continues the answer that `by` gave after `failure`, when it may be (see
+   * {@link retryingStream}): the continuation to read, or `undefined` once the stream ended (with
+   * `failure`, the continuation's error, or the caller's abort).
    */
-  async function continueAfter(failure: AlayaError, by: AnsweredBy): Promise<boolean> {
+  async function continueAfter(failure: AlayaError, by: AnsweredBy): Promise<Reading | undefined> {
     const continued = !(
       continuation === undefined ||
       splice === undefined ||
@@ -125,7 +129,7 @@ export function retryingStream({
     });
     if (!continued || splice === undefined) {
       endWith(failure);
-      return false;
+      return undefined;
     }
     continuations++;
     const again = splice.continuationParams(params);
@@ -136,15 +140,14 @@ export function retryingStream({
       const aborted = isCallerAbort(error, callerSignal) || signal.aborted;
       // A continuation that gave up on something else than a typed error ends with the break.
       fail(aborted || AlayaError.isInstance(error) ? error : failure);
-      return false;
+      return undefined;
     }
     const { result, model, modelIndex, attemptCount } = next.outcome;
-    read(result, {
+    return read(result, {
       model,
       modelIndex: by.modelIndex + modelIndex,
       attemptCount: by.attemptCount + attemptCount,
     });
-    return true;
   }
 
   const stream = new ReadableStream<LanguageModelV4StreamPart>({
@@ -159,23 +162,24 @@ export function retryingStream({
         head = result.outcome.result.head;
         // Only a stream that may be continued keeps its text: without `continuation` parts pass on.
         splice = continuation === undefined ? undefined : answerSplice([], consumer);
-        read(result.outcome.result, result.outcome);
+        reading = read(result.outcome.result, result.outcome);
       }
       for (;;) {
-        const step = await reading!.pull();
+        const step = await reading.reader.pull();
         if ('passed' in step) return;
         if ('done' in step) {
           finished = true;
           return consumer.close();
         }
         if ('aborted' in step) return abort(step.aborted);
-        if (!(await continueAfter(step.failed, answered!))) return;
+        reading = await continueAfter(step.failed, reading.answered);
+        if (reading === undefined) return;
       }
     },
     cancel(reason) {
       finished = true;
       cancelled.abort(reason);
-      reading?.cancel(reason);
+      reading?.reader.cancel(reason);
       void first.then(result => {
         if (result.ok) result.outcome.result.reader.cancel(reason).catch(() => {});
       });
