@@ -26,7 +26,7 @@ export interface CallState<T> {
   readonly estimatedTokens: number | undefined;
   /** Adds a failed attempt to the history, with the wait before its retry when there is one. */
   recordFailure(info: AttemptInfo, error: AlayaError, durationMs: number, delayMs?: number): void;
-  /** The failed attempts so far, across models (a copy). */
+  /** The failed attempts so far, across models (copies: a hook that edits them changes nothing). */
   history(): AlayaAttempt[];
   /** How many attempts failed so far. */
   failures(): number;
@@ -89,7 +89,7 @@ export function createCallState<T>({
       if (delayMs !== undefined) entry.delayMs = delayMs;
       history.push(entry);
     },
-    history: () => [...history],
+    history: () => history.map(entry => ({ ...entry })),
     failures: () => history.length,
     noteServerWait(error) {
       const wait = serverWait(error.retryAfterMs, settings.maxRetryAfterMs);
