@@ -4,6 +4,7 @@ import { MockLanguageModelV4 } from 'ai/test';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { alayaMiddleware } from '../alaya-middleware';
 import type { AttemptGuard } from '../attempt-guard';
+import { AlayaError } from '../errors/alaya-error';
 
 const unhandled = vi.fn();
 process.on('unhandledRejection', unhandled);
@@ -91,5 +92,35 @@ describe('user hooks', () => {
     });
     await expect(generateText({ model, prompt: 'hi' })).rejects.toThrow();
     expect(guard.count).toBe(2);
+  });
+
+  it('an onFallback that edits the attempts it was given changes neither the history nor the error', async () => {
+    const failing = (modelId: string) =>
+      new MockLanguageModelV4({
+        modelId,
+        doGenerate: async () => {
+          throw fail503();
+        },
+      });
+    const model = wrapLanguageModel({
+      model: failing('primary'),
+      middleware: alayaMiddleware({
+        maxRetries: 0,
+        fallbackModels: [failing('fallback')],
+        onFallback: ({ attempts }) => {
+          attempts[0]!.kind = 'timeout';
+          attempts[0]!.modelId = 'edited';
+          attempts.push({ ...attempts[0]! });
+        },
+      }),
+    });
+    const error: unknown = await generateText({ model, prompt: 'hi', maxRetries: 0 }).catch(
+      (e: unknown) => e,
+    );
+    if (!AlayaError.isInstance(error)) throw error;
+    expect(error.attempts?.map(({ modelId, kind }) => ({ modelId, kind }))).toEqual([
+      { modelId: 'primary', kind: error.kind },
+      { modelId: 'fallback', kind: error.kind },
+    ]);
   });
 });
