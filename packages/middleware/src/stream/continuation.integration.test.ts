@@ -28,14 +28,16 @@ afterAll(async () => {
 beforeEach(() => emulator.reset());
 
 const chat = () => emulator.requests.filter(r => r.path === '/v1/chat/completions');
+const chatModel = (id: string) =>
+  createOpenAICompatible({
+    name: 'alaya',
+    baseURL: emulator.url,
+    apiKey: API_KEY,
+    includeUsage: true,
+  }).chatModel(id);
 const model = (options: AlayaMiddlewareOptions, id = 'plain-text') =>
   wrapLanguageModel({
-    model: createOpenAICompatible({
-      name: 'alaya',
-      baseURL: emulator.url,
-      apiKey: API_KEY,
-      includeUsage: true,
-    }).chatModel(id),
+    model: chatModel(id),
     middleware: alayaMiddleware({
       initialDelayMs: 10,
       jitter: 'none',
@@ -161,6 +163,30 @@ describe('continuation over HTTP: the spliced text equals the uninterrupted answ
       await new Promise(resolve => setTimeout(resolve, 20));
     }
     expect(chat().map(r => r.outcome)).toEqual(['reset', 'aborted', 'completed']);
+  });
+
+  it('an answer of a fallback model is continued by that model; its finish says fallbackIndex 1 and every attempt', async () => {
+    const clean = await run();
+    emulator.reset();
+    emulator.enqueueFaults([
+      { status: 503 },
+      { reset: 'mid-stream', afterChunks: 5, chunkSize: 6 },
+    ]);
+    const fallbackModels = [chatModel('plain-text')];
+    const continued = await run({
+      id: 'glm-5.2',
+      options: { ...ON, maxRetries: 0, fallbackModels },
+    });
+    expect(continued.errors).toEqual([]);
+    expect(continued.text).toBe(clean.text);
+    expect(chat().map(r => r.model)).toEqual(['glm-5.2', 'plain-text', 'plain-text']);
+    const metadata = (await continued.result.providerMetadata)?.alayaMiddleware;
+    expect(metadata).toEqual({
+      provider: 'alaya.chat',
+      modelId: 'plain-text',
+      fallbackIndex: 1,
+      attempts: 3,
+    });
   });
 
   it('no continuation once deadlineMs has passed: the stream ends with the idle TimeoutError', async () => {
