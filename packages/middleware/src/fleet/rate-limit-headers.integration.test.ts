@@ -1,7 +1,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AlayaMiddlewareOptions, alayaMiddleware } from '../alaya-middleware';
 import { RateLimitError } from '../errors/status-errors';
 import { createFleetGuard } from './fleet-guard';
@@ -18,20 +18,16 @@ const RPM = 3;
 /** Under 1 s, so the emulator writes the reset as whole milliseconds rounded up (`742ms`). */
 const WINDOW_MS = 2_000; // wide enough that three calls fit in it on a loaded CI machine
 
-beforeAll(async () => {
+// Each test starts with an empty window: an emulator of its own (instead of waiting a window out).
+beforeEach(async () => {
   emulator = await startEmulator({
     port: 0,
     apiKeys: [API_KEY],
     limits: { rpm: RPM, windowMs: WINDOW_MS },
   });
 });
-afterAll(async () => {
+afterEach(async () => {
   await emulator?.close();
-});
-beforeEach(async () => {
-  emulator.reset();
-  // Start each test with an empty window.
-  await new Promise(resolve => setTimeout(resolve, WINDOW_MS + 50));
 });
 
 function model(options: AlayaMiddlewareOptions) {
