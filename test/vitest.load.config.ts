@@ -12,6 +12,5 @@ export default defineProject({
     retry: process.env.CI ? 1 : 0,
     testTimeout: 300_000,
     hookTimeout: 120_000,
-    fileParallelism: false,
   },
 });
