@@ -4,12 +4,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /**
  * The files that take longest, longest first (per-file durations of a full run on 2 cores): each
  * waits mostly on real time, child processes or a `next build`, so it is started first, beside the
- * rest of the suite, and never ends the run alone. Paths are relative to the repository root.
+ * rest of the suite, and never ends the run alone. Paths are relative to the repository root. (The
+ * load test is not listed: its project runs its files alone, after all the others.)
  */
 export const LONGEST_FILES: readonly string[] = [
   'test/fleet/multi-process.test.ts',
   'test/e2e/next-chat.test.ts',
-  'test/load/rate-limit.test.ts',
   'test/e2e/next-dev-command.test.ts',
   'packages/middleware/src/fleet/bounded-tables.test.ts',
   'test/integration/demo.test.ts',
