@@ -19,32 +19,27 @@ export const LONGEST_FILES: readonly string[] = [
 ];
 
 /**
- * Orders test files across projects: the listed long files first, then the rest longest first by
- * the durations vitest cached from the last run (a fresh clone has none: the base order then). The
- * base sequencer keeps each project's files together, which on several workers leaves the longest
- * file of the last project to run alone at the end.
+ * Orders test files across projects: the listed long files first, then the rest in the base order
+ * (project by project, so that a worker of a non-isolated project takes its next file in the same
+ * module cache; within a project longest first, by the durations vitest cached from the last run).
+ * The base order alone leaves the longest file of the last project to run alone at the end.
  */
 export class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const base = await super.sort(files);
     const root = this.ctx.config.root;
-    const rank = (spec: TestSpecification) => {
-      const path = relative(root, spec.moduleId);
-      const listed = LONGEST_FILES.indexOf(path);
-      const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${path}`);
-      return { listed: listed < 0 ? LONGEST_FILES.length : listed, ms: cached?.duration ?? 0 };
+    const listed = (spec: TestSpecification) => {
+      const index = LONGEST_FILES.indexOf(relative(root, spec.moduleId));
+      return index < 0 ? LONGEST_FILES.length : index;
     };
-    const ranks = new Map(base.map(spec => [spec, rank(spec)]));
     return base
-      .map((spec, index) => ({ spec, index }))
-      .sort((a, b) => {
-        const groups =
-          a.spec.project.config.sequence.groupOrder - b.spec.project.config.sequence.groupOrder;
-        if (groups !== 0) return groups;
-        const ra = ranks.get(a.spec)!;
-        const rb = ranks.get(b.spec)!;
-        return ra.listed - rb.listed || rb.ms - ra.ms || a.index - b.index;
-      })
+      .map((spec, index) => ({ spec, index, listed: listed(spec) }))
+      .sort(
+        (a, b) =>
+          a.spec.project.config.sequence.groupOrder - b.spec.project.config.sequence.groupOrder ||
+          a.listed - b.listed ||
+          a.index - b.index,
+      )
       .map(({ spec }) => spec);
   }
 }
