@@ -18,6 +18,7 @@ import { renderTable, type Table } from './lib/table';
 import { runContention } from './sections/contention';
 import { runFleetSection } from './sections/fleet';
 import { runOverhead } from './sections/overhead';
+import { runPacingShapes } from './sections/pacing-shapes';
 import { runRecovery } from './sections/recovery';
 
 /** Wall-clock budget per section (the whole run stays near 20 minutes on 2 cores). */
@@ -26,6 +27,7 @@ const BUDGET_MS: Record<Section, number> = {
   recovery: 200_000,
   contention: 360_000,
   fleet: 450_000,
+  shapes: 420_000,
 };
 
 /** The runner of a section; an unknown name is an error, never another section. */
@@ -39,6 +41,8 @@ export function sectionRunner(section: string): SectionRunner {
       return runContention;
     case 'fleet':
       return runFleetSection;
+    case 'shapes':
+      return runPacingShapes;
     default:
       throw new Error(`unknown section "${section}" (one of ${SECTIONS.join(', ')})`);
   }

@@ -1,5 +1,5 @@
-/** The four benchmark sections, in the order they run. */
-export const SECTIONS = ['overhead', 'recovery', 'contention', 'fleet'] as const;
+/** The benchmark sections, in the order they run. */
+export const SECTIONS = ['overhead', 'recovery', 'contention', 'fleet', 'shapes'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What `bench/run.ts` was asked to do. */
