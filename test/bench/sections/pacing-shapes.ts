@@ -26,6 +26,8 @@ export const BENCH_MINUTE_MS = 10_000;
 const SCALE = 60_000 / BENCH_MINUTE_MS;
 const RUN_MS = 30_000;
 const CHANGE_RUN_MS = 40_000;
+/** A fixed window's goodput is read over whole windows of the clock: at least two after the first. */
+const FIXED_RUN_MS = 40_000;
 const CALL_DEADLINE_MS = 10_000;
 /** Recovery is read over a trailing fifth of a bench minute (2 s of wall time, 12 bench seconds). */
 const RECOVERY_BIN_MS = BENCH_MINUTE_MS / 5;
@@ -48,7 +50,12 @@ const LIMITS = [20, 60, 300];
 export function shapeCells(filter: string | undefined): ShapeCell[] {
   const cells: ShapeCell[] = [
     ...KINDS.flatMap(kind =>
-      LIMITS.map(limit => ({ id: `${kind}-${limit}`, kind, limit, runMs: RUN_MS })),
+      LIMITS.map(limit => ({
+        id: `${kind}-${limit}`,
+        kind,
+        limit,
+        runMs: kind === 'fixed' ? FIXED_RUN_MS : RUN_MS,
+      })),
     ),
     {
       id: 'sliding-60-to-120',
@@ -93,6 +100,21 @@ export type ShapeRun = {
   recoveryMs?: number | null;
 };
 
+/**
+ * The steady state: after the first bench minute until the run ends (or the limit changes); for a
+ * fixed window, the whole windows of the clock within that (a partial window at each end would count
+ * up to a full window's successes in part of one).
+ */
+function steadySpan(cell: ShapeCell, start: number, changeAt: number | undefined) {
+  const from = start + BENCH_MINUTE_MS;
+  const to = changeAt ?? start + cell.runMs;
+  if (cell.kind !== 'fixed') return { from, to };
+  return {
+    from: Math.ceil(from / BENCH_MINUTE_MS) * BENCH_MINUTE_MS,
+    to: Math.floor(to / BENCH_MINUTE_MS) * BENCH_MINUTE_MS,
+  };
+}
+
 async function runCell(cell: ShapeCell, contenders: readonly Contender[]): Promise<ShapeRun[]> {
   const start = Date.now();
   const change = cell.change
@@ -122,16 +144,11 @@ async function runCell(cell: ShapeCell, contenders: readonly Contender[]): Promi
     );
     return done.map((run, k) => {
       const served = servers[k]!.served();
-      const steadyTo = change ? change.at : start + cell.runMs;
+      const span = steadySpan(cell, start, change?.at);
       return {
         cell: cell.id,
         contender: run.contender,
-        goodput: goodputOver(
-          served,
-          { from: start + BENCH_MINUTE_MS, to: steadyTo },
-          cell.limit,
-          BENCH_MINUTE_MS,
-        ),
+        goodput: goodputOver(served, span, cell.limit, BENCH_MINUTE_MS),
         cold429s: coldStart429s(served, start, BENCH_MINUTE_MS),
         total429s: served.filter(r => r.status === 429).length,
         insideRetryAfter: insideRetryAfter(served),
@@ -230,7 +247,7 @@ export function shapesTable(
     ],
     rows,
     notes: [
-      `A bench minute is ${BENCH_MINUTE_MS / 1000} s of wall time (limits per bench minute; Retry-After in whole wall seconds, so 6× coarser than a real minute's). Runs of ${RUN_MS / 1000} s (the first bench minute is the cold start; goodput over the rest), the upgrade cell ${CHANGE_RUN_MS / 1000} s with the change half-way (goodput before it; recovery: wall time × ${SCALE} until the successes over a trailing ${RECOVERY_BIN_MS / 1000} s reach 95 % of the new limit, per repetition).`,
+      `A bench minute is ${BENCH_MINUTE_MS / 1000} s of wall time (limits per bench minute; Retry-After in whole wall seconds, so 6× coarser than a real minute's). Runs of ${RUN_MS / 1000} s, fixed windows ${FIXED_RUN_MS / 1000} s (the first bench minute is the cold start; goodput over the rest, for a fixed window over the whole clock windows in it), the upgrade cell ${CHANGE_RUN_MS / 1000} s with the change half-way (goodput before it; recovery: wall time × ${SCALE} until the successes over a trailing ${RECOVERY_BIN_MS / 1000} s reach 95 % of the new limit, per repetition).`,
       `${repetitions} repetition(s) per cell; median (min–max): the spread is the noise. Each contender has its own server, all three run at once; callers: twice the limit's rate (1 call/s each, at least 10); deadline ${CALL_DEADLINE_MS / 1000} s.`,
       `"inside a Retry-After (key)": requests that reached the server while a Retry-After it had sent on the key ran (any caller; arrivals within 100 ms of the 429 were already in flight). The oracle is told only the starting limit.`,
     ],
