@@ -53,7 +53,7 @@ describe('learnRate: (state, answer, seen) → state', () => {
     ],
     [
       'a stated limit wins over the first burst a success belongs to',
-      { rpm: 40, reason: 'adaptive', holdUntil: NOW + 1, firstSpanMs: 30_000 },
+      { rpm: 40, reason: 'adaptive', holdUntil: NOW + 1, firstSpanMs: 30_000, probing: true },
       { ...success, report: stated(120) },
       at(),
       { rpm: 120, reason: 'learned_limit', holdUntil: NOW + 1, firstSpanMs: 30_000 },
@@ -78,50 +78,64 @@ describe('learnRate: (state, answer, seen) → state', () => {
       initialRate(undefined),
       { ...limited, retryAfterMs: 30_000 },
       at({ burst: { since: NOW - 30_000, successes: 59 } }),
-      { rpm: 59, reason: 'adaptive', holdUntil: NOW + 30_000, firstSpanMs: 60_000 },
+      { rpm: 59, reason: 'adaptive', holdUntil: NOW + 30_000, firstSpanMs: 60_000, probing: true },
     ],
     [
       'a first 429 without Retry-After divides by a minute at least',
       initialRate(undefined),
       limited,
       at({ burst: { since: NOW - 10_000, successes: 10 } }),
-      { rpm: 10, reason: 'adaptive', holdUntil: NOW + 1_000, firstSpanMs: 60_000 },
+      { rpm: 10, reason: 'adaptive', holdUntil: NOW + 1_000, firstSpanMs: 60_000, probing: true },
     ],
     [
       'a first 429 with an hour of Retry-After believes a minute of it (RATE_WINDOW_MS)',
       initialRate(undefined),
       { ...limited, retryAfterMs: 3_600_000 },
       at({ burst: { since: NOW, successes: 5 } }),
-      { rpm: 5, reason: 'adaptive', holdUntil: NOW + 60_000, firstSpanMs: 60_000 },
+      { rpm: 5, reason: 'adaptive', holdUntil: NOW + 60_000, firstSpanMs: 60_000, probing: true },
     ],
     [
       'a first 429 with a NaN Retry-After is one without',
       initialRate(undefined),
       { ...limited, retryAfterMs: Number.NaN },
       at({ burst: { since: NOW - 1_000, successes: 2 } }),
-      { rpm: 2, reason: 'adaptive', holdUntil: NOW + 1_000, firstSpanMs: 60_000 },
+      { rpm: 2, reason: 'adaptive', holdUntil: NOW + 1_000, firstSpanMs: 60_000, probing: true },
     ],
     [
       'a first 429 after no success still paces (one request over the span, the floor is 1)',
       initialRate(undefined),
       limited,
       at({ burst: { since: NOW - 120_000, successes: 0 } }),
-      { rpm: 1, reason: 'adaptive', holdUntil: NOW + 1_000, firstSpanMs: 120_000 },
+      { rpm: 1, reason: 'adaptive', holdUntil: NOW + 1_000, firstSpanMs: 120_000, probing: true },
     ],
     [
       "a first 429 cuts the fleet's rate when this instance knows none of its own",
       initialRate(undefined),
       limited,
       at({ fleet: { rpm: 300 }, burst: { since: NOW - 1_000, successes: 9 } }),
-      { rpm: 210, reason: 'adaptive', holdUntil: NOW + 1_000 },
+      { rpm: 270, reason: 'adaptive', holdUntil: NOW + 1_000 },
     ],
     // AIMD without headers.
     [
-      'a 429 cuts an adaptive rate to 0.7 of it and holds',
+      'a 429 cuts an adaptive rate to 0.9 of it and holds',
       { rpm: 100, reason: 'adaptive', holdUntil: 0 },
       limited,
       at(),
-      { rpm: 70, reason: 'adaptive', holdUntil: NOW + 1_000 },
+      { rpm: 90, reason: 'adaptive', holdUntil: NOW + 1_000 },
+    ],
+    [
+      'a 429 outside the hold ends the probing (and cuts)',
+      { rpm: 100, reason: 'adaptive', holdUntil: NOW - 1, probing: true },
+      limited,
+      at(),
+      { rpm: 90, reason: 'adaptive', holdUntil: NOW + 1_000 },
+    ],
+    [
+      'a 429 within the hold keeps the probing and the rate',
+      { rpm: 100, reason: 'adaptive', holdUntil: NOW + 1, probing: true },
+      limited,
+      at(),
+      { rpm: 100, reason: 'adaptive', holdUntil: NOW + 1, probing: true },
     ],
     [
       'a 429 within the hold is the congestion already answered: no second cut',
@@ -135,14 +149,14 @@ describe('learnRate: (state, answer, seen) → state', () => {
       { rpm: 70, reason: 'adaptive', holdUntil: NOW },
       limited,
       at(),
-      { rpm: 49, reason: 'adaptive', holdUntil: NOW + 1_000 },
+      { rpm: 63, reason: 'adaptive', holdUntil: NOW + 1_000 },
     ],
     [
       'a 429 after a day idle cuts once, and ends the first burst',
       { rpm: 70, reason: 'adaptive', holdUntil: NOW - DAY_MS, firstSpanMs: 60_000 },
       limited,
       at(),
-      { rpm: 49, reason: 'adaptive', holdUntil: NOW + 1_000 },
+      { rpm: 63, reason: 'adaptive', holdUntil: NOW + 1_000 },
     ],
     [
       'a 429 at the floor stays at 1 request per minute',
@@ -167,10 +181,10 @@ describe('learnRate: (state, answer, seen) → state', () => {
     ],
     [
       "a success of the first estimate's burst counts into it (one request over its span)",
-      { rpm: 40, reason: 'adaptive', holdUntil: NOW + 1, firstSpanMs: 30_000 },
+      { rpm: 40, reason: 'adaptive', holdUntil: NOW + 1, firstSpanMs: 30_000, probing: true },
       success,
       at(),
-      { rpm: 42, reason: 'adaptive', holdUntil: NOW + 1, firstSpanMs: 30_000 },
+      { rpm: 42, reason: 'adaptive', holdUntil: NOW + 1, firstSpanMs: 30_000, probing: true },
     ],
     [
       'a success exactly when the hold ends is past the burst: one more, and the burst is over',
@@ -178,6 +192,41 @@ describe('learnRate: (state, answer, seen) → state', () => {
       success,
       at(),
       { rpm: 41, reason: 'adaptive', holdUntil: NOW },
+    ],
+    [
+      'a success while probing grows the rate by one paced slot of a doubling every 10 s',
+      { rpm: 60, reason: 'adaptive', holdUntil: 0, probing: true },
+      success,
+      at(),
+      { rpm: 60 * 2 ** 0.1, reason: 'adaptive', holdUntil: 0, probing: true },
+    ],
+    [
+      'a success while probing at the floor at most doubles the rate (one slot is longer than 10 s)',
+      { rpm: 1, reason: 'adaptive', holdUntil: 0, probing: true },
+      success,
+      at(),
+      { rpm: 2, reason: 'adaptive', holdUntil: 0, probing: true },
+    ],
+    [
+      'a success while probing a high rate adds about 4 requests per minute (6 × ln 2: one slot of a doubling every 10 s)',
+      { rpm: 1_000_000, reason: 'adaptive', holdUntil: 0, probing: true },
+      success,
+      at(),
+      { rpm: 1_000_000 * 2 ** 6e-6, reason: 'adaptive', holdUntil: 0, probing: true },
+    ],
+    [
+      'probing meets the ceiling: exactly the ceiling, the stated limit',
+      { ceiling: { rpm: 60 }, rpm: 59, reason: 'adaptive', holdUntil: 0, probing: true },
+      success,
+      at(),
+      { ceiling: { rpm: 60 }, rpm: 60, reason: 'stated_limit', holdUntil: 0, probing: true },
+    ],
+    [
+      'a stated limit ends the probing',
+      { rpm: 40, reason: 'adaptive', holdUntil: 0, probing: true },
+      { ...success, report: stated(120) },
+      at(),
+      { rpm: 120, reason: 'learned_limit', holdUntil: 0 },
     ],
     [
       'a success without headers does not move a learned limit',
@@ -218,7 +267,7 @@ describe('learnRate: (state, answer, seen) → state', () => {
     expect(initialRate(undefined)).toEqual({ holdUntil: 0 });
   });
 
-  it('AIMD from 429s alone: a first estimate, cuts once per hold, one more per success', () => {
+  it('AIMD from 429s alone: a first estimate, cuts once per hold (×0.9), then one more per success', () => {
     let state = initialRate(undefined);
     const burst = { since: NOW - 30_000, successes: 29 };
     state = learnRate(state, { ...limited, retryAfterMs: 30_000 }, at({ burst }));
@@ -230,9 +279,10 @@ describe('learnRate: (state, answer, seen) → state', () => {
     expect(state.rpm).toBe(30);
     // After the hold: the next 429 cuts, and a success adds one.
     state = learnRate(state, limited, at({ now: NOW + 30_000, burst }));
-    expect(state.rpm).toBeCloseTo(21);
+    expect(state.rpm).toBeCloseTo(27);
+    expect(state.probing).toBeUndefined();
     state = learnRate(state, success, at({ now: NOW + 31_000, burst }));
-    expect(state.rpm).toBeCloseTo(22);
+    expect(state.rpm).toBeCloseTo(28);
   });
 });
 

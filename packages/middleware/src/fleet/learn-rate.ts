@@ -43,6 +43,12 @@ export interface LearnedRate {
    * then was sent in the same burst, so it counts into the estimate (answers come back in any order).
    */
   readonly firstSpanMs?: number;
+  /**
+   * Set by the first estimate, until the next 429 outside the hold: the estimate (from a burst and a
+   * Retry-After in whole seconds) may be far below the limit, so successes grow the rate
+   * exponentially ({@link PROBE_DOUBLING_MS}) instead of by {@link INCREASE_RPM}.
+   */
+  readonly probing?: true;
 }
 
 /** What the pacer saw besides the answer, when it came. */
@@ -67,8 +73,19 @@ export const PACE_MARGIN = 0.98;
  * worth). The server's `remaining` lowers the bucket further (to 0).
  */
 export const BURST_MS = 0;
-/** Multiplicative decrease on a 429 without headers (AWS adaptive retry mode uses 0.7). */
-export const DECREASE = 0.7;
+/**
+ * Multiplicative decrease on a 429 without headers. A 429 while pacing says the rate is just above
+ * the limit (the rate climbs slowly), so a gentle cut keeps the average near it: the rate swings
+ * between DECREASE and 1 of where the 429 came, about (1 + DECREASE) / 2 on average. A limit that
+ * really fell is met by one cut per hold.
+ */
+export const DECREASE = 0.9;
+/**
+ * While probing (after the first estimate, before any cut), the rate doubles every this long when
+ * every paced slot is used and answered: a first estimate from a burst and a Retry-After rounded up
+ * to whole seconds can be several times too low (a token bucket of 5 says "1 s" for a 33 ms wait).
+ */
+export const PROBE_DOUBLING_MS = 10_000;
 /** Additive increase per success without headers, in requests per minute. */
 export const INCREASE_RPM = 1;
 /** Floor of an adaptive rate, in requests per minute. */
@@ -129,16 +146,18 @@ function learnRequestRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen
     (firstBurstEnded(answer.limited, held, current, now, holdUntil)
       ? undefined
       : state.firstSpanMs);
+  const probing = first !== undefined || (state.probing && !(answer.limited && !held));
   const rate =
     stated ??
     (answer.limited
       ? rateAfterLimited(current, held, first?.rpm)
-      : rateAfterSuccess(current, firstSpanMs));
+      : rateAfterSuccess(current, firstSpanMs, probing));
   const rpm = atMost(rate, state.ceiling?.rpm);
   return {
     ...withoutFirstSpan(state),
     holdUntil,
     ...(firstSpanMs === undefined ? {} : { firstSpanMs }),
+    ...(probing && stated === undefined ? { probing: true as const } : {}),
     ...(rpm === undefined ? {} : { rpm, reason: reasonOf(rpm, stated, state.ceiling) }),
   };
 }
@@ -180,13 +199,20 @@ function rateAfterLimited(
   return estimate === undefined ? undefined : Math.max(MIN_RPM, estimate);
 }
 
-/** A success without a stated limit: one more, or one request over the span of the burst it was sent in. */
+/**
+ * A success without a stated limit: one request over the span of the burst it was sent in; else one
+ * more, or while probing the growth of one paced slot at a doubling every {@link PROBE_DOUBLING_MS}
+ * (at most ×2; about 6 × ln 2 ≈ 4.2 more per success at any rate above a few per minute).
+ */
 function rateAfterSuccess(
   current: number | undefined,
   firstSpanMs: number | undefined,
+  probing: boolean | undefined,
 ): number | undefined {
   if (current === undefined) return undefined;
-  return current + (firstSpanMs ? MINUTE_MS / firstSpanMs : INCREASE_RPM);
+  if (firstSpanMs) return current + MINUTE_MS / firstSpanMs;
+  if (probing) return current * 2 ** Math.min(1, MINUTE_MS / current / PROBE_DOUBLING_MS);
+  return current + INCREASE_RPM;
 }
 
 function reasonOf(rpm: number, stated: number | undefined, ceiling?: RateLimit): PaceReason {
@@ -268,6 +294,6 @@ function atMost(rate: number | undefined, ceiling: number | undefined): number |
 
 /** `state` without its first burst (the step that follows sets it again while it lasts). */
 function withoutFirstSpan(state: LearnedRate): LearnedRate {
-  const { firstSpanMs: _, ...rest } = state;
+  const { firstSpanMs: _, probing: __, ...rest } = state;
   return rest;
 }

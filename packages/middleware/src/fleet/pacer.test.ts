@@ -85,7 +85,7 @@ describe('createPacer', () => {
     expect(await admitted(p, 1, 0)).toEqual([0]);
   });
 
-  it('without headers: the first 429 measures the rate, later ones slow down (×0.7), success speeds up', async () => {
+  it('without headers: the first 429 measures the rate, later ones slow down (×0.9), success speeds up', async () => {
     const p = pacer();
     expect(await admitted(p, 1, 0)).toEqual([0]);
     await p.learn('k', { limited: false });
@@ -103,9 +103,9 @@ describe('createPacer', () => {
     expect((await p.state())[0]?.rpm).toBeCloseTo(24);
     await vi.advanceTimersByTimeAsync(5_000);
     await p.learn('k', { limited: true });
-    expect((await p.state())[0]?.rpm).toBeCloseTo(24 * 0.7);
+    expect((await p.state())[0]?.rpm).toBeCloseTo(24 * 0.9);
     await p.learn('k', { limited: false });
-    expect((await p.state())[0]?.rpm).toBeCloseTo(24 * 0.7 + 1);
+    expect((await p.state())[0]?.rpm).toBeCloseTo(24 * 0.9 + 1);
   });
 
   it('without headers: a success of the same burst answering after the first 429 counts into its estimate', async () => {
@@ -118,8 +118,9 @@ describe('createPacer', () => {
     await p.learn('k', { limited: false }); // sent before the 429, answered after it: 3 per 5 s
     expect((await p.state())[0]?.rpm).toBeCloseTo(36);
     await vi.advanceTimersByTimeAsync(4_500);
-    await p.learn('k', { limited: false }); // after the Retry-After: additive increase again
-    expect((await p.state())[0]?.rpm).toBeCloseTo(37);
+    // After the Retry-After, no 429 since the estimate: probing, one paced slot of a doubling every 10 s.
+    await p.learn('k', { limited: false });
+    expect((await p.state())[0]?.rpm).toBeCloseTo(36 * 2 ** (60_000 / 36 / 10_000));
   });
 
   it.each([
@@ -138,11 +139,12 @@ describe('createPacer', () => {
       // not 20 per hour (held at the 1 rpm floor for the hour, or for good).
       const measured = (20 * 60_000) / 60_500;
       expect((await p.state())[0]?.rpm).toBeCloseTo(measured);
-      // Exactly a minute later the hold is over: a success adds one request per minute again (within
-      // the hold it would add one over the estimate's span, 1/60 of that over an hour).
+      // Exactly a minute later the hold is over: a success grows the rate by one paced slot of a
+      // doubling every 10 s (probing: no 429 since the estimate); within the hold it would add one
+      // request over the estimate's span, 1/60 of that over an hour.
       await vi.advanceTimersByTimeAsync(60_000);
       await p.learn('k', { limited: false });
-      expect((await p.state())[0]?.rpm).toBeCloseTo(measured + 1);
+      expect((await p.state())[0]?.rpm).toBeCloseTo(measured * 2 ** (60_000 / measured / 10_000));
     },
   );
 
@@ -166,7 +168,7 @@ describe('createPacer', () => {
     expect(await rate()).toBeCloseTo(measured as number);
     await vi.advanceTimersByTimeAsync(1);
     await p.learn('k', { limited: true });
-    expect(await rate()).toBeCloseTo((measured as number) * 0.7);
+    expect(await rate()).toBeCloseTo((measured as number) * 0.9);
   });
 
   it('paces tokens: each attempt takes its estimate, corrected by the usage reported', async () => {
