@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: runs the four benchmark sections (overhead, recovery, contention, fleet), prints their
+ * `pnpm bench`: runs the benchmark sections (overhead, recovery, contention, fleet, shapes), prints their
  * tables and writes `bench/results/latest.json`. See bench/README.md for what each figure means.
  *
  *   pnpm bench                              # everything
