@@ -201,11 +201,11 @@ describe('learnRate: (state, answer, seen) → state', () => {
       { rpm: 60 * 2 ** 0.1, reason: 'adaptive', holdUntil: 0, probing: true },
     ],
     [
-      'a success while probing at the floor at most doubles the rate (one slot is longer than 10 s)',
-      { rpm: 1, reason: 'adaptive', holdUntil: 0, probing: true },
+      'a success while probing a slow rate at most doubles it (one slot is longer than 10 s)',
+      { rpm: 2, reason: 'adaptive', holdUntil: 0, probing: true },
       success,
       at(),
-      { rpm: 2, reason: 'adaptive', holdUntil: 0, probing: true },
+      { rpm: 4, reason: 'adaptive', holdUntil: 0, probing: true },
     ],
     [
       'a success while probing a high rate adds about 4 requests per minute (6 × ln 2: one slot of a doubling every 10 s)',
@@ -215,8 +215,8 @@ describe('learnRate: (state, answer, seen) → state', () => {
       { rpm: 1_000_000 * 2 ** 6e-6, reason: 'adaptive', holdUntil: 0, probing: true },
     ],
     [
-      'probing meets the ceiling: exactly the ceiling, the stated limit',
-      { ceiling: { rpm: 60 }, rpm: 59, reason: 'adaptive', holdUntil: 0, probing: true },
+      'probing past the ceiling: exactly the ceiling, the stated limit',
+      { ceiling: { rpm: 60 }, rpm: 58, reason: 'adaptive', holdUntil: 0, probing: true },
       success,
       at(),
       { ceiling: { rpm: 60 }, rpm: 60, reason: 'stated_limit', holdUntil: 0, probing: true },
