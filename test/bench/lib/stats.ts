@@ -47,3 +47,22 @@ export function trimmedMean(values: readonly number[], fraction = 0.1): number {
   const cut = Math.floor(sorted.length * fraction);
   return mean(sorted.slice(cut, sorted.length - cut));
 }
+
+/** A median with its distribution-free 95 % confidence interval. */
+export type MedianInterval = { low: number; median: number; high: number; n: number };
+
+/**
+ * The median of `values` and its 95 % confidence interval from order statistics (the values of rank
+ * n/2 ∓ 1.96·√n/2, no assumption on the distribution): how far the median of another run of the same
+ * length may fall, which is what says how small a difference the figure can see. With fewer than 6
+ * values the interval is the whole range.
+ */
+export function medianInterval(values: readonly number[]): MedianInterval {
+  const n = values.length;
+  if (n === 0) return { low: Number.NaN, median: Number.NaN, high: Number.NaN, n: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = 0.98 * Math.sqrt(n);
+  const lo = Math.max(0, Math.floor(n / 2 - half));
+  const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
+  return { low: sorted[lo]!, median: percentile(sorted, 50), high: sorted[hi]!, n };
+}
