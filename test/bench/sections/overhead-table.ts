@@ -3,6 +3,7 @@ import { type Criterion, judge, type Verdict, verdictCell } from '../lib/judge';
 import type { Spread } from '../lib/stats';
 import type { Table } from '../lib/table';
 import type { OverheadResult } from './overhead';
+import { CPU_NOTE, cpuRows } from './overhead-cpu-table';
 import type { MemoryComparison, MemoryStats } from './overhead-memory';
 import { tracingNotes, tracingRows } from './overhead-tracing-table';
 
@@ -169,12 +170,14 @@ export function overheadTable(r: Omit<OverheadResult, 'table'>): Table {
         'noise floor',
         reported(st.controlRatio, noStreams),
       ],
+      ...cpuRows(r.cpu),
       ...memoryRows('streamText', me.streamText, me.chunks),
       ...memoryRows('model.doStream() only', me.doStream, me.chunks),
     ],
     notes: [
       ...missNotes(r, added, addedCpu, stream),
       ...tracingNotes(r.tracing),
+      CPU_NOTE,
       'Every round runs raw, ours and a second raw (the A/A control) interleaved: calls one by one in an order that rotates through all six, streams as x y z z y x with a rotating (x, y, z). Ours and the control are thus measured in the same rounds; ratios and differences are per round, shown as median (min–max).',
       "Raw = the mean of the two raw instances in each round. Judged against the control: a shortfall no larger than the control's own noise (how far the two identical raws came apart: its distance from 1×/0 ms or half its range, whichever is larger) is reported as inside A/A noise, not as a miss.",
       `The budget is split between the phases (calls, tracing over HTTP and without I/O, streams, memory per level) when each starts; every phase runs at least its minimum rounds (2, 2, 2, 2, 1 paired run), so no row is left without measurements. Shares (s): ${Object.entries(

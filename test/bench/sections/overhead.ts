@@ -11,6 +11,8 @@ import { BENCH_API_KEY, startEmulatorProcess } from '../lib/emulator';
 import { createPhases, type Phase } from '../lib/phases';
 import type { SectionArgs } from '../lib/section';
 import type { Table } from '../lib/table';
+import { compareCpu, cpuQuartet, generateOnce, readAnswer, type StreamPath } from './overhead-cpu';
+import type { CpuResult } from './overhead-cpu-table';
 import {
   type CallStats,
   compareCalls,
@@ -40,6 +42,8 @@ export type OverheadResult = {
   /** Ours with `alayaOpenTelemetry()` (no-op provider, in-memory exporter) against ours without. */
   tracing: TracingResult;
   streaming: StreamStats & { target: number };
+  /** Client CPU per part and per call around an in-memory model (no network in the measurement). */
+  cpu: CpuResult;
   memory: {
     chunks: number;
     /** Through `streamText` (what apps do; the SDK itself accumulates the text and parts). */
@@ -58,6 +62,9 @@ const WEIGHTS = {
   tracingHttp: 2,
   tracingNoIo: 1,
   streams: 3,
+  cpuStreamText: 3,
+  cpuDoStream: 1,
+  cpuGenerate: 1,
   memoryStreamText: 2,
   memoryDoStream: 2,
 } as const;
@@ -135,6 +142,11 @@ export async function runOverhead(args: SectionArgs): Promise<OverheadResult> {
     const streaming = await compareStreams(trio, streams, { min: 2, max: quick ? 3 : 12, chunks });
     log(`  streaming: ${streaming.rounds} rounds of 6 streams (raw, ours, A/A twin twice each)`);
 
+    const cpu = await measureCpu(phase, shares, quick);
+    log(
+      `  CPU time, in-memory model: ${cpu.streamText.blocks} + ${cpu.doStream.blocks} + ${cpu.generate.blocks} blocks (streamText, doStream, generateText)`,
+    );
+
     const memChunks = 100_000;
     const memory = { min: 1, max: quick ? 1 : 3, chunks: memChunks };
     const viaStreamTextPhase = phase('memoryStreamText');
@@ -154,6 +166,7 @@ export async function runOverhead(args: SectionArgs): Promise<OverheadResult> {
       nonStreaming: { ...nonStreaming, targetAddedMs: 0.1 },
       tracing: { http: tracingHttp, noIo: tracingNoIo },
       streaming: { ...streaming, target: 0.97 },
+      cpu,
       memory: { chunks: memChunks, streamText: viaStreamText, doStream: viaDoStream },
       phaseShareMs: shares,
     };
@@ -180,4 +193,45 @@ async function measureTracing(
     const why = error instanceof Error ? error.message : String(error);
     return unmeasuredTracing(limits.callsPerRound, why);
   }
+}
+
+/** Parts per stream of the CPU-time rows: a run of a few ms, so most runs fit in one time slice. */
+const CPU_CHUNKS = 500;
+/** `generateText` calls per CPU-time sample. */
+const CPU_CALLS = 20;
+/** A full GC every this many blocks (outside the timed runs), so old-generation garbage cannot pile up on one model. */
+const GC_EVERY = 50;
+
+/** The CPU-time rows: streaming through `streamText` and `doStream()`, and `generateText`, each with its A/A control. */
+async function measureCpu(
+  phase: (name: 'cpuStreamText' | 'cpuDoStream' | 'cpuGenerate') => Phase,
+  shares: Record<string, number>,
+  quick: boolean,
+): Promise<CpuResult> {
+  const models = await cpuQuartet(CPU_CHUNKS);
+  const stream = async (name: 'cpuStreamText' | 'cpuDoStream', path: StreamPath) => {
+    for (let i = 0; i < (quick ? 3 : 20); i++)
+      for (const model of models) await readAnswer(model, path);
+    const p = phase(name);
+    shares[name] = p.shareMs;
+    const limits = { min: quick ? 20 : 200, max: quick ? 40 : 4000, gcEvery: GC_EVERY };
+    const stats = await compareCpu(models, p, limits, model => readAnswer(model, path));
+    return { ...stats, chunks: CPU_CHUNKS };
+  };
+  const streamText = await stream('cpuStreamText', 'streamText');
+  const doStream = await stream('cpuDoStream', 'doStream');
+  for (let i = 0; i < (quick ? 50 : 500); i++)
+    for (const model of models) await generateOnce(model);
+  const p = phase('cpuGenerate');
+  shares.cpuGenerate = p.shareMs;
+  const generate = await compareCpu(
+    models,
+    p,
+    { min: quick ? 20 : 200, max: quick ? 40 : 4000, gcEvery: GC_EVERY },
+    async model => {
+      for (let i = 0; i < CPU_CALLS; i++) await generateOnce(model);
+      return CPU_CALLS;
+    },
+  );
+  return { streamText, doStream, generate: { ...generate, calls: CPU_CALLS } };
 }
