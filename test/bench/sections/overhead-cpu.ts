@@ -18,8 +18,8 @@ import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { collectGarbage } from '../lib/gc';
 import { cpuMs } from '../lib/measure';
 import type { Phase } from '../lib/phases';
+import { createRng, type Rng } from '../lib/rng';
 import { type MedianInterval, medianInterval } from '../lib/stats';
-import { tracingOrder } from './overhead-tracing';
 
 /** The idle timeout of the "idle timeout on" model: long enough never to fire, so only its cost is measured. */
 export const IDLE_TIMEOUT_MS = 30_000;
@@ -151,7 +151,22 @@ export type CpuStats = {
 };
 
 /**
- * Blocks of the four models run back to back in a balanced Latin-square order, each unit of work
+ * The order of one block: a uniformly random permutation of `0..n-1` (Fisher–Yates). Over many blocks
+ * every model takes every position and follows every other model, across block boundaries too,
+ * equally often in expectation: a fixed square repeats its boundary pairs, which put the garbage of a
+ * model that allocates more on the same neighbour's clock.
+ */
+export function shuffledOrder(rng: Rng, n: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/**
+ * Blocks of the four models run back to back in a random order ({@link shuffledOrder}), each unit of work
  * (`work(model)`, returning how many units it did: parts, or calls) timed on the process's CPU clock
  * after a forced GC. Each block gives one paired ratio per model (raw's CPU per unit ÷ x's): the four
  * runs of a block share the machine's state, so slow drifts (load, frequency) cancel in the ratio, and
@@ -161,13 +176,14 @@ export type CpuStats = {
 export async function compareCpu(
   models: CpuQuartet,
   phase: Phase,
-  limits: { min: number; max: number; gcEvery: number },
+  limits: { min: number; max: number; gcEvery: number; seed: number },
   work: (model: LanguageModelV4) => Promise<number>,
 ): Promise<CpuStats> {
+  const rng = createRng(limits.seed);
   const perUnit: number[][] = [[], [], [], []];
   const blocks = await phase.rounds(limits, async block => {
     if (limits.gcEvery > 0 && block % limits.gcEvery === 0) collectGarbage();
-    for (const m of tracingOrder(block)) {
+    for (const m of shuffledOrder(rng, 4)) {
       const c0 = cpuMs();
       const units = await work(models[m]!);
       perUnit[m]!.push(((cpuMs() - c0) * 1000) / units);

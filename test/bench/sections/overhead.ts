@@ -142,7 +142,7 @@ export async function runOverhead(args: SectionArgs): Promise<OverheadResult> {
     const streaming = await compareStreams(trio, streams, { min: 2, max: quick ? 3 : 12, chunks });
     log(`  streaming: ${streaming.rounds} rounds of 6 streams (raw, ours, A/A twin twice each)`);
 
-    const cpu = await measureCpu(phase, shares, quick);
+    const cpu = await measureCpu(phase, shares, quick, args.seed);
     log(
       `  CPU time, in-memory model: ${cpu.streamText.blocks} + ${cpu.doStream.blocks} + ${cpu.generate.blocks} blocks (streamText, doStream, generateText)`,
     );
@@ -207,6 +207,7 @@ async function measureCpu(
   phase: (name: 'cpuStreamText' | 'cpuDoStream' | 'cpuGenerate') => Phase,
   shares: Record<string, number>,
   quick: boolean,
+  seed: number,
 ): Promise<CpuResult> {
   const models = await cpuQuartet(CPU_CHUNKS);
   const stream = async (name: 'cpuStreamText' | 'cpuDoStream', path: StreamPath) => {
@@ -214,7 +215,7 @@ async function measureCpu(
       for (const model of models) await readAnswer(model, path);
     const p = phase(name);
     shares[name] = p.shareMs;
-    const limits = { min: quick ? 20 : 200, max: quick ? 40 : 4000, gcEvery: GC_EVERY };
+    const limits = { min: quick ? 20 : 300, max: quick ? 40 : 4000, gcEvery: GC_EVERY, seed };
     const stats = await compareCpu(models, p, limits, model => readAnswer(model, path));
     return { ...stats, chunks: CPU_CHUNKS };
   };
@@ -227,7 +228,7 @@ async function measureCpu(
   const generate = await compareCpu(
     models,
     p,
-    { min: quick ? 20 : 200, max: quick ? 40 : 4000, gcEvery: GC_EVERY },
+    { min: quick ? 20 : 300, max: quick ? 40 : 4000, gcEvery: GC_EVERY, seed },
     async model => {
       for (let i = 0; i < CPU_CALLS; i++) await generateOnce(model);
       return CPU_CALLS;
