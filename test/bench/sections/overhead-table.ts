@@ -180,7 +180,7 @@ export function overheadTable(r: Omit<OverheadResult, 'table'>): Table {
       CPU_NOTE,
       'Every round runs raw, ours and a second raw (the A/A control) interleaved: calls one by one in an order that rotates through all six, streams as x y z z y x with a rotating (x, y, z). Ours and the control are thus measured in the same rounds; ratios and differences are per round, shown as median (min–max).',
       "Raw = the mean of the two raw instances in each round. Judged against the control: a shortfall no larger than the control's own noise (how far the two identical raws came apart: its distance from 1×/0 ms or half its range, whichever is larger) is reported as inside A/A noise, not as a miss.",
-      `The budget is split between the phases (calls, tracing over HTTP and without I/O, streams, memory per level) when each starts; every phase runs at least its minimum rounds (2, 2, 2, 2, 1 paired run), so no row is left without measurements. Shares (s): ${Object.entries(
+      `The budget is split between the phases (calls, tracing over HTTP and without I/O, streams, CPU time, memory per level) when each starts; every phase runs at least its minimum rounds (2, 2, 2, 2; 300 CPU-time blocks each; 1 paired memory run), so no row is left without measurements. Shares (s): ${Object.entries(
         r.phaseShareMs,
       )
         .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`)
