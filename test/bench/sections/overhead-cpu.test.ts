@@ -15,9 +15,11 @@ describe('shuffledOrder', () => {
   it('balances positions and successions across block boundaries (each within 15 % of its share)', () => {
     const sequence = blocks.flat();
     const positions = new Map<string, number>();
-    blocks.forEach(order =>
-      order.forEach((m, p) => positions.set(`${m}@${p}`, (positions.get(`${m}@${p}`) ?? 0) + 1)),
-    );
+    for (const order of blocks) {
+      order.forEach((m, p) => {
+        positions.set(`${m}@${p}`, (positions.get(`${m}@${p}`) ?? 0) + 1);
+      });
+    }
     const follows = new Map<string, number>();
     for (let i = 1; i < sequence.length; i++) {
       if (sequence[i] === sequence[i - 1]) continue;
