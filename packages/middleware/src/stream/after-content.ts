@@ -7,7 +7,7 @@ import type { AnsweredBy } from '../retry/run-with-fallback';
 import { timeoutError } from '../retry/timeout-error';
 import type { ConsumerParts } from './consumer-parts';
 import type { AnswerSplice } from './continuation';
-import { IDLE, readWithin } from './idle-timeout';
+import { type Idle, idleWatch } from './idle-timeout';
 import type { OpenedStream } from './stream-attempt';
 
 /**
@@ -68,39 +68,39 @@ export function afterContent({
     return any;
   };
 
-  async function read(): Promise<
-    Exclude<AnswerStep, { passed: true }> | { part: LanguageModelV4StreamPart }
-  > {
-    let next: Awaited<ReturnType<typeof readWithin<LanguageModelV4StreamPart>>>;
-    try {
-      next = await readWithin(opened.reader, idleTimeoutMs);
-    } catch (error) {
-      if (isCallerAbort(error, callerSignal)) return { aborted: error };
-      return { failed: opened.mapError(error, false) };
-    }
-    if (next === IDLE) {
-      const { provider, modelId } = answered.model;
-      const error = timeoutError({
-        what: {
-          option: 'idleTimeoutMs',
-          ms: idleTimeoutMs!,
-          waitingFor: 'stream part',
-          after: 'content',
-        },
-        model: { provider, modelId },
-        hints: settings.errorContext.hints,
-      });
-      opened.reader.cancel(error).catch(() => {});
-      return { failed: opened.mapError(error, false) };
-    }
+  const watch = idleWatch(opened.reader, idleTimeoutMs, () => {
+    const { provider, modelId } = answered.model;
+    return timeoutError({
+      what: {
+        option: 'idleTimeoutMs',
+        ms: idleTimeoutMs!,
+        waitingFor: 'stream part',
+        after: 'content',
+      },
+      model: { provider, modelId },
+      hints: settings.errorContext.hints,
+    });
+  });
+
+  type Read = Exclude<AnswerStep, { passed: true }> | { part: LanguageModelV4StreamPart };
+
+  /** What the next read of the answer gave (one promise per part: no async frame around the read). */
+  const classify = (next: ReadableStreamReadResult<LanguageModelV4StreamPart> | Idle): Read => {
+    if ('idle' in next) return { failed: opened.mapError(next.idle, false) };
     if (next.done) return { done: true };
     if (next.value.type === 'error') {
+      watch.stop();
       // openai-compatible keeps streaming after an error part; the attempt ends here instead.
       opened.reader.cancel().catch(() => {});
       return { failed: opened.mapError(next.value.error, true) };
     }
     return { part: next.value };
-  }
+  };
+  const broke = (error: unknown): Read =>
+    isCallerAbort(error, callerSignal)
+      ? { aborted: error }
+      : { failed: opened.mapError(error, false) };
+  const read = (): Promise<Read> => watch.read().then(classify, broke);
 
   return {
     async pull() {
@@ -108,16 +108,18 @@ export function afterContent({
         firstParts = false;
         const any = pass(opened.buffered);
         if (opened.done) return { done: true };
-        if (any) return { passed: true };
+        if (any && !consumer.wantsMore()) return { passed: true };
       }
-      // Loops until a part reaches the consumer: a pull that enqueues nothing is not called again.
+      // Loops until a part reaches the consumer (a pull that enqueues nothing is not called again),
+      // and on while the consumer's queue has room: one pull passes on a batch of parts.
       for (;;) {
         const next = await read();
         if (!('part' in next)) return next;
-        if (pass([next.part])) return { passed: true };
+        if (pass([next.part]) && !consumer.wantsMore()) return { passed: true };
       }
     },
     cancel(reason) {
+      watch.stop();
       opened.reader.cancel(reason).catch(() => {});
     },
   };

@@ -30,6 +30,8 @@ export interface ConsumerParts {
   close(): void;
   /** Errors the stream as it is (the caller's abort: the consumer reads nothing after it). */
   error(reason: unknown): void;
+  /** True while the consumer's queue has room: a pull may pass on another part before it is called again. */
+  wantsMore(): boolean;
 }
 
 /** The consumer's side of the stream `controller` feeds; see {@link ConsumerParts}. */
@@ -79,5 +81,6 @@ export function consumerParts(
       open.clear();
       controller.error(reason);
     },
+    wantsMore: () => (controller.desiredSize ?? 0) > 0,
   };
 }

@@ -14,6 +14,12 @@ import { type ConsumerParts, consumerParts } from './consumer-parts';
 import { type AnswerSplice, answerSplice } from './continuation';
 import { type OpenedStream, streamOperation } from './stream-attempt';
 
+/**
+ * Parts the stream reads ahead of its consumer: a pull passes on a batch, not one part, so a part
+ * costs no pull of its own (the idle clock still runs only while a read waits).
+ */
+const READ_AHEAD = new CountQueuingStrategy({ highWaterMark: 32 });
+
 /** How a run of the retry loop (the first one, or a continuation) ended. */
 type Run = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; error: unknown };
 
@@ -150,41 +156,44 @@ export function retryingStream({
     });
   }
 
-  const stream = new ReadableStream<LanguageModelV4StreamPart>({
-    start(controller) {
-      consumer = consumerParts(controller);
-    },
-    async pull() {
-      if (finished) return;
-      if (reading === undefined) {
-        const result = await first;
-        if (!result.ok) return fail(result.error);
-        head = result.outcome.result.head;
-        // Only a stream that may be continued keeps its text: without `continuation` parts pass on.
-        splice = continuation === undefined ? undefined : answerSplice([], consumer);
-        reading = read(result.outcome.result, result.outcome);
-      }
-      for (;;) {
-        const step = await reading.reader.pull();
-        if ('passed' in step) return;
-        if ('done' in step) {
-          finished = true;
-          return consumer.close();
+  const stream = new ReadableStream<LanguageModelV4StreamPart>(
+    {
+      start(controller) {
+        consumer = consumerParts(controller);
+      },
+      async pull() {
+        if (finished) return;
+        if (reading === undefined) {
+          const result = await first;
+          if (!result.ok) return fail(result.error);
+          head = result.outcome.result.head;
+          // Only a stream that may be continued keeps its text: without `continuation` parts pass on.
+          splice = continuation === undefined ? undefined : answerSplice([], consumer);
+          reading = read(result.outcome.result, result.outcome);
         }
-        if ('aborted' in step) return abort(step.aborted);
-        reading = await continueAfter(step.failed, reading.answered);
-        if (reading === undefined) return;
-      }
+        for (;;) {
+          const step = await reading.reader.pull();
+          if ('passed' in step) return;
+          if ('done' in step) {
+            finished = true;
+            return consumer.close();
+          }
+          if ('aborted' in step) return abort(step.aborted);
+          reading = await continueAfter(step.failed, reading.answered);
+          if (reading === undefined) return;
+        }
+      },
+      cancel(reason) {
+        finished = true;
+        cancelled.abort(reason);
+        reading?.reader.cancel(reason);
+        void first.then(result => {
+          if (result.ok) result.outcome.result.reader.cancel(reason).catch(() => {});
+        });
+      },
     },
-    cancel(reason) {
-      finished = true;
-      cancelled.abort(reason);
-      reading?.reader.cancel(reason);
-      void first.then(result => {
-        if (result.ok) result.outcome.result.reader.cancel(reason).catch(() => {});
-      });
-    },
-  });
+    READ_AHEAD,
+  );
 
   return {
     stream,
