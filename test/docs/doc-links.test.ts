@@ -4,43 +4,32 @@
  * names; every page under docs/ is among the checked pages, so its `ts` blocks compile and its
  * commands are checked like a README's.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, readmePaths } from '../support/readme-blocks';
+import { proseLines, REPO_ROOT, readmePaths } from '../support/readme-blocks';
 
 type Link = { line: number; target: string; anchor: string | undefined };
 
 /** The relative link targets of a page outside code (`[text](path#anchor)`; `#anchor` alone: the page itself). */
 function relativeLinks(page: string): Link[] {
-  const lines = readFileSync(join(REPO_ROOT, page), 'utf8').split('\n');
   const links: Link[] = [];
-  let fence: string | undefined;
-  lines.forEach((text, i) => {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
-    if (marker && (!fence || marker.startsWith(fence))) {
-      fence = fence ? undefined : marker;
-      return;
-    }
-    if (fence) return;
+  for (const { line, text } of proseLines(join(REPO_ROOT, page))) {
     const prose = text.replace(/`[^`]*`/g, '');
     for (const match of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
       const [target, anchor] = match[1]!.split('#') as [string, string | undefined];
       if (/^[a-z][\w+.-]*:/i.test(target)) continue; // a URL
-      links.push({ line: i + 1, target, anchor });
+      links.push({ line, target, anchor });
     }
-  });
+  }
   return links;
 }
 
 /** GitHub's anchors of a page's headings: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
 function headingAnchors(file: string): Set<string> {
   const anchors = new Set<string>();
-  let fence: string | undefined;
-  for (const text of readFileSync(file, 'utf8').split('\n')) {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
-    if (marker && (!fence || marker.startsWith(fence))) fence = fence ? undefined : marker;
-    const heading = fence || marker ? undefined : /^#{1,6}\s+(.*)$/.exec(text)?.[1];
+  for (const { text } of proseLines(file)) {
+    const heading = /^#{1,6}\s+(.*)$/.exec(text)?.[1];
     if (heading === undefined) continue;
     const slug = heading
       .trim()

@@ -74,24 +74,33 @@ export function blockName(block: FencedBlock): string {
  * not a command and is skipped.
  */
 export function inlineCommands(readme: string): ShellCommand[] {
-  const lines = readFileSync(join(REPO_ROOT, readme), 'utf8').split('\n');
   const commands: ShellCommand[] = [];
-  let fence: string | undefined;
-  lines.forEach((text, i) => {
-    const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
-    if (marker && (!fence || marker.startsWith(fence))) {
-      fence = fence ? undefined : marker;
-      return;
-    }
-    if (fence) return;
+  for (const { line, text } of proseLines(join(REPO_ROOT, readme))) {
     for (const match of text.matchAll(/`((?:npx pnpm@|pnpm |npm run |npm test)[^`]*)`/g)) {
       // The tool alone (`npx pnpm@10.34.8`) is a name, not a command.
       if (/^(npx pnpm@\S+|pnpm)$/.test(match[1]!.trim())) continue;
-      const block: FencedBlock = { readme, lang: 'inline', index: 0, line: i + 1, code: match[1]! };
-      commands.push(...shellCommands(block).map(c => ({ ...c, line: i + 1 })));
+      const block: FencedBlock = { readme, lang: 'inline', index: 0, line, code: match[1]! };
+      commands.push(...shellCommands(block).map(c => ({ ...c, line })));
     }
-  });
+  }
   return commands;
+}
+
+/** The lines of a markdown file outside fenced code (the fence lines too are left out), 1-based. */
+export function proseLines(file: string): Array<{ line: number; text: string }> {
+  const prose: Array<{ line: number; text: string }> = [];
+  let fence: string | undefined;
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
+      if (marker && (!fence || marker.startsWith(fence))) {
+        fence = fence ? undefined : marker;
+        return;
+      }
+      if (!fence) prose.push({ line: i + 1, text });
+    });
+  return prose;
 }
 
 /** A path relative to the repository root, for messages. */

@@ -3,18 +3,12 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as entry from './index';
 import * as internal from './internal';
+import { typeProgram } from './test-support/type-program';
 
 /** The names the public entry exports, runtime values and types apart, read with the compiler. */
 function publicNames(): { values: string[]; types: string[] } {
   const file = fileURLToPath(new URL('./index.ts', import.meta.url));
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-  });
+  const program = typeProgram([file]);
   const checker = program.getTypeChecker();
   const values: string[] = [];
   const types: string[] = [];

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createFleetGuard } from '../fleet/fleet-guard';
+import { typeProgram } from '../test-support/type-program';
 
 /**
  * Every name an error message tells the user to look up must exist: an option (its path in the
@@ -17,16 +18,8 @@ const CAMEL_CASE =
 
 /** The package's entry points (see tsup.config.ts): their exports may be named too. */
 const ENTRIES = ['index.ts', 'errors/index.ts', 'internal.ts', 'otel/index.ts'];
-const program = ts.createProgram(
+const program = typeProgram(
   [...ENTRIES, 'options/alaya-middleware-options.ts', 'fleet/fleet-options.ts'].map(f => SRC + f),
-  {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-  },
 );
 const checker = program.getTypeChecker();
 
