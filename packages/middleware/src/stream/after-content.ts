@@ -57,14 +57,19 @@ export function afterContent({
   const { idleTimeoutMs } = settings;
   let firstParts = true;
 
+  /** Passes one part on (no array per part without a splice); true when it reached the consumer. */
+  const passOne = (part: LanguageModelV4StreamPart): boolean => {
+    if (splice === undefined) return consumer.enqueue(withAnswerMetadataOnFinish(part, answered));
+    let any = false;
+    for (const passed of splice.pass(part)) {
+      if (consumer.enqueue(withAnswerMetadataOnFinish(passed, answered))) any = true;
+    }
+    return any;
+  };
   /** Passes `parts` on; true when any reached the consumer. */
   const pass = (parts: readonly LanguageModelV4StreamPart[]): boolean => {
     let any = false;
-    for (const part of parts) {
-      for (const passed of splice === undefined ? [part] : splice.pass(part)) {
-        if (consumer.enqueue(withAnswerMetadataOnFinish(passed, answered))) any = true;
-      }
-    }
+    for (const part of parts) if (passOne(part)) any = true;
     return any;
   };
 
@@ -115,7 +120,7 @@ export function afterContent({
       for (;;) {
         const next = await read();
         if (!('part' in next)) return next;
-        if (pass([next.part]) && !consumer.wantsMore()) return { passed: true };
+        if (passOne(next.part) && !consumer.wantsMore()) return { passed: true };
       }
     },
     cancel(reason) {
