@@ -1,4 +1,5 @@
 import type { LanguageModelV4StreamPart, SharedV4ProviderMetadata } from '@ai-sdk/provider';
+import type { ModelRef } from './attempt-guard';
 import type { AnsweredBy } from './retry/run-with-fallback';
 
 /** Key of the `providerMetadata` entry that says which model answered (`'alayaMiddleware'`). */
@@ -7,7 +8,7 @@ export const ALAYA_METADATA_KEY = 'alayaMiddleware';
 /** `metadata` plus the {@link ALAYA_METADATA_KEY} entry: which model answered, after how many attempts. */
 export function withAnswerMetadata(
   metadata: SharedV4ProviderMetadata | undefined,
-  answered: AnsweredBy,
+  answered: AnsweredBy<ModelRef>,
 ): SharedV4ProviderMetadata {
   return {
     ...metadata,

@@ -1,11 +1,15 @@
-import type { LanguageModelV4CallOptions, LanguageModelV4GenerateResult } from '@ai-sdk/provider';
+import type {
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4GenerateResult,
+} from '@ai-sdk/provider';
 import { estimateCallTokens, usedTokensOf } from './fleet/token-estimate';
 import type { AttemptOperation } from './retry/operation';
 
 /** A `generateText` call as the retry loop sends it: one `doGenerate` per attempt. */
 export function generateOperation(
   params: LanguageModelV4CallOptions,
-): AttemptOperation<LanguageModelV4GenerateResult> {
+): AttemptOperation<LanguageModelV4GenerateResult, LanguageModelV4> {
   return {
     name: 'generate',
     send: async (model, signal) => model.doGenerate({ ...params, abortSignal: signal }),

@@ -1,6 +1,7 @@
-// The public entry: what a user of the middleware needs (at most 20 runtime names), and only names
+// The public entry: what a user of the middleware needs (at most 22 runtime names), and only names
 // a user can use: to configure it, to catch its errors, to implement a guard, a store or telemetry.
 // Building blocks for this repository's other packages are in `./internal`.
+export { alayaEmbeddingMiddleware } from './alaya-embedding-middleware';
 export { alayaMiddleware } from './alaya-middleware';
 export type {
   AbandonedAttemptInfo,
@@ -21,6 +22,7 @@ export {
   CircuitOpenError,
   type CircuitOpenErrorOptions,
   ConnectionError,
+  DimensionMismatchError,
   InsufficientQuotaError,
   InternalServerError,
   isAlayaError,
@@ -63,7 +65,11 @@ export {
   type TokenTakeResult,
   type VersionedBreakerRecord,
 } from './fleet';
-export type { AlayaMiddlewareOptions, HedgeOptions } from './options/alaya-middleware-options';
+export type {
+  AlayaEmbeddingMiddlewareOptions,
+  AlayaMiddlewareOptions,
+  HedgeOptions,
+} from './options/alaya-middleware-options';
 export type { FallbackEvent, HedgeEvent, RetryEvent } from './retry/retry-events';
 export type {
   AlayaTelemetry,

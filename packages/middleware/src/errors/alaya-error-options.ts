@@ -13,7 +13,9 @@ export type AlayaErrorKind =
   | 'connection'
   | 'timeout'
   /** Used by the fleet guard's `CircuitOpenError` (no request was sent). */
-  | 'circuit_open';
+  | 'circuit_open'
+  /** An embedding answer's vectors have another length than expected (`DimensionMismatchError`). */
+  | 'dimension_mismatch';
 
 /** Why the retry loop stopped and threw (set on the error it throws). */
 export type AlayaExhaustedReason =

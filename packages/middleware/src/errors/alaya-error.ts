@@ -6,6 +6,7 @@ import type {
   AlayaExhaustedReason,
 } from './alaya-error-options';
 import type { CircuitOpenError } from './circuit-open-error';
+import type { DimensionMismatchError } from './dimension-mismatch-error';
 import { ERROR_KINDS } from './error-kinds';
 import type { ConnectionError, TimeoutError } from './network-errors';
 import type {
@@ -45,7 +46,8 @@ export type AlayaError =
   | UnknownStatusError
   | ConnectionError
   | TimeoutError
-  | CircuitOpenError;
+  | CircuitOpenError
+  | DimensionMismatchError;
 
 /** Every kind has its class in the union above: a kind added without one fails to compile here. */
 // biome-ignore lint/correctness/noUnusedVariables: a compile-time check, read by the compiler only

@@ -7,6 +7,7 @@ import { defaultFallbackOn } from '../options/default-fallback-on';
 import type { AlayaError } from './alaya-error';
 import type { AlayaErrorKind } from './alaya-error-options';
 import { CircuitOpenError } from './circuit-open-error';
+import { DimensionMismatchError } from './dimension-mismatch-error';
 import { ERROR_KINDS, isErrorKind } from './error-kinds';
 import { DEFAULT_HINTS } from './hints';
 import { ConnectionError, TimeoutError } from './network-errors';
@@ -38,6 +39,7 @@ const CLASS_OF: { [K in AlayaErrorKind]: { readonly kind: K; readonly name: stri
   connection: ConnectionError,
   timeout: TimeoutError,
   circuit_open: CircuitOpenError,
+  dimension_mismatch: DimensionMismatchError,
 };
 
 /** `[kind, statusCode, isRetryable, falls back, breaker failure]`: what each kind did before its row. */
@@ -60,6 +62,7 @@ const DECISIONS: [AlayaErrorKind, number | undefined, boolean, boolean, boolean]
   ['connection', undefined, true, true, true],
   ['timeout', undefined, true, true, true],
   ['circuit_open', undefined, false, true, false],
+  ['dimension_mismatch', undefined, false, true, false],
 ];
 
 function build(kind: AlayaErrorKind, statusCode: number | undefined): AlayaError {
@@ -146,7 +149,7 @@ describe('adding a kind', () => {
 
   it('a kind with no row, no hints and no class fails to compile in every table', () => {
     const errors = compile(source =>
-      source.replace("| 'circuit_open';", "| 'circuit_open' | 'x';"),
+      source.replace("| 'dimension_mismatch';", "| 'dimension_mismatch' | 'x';"),
     );
     const files = new Set(errors.map(error => error.split(':')[0]));
     expect([...files].sort()).toEqual([...TABLES].sort());

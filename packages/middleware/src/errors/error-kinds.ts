@@ -38,6 +38,8 @@ export const ERROR_KINDS: Readonly<Record<AlayaErrorKind, ErrorKindDefaults>> = 
   timeout: { retryable: true, fallback: true, breakerFailure: true },
   // Nothing was sent: not retried (the breaker stays open for seconds), but another model may serve.
   circuit_open: { retryable: false, fallback: true, breakerFailure: false },
+  // The model answered, with vectors of another length: it would again; another model may not.
+  dimension_mismatch: { retryable: false, fallback: true, breakerFailure: false },
 };
 
 /** True for a string that is one of the kinds (a value read from an unknown object). */

@@ -18,6 +18,8 @@ export const DEFAULT_HINTS: Readonly<Record<AlayaErrorKind, string>> = {
   connection: 'Check the network connection and the base URL, then retry',
   timeout: 'Retry the request; raise the timeout if it keeps happening',
   circuit_open: 'Add fallbackModels to keep serving while the model recovers, or retry later',
+  dimension_mismatch:
+    'Use fallback embedding models of the same dimensions, or set dimensions to the length your vector store holds',
 };
 
 /**
@@ -39,6 +41,7 @@ export const GENERIC_HINTS: Readonly<Record<AlayaErrorKind, string>> = {
   connection: DEFAULT_HINTS.connection,
   timeout: DEFAULT_HINTS.timeout,
   circuit_open: DEFAULT_HINTS.circuit_open,
+  dimension_mismatch: DEFAULT_HINTS.dimension_mismatch,
 };
 
 /**

@@ -15,6 +15,7 @@ export {
   rebuildAlayaError,
 } from './alaya-error';
 export { CircuitOpenError, type CircuitOpenErrorOptions } from './circuit-open-error';
+export { DimensionMismatchError } from './dimension-mismatch-error';
 export { type ErrorEnvelope, isInsufficientQuota } from './error-envelope';
 export { getHeader, type HeadersLike } from './headers';
 export { DEFAULT_HINTS, GENERIC_HINTS } from './hints';

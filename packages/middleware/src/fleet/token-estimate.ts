@@ -1,4 +1,8 @@
-import type { LanguageModelV4CallOptions, LanguageModelV4Usage } from '@ai-sdk/provider';
+import type {
+  EmbeddingModelV4Result,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Usage,
+} from '@ai-sdk/provider';
 
 /** Characters per token of the estimate (a common rule of thumb for English text and code). */
 const CHARS_PER_TOKEN = 4;
@@ -27,9 +31,29 @@ export function estimateCallTokens(
   if (params.tools !== undefined) chars += jsonLength(params.tools);
   const output = params.maxOutputTokens;
   return (
-    Math.ceil(chars / CHARS_PER_TOKEN) +
+    tokensOfChars(chars) +
     (typeof output === 'number' && Number.isFinite(output) && output > 0 ? output : 0)
   );
+}
+
+/**
+ * Tokens an embedding call is expected to use: its input texts at the same 4 characters per token
+ * (an embedding has no output tokens). Corrected, like a chat call's, by the usage it reports.
+ */
+export function estimateEmbedTokens(values: readonly string[]): number {
+  let chars = 0;
+  for (const value of values) if (typeof value === 'string') chars += value.length;
+  return tokensOfChars(chars);
+}
+
+/** The tokens an embedding answer reports (`usage.tokens`), or `undefined` when it reports none. */
+export function embedTokensOf(usage: EmbeddingModelV4Result['usage']): number | undefined {
+  return tokenCount(usage?.tokens);
+}
+
+/** The one rule from characters to tokens. */
+function tokensOfChars(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 /**

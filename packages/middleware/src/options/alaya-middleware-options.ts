@@ -1,4 +1,4 @@
-import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { EmbeddingModelV4, LanguageModelV4 } from '@ai-sdk/provider';
 import type { AttemptGuard, ModelRef } from '../attempt-guard';
 import type { AlayaError } from '../errors/alaya-error';
 import type { FallbackEvent, HedgeEvent, RetryEvent } from '../retry/retry-events';
@@ -40,7 +40,7 @@ export interface AlayaMiddlewareOptions {
    */
   deadlineMs?: number;
   /**
-   * Generate calls: an attempt that has not answered within this many ms is aborted and becomes a
+   * Generate and embed calls: an attempt that has not answered within this many ms is aborted and becomes a
    * retryable `TimeoutError`, then retries and fallback go on as for a 5xx. Default 600 000
    * (10 minutes, openai-node's request timeout): a safety net against a hung connection, generous
    * enough for a reasoning model's long answer; a larger value allows longer. The caller's abort
@@ -139,4 +139,34 @@ export interface AlayaMiddlewareOptions {
    * {@link AttemptGuard} works (advanced: hooks around every attempt).
    */
   guard?: AttemptGuard;
+}
+
+/** The options only a stream reads: `alayaEmbeddingMiddleware` refuses them. */
+export const STREAM_ONLY_OPTIONS = [
+  'firstContentTimeoutMs',
+  'idleTimeoutMs',
+  'continuation',
+] as const;
+
+/**
+ * Options of `alayaEmbeddingMiddleware`: those of `alayaMiddleware` that a one-shot call reads (the
+ * stream-only `firstContentTimeoutMs`, `idleTimeoutMs` and `continuation` are refused), checked by
+ * the same resolver, with embedding models as `fallbackModels` and the expected vector length.
+ */
+export interface AlayaEmbeddingMiddlewareOptions
+  extends Omit<AlayaMiddlewareOptions, (typeof STREAM_ONLY_OPTIONS)[number] | 'fallbackModels'> {
+  /**
+   * Embedding models tried in order once a model's retries are exhausted (see `fallbackOn`), such as
+   * `alaya.embedding('…')`: each must answer with vectors of the expected length (`dimensions`).
+   */
+  fallbackModels?: EmbeddingModelV4[];
+  /**
+   * The length every vector must have (an integer >= 1). Absent: the call's own `dimensions`, else
+   * the length of the primary model's first answer (remembered by this middleware). An answer
+   * with another length, or with vectors of unequal lengths, is a `DimensionMismatchError` before
+   * any vector reaches the caller (a vector store cannot mix lengths): not retried, the next
+   * fallback model is tried. Until the length is known, a fallback model's answer is refused
+   * (nothing to check it against): set it to fall back from the first call.
+   */
+  dimensions?: number;
 }

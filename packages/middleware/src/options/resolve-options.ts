@@ -1,4 +1,4 @@
-import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { EmbeddingModelV4, LanguageModelV4 } from '@ai-sdk/provider';
 import { type AttemptGuard, noopAttemptGuard } from '../attempt-guard';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
 import type { ContinuationSettings } from '../stream/continuation';
@@ -15,7 +15,12 @@ import {
   checkOptionalObject,
   checkValue,
 } from '../util/check-option';
-import type { AlayaMiddlewareOptions, HedgeOptions } from './alaya-middleware-options';
+import type {
+  AlayaEmbeddingMiddlewareOptions,
+  AlayaMiddlewareOptions,
+  HedgeOptions,
+} from './alaya-middleware-options';
+import { LANGUAGE_MODELS, type ModelKind } from './model-kinds';
 import { rejectRemovedOptions } from './removed-options';
 
 /**
@@ -55,10 +60,13 @@ type Resolved =
 /** The options taken as they are (after their check). */
 type Plain = Omit<AlayaMiddlewareOptions, Resolved>;
 
-/** The options after defaults and checks: what the retry loop reads. Derived from the options type. */
-export type ResolvedOptions = Required<Pick<Plain, Defaulted>> &
+/**
+ * The options after defaults and checks: what the retry loop reads. Derived from the options type;
+ * `M` is the kind of model the middleware wraps (its `fallbackModels`).
+ */
+export type ResolvedOptions<M = LanguageModelV4> = Required<Pick<Plain, Defaulted>> &
   Omit<Plain, Defaulted> & {
-    fallbackModels: LanguageModelV4[];
+    fallbackModels: M[];
     fallbackOn: AlayaMiddlewareOptions['fallbackOn'];
     /** `options.guard`, or one that does nothing. */
     guard: AttemptGuard;
@@ -70,34 +78,46 @@ export type ResolvedOptions = Required<Pick<Plain, Defaulted>> &
     telemetry: AlayaTelemetry | undefined;
     /** What `toAlayaError` gets for every failure the middleware maps (the key included). */
     errorContext: Omit<ToAlayaErrorContext, 'modelId' | 'provider' | 'fromStreamPart'>;
+    /** Embeddings: the vector length every answer must have (absent: not stated). */
+    dimensions?: number;
   };
 
 /** Timeouts must be above 0: a 0 ms timeout would abort every attempt at once. */
 const POSITIVE = { exclusiveMin: true } as const;
 const GUARD_METHODS = ['beforeAttempt', 'allowRetry', 'onSuccess', 'onFailure'] as const;
-const MODEL_EXPECTED =
-  "a language model object such as alaya('glm-5.1') or openai('gpt-5'), not a model id";
-
-function isLanguageModel(value: unknown): value is LanguageModelV4 {
-  if (typeof value !== 'object' || value === null) return false;
-  const model = value as Partial<Record<keyof LanguageModelV4, unknown>>;
-  return (
-    typeof model.doGenerate === 'function' &&
-    typeof model.doStream === 'function' &&
-    typeof model.modelId === 'string' &&
-    typeof model.provider === 'string'
-  );
-}
 
 /** `value`, or `fallback` when it is `undefined` (a `null` stays, for its check to reject). */
 function orDefault<T>(value: unknown, fallback: T): unknown {
   return value === undefined ? fallback : value;
 }
 
-/** Checks every option (an `InvalidArgumentError` naming the bad one) and fills in the defaults. */
-export function resolveOptions(options: AlayaMiddlewareOptions | undefined): ResolvedOptions {
-  const given = checkOptionalObject<AlayaMiddlewareOptions>('options', options) ?? {};
+/**
+ * Checks every option (an `InvalidArgumentError` naming the bad one) and fills in the defaults: of
+ * `alayaMiddleware` (language models), or, with `kind`, of another kind of middleware
+ * (`EMBEDDING_MODELS`: `alayaEmbeddingMiddleware`), which refuses the options it does not read.
+ */
+export function resolveOptions(options: AlayaMiddlewareOptions | undefined): ResolvedOptions;
+export function resolveOptions(
+  options: AlayaEmbeddingMiddlewareOptions | undefined,
+  kind: ModelKind<EmbeddingModelV4>,
+): ResolvedOptions<EmbeddingModelV4>;
+export function resolveOptions(
+  options: AlayaMiddlewareOptions | AlayaEmbeddingMiddlewareOptions | undefined,
+  kind: ModelKind<unknown> = LANGUAGE_MODELS,
+): ResolvedOptions<unknown> {
+  const given = (checkOptionalObject<AlayaMiddlewareOptions & AlayaEmbeddingMiddlewareOptions>(
+    'options',
+    options,
+  ) ?? {}) as AlayaMiddlewareOptions & { dimensions?: unknown };
   rejectRemovedOptions(given);
+  for (const name of kind.unread) {
+    checkValue(
+      name,
+      (given as Record<string, unknown>)[name],
+      v => v === undefined,
+      `absent: ${kind.middleware} does not read it`,
+    );
+  }
   const apiKey =
     checkValue<string | undefined>(
       'apiKey',
@@ -109,7 +129,7 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
     'fallbackModels',
     given.fallbackModels,
     v => v === undefined || Array.isArray(v),
-    `an array of language models (${MODEL_EXPECTED})`,
+    `an array of models (${kind.expected})`,
   );
   const guard = checkOptionalImplementation<AttemptGuard>('guard', given.guard, GUARD_METHODS);
   const telemetry = resolveTelemetry(given.telemetry);
@@ -159,12 +179,19 @@ export function resolveOptions(options: AlayaMiddlewareOptions | undefined): Res
     hedge: resolveHedge(given.hedge),
     fallbackModels:
       checkOptionalArray('fallbackModels', fallbackModels, (name, item) =>
-        checkValue(name, item, isLanguageModel, MODEL_EXPECTED),
+        checkValue(name, item, kind.is, kind.expected),
       ) ?? [],
     guard: guard ?? noopAttemptGuard,
     telemetry,
     errorContext: apiKey ? { apiKey } : {},
+    ...dimensionsOf(given.dimensions),
   };
+}
+
+/** Checks `dimensions` (an integer >= 1, or absent). */
+function dimensionsOf(value: unknown): { dimensions?: number } {
+  const dimensions = checkOptionalNumber('dimensions', value, { integer: true, min: 1 });
+  return dimensions === undefined ? {} : { dimensions };
 }
 
 /** Checks `hedge` (`afterMs` > 0, `model` `'same'` or `'fallback'`) and fills in `model: 'same'`. */

@@ -144,7 +144,7 @@ function modelLabels(model: ModelRef): Attributes {
 
 function startAttributes(start: TelemetryAttemptStart): Attributes {
   const attributes: Attributes = {
-    'gen_ai.operation.name': 'chat',
+    'gen_ai.operation.name': start.operation === 'embed' ? 'embeddings' : 'chat',
     ...modelLabels(start),
     'alaya.operation': start.operation,
     'alaya.attempt.number': start.attempt,

@@ -1,23 +1,27 @@
+import type { TelemetryAttemptStart } from '../telemetry/alaya-telemetry';
 import type { TimedWait } from './timeout-error';
 
 /** A per-attempt timeout: the option that set it, its length and what it waits for. */
 export type AttemptTimeout = TimedWait & { option: 'attemptTimeoutMs' | 'firstContentTimeoutMs' };
 
-/** The per-attempt timeout of a call: `attemptTimeoutMs` for generate, `firstContentTimeoutMs` for streams. */
+/**
+ * The per-attempt timeout of a call: `firstContentTimeoutMs` for streams, `attemptTimeoutMs` for
+ * the one-shot calls (generate, embed).
+ */
 export function attemptTimeoutFor(
-  operation: 'generate' | 'stream',
+  operation: TelemetryAttemptStart['operation'],
   settings: { attemptTimeoutMs?: number; firstContentTimeoutMs?: number },
 ): AttemptTimeout | undefined {
-  if (operation === 'generate') {
-    return settings.attemptTimeoutMs === undefined
+  if (operation === 'stream') {
+    return settings.firstContentTimeoutMs === undefined
       ? undefined
-      : { option: 'attemptTimeoutMs', ms: settings.attemptTimeoutMs, waitingFor: 'response' };
+      : {
+          option: 'firstContentTimeoutMs',
+          ms: settings.firstContentTimeoutMs,
+          waitingFor: 'content',
+        };
   }
-  return settings.firstContentTimeoutMs === undefined
+  return settings.attemptTimeoutMs === undefined
     ? undefined
-    : {
-        option: 'firstContentTimeoutMs',
-        ms: settings.firstContentTimeoutMs,
-        waitingFor: 'content',
-      };
+    : { option: 'attemptTimeoutMs', ms: settings.attemptTimeoutMs, waitingFor: 'response' };
 }

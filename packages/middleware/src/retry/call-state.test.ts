@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AttemptGuard, type AttemptInfo, noopAttemptGuard } from '../attempt-guard';
+import {
+  type AttemptGuard,
+  type AttemptInfo,
+  type ModelRef,
+  noopAttemptGuard,
+} from '../attempt-guard';
 import { ConnectionError } from '../errors/network-errors';
 import { RateLimitError } from '../errors/status-errors';
 import { resolveOptions } from '../options/resolve-options';
@@ -8,7 +13,7 @@ import type { AttemptOperation } from './operation';
 
 const CAP = 10_000;
 
-const operation = (estimate = 42): AttemptOperation<string> => ({
+const operation = (estimate = 42): AttemptOperation<string, ModelRef> => ({
   name: 'generate',
   send: async () => 'answer',
   responseHeaders: () => undefined,

@@ -1,5 +1,4 @@
-import type { LanguageModelV4 } from '@ai-sdk/provider';
-import { type AttemptInfo, noopAttemptGuard } from '../attempt-guard';
+import { type AttemptInfo, type ModelRef, noopAttemptGuard } from '../attempt-guard';
 import type { AlayaAttempt, AlayaError } from '../errors/alaya-error';
 import { serverWait } from '../errors/server-wait';
 import type { ResolvedOptions } from '../options/resolve-options';
@@ -12,14 +11,14 @@ import type { AttemptOperation } from './operation';
  * attempts change. It alone writes that state, through the methods below: the history of failed
  * attempts, the longest server wait seen, whether the call hedged and how many attempts lost a race.
  */
-export interface CallState<T> {
-  readonly settings: ResolvedOptions;
+export interface CallState<T, M extends ModelRef> {
+  readonly settings: ResolvedOptions<M>;
   /** The caller's signal (combined with the stream consumer's cancel). */
   readonly signal: AbortSignal | undefined;
   readonly deadline: Deadline | undefined;
   /** The call's models, primary first (a `'fallback'` hedge calls the next one). */
-  readonly models: LanguageModelV4[];
-  readonly operation: AttemptOperation<T>;
+  readonly models: M[];
+  readonly operation: AttemptOperation<T, M>;
   /** Per-attempt timeout (`attemptTimeoutMs` for generate, `firstContentTimeoutMs` for streams). */
   readonly attemptTimeout: AttemptTimeout | undefined;
   /** Tokens the call is expected to use (`AttemptInfo.estimatedTokens`, for pacing). */
@@ -48,7 +47,7 @@ export interface CallState<T> {
  * The state of one run over `models`. A run that continues a call (`continuing`, a stream's
  * continuation) may not hedge: `hedge` is per call, its one extra request was the first run's.
  */
-export function createCallState<T>({
+export function createCallState<T, M extends ModelRef>({
   models,
   operation,
   signal,
@@ -56,13 +55,13 @@ export function createCallState<T>({
   deadline,
   continuing,
 }: {
-  models: LanguageModelV4[];
-  operation: AttemptOperation<T>;
+  models: M[];
+  operation: AttemptOperation<T, M>;
   signal: AbortSignal | undefined;
-  settings: ResolvedOptions;
+  settings: ResolvedOptions<M>;
   deadline: Deadline | undefined;
   continuing: boolean;
-}): CallState<T> {
+}): CallState<T, M> {
   const history: AlayaAttempt[] = [];
   let hedged = continuing;
   let abandoned = 0;

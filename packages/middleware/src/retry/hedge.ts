@@ -16,20 +16,26 @@ import { timeoutError } from './timeout-error';
  * One step of the retry loop: an attempt, plus its hedge when it was slow. `failures` are in the
  * order they happened; `lastAttempt` is the highest attempt number used on the step's model.
  */
-export type Round<T> =
-  | { ok: true; result: T; target: AttemptTarget; failures: AttemptFailure[]; lastAttempt: number }
-  | { ok: false; failures: AttemptFailure[]; lastAttempt: number };
+export type Round<T, M extends ModelRef> =
+  | {
+      ok: true;
+      result: T;
+      target: AttemptTarget<M>;
+      failures: AttemptFailure<M>[];
+      lastAttempt: number;
+    }
+  | { ok: false; failures: AttemptFailure<M>[]; lastAttempt: number };
 
 /** An attempt's outcome, or what it threw (the caller's abort, a configuration error). */
-type Outcome<T> = { value: AttemptSettled<T> } | { thrown: unknown };
+type Outcome<T, M extends ModelRef> = { value: AttemptSettled<T, M> } | { thrown: unknown };
 
-interface Running<T> {
-  target: AttemptTarget;
-  outcome: Promise<Outcome<T>>;
+interface Running<T, M extends ModelRef> {
+  target: AttemptTarget<M>;
+  outcome: Promise<Outcome<T, M>>;
   lost: AbortController;
 }
 
-const refOf = ({ model }: AttemptTarget): ModelRef => ({
+const refOf = ({ model }: AttemptTarget<ModelRef>): ModelRef => ({
   provider: model.provider,
   modelId: model.modelId,
 });
@@ -43,10 +49,10 @@ const refOf = ({ model }: AttemptTarget): ModelRef => ({
  * (and a configuration error) aborts both and is rethrown. Each started attempt ends its admission
  * when it settles (a lost one gives back what it was admitted with).
  */
-export async function attemptRound<T>(
-  call: CallState<T>,
-  primary: AttemptTarget,
-): Promise<Round<T>> {
+export async function attemptRound<T, M extends ModelRef>(
+  call: CallState<T, M>,
+  primary: AttemptTarget<M>,
+): Promise<Round<T, M>> {
   const { hedge } = call.settings;
   if (hedge === undefined || !call.mayHedge()) {
     return finish(primary, await sendAttempt(call, primary));
@@ -59,7 +65,10 @@ export async function attemptRound<T>(
   return race(call, primary, [first, second]);
 }
 
-function start<T>(call: CallState<T>, target: AttemptTarget): Running<T> {
+function start<T, M extends ModelRef>(
+  call: CallState<T, M>,
+  target: AttemptTarget<M>,
+): Running<T, M> {
   const lost = new AbortController();
   const outcome = sendAttempt(call, target, lost.signal)
     .then(
@@ -70,13 +79,16 @@ function start<T>(call: CallState<T>, target: AttemptTarget): Running<T> {
   return { target, outcome, lost };
 }
 
-function unwrap<T>(outcome: Outcome<T>): AttemptSettled<T> {
+function unwrap<T, M extends ModelRef>(outcome: Outcome<T, M>): AttemptSettled<T, M> {
   if ('thrown' in outcome) throw outcome.thrown;
   return outcome.value;
 }
 
 /** The round of a single attempt (no hedge sent). */
-function finish<T>(primary: AttemptTarget, settled: AttemptSettled<T>): Round<T> {
+function finish<T, M extends ModelRef>(
+  primary: AttemptTarget<M>,
+  settled: AttemptSettled<T, M>,
+): Round<T, M> {
   const lastAttempt = primary.admission.info.attempt;
   if (settled.status === 'ok') {
     return { ok: true, result: settled.result, target: settled.target, failures: [], lastAttempt };
@@ -91,14 +103,17 @@ async function outlasts(pending: Promise<unknown>, ms: number): Promise<boolean>
 }
 
 /** Where the hedge goes and the attempt it is, before the guard admits it. */
-interface HedgePlan {
-  model: AttemptTarget['model'];
+interface HedgePlan<M extends ModelRef> {
+  model: M;
   fallbackIndex: number;
   info: AttemptInfo;
 }
 
 /** The hedge's target: the next fallback model (`model: 'fallback'`), else the same model. */
-function hedgePlan<T>(call: CallState<T>, primary: AttemptTarget): HedgePlan | undefined {
+function hedgePlan<T, M extends ModelRef>(
+  call: CallState<T, M>,
+  primary: AttemptTarget<M>,
+): HedgePlan<M> | undefined {
   const { info } = primary.admission;
   const next =
     call.settings.hedge?.model === 'fallback' ? call.models[primary.fallbackIndex + 1] : undefined;
@@ -116,12 +131,12 @@ function hedgePlan<T>(call: CallState<T>, primary: AttemptTarget): HedgePlan | u
  * Admits and sends the hedge, or returns `undefined` when it may not go (or `first` settled); a
  * hedge that does not go gives back whatever it was admitted with.
  */
-async function admitHedge<T>(
-  call: CallState<T>,
-  primary: AttemptTarget,
+async function admitHedge<T, M extends ModelRef>(
+  call: CallState<T, M>,
+  primary: AttemptTarget<M>,
   first: Promise<unknown>,
   startedAt: number,
-): Promise<Running<T> | undefined> {
+): Promise<Running<T, M> | undefined> {
   const plan = hedgePlan(call, primary);
   if (plan === undefined) return undefined;
   const settled = new AbortController();
@@ -135,7 +150,7 @@ async function admitHedge<T>(
     return undefined;
   }
   call.markHedged();
-  const target: AttemptTarget = { ...plan, admission, hedge: true };
+  const target: AttemptTarget<M> = { ...plan, admission, hedge: true };
   void callHook(call.settings.onHedge, {
     attempt: primary.admission.info.attempt,
     model: refOf(primary),
@@ -149,9 +164,9 @@ async function admitHedge<T>(
  * Whether the hedge may go now: after a `Retry-After` seen during the call, the guard's
  * `beforeAttempt` lets it through and its `allowRetry` pays for it, within the deadline.
  */
-async function clearHedge<T>(
-  call: CallState<T>,
-  primary: AttemptTarget,
+async function clearHedge<T, M extends ModelRef>(
+  call: CallState<T, M>,
+  primary: AttemptTarget<M>,
   admission: Admission,
   signal: AbortSignal,
 ): Promise<boolean> {
@@ -174,12 +189,12 @@ async function clearHedge<T>(
 }
 
 /** Waits for the first answer of the two; aborts the other. Both failing ends the round failed. */
-async function race<T>(
-  call: CallState<T>,
-  primary: AttemptTarget,
-  running: [Running<T>, Running<T>],
-): Promise<Round<T>> {
-  const failures: AttemptFailure[] = [];
+async function race<T, M extends ModelRef>(
+  call: CallState<T, M>,
+  primary: AttemptTarget<M>,
+  running: [Running<T, M>, Running<T, M>],
+): Promise<Round<T, M>> {
+  const failures: AttemptFailure<M>[] = [];
   const pending = new Set([0, 1]);
   const lastAttempt = Math.max(
     ...running.map(r => (r.target.model === primary.model ? r.target.admission.info.attempt : 0)),

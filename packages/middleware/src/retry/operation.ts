@@ -1,23 +1,21 @@
-import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { ModelRef } from '../attempt-guard';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
+import type { TelemetryAttemptStart } from '../telemetry/alaya-telemetry';
 
 /**
- * What the retry loop needs from one kind of call (`generate`, `stream`): how to send an attempt
- * and what to read from its result. Described once, as a plain object, by the file that owns the
+ * What the retry loop needs from one kind of call (`generate`, `stream`, `embed`): how to send an
+ * attempt to a model of type `M` (a language or an embedding model: the loop reads only its
+ * `provider` and `modelId`) and what to read from its result. Described once, as a plain object, by the file that owns the
  * operation; the loop calls forward into it and is never handed a callback of its own caller.
  */
-export interface AttemptOperation<T> {
+export interface AttemptOperation<T, M extends ModelRef> {
   /** What telemetry calls the attempts. */
-  readonly name: 'generate' | 'stream';
+  readonly name: TelemetryAttemptStart['operation'];
   /**
    * Sends one attempt to `model` with `signal` (the caller's, combined with the deadline and the
    * per-attempt timeout); `context` maps its failures.
    */
-  send(
-    model: LanguageModelV4,
-    signal: AbortSignal | undefined,
-    context: ToAlayaErrorContext,
-  ): Promise<T>;
+  send(model: M, signal: AbortSignal | undefined, context: ToAlayaErrorContext): Promise<T>;
   /** The response headers of a successful attempt's result, for `guard.onSuccess`. */
   responseHeaders(result: T): Record<string, string> | undefined;
   /** The tokens a successful attempt used, for `guard.onSuccess` (unknown for a stream yet). */

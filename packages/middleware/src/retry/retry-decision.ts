@@ -1,4 +1,4 @@
-import type { AttemptInfo } from '../attempt-guard';
+import type { AttemptInfo, ModelRef } from '../attempt-guard';
 import { computeBackoffDelay } from '../backoff';
 import type { AlayaError, AlayaExhaustedReason } from '../errors/alaya-error';
 import { serverWait } from '../errors/server-wait';
@@ -30,7 +30,7 @@ export async function decideRetry({
 }: {
   error: AlayaError;
   info: AttemptInfo;
-  settings: ResolvedOptions;
+  settings: ResolvedOptions<ModelRef>;
   durationMs: number;
   deadline: Deadline | undefined;
 }): Promise<RetryDecision> {

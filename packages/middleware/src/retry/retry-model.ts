@@ -1,4 +1,3 @@
-import type { LanguageModelV4 } from '@ai-sdk/provider';
 import type { AttemptInfo, ModelRef } from '../attempt-guard';
 import type { AlayaError, AlayaExhaustedReason } from '../errors/alaya-error';
 import { failedOutcome } from '../telemetry/telemetry-outcome';
@@ -11,8 +10,8 @@ import { decideRetry } from './retry-decision';
 import type { AttemptFailure } from './send-attempt';
 
 /** How one model ended: its result, or its last typed error and why the loop stopped on it. */
-export type ModelOutcome<T> =
-  | { ok: true; result: T; model: LanguageModelV4; modelIndex: number }
+export type ModelOutcome<T, M extends ModelRef> =
+  | { ok: true; result: T; model: M; modelIndex: number }
   | { ok: false; error: AlayaError; reason: AlayaExhaustedReason; note?: string };
 
 /**
@@ -20,11 +19,11 @@ export type ModelOutcome<T> =
  * as they are, other failures are mapped once with `toAlayaError`. The caller's abort and
  * configuration errors are rethrown untouched. A slow attempt may get a hedge (`hedge` option).
  */
-export async function retryModel<T>(
-  call: CallState<T>,
-  model: LanguageModelV4,
+export async function retryModel<T, M extends ModelRef>(
+  call: CallState<T, M>,
+  model: M,
   fallbackIndex: number,
-): Promise<ModelOutcome<T>> {
+): Promise<ModelOutcome<T, M>> {
   const { settings, signal, deadline } = call;
   const { guard } = settings;
   const ref: ModelRef = { provider: model.provider, modelId: model.modelId };
@@ -123,7 +122,10 @@ export async function retryModel<T>(
  * The failure the retry decision is about: of this model's failures (a hedge on a fallback model
  * says nothing about this one), the one that carries a server's `Retry-After`, else the last.
  */
-function decisiveFailure(failures: AttemptFailure[], model: LanguageModelV4): AttemptFailure {
+function decisiveFailure<M extends ModelRef>(
+  failures: AttemptFailure<M>[],
+  model: M,
+): AttemptFailure<M> {
   const own = failures.filter(f => f.target.model === model);
   const candidates = own.length > 0 ? own : failures;
   return candidates.find(f => f.error.retryAfterMs != null) ?? candidates[candidates.length - 1]!;

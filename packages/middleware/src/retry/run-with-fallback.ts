@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { ModelRef } from '../attempt-guard';
 import { type AlayaAttempt, type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
 import { defaultFallbackOn } from '../options/default-fallback-on';
 import type { ResolvedOptions } from '../options/resolve-options';
@@ -9,8 +10,8 @@ import type { AttemptOperation } from './operation';
 import { type ModelOutcome, retryModel } from './retry-model';
 
 /** Which model answered a call, and after how many attempts. */
-export interface AnsweredBy {
-  model: LanguageModelV4;
+export interface AnsweredBy<M extends ModelRef = LanguageModelV4> {
+  model: M;
   /** 0 for the primary model, 1 for the first fallback model, … */
   modelIndex: number;
   /** Attempts made in total, across all models (the successful one included). */
@@ -18,7 +19,7 @@ export interface AnsweredBy {
 }
 
 /** What a successful call returns: the attempt's own result and who answered. */
-export interface RetryOutcome<T> extends AnsweredBy {
+export interface RetryOutcome<T, M extends ModelRef = LanguageModelV4> extends AnsweredBy<M> {
   result: T;
 }
 
@@ -27,7 +28,7 @@ export interface RetryOutcome<T> extends AnsweredBy {
  * When it gives up it throws the last typed error, rebuilt once with `isRetryable: false`, the attempt
  * history and `exhaustedReason`, so the AI SDK's own `maxRetries` adds no requests.
  */
-export async function runWithFallback<T>({
+export async function runWithFallback<T, M extends ModelRef>({
   models,
   operation,
   signal,
@@ -35,11 +36,11 @@ export async function runWithFallback<T>({
   deadline = createDeadline(settings.deadlineMs),
   continuing = false,
 }: {
-  models: LanguageModelV4[];
+  models: M[];
   /** What an attempt sends and what is read from its result (see {@link AttemptOperation}). */
-  operation: AttemptOperation<T>;
+  operation: AttemptOperation<T, M>;
   signal: AbortSignal | undefined;
-  settings: ResolvedOptions;
+  settings: ResolvedOptions<M>;
   /**
    * The call's deadline: created now from `settings.deadlineMs` unless the caller holds it already
    * (a stream's continuation runs within what is left of the deadline of the call it continues).
@@ -50,9 +51,9 @@ export async function runWithFallback<T>({
    * request was the first run's to send).
    */
   continuing?: boolean;
-}): Promise<RetryOutcome<T>> {
+}): Promise<RetryOutcome<T, M>> {
   const call = createCallState({ models, operation, signal, settings, deadline, continuing });
-  let outcome: ModelOutcome<T> | undefined;
+  let outcome: ModelOutcome<T, M> | undefined;
   for (const [modelIndex, model] of models.entries()) {
     outcome = await retryModel(call, model, modelIndex);
     if (outcome.ok) {
@@ -82,7 +83,10 @@ export async function runWithFallback<T>({
   throw giveUp(outcome, call.history());
 }
 
-async function fallbackAllowed(settings: ResolvedOptions, error: AlayaError): Promise<boolean> {
+async function fallbackAllowed(
+  settings: ResolvedOptions<ModelRef>,
+  error: AlayaError,
+): Promise<boolean> {
   if (settings.fallbackOn === undefined) return defaultFallbackOn(error);
   const decided = await settleHook(settings.fallbackOn, error);
   if (!decided.ok) return false;
@@ -91,7 +95,7 @@ async function fallbackAllowed(settings: ResolvedOptions, error: AlayaError): Pr
 
 /** The one place the attempt history is added to an error. */
 function giveUp(
-  { error, reason, note: given }: Extract<ModelOutcome<unknown>, { ok: false }>,
+  { error, reason, note: given }: Extract<ModelOutcome<unknown, ModelRef>, { ok: false }>,
   history: AlayaAttempt[],
 ): AlayaError {
   const attempts = history.length;

@@ -1,7 +1,6 @@
 import {
   InvalidArgumentError,
   InvalidPromptError,
-  type LanguageModelV4,
   LoadAPIKeyError,
   LoadSettingError,
   NoSuchModelError,
@@ -18,8 +17,8 @@ import type { CallState } from './call-state';
 import { timeoutError } from './timeout-error';
 
 /** One attempt to send: the model, its place among the call's models and its guard's admission. */
-export interface AttemptTarget {
-  model: LanguageModelV4;
+export interface AttemptTarget<M extends ModelRef> {
+  model: M;
   /** 0 for the primary model, 1 for the first fallback model, … */
   fallbackIndex: number;
   /** What the guard admitted it with, and is told how it went (`admission.info`: the attempt). */
@@ -29,8 +28,8 @@ export interface AttemptTarget {
 }
 
 /** A failed attempt, its telemetry still open (the retry decision ends it). */
-export interface AttemptFailure {
-  target: AttemptTarget;
+export interface AttemptFailure<M extends ModelRef> {
+  target: AttemptTarget<M>;
   error: AlayaError;
   durationMs: number;
   /** Cut by `deadlineMs`. */
@@ -39,9 +38,9 @@ export interface AttemptFailure {
 }
 
 /** How one attempt ended; `lost`: aborted because a parallel attempt answered first. */
-export type AttemptSettled<T> =
-  | { status: 'ok'; result: T; target: AttemptTarget }
-  | ({ status: 'failed' } & AttemptFailure)
+export type AttemptSettled<T, M extends ModelRef> =
+  | { status: 'ok'; result: T; target: AttemptTarget<M> }
+  | ({ status: 'failed' } & AttemptFailure<M>)
   | { status: 'lost' };
 
 /**
@@ -51,11 +50,11 @@ export type AttemptSettled<T> =
  * as a failure (a result that still arrives is discarded). An attempt without an answer (the
  * caller's abort, `lost`) leaves its admission to whoever opened it, to give back.
  */
-export async function sendAttempt<T>(
-  call: CallState<T>,
-  target: AttemptTarget,
+export async function sendAttempt<T, M extends ModelRef>(
+  call: CallState<T, M>,
+  target: AttemptTarget<M>,
   lost?: AbortSignal,
-): Promise<AttemptSettled<T>> {
+): Promise<AttemptSettled<T, M>> {
   const { settings, signal, deadline, attemptTimeout, operation } = call;
   const { model, admission } = target;
   const { info } = admission;
@@ -77,7 +76,7 @@ export async function sendAttempt<T>(
     ...(target.hedge ? { hedge: true } : {}),
   });
   const send = () => operation.send(model, attemptTimer.signal, context);
-  const failed = async (error: AlayaError, cut: boolean): Promise<AttemptSettled<T>> => {
+  const failed = async (error: AlayaError, cut: boolean): Promise<AttemptSettled<T, M>> => {
     const durationMs = Date.now() - startedAt;
     call.noteServerWait(error);
     await admission.failed(error);

@@ -33,7 +33,7 @@ export interface OpenedStream {
  */
 export function streamOperation(
   params: LanguageModelV4CallOptions,
-): AttemptOperation<OpenedStream> {
+): AttemptOperation<OpenedStream, LanguageModelV4> {
   return {
     name: 'stream',
     send: (model, signal, context) =>

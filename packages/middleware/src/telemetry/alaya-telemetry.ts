@@ -16,8 +16,8 @@ export interface TelemetryAttemptStart {
   attempt: number;
   /** 0 for the primary model, 1 for the first fallback model, … */
   fallbackIndex: number;
-  /** `'generate'` for `doGenerate`, `'stream'` for `doStream`. */
-  operation: 'generate' | 'stream';
+  /** `'generate'` for `doGenerate`, `'stream'` for `doStream`, `'embed'` for `doEmbed`. */
+  operation: 'generate' | 'stream' | 'embed';
   /** The attempt was started in parallel to a slow one (hedging). */
   hedge?: boolean;
 }
