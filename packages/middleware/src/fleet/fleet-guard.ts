@@ -129,15 +129,23 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
     }
   }
 
+  /** `pacing.per: 'key'`: the limit is the key's, for every model of the provider. */
+  const limitPerKey = settings.pacing?.per === 'key';
+
   async function keys(info: { provider: string; modelId: string }): Promise<Keys> {
     const fp = await settings.fingerprint;
     const provider = encodeURIComponent(info.provider);
     const model = encodeURIComponent(info.modelId);
+    // Where the server counts the limit: per key and model, or per key (`alaya.chat` and
+    // `alaya.embedding` are one provider, `alaya`, on one key).
+    const limit = limitPerKey
+      ? `${encodeURIComponent(providerFamily(info.provider))}:${fp}`
+      : `${provider}:${fp}:${model}`;
     return {
-      cooldown: `cooldown:${provider}:${fp}:${model}`,
+      cooldown: `cooldown:${limit}`,
       budget: `budget:${provider}:${fp}`,
       breaker: `breaker:${provider}:${model}`,
-      pace: `pace:${provider}:${fp}:${model}`,
+      pace: `pace:${limit}`,
     };
   }
 
@@ -270,4 +278,10 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       };
     },
   };
+}
+
+/** A provider id up to its first dot: `alaya` for `alaya.chat` and `alaya.embedding`. */
+function providerFamily(provider: string): string {
+  const dot = provider.indexOf('.');
+  return dot === -1 ? provider : provider.slice(0, dot);
 }

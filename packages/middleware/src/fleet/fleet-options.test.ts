@@ -45,6 +45,7 @@ describe('fleet options', () => {
     ['pacing.rpm', { pacing: { rpm: 0 } }],
     ['pacing.tpm', { pacing: { tpm: -1 } }],
     ['pacing.maxWaitMs', { pacing: { maxWaitMs: Number.NaN } }],
+    ['pacing.per', { pacing: { per: 'provider' as 'key' } }],
   ];
 
   for (const [name, options] of bad) {

@@ -1,4 +1,5 @@
 import {
+  checkOptionalEnum,
   checkOptionalFunction,
   checkOptionalImplementation,
   checkOptionalNumber,
@@ -68,8 +69,8 @@ export interface FleetOptions {
    * Admission before sending, at the rates learned from `x-ratelimit-*` headers (or, without them, an
    * adaptive request rate from 429s). `true` turns it on; `{ rpm }` or `{ tpm }` states the limit,
    * which is then a ceiling (a provider's plan: e.g. `alayaPacing('pro')` from the Alaya provider). Default off. Each attempt takes
-   * one request and its estimated tokens from a bucket in `store` per key fingerprint and model, so
-   * every instance sharing the store paces as one; `maxWaitMs` (default 60000) bounds a wait, beyond
+   * one request and its estimated tokens from a bucket in `store` per key fingerprint and model (per
+   * key with `per: 'key'`), so every instance sharing the store paces as one; `maxWaitMs` (default 60000) bounds a wait, beyond
    * which the attempt fails fast with a `RateLimitError` (not sent).
    */
   pacing?: PacingOptions | boolean;
@@ -93,6 +94,14 @@ export interface PacingOptions {
   tpm?: number;
   /** Longest an attempt waits for admission, in ms. Default 60000. */
   maxWaitMs?: number;
+  /**
+   * What the server counts its limit on. `'model'` (default, as OpenAI): one bucket and one
+   * cooldown per key and model. `'key'` (as Alaya, whose plan limits are per API key): one bucket
+   * and one cooldown per key for every model of the provider (the provider id up to its first dot:
+   * `alaya.chat` and `alaya.embedding` share), so chat and embedding calls on one key pace as one.
+   * The circuit breaker stays per model.
+   */
+  per?: 'model' | 'key';
 }
 
 /** The defaults of the numeric {@link FleetOptions}. */
@@ -134,7 +143,7 @@ export type ResolvedFleetOptions = Pick<FleetOptions, 'store' | (typeof HOOKS)[n
 } & {
   retryBudget?: ResolvedRetryBudget;
   circuitBreaker?: ResolvedCircuitBreaker;
-  pacing?: { ceiling?: RateLimit; maxWaitMs: number };
+  pacing?: { ceiling?: RateLimit; maxWaitMs: number; per: 'model' | 'key' };
   /** The key's fingerprint (`-` without a key). */
   fingerprint: Promise<string>;
 };
@@ -205,6 +214,7 @@ function resolvePacing(options: PacingOptions = {}): NonNullable<ResolvedFleetOp
     maxWaitMs:
       checkOptionalNumber('pacing.maxWaitMs', options.maxWaitMs, { exclusiveMin: true }) ??
       MINUTE_MS,
+    per: checkOptionalEnum('pacing.per', options.per, ['model', 'key']) ?? 'model',
   };
 }
 

@@ -175,6 +175,71 @@ describe('createFleetGuard({ pacing })', () => {
     expect(state.pacing[0]?.rpm).toBeCloseTo((20 * 60_000) / 60_500);
   });
 
+  describe('pacing.per: where the server counts the limit (chat and embeddings on one key)', () => {
+    const embedding: AttemptInfo = {
+      modelId: 'embedding-3',
+      provider: 'alaya.embedding',
+      attempt: 1,
+    };
+
+    /** When a chat attempt and then an embedding attempt go, at 60 rpm, counted `per`. */
+    async function chatThenEmbedding(per: 'model' | 'key' | undefined) {
+      const guard = createFleetGuard({
+        pacing: { rpm: 60, ...(per === undefined ? {} : { per }) },
+        cooldownSpreadMs: 0,
+      });
+      const start = Date.now();
+      const sentAt: number[] = [];
+      for (const info of [glm, embedding]) {
+        void guard.beforeAttempt(info).then(() => sentAt.push(Date.now() - start));
+      }
+      await vi.advanceTimersByTimeAsync(3_000);
+      return { sentAt, state: await guard.getState() };
+    }
+
+    it("per: 'key': a chat and an embedding attempt share one bucket (the second waits its slot)", async () => {
+      const { sentAt, state } = await chatThenEmbedding('key');
+      expect(sentAt).toEqual([0, 1_021]);
+      expect(state.pacing.map(p => p.key)).toEqual(['pace:alaya:-']);
+    });
+
+    it("per: 'model' (the default): each model has its own bucket, both go at once", async () => {
+      for (const per of ['model', undefined] as const) {
+        const { sentAt, state } = await chatThenEmbedding(per);
+        expect(sentAt).toEqual([0, 0]);
+        expect(state.pacing).toHaveLength(2);
+      }
+    });
+
+    it("per: 'key': a 429's Retry-After on a chat call holds the embedding calls too; the breaker stays per model", async () => {
+      const guard = createFleetGuard({
+        pacing: { rpm: 6000, per: 'key' },
+        circuitBreaker: { failureThreshold: 1 },
+        cooldownSpreadMs: 0,
+      });
+      await guard.beforeAttempt(glm);
+      await guard.onFailure({
+        ...glm,
+        error: new RateLimitError({ message: '429', statusCode: 429, retryAfterMs: 2_000 }),
+      });
+      let sentAt: number | undefined;
+      const start = Date.now();
+      void guard.beforeAttempt(embedding).then(() => {
+        sentAt = Date.now() - start;
+      });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(sentAt).toBeGreaterThanOrEqual(2_000);
+      // A model's failure opens its own breaker, not the other model's.
+      await guard.onFailure({
+        ...glm,
+        error: new ServiceUnavailableError({ message: '503', statusCode: 503 }),
+      });
+      const models = (await guard.getState()).models;
+      expect(models.find(m => m.modelId === 'glm-5.2')?.breaker).toBe('open');
+      expect(models.find(m => m.modelId === 'embedding-3')?.breaker).toBe('closed');
+    });
+  });
+
   it('is off by default', async () => {
     const guard = createFleetGuard();
     await guard.beforeAttempt(glm);
