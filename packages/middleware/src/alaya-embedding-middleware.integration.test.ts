@@ -1,10 +1,12 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV4 } from '@ai-sdk/provider';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
-import { embed, embedMany, wrapEmbeddingModel } from 'ai';
+import { embed, embedMany, generateText, wrapEmbeddingModel, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alayaEmbeddingMiddleware } from './alaya-embedding-middleware';
+import { alayaMiddleware } from './alaya-middleware';
 import { ALAYA_METADATA_KEY } from './answer-metadata';
+import type { AttemptGuard, AttemptSuccessInfo } from './attempt-guard';
 import type { AlayaError } from './errors/alaya-error';
 import { DimensionMismatchError } from './errors/dimension-mismatch-error';
 import { ConnectionError, TimeoutError } from './errors/network-errors';
@@ -18,6 +20,7 @@ import {
   RateLimitError,
   ServiceUnavailableError,
 } from './errors/status-errors';
+import { createFleetGuard } from './fleet/fleet-guard';
 import type { AlayaEmbeddingMiddlewareOptions } from './options/alaya-middleware-options';
 
 /**
@@ -34,7 +37,7 @@ beforeAll(async () => {
     port: 0,
     apiKeys: [API_KEY],
     embeddingDimensions: DIMENSIONS,
-    models: [PRIMARY, 'embed-same', 'embed-other', 'embed-32'],
+    models: [PRIMARY, 'embed-same', 'embed-other', 'embed-32', 'glm-5.2'],
   });
 });
 afterAll(async () => {
@@ -273,5 +276,75 @@ describe('embed over HTTP: fallback only to a model of the same dimensions', () 
     });
     expect(result.embedding).toHaveLength(32);
     expect(result.providerMetadata?.[ALAYA_METADATA_KEY]).toMatchObject({ modelId: 'embed-32' });
+  });
+});
+
+describe('embeddings paced with chat through one guard (memory store, real HTTP)', () => {
+  /**
+   * How long after `since` each request reached the emulator, in order, chat and embeddings
+   * together. A paced slot is a lower bound on when its request arrives, however loaded the machine.
+   */
+  const arrivals = (since: number) =>
+    emulator.requests.map(r => r.time - since).sort((a, b) => a - b);
+
+  /** Two chat calls and two embedding calls at once, on one guard paced at 120 rpm `per`. */
+  async function chatAndEmbeddings(per: 'key' | 'model') {
+    const guard = createFleetGuard({ apiKey: API_KEY, pacing: { rpm: 120, per } });
+    const chat = wrapLanguageModel({
+      model: provider().chatModel('glm-5.2'),
+      middleware: alayaMiddleware({ guard, apiKey: API_KEY }),
+    });
+    const embedder = model({ guard });
+    expect(chat.provider).toBe('alaya.chat');
+    expect(embedder.provider).toBe('alaya.embedding');
+    const start = Date.now();
+    await Promise.all([
+      generateText({ model: chat, prompt: 'Hi' }),
+      embed({ model: embedder, value: 'alpha' }),
+      generateText({ model: chat, prompt: 'Hi again' }),
+      embed({ model: embedder, value: 'beta' }),
+    ]);
+    expect(emulator.requests.map(r => r.status)).toEqual([200, 200, 200, 200]);
+    return { arrivals: arrivals(start), pacing: (await guard.getState()).pacing };
+  }
+
+  it("pacing.per 'key': a chat caller and an embedding caller share one bucket (one request per 500 ms)", async () => {
+    const { arrivals, pacing } = await chatAndEmbeddings('key');
+    // 120 rpm paced at 98 %: a slot every 510 ms, whichever caller takes it.
+    arrivals.forEach((at, i) => expect(at).toBeGreaterThanOrEqual(i * 500));
+    expect(pacing.map(p => p.key)).toEqual([expect.stringMatching(/^pace:alaya:[^:]+$/)]);
+  });
+
+  it("pacing.per 'model': chat and embeddings are paced apart (each model's first request goes at once)", async () => {
+    const { arrivals, pacing } = await chatAndEmbeddings('model');
+    // Two buckets: the second request (the other model's first) did not wait for a slot.
+    expect(arrivals[1]).toBeLessThan(500);
+    expect(pacing).toHaveLength(2);
+  });
+
+  it('embedMany: each batch is admitted on its own with its input tokens, corrected by the usage it reports', async () => {
+    const guard = createFleetGuard({ apiKey: API_KEY, pacing: { tpm: 30_000, per: 'key' } });
+    const seen: AttemptSuccessInfo[] = [];
+    const recording: AttemptGuard = {
+      ...guard,
+      onSuccess: info => {
+        seen.push(info);
+        return guard.onSuccess(info);
+      },
+    };
+    const batched = wrapEmbeddingModel({
+      model: rawModel(),
+      middleware: { specificationVersion: 'v4', overrideMaxEmbeddingsPerCall: () => 2 },
+    });
+    // 4 batches of 2 values of 500 characters: 250 tokens each, estimated and reported.
+    const values = Array.from({ length: 8 }, (_, i) => `${i}`.padEnd(500, '.'));
+    const start = Date.now();
+    const { embeddings } = await embedMany({ model: model({ guard: recording }, batched), values });
+    expect(embeddings).toHaveLength(8);
+    expect(seen.map(s => [s.estimatedTokens, s.usedTokens])).toEqual(Array(4).fill([250, 250]));
+    // The AI SDK sends the batches in parallel; the guard spaces them by tokens: 30,000 per minute
+    // paced at 98 % is 250 tokens per 510 ms.
+    expect(emulator.requests).toHaveLength(4);
+    arrivals(start).forEach((at, i) => expect(at).toBeGreaterThanOrEqual(i * 500));
   });
 });
