@@ -287,6 +287,13 @@ describe('embeddings paced with chat through one guard (memory store, real HTTP)
   const arrivals = (since: number) =>
     emulator.requests.map(r => r.time - since).sort((a, b) => a - b);
 
+  /** The n-th request (from 0) arrived no earlier than n slots of `spacingMs`. */
+  const expectSlots = (arrivals: number[], spacingMs: number) => {
+    for (const [i, at] of arrivals.entries()) {
+      expect(at, `request ${i}`).toBeGreaterThanOrEqual(i * spacingMs);
+    }
+  };
+
   /** Two chat calls and two embedding calls at once, on one guard paced at 120 rpm `per`. */
   async function chatAndEmbeddings(per: 'key' | 'model') {
     const guard = createFleetGuard({ apiKey: API_KEY, pacing: { rpm: 120, per } });
@@ -311,7 +318,7 @@ describe('embeddings paced with chat through one guard (memory store, real HTTP)
   it("pacing.per 'key': a chat caller and an embedding caller share one bucket (one request per 500 ms)", async () => {
     const { arrivals, pacing } = await chatAndEmbeddings('key');
     // 120 rpm paced at 98 %: a slot every 510 ms, whichever caller takes it.
-    arrivals.forEach((at, i) => expect(at).toBeGreaterThanOrEqual(i * 500));
+    expectSlots(arrivals, 500);
     expect(pacing.map(p => p.key)).toEqual([expect.stringMatching(/^pace:alaya:[^:]+$/)]);
   });
 
@@ -345,6 +352,6 @@ describe('embeddings paced with chat through one guard (memory store, real HTTP)
     // The AI SDK sends the batches in parallel; the guard spaces them by tokens: 30,000 per minute
     // paced at 98 % is 250 tokens per 510 ms.
     expect(emulator.requests).toHaveLength(4);
-    arrivals(start).forEach((at, i) => expect(at).toBeGreaterThanOrEqual(i * 500));
+    expectSlots(arrivals(start), 500);
   });
 });
