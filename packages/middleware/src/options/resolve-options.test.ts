@@ -64,8 +64,14 @@ describe('alayaMiddleware options', () => {
     ['respectRetryAfter', 'no'],
     ['onHedge', 'log'],
     ['hedge', 500],
+    ['hedge', null],
+    ['hedge', 'auto'],
     ['hedge.afterMs', 0],
-    ['hedge.afterMs', undefined],
+    ['hedge.afterMs', -1],
+    ['hedge.afterMs', Number.NaN],
+    ['hedge.afterMs', Number.POSITIVE_INFINITY],
+    ['hedge.afterMs', 'fast'],
+    ['hedge.afterMs', null],
     ['idleTimeoutMs', 0],
     ['idleTimeoutMs', '500'],
     ['continuation', 'yes'],
@@ -117,13 +123,31 @@ describe('alayaMiddleware options', () => {
 
   it('hedge is off by default; its model defaults to the same model', () => {
     expect(resolveOptions(undefined).hedge).toBeUndefined();
-    expect(resolveOptions({ hedge: { afterMs: 800 } }).hedge).toEqual({
-      afterMs: 800,
-      model: 'same',
-    });
+    expect(resolveOptions({ hedge: false }).hedge).toBeUndefined();
+    const fixed = resolveOptions({ hedge: { afterMs: 800 } }).hedge;
+    expect(fixed).toMatchObject({ afterMs: 800, model: 'same' });
+    expect(fixed?.delay.afterMs({ provider: 'p', modelId: 'm' }, 0)).toBe(800);
     expect(resolveOptions({ hedge: { afterMs: 5, model: 'fallback' } }).hedge?.model).toBe(
       'fallback',
     );
+  });
+
+  it.each([[true], [{}], [{ afterMs: 'auto' }], [{ afterMs: undefined }]] as const)(
+    'hedge: %j is the automatic delay (no hedge before its warm-up)',
+    value => {
+      const hedge = resolveOptions({ hedge: value }).hedge;
+      expect(hedge).toMatchObject({ afterMs: 'auto', model: 'same' });
+      expect(hedge?.delay.afterMs({ provider: 'p', modelId: 'm' }, 0)).toBeUndefined();
+    },
+  );
+
+  it('each middleware learns its own automatic delay', () => {
+    const ref = { provider: 'p', modelId: 'm' };
+    const one = resolveOptions({ hedge: true }).hedge!.delay;
+    const other = resolveOptions({ hedge: true }).hedge!.delay;
+    for (let i = 0; i < 20; i++) one.learn(ref, 400, 0);
+    expect(one.afterMs(ref, 0)).toBe(600);
+    expect(other.afterMs(ref, 0)).toBeUndefined();
   });
 
   it('idleTimeoutMs and continuation are off by default; continuation: true allows 2', () => {

@@ -1,6 +1,7 @@
 import type { EmbeddingModelV4, LanguageModelV4 } from '@ai-sdk/provider';
 import { type AttemptGuard, noopAttemptGuard } from '../attempt-guard';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
+import { fixedHedgeDelay, type HedgeDelay, learnedHedgeDelay } from '../retry/hedge-delay';
 import type { ContinuationSettings } from '../stream/continuation';
 import type { AlayaTelemetry } from '../telemetry/alaya-telemetry';
 import { resolveTelemetry } from '../telemetry/resolve-telemetry';
@@ -70,8 +71,8 @@ export type ResolvedOptions<M = LanguageModelV4> = Required<Pick<Plain, Defaulte
     fallbackOn: AlayaMiddlewareOptions['fallbackOn'];
     /** `options.guard`, or one that does nothing. */
     guard: AttemptGuard;
-    /** `hedge` with its default model (`'same'`), or none (hedging off). */
-    hedge: Required<HedgeOptions> | undefined;
+    /** `hedge` with its defaults (`'auto'`, `'same'`), or none (hedging off). */
+    hedge: HedgeSettings | undefined;
     /** `continuation` with its default `maxContinuations`, or none (off). */
     continuation: ContinuationSettings | undefined;
     /** The `telemetry` observers combined into one, or none. */
@@ -194,12 +195,41 @@ function dimensionsOf(value: unknown): { dimensions?: number } {
   return dimensions === undefined ? {} : { dimensions };
 }
 
-/** Checks `hedge` (`afterMs` > 0, `model` `'same'` or `'fallback'`) and fills in `model: 'same'`. */
-function resolveHedge(value: unknown): Required<HedgeOptions> | undefined {
-  const hedge = checkOptionalObject<HedgeOptions>('hedge', value);
-  if (hedge === undefined) return undefined;
+/** The `hedge` option resolved: its delay (fixed or learned by this middleware) and its model. */
+export interface HedgeSettings {
+  /** `afterMs` as given: ms, or `'auto'`. */
+  afterMs: number | 'auto';
+  delay: HedgeDelay;
+  model: 'same' | 'fallback';
+}
+
+/**
+ * Checks `hedge` (`true`, `false` or an object: `afterMs` > 0 or `'auto'`, `model` `'same'` or
+ * `'fallback'`) and fills in `afterMs: 'auto'` and `model: 'same'`.
+ */
+function resolveHedge(value: unknown): HedgeSettings | undefined {
+  if (value === undefined || value === false) return undefined;
+  const hedge =
+    value === true
+      ? {}
+      : checkValue<HedgeOptions>(
+          'hedge',
+          value,
+          v => typeof v === 'object' && v !== null && !Array.isArray(v),
+          'true, false or an object',
+        );
+  const afterMs =
+    hedge.afterMs === undefined || hedge.afterMs === 'auto'
+      ? 'auto'
+      : checkValue<number>(
+          'hedge.afterMs',
+          hedge.afterMs,
+          v => typeof v === 'number' && Number.isFinite(v) && v > 0,
+          "a finite number > 0 or 'auto'",
+        );
   return {
-    afterMs: checkNumber('hedge.afterMs', hedge.afterMs, POSITIVE),
+    afterMs,
+    delay: afterMs === 'auto' ? learnedHedgeDelay() : fixedHedgeDelay(afterMs),
     model: checkOptionalEnum('hedge.model', hedge.model, ['same', 'fallback']) ?? 'same',
   };
 }

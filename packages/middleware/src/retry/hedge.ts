@@ -42,7 +42,9 @@ const refOf = ({ model }: AttemptTarget<ModelRef>): ModelRef => ({
 
 /**
  * Sends `primary`; with the `hedge` option, when it has produced no content after `afterMs` (and
- * the call has not hedged yet), sends one more attempt in parallel. The first to answer wins, the
+ * the call has not hedged yet), sends one more attempt in parallel. With `afterMs: 'auto'` the
+ * delay is the model's learned one (`hedge-delay.ts`; none during its warm-up), and `primary`'s
+ * time to content, when it answers, is its next sample. The first to answer wins, the
  * other is aborted (its result, should it still arrive, is discarded). The hedge is admitted like a
  * retry: its model needs a retry left, it waits out a `Retry-After` seen during the call, the
  * guard's `beforeAttempt` runs and its `allowRetry` (retry budget) must agree. The caller's abort
@@ -58,21 +60,36 @@ export async function attemptRound<T, M extends ModelRef>(
     return finish(primary, await sendAttempt(call, primary));
   }
   const startedAt = Date.now();
-  const first = start(call, primary);
-  const slow = await outlasts(first.outcome, hedge.afterMs);
-  const second = slow ? await admitHedge(call, primary, first.outcome, startedAt) : undefined;
+  const afterMs = hedge.delay.afterMs(refOf(primary), startedAt);
+  // The one sample: this attempt's time to content when it answers (hedged or not). Not a hedge's
+  // (sent late, in a race it joined because the first was slow), nor a failed, stalled or lost
+  // attempt's: it has no time to content, and the time it was cut at would let every stall raise
+  // the delay (a stalled share above 1 - the percentile would ratchet it up without end).
+  const first = start(call, primary, () => {
+    const now = Date.now();
+    hedge.delay.learn(refOf(primary), now - startedAt, now);
+  });
+  const slow = afterMs !== undefined && (await outlasts(first.outcome, afterMs));
+  const second = slow
+    ? await admitHedge(call, primary, first.outcome, startedAt, afterMs)
+    : undefined;
   if (second === undefined) return finish(primary, unwrap(await first.outcome));
   return race(call, primary, [first, second]);
 }
 
+/** Starts `target`; `answered` runs the moment it answers (before its admission ends). */
 function start<T, M extends ModelRef>(
   call: CallState<T, M>,
   target: AttemptTarget<M>,
+  answered?: () => void,
 ): Running<T, M> {
   const lost = new AbortController();
   const outcome = sendAttempt(call, target, lost.signal)
     .then(
-      value => ({ value }),
+      value => {
+        if (value.status === 'ok') answered?.();
+        return { value };
+      },
       (thrown: unknown) => ({ thrown }),
     )
     .finally(() => target.admission.end());
@@ -136,6 +153,7 @@ async function admitHedge<T, M extends ModelRef>(
   primary: AttemptTarget<M>,
   first: Promise<unknown>,
   startedAt: number,
+  afterMs: number,
 ): Promise<Running<T, M> | undefined> {
   const plan = hedgePlan(call, primary);
   if (plan === undefined) return undefined;
@@ -144,7 +162,7 @@ async function admitHedge<T, M extends ModelRef>(
   const signal = call.signal ? AbortSignal.any([call.signal, settled.signal]) : settled.signal;
   const admission = openAdmission(call.settings.guard, { ...plan.info, signal });
   // A throw is a wait cut short: `first` settled or the caller aborted.
-  const go = await clearHedge(call, primary, admission, signal).catch(() => false);
+  const go = await clearHedge(call, primary, admission, signal, afterMs).catch(() => false);
   if (!go) {
     await admission.end();
     return undefined;
@@ -169,6 +187,7 @@ async function clearHedge<T, M extends ModelRef>(
   primary: AttemptTarget<M>,
   admission: Admission,
   signal: AbortSignal,
+  afterMs: number,
 ): Promise<boolean> {
   const { settings } = call;
   const serverWait = call.serverWaitLeft();
@@ -177,7 +196,7 @@ async function clearHedge<T, M extends ModelRef>(
   if (blocked || signal.aborted || call.deadline?.passedIn(0)) return false;
   const waiting = call.operation.name === 'stream' ? 'content' : 'response';
   const slowness = timeoutError({
-    what: { option: 'hedge.afterMs', ms: settings.hedge?.afterMs ?? 0, waitingFor: waiting },
+    what: { option: 'hedge.afterMs', ms: afterMs, waitingFor: waiting },
     model: refOf(primary),
     hints: settings.errorContext.hints,
   });

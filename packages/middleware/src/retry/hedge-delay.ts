@@ -1,0 +1,63 @@
+import type { ModelRef } from '../attempt-guard';
+import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
+import { createRecentSamples, nearestRank, type RecentSamples } from '../util/recent-samples';
+
+/**
+ * How `hedge: { afterMs: 'auto' }` sets its delay, per model, from the times to first content of
+ * its recent first attempts: the {@link AUTO_HEDGE}.percentile of the last `window` samples (younger
+ * than `maxAgeMs`), never below `floorMs` nor `medianFactor` × their median; no hedge at all until
+ * `minSamples` samples (the warm-up: no extra request before the model's latency is known).
+ */
+export const AUTO_HEDGE = {
+  percentile: 0.98,
+  window: 100,
+  minSamples: 20,
+  /** Below this a hedge gains little and doubles the load on noise. */
+  floorMs: 50,
+  /** Against a tight distribution, where a slowdown shared by all calls would hedge them all. */
+  medianFactor: 1.5,
+  /** A sample (and a model not heard of) this old is forgotten: the latency may have moved. */
+  maxAgeMs: 600_000,
+} as const;
+
+/** When a slow attempt gets its hedge: a fixed `afterMs`, or one learned per model. */
+export interface HedgeDelay {
+  /** Ms without content after which `model`'s attempt is hedged; `undefined`: not yet (warm-up). */
+  afterMs(model: ModelRef, now: number): number | undefined;
+  /** `model`'s first attempt of a round got content `ms` after it was sent (ignored when fixed). */
+  learn(model: ModelRef, ms: number, now: number): void;
+}
+
+/** The delay `hedge.afterMs` sets by hand. */
+export function fixedHedgeDelay(ms: number): HedgeDelay {
+  return { afterMs: () => ms, learn: () => {} };
+}
+
+/**
+ * The learned delay from ascending samples (the decision, pure): `undefined` below
+ * `minSamples`, else the percentile, raised to the floor and to `medianFactor` × the median.
+ */
+export function learnedAfterMs(sorted: readonly number[]): number | undefined {
+  if (sorted.length < AUTO_HEDGE.minSamples) return undefined;
+  const high = nearestRank(sorted, AUTO_HEDGE.percentile)!;
+  const median = nearestRank(sorted, 0.5)!;
+  return Math.max(AUTO_HEDGE.floorMs, AUTO_HEDGE.medianFactor * median, high);
+}
+
+/** `afterMs: 'auto'`: one window of samples per model, in a bounded table that forgets idle models. */
+export function learnedHedgeDelay(): HedgeDelay {
+  const models = createBoundedMap<string, RecentSamples>(MAX_TRACKED_KEYS, AUTO_HEDGE.maxAgeMs);
+  const keyOf = (model: ModelRef) => `${model.provider}\u0000${model.modelId}`;
+  return {
+    afterMs(model, now) {
+      const samples = models.get(keyOf(model));
+      return samples && learnedAfterMs(samples.sorted(now));
+    },
+    learn(model, ms, now) {
+      const key = keyOf(model);
+      const samples =
+        models.get(key) ?? createRecentSamples(AUTO_HEDGE.window, AUTO_HEDGE.maxAgeMs);
+      if (samples.add(ms, now)) models.set(key, samples);
+    },
+  };
+}
