@@ -163,3 +163,94 @@ describe('hedge of a stream', () => {
     await vi.waitFor(() => expect(cancelled).toHaveLength(1));
   });
 });
+
+describe("hedge: { afterMs: 'auto' }", () => {
+  /** Answers `text` `ms` after the call. */
+  const after =
+    (ms: number, text = 'ok') =>
+    () =>
+      new Promise<LanguageModelV4GenerateResult>(resolve =>
+        setTimeout(() => resolve(answer(text)), ms),
+      );
+  const repeat = <S>(step: S, n: number): S[] => Array.from({ length: n }, () => step);
+
+  /** Runs `n` calls one after the other, each `ms` of the fake clock; returns their texts. */
+  async function callsOf(model: ReturnType<typeof wrap>, n: number, ms: number) {
+    const texts: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const result = generateText({ model, prompt: 'Hi' });
+      await vi.advanceTimersByTimeAsync(ms);
+      texts.push((await result).text);
+    }
+    return texts;
+  }
+
+  /**
+   * Starts a call whose first attempt hangs and whose hedge answers 100 ms after it goes, and
+   * checks the hedge goes exactly `afterMs` after the first attempt (not 1 ms earlier).
+   */
+  async function expectHedgeAt(
+    model: ReturnType<typeof wrap>,
+    calls: Array<{ at: number }>,
+    afterMs: number,
+  ) {
+    const before = calls.length;
+    const start = Date.now();
+    const result = generateText({ model, prompt: 'Hi' });
+    await vi.advanceTimersByTimeAsync(afterMs - 1);
+    expect(calls).toHaveLength(before + 1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.slice(before).map(c => c.at - start)).toEqual([0, afterMs]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await result).text).toBe('hedged');
+  }
+
+  it('no hedge during the warm-up (19 answers), then a hung attempt is hedged exactly at 1.5 × the median', async () => {
+    const abort = new AbortController();
+    const { mock, calls } = model('m', [
+      ...repeat(after(400), 19),
+      hang, // the 20th call: still warming up, never hedged; the caller gives up
+      after(400),
+      hang,
+      after(100, 'hedged'),
+    ]);
+    const wrapped = wrap(mock, { hedge: { afterMs: 'auto' } });
+    await callsOf(wrapped, 19, 400);
+    const warming = generateText({ model: wrapped, prompt: 'Hi', abortSignal: abort.signal });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls).toHaveLength(20);
+    abort.abort();
+    await expect(warming).rejects.toThrow();
+    await callsOf(wrapped, 1, 400); // the 20th sample (an aborted call is none)
+    await expectHedgeAt(wrapped, calls, 600);
+  });
+
+  it('only a first attempt that answers is a sample: 20 calls won by slow hedges leave the delay where it was', async () => {
+    const { mock, calls } = model('m', [
+      ...repeat(after(400), 20),
+      ...Array.from({ length: 20 }, () => [hang, after(2000, 'hedged')]).flat(),
+      hang,
+      after(100, 'hedged'),
+    ]);
+    const wrapped = wrap(mock, { hedge: true });
+    await callsOf(wrapped, 20, 400);
+    expect(await callsOf(wrapped, 20, 2600)).toEqual(repeat('hedged', 20));
+    expect(calls).toHaveLength(60);
+    await expectHedgeAt(wrapped, calls, 600);
+  });
+
+  it('a first attempt that answers after its hedge went is a sample: the delay rises to its time', async () => {
+    const { mock, calls } = model('m', [
+      ...repeat(after(400), 20),
+      after(3000, 'first'),
+      hang,
+      hang,
+      after(100, 'hedged'),
+    ]);
+    const wrapped = wrap(mock, { hedge: true });
+    await callsOf(wrapped, 20, 400);
+    expect(await callsOf(wrapped, 1, 3000)).toEqual(['first']);
+    expect(calls.slice(20).map(c => c.at - calls[20]!.at)).toEqual([0, 600]);
+    await expectHedgeAt(wrapped, calls, 3000);
+  });
+});
