@@ -391,6 +391,56 @@ describe.skipIf(!hasRedis)(
       expect(shared.paceWaits).toBeGreaterThan(0);
     }, 200_000);
 
+    it("chat and embedding callers on one key, in 2 processes, share the key's limit through Redis (pacing.per 'key')", async () => {
+      // Its own emulator: it serves an embedding model too; both paths count against the key's rpm.
+      const mixed = await startEmulator({
+        port: 0,
+        apiKeys: [PACE_API_KEY, PACE_WARMUP_KEY],
+        rateLimitHeaders: false,
+        models: ['glm-5.2', 'embed-test'],
+        limits: { rpm: 20, windowMs: WINDOW_MS },
+      });
+      const runMixed = async (per: 'key' | 'model', prefix: string) => {
+        mixed.reset();
+        const env = {
+          ...fleetEnv('redis', prefix, { rpm: 100, per }),
+          EMULATOR_URL: mixed.url,
+          CALLERS: '4',
+          EMBED_CALLERS: '2',
+          // A whole window: paced per model, chat and embeddings together send twice its limit.
+          DURATION_MS: String(WINDOW_MS),
+          EMBED_MODEL: 'embed-test',
+        };
+        const reports = await runFleet({ processes: 2, env, timeoutMs: 90_000 });
+        const measured = mixed.requests.filter(r => !r.path.endsWith('/models'));
+        return {
+          ...paceTotals(reports),
+          limited: measured.filter(r => r.status === 429).length,
+          embeddings: measured.filter(r => r.path.endsWith('/embeddings')).length,
+          chats: measured.filter(r => r.path.endsWith('/chat/completions')).length,
+        };
+      };
+      try {
+        const perKey = await runMixed('key', 'pace-mixed-key:');
+        const perModel = await runMixed('model', 'pace-mixed-model:');
+        console.log(
+          `[fleet pacing, chat + embeddings] per key: ${perKey.limited} 429s, ${perKey.chats} chat and ${perKey.embeddings} embedding requests, ${perKey.ok} ok; ` +
+            `per model: ${perModel.limited} 429s, ${perModel.chats} chat and ${perModel.embeddings} embedding requests`,
+        );
+        expect(perKey.storeErrors).toEqual([0, 0]);
+        expect(perKey.failed).toBe(0);
+        expect(perKey.chats).toBeGreaterThanOrEqual(3);
+        expect(perKey.embeddings).toBeGreaterThanOrEqual(3);
+        expect(perKey.limited).toBeLessThanOrEqual(1);
+        // A bucket per model paces chat and embeddings each at the key's whole limit, twice over it:
+        // each model runs into the key's limit (then its own cooldown holds it for the window).
+        expect(perModel.limited).toBeGreaterThanOrEqual(2);
+        expect(perModel.limited).toBeGreaterThan(perKey.limited);
+      } finally {
+        await mixed.close();
+      }
+    }, 200_000);
+
     it('Redis killed mid-run: each process says so once and paces alone at its share', async () => {
       emulator.setLimits({ rpm: 20, windowMs: WINDOW_MS });
       let killed: Promise<void> | undefined;

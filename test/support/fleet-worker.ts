@@ -5,7 +5,9 @@
  * (`MODE=redis`: a client of `REDIS_URL`, or of the Redis Cluster whose nodes `REDIS_CLUSTER` lists,
  * comma-separated), this process's memory (`MODE=memory`), or no guard at all (`MODE=none`).
  * `PACING` (JSON, e.g. `{"rpm":100}` or `true`) turns the guard's pacing on; `PROMPT_CHARS` pads
- * each prompt to that many characters (for token-per-minute limits).
+ * each prompt to that many characters (for token-per-minute limits). The first `EMBED_CALLERS`
+ * callers (default 0) call `embed` on `EMBED_MODEL` through alayaEmbeddingMiddleware, on the same
+ * guard, instead of `generateText`.
  *
  * Protocol: prints `ready` once set up, starts on a `go` line on stdin, and prints one JSON line
  * (`WorkerReport`) at the end. Every attempt's failure is reported with its x-request-id, so the
@@ -15,6 +17,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createInterface } from 'node:readline';
 import {
   type AttemptGuard,
+  alayaEmbeddingMiddleware,
   alayaMiddleware,
   createFleetGuard,
   type FleetGuard,
@@ -23,7 +26,7 @@ import {
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
 // The test package does not depend on the store package (yet): its source, run by tsx.
 import { createRedisStore } from '@alaya-code/ai-sdk-store-redis';
-import { generateText, wrapLanguageModel } from 'ai';
+import { embed, generateText, wrapEmbeddingModel, wrapLanguageModel } from 'ai';
 import { connectRedis, type TestRedisClient } from './redis-client';
 
 /** What a worker prints at the end. */
@@ -81,6 +84,7 @@ const report: WorkerReport = {
 };
 const pacing = env.PACING ? (JSON.parse(env.PACING) as FleetOptions['pacing']) : undefined;
 const promptChars = Number(env.PROMPT_CHARS ?? 0);
+const embedCallers = Number(env.EMBED_CALLERS ?? 0);
 
 /** Per caller: when its current attempt's guard check began (the fetch wrapper reads it). */
 const attemptContext = new AsyncLocalStorage<{ checkedAt: number }>();
@@ -155,6 +159,16 @@ async function main(): Promise<void> {
     }),
   });
 
+  const embedder = wrapEmbeddingModel({
+    model: alaya.embeddingModel(env.EMBED_MODEL ?? 'embedding'),
+    middleware: alayaEmbeddingMiddleware({
+      guard: recording,
+      apiKey,
+      maxRetries: Number(env.MAX_RETRIES ?? 6),
+      initialDelayMs: 200,
+    }),
+  });
+
   if (env.WARMUP_KEY) {
     // A cold process spends its first call compiling the SDK; do it on another key (its own limit),
     // so that the measured run sees warm instances.
@@ -179,12 +193,13 @@ async function main(): Promise<void> {
       attemptContext.run({ checkedAt: 0 }, async () => {
         for (let i = 0; calls > 0 ? i < calls : Date.now() < endAt; i++) {
           try {
-            await generateText({
-              model: wrapped,
-              prompt: `caller ${caller} call ${i}`.padEnd(promptChars, '.'),
-              maxRetries: 0,
-              abortSignal: AbortSignal.timeout(60_000),
-            });
+            const prompt = `caller ${caller} call ${i}`.padEnd(promptChars, '.');
+            const abortSignal = AbortSignal.timeout(60_000);
+            if (caller < embedCallers) {
+              await embed({ model: embedder, value: prompt, maxRetries: 0, abortSignal });
+            } else {
+              await generateText({ model: wrapped, prompt, maxRetries: 0, abortSignal });
+            }
             report.ok++;
           } catch (error) {
             const kind = (error as { kind?: string; name?: string }).kind ?? (error as Error).name;
