@@ -81,6 +81,8 @@ export function toChatError(error: unknown, context: FriendlyErrorContext): Chat
     // it has its message.
     case 'unknown_status':
     case 'circuit_open':
+    // Embeddings only (alayaEmbeddingMiddleware): a chat never sees it.
+    case 'dimension_mismatch':
       return {
         kind: 'unknown',
         message: 'Something went wrong while answering. Please try again.',
