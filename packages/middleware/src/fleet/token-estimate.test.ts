@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { estimateCallTokens, usedTokensOf } from './token-estimate';
+import {
+  embedTokensOf,
+  estimateCallTokens,
+  estimateEmbedTokens,
+  usedTokensOf,
+} from './token-estimate';
 
 describe('estimateCallTokens', () => {
   it('counts the prompt at 4 characters per token plus the requested output', () => {
@@ -62,5 +67,24 @@ describe('usedTokensOf', () => {
     expect(usedTokensOf(usage(-5, 20))).toBe(20);
     expect(usedTokensOf(usage(Number.NaN))).toBeUndefined();
     expect(usedTokensOf(usage(0, 0))).toBe(0);
+  });
+});
+
+describe('estimateEmbedTokens and embedTokensOf (embeddings: input tokens only)', () => {
+  it('counts the input values at the same 4 characters per token as a prompt', () => {
+    expect(estimateEmbedTokens(['a'.repeat(400), 'b'.repeat(401)])).toBe(201);
+    expect(estimateEmbedTokens(['x'.repeat(400)])).toBe(
+      estimateCallTokens({ prompt: [{ role: 'system', content: 'x'.repeat(400) }] }),
+    );
+    expect(estimateEmbedTokens([])).toBe(0);
+  });
+
+  it('reads usage.tokens; a count that is not a finite number of at least 0 is as if not reported', () => {
+    expect(embedTokensOf({ tokens: 250 })).toBe(250);
+    expect(embedTokensOf({ tokens: 0 })).toBe(0);
+    expect(embedTokensOf(undefined)).toBeUndefined();
+    for (const tokens of [Number.NaN, Number.POSITIVE_INFINITY, -1, '7' as unknown as number]) {
+      expect(embedTokensOf({ tokens })).toBeUndefined();
+    }
   });
 });

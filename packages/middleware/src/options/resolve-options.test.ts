@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from '@ai-sdk/provider';
-import { MockLanguageModelV4 } from 'ai/test';
+import { MockEmbeddingModelV4, MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
+import { alayaEmbeddingMiddleware } from '../alaya-embedding-middleware';
 import { alayaMiddleware } from '../alaya-middleware';
 import { noopAttemptGuard } from '../attempt-guard';
+import { EMBEDDING_MODELS } from './model-kinds';
 import { DEFAULTS, resolveOptions } from './resolve-options';
 
 function thrown(options: unknown): InvalidArgumentError {
@@ -170,5 +172,52 @@ describe('alayaMiddleware options', () => {
 
   it('options must be an object', () => {
     expect(thrown(null).argument).toBe('options');
+  });
+});
+
+describe('alayaEmbeddingMiddleware options: the same resolver, for embedding models', () => {
+  function embeddingThrown(options: unknown): InvalidArgumentError {
+    try {
+      alayaEmbeddingMiddleware(options as never);
+    } catch (error) {
+      if (InvalidArgumentError.isInstance(error)) return error;
+      throw error;
+    }
+    throw new Error('did not throw');
+  }
+
+  it('fills in the same defaults, takes embedding models as fallbackModels and dimensions', () => {
+    const fallback = new MockEmbeddingModelV4();
+    const settings = resolveOptions(
+      { fallbackModels: [fallback], dimensions: 1536 },
+      EMBEDDING_MODELS,
+    );
+    expect(settings).toMatchObject({ ...DEFAULTS, dimensions: 1536 });
+    expect(settings.fallbackModels).toEqual([fallback]);
+    expect(resolveOptions({}, EMBEDDING_MODELS).dimensions).toBeUndefined();
+  });
+
+  it.each([
+    [{ maxRetries: -1 }, 'maxRetries'],
+    [{ fallbackModels: [new MockLanguageModelV4()] }, 'fallbackModels[0]'],
+    [{ fallbackModels: ['text-embedding-3-small'] }, 'fallbackModels[0]'],
+    [{ dimensions: 0 }, 'dimensions'],
+    [{ dimensions: 1.5 }, 'dimensions'],
+    [{ dimensions: '1536' }, 'dimensions'],
+    // A stream's option would protect nothing here: refused, not ignored.
+    [{ firstContentTimeoutMs: 1000 }, 'firstContentTimeoutMs'],
+    [{ idleTimeoutMs: 1000 }, 'idleTimeoutMs'],
+    [{ continuation: true }, 'continuation'],
+  ])('%o is refused naming %s', (options, argument) => {
+    const error = embeddingThrown(options);
+    expect(error.argument).toBe(argument);
+  });
+
+  it('an embedding model is not a language fallback, and alayaMiddleware refuses dimensions', () => {
+    expect(thrown({ fallbackModels: [new MockEmbeddingModelV4()] }).argument).toBe(
+      'fallbackModels[0]',
+    );
+    expect(thrown({ dimensions: 1536 }).argument).toBe('dimensions');
+    expect(thrown({ dimensions: 1536 }).message).toContain('alayaMiddleware does not read it');
   });
 });

@@ -86,6 +86,21 @@ describe('alayaOpenTelemetry', () => {
     expect(attempts[1]!.status.code).toBe(1);
   });
 
+  it("an embed attempt is gen_ai.operation.name 'embeddings' with alaya.operation 'embed'", () => {
+    const telemetry = alayaOpenTelemetry({ tracer });
+    const embedding = { provider: 'alaya.embedding', modelId: 'embed-1' };
+    telemetry.startAttempt({ ...embedding, attempt: 1, fallbackIndex: 0, operation: 'embed' }).end({
+      status: 'ok',
+    });
+    const [span] = exporter.getFinishedSpans().filter(s => s.name === ATTEMPT_SPAN_NAME);
+    expect(span!.attributes).toMatchObject({
+      'gen_ai.operation.name': 'embeddings',
+      'alaya.operation': 'embed',
+      'gen_ai.provider.name': 'alaya.embedding',
+      'gen_ai.request.model': 'embed-1',
+    });
+  });
+
   it('adds fallback, wait, breaker and budget events to the active span', () => {
     const telemetry = alayaOpenTelemetry({ tracer });
     tracer.startActiveSpan('call', span => {
