@@ -24,14 +24,14 @@ const REMOVED_OPTIONS: Readonly<Record<string, string>> = {
 
 /**
  * Throws an `InvalidArgumentError` naming the first removed option `options` sets (not
- * `undefined`), and saying what replaces it.
+ * `undefined`), and saying what replaces it; `middleware` is the factory the message names.
  */
-export function rejectRemovedOptions(options: object): void {
+export function rejectRemovedOptions(options: object, middleware = 'alayaMiddleware'): void {
   for (const [name, instead] of Object.entries(REMOVED_OPTIONS)) {
     if ((options as Record<string, unknown>)[name] === undefined) continue;
     throw new InvalidArgumentError({
       argument: name,
-      message: `${name} is no longer an option of alayaMiddleware: ${instead}.`,
+      message: `${name} is no longer an option of ${middleware}: ${instead}.`,
     });
   }
 }

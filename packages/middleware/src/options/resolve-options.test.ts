@@ -208,9 +208,17 @@ describe('alayaEmbeddingMiddleware options: the same resolver, for embedding mod
     [{ firstContentTimeoutMs: 1000 }, 'firstContentTimeoutMs'],
     [{ idleTimeoutMs: 1000 }, 'idleTimeoutMs'],
     [{ continuation: true }, 'continuation'],
+    [{ pacing: true }, 'pacing'],
   ])('%o is refused naming %s', (options, argument) => {
     const error = embeddingThrown(options);
     expect(error.argument).toBe(argument);
+    expect(error.message).toContain(`${argument} `);
+  });
+
+  it('a removed option names the embedding factory in its message', () => {
+    expect(embeddingThrown({ pacing: true }).message).toContain(
+      'pacing is no longer an option of alayaEmbeddingMiddleware: build the fleet once with createFleetGuard',
+    );
   });
 
   it('an embedding model is not a language fallback, and alayaMiddleware refuses dimensions', () => {

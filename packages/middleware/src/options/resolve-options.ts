@@ -110,7 +110,7 @@ export function resolveOptions(
     'options',
     options,
   ) ?? {}) as AlayaMiddlewareOptions & { dimensions?: unknown };
-  rejectRemovedOptions(given);
+  rejectRemovedOptions(given, kind.middleware);
   for (const name of kind.unread) {
     checkValue(
       name,
