@@ -22,6 +22,7 @@ import {
 } from './errors/status-errors';
 import { createFleetGuard } from './fleet/fleet-guard';
 import type { AlayaEmbeddingMiddlewareOptions } from './options/alaya-middleware-options';
+import { recorder } from './test-support/telemetry-recorder';
 
 /**
  * `embed` and `embedMany` through `alayaEmbeddingMiddleware` over real HTTP to the emulator's
@@ -136,6 +137,43 @@ describe('embed over HTTP: a typed error per status, the key in none', () => {
 });
 
 describe('embed over HTTP: retry, Retry-After, deadline, abort', () => {
+  it("telemetry sees each doEmbed as an 'embed' attempt, the fallback's too, with its index", async () => {
+    emulator.enqueueFaults({ status: 503, times: 10, match: { model: PRIMARY } });
+    const telemetry = recorder();
+    await embed({
+      model: model({
+        maxRetries: 1,
+        dimensions: DIMENSIONS,
+        telemetry,
+        fallbackModels: [rawModel('embed-same')],
+      }),
+      value: 'alpha',
+    });
+    expect(telemetry.starts).toEqual([
+      {
+        provider: 'alaya.embedding',
+        modelId: PRIMARY,
+        attempt: 1,
+        fallbackIndex: 0,
+        operation: 'embed',
+      },
+      {
+        provider: 'alaya.embedding',
+        modelId: PRIMARY,
+        attempt: 2,
+        fallbackIndex: 0,
+        operation: 'embed',
+      },
+      {
+        provider: 'alaya.embedding',
+        modelId: 'embed-same',
+        attempt: 1,
+        fallbackIndex: 1,
+        operation: 'embed',
+      },
+    ]);
+  });
+
   it('a 429 with Retry-After: 1 is retried no earlier than 1 s later (emulator log)', async () => {
     emulator.enqueueFaults({ status: 429, retryAfter: '1', match: { path: '/v1/embeddings' } });
     const result = await embed({ model: model(), value: 'alpha' });
