@@ -28,6 +28,7 @@ export async function loadContenders(log: (line: string) => void): Promise<Conte
       contention: [ours, oursFleet, oursPacing, builtin, aiRetry],
       stalls: [...variants.all, ...streamOthers],
       stallHedged: variants.hedged,
+      stallAutoHedged: variants.autoHedged,
       baseline: BASELINE,
       oursAvailable: true,
     };
@@ -39,6 +40,7 @@ export async function loadContenders(log: (line: string) => void): Promise<Conte
       contention: [builtin, aiRetry],
       stalls: streamOthers,
       stallHedged: undefined,
+      stallAutoHedged: undefined,
       baseline: BASELINE,
       oursAvailable: false,
     };

@@ -1,8 +1,8 @@
-import type { AlayaMiddlewareOptions } from '@alaya-code/ai-sdk-middleware';
+import { type AlayaMiddlewareOptions, alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
 import { streamText } from 'ai';
 import { readFullStream } from '../lib/read-stream';
 import { CALL_HEADER } from '../lib/traffic';
-import { oursModel } from './ours-model';
+import { oursModel, oursWrap } from './ours-model';
 import { FIRST_CONTENT_MS, hedgeAfterMs, IDLE_MS } from './stall-timeouts';
 import type { Contender } from './types';
 
@@ -10,24 +10,37 @@ import type { Contender } from './types';
  * Ours on a stream: `streamText` over `alaya(A)` wrapped with `alayaMiddleware({ maxRetries: 2,
  * initialDelayMs: 1000, deadlineMs, firstContentTimeoutMs, ...extra })`; `streamText({ maxRetries: 0 })`
  * so the middleware is the single authority on retries. `extra` adds the options a variant tests.
+ * With `hedge`, the hedges' `waitedMs` are kept for the report. `keep`: one middleware for every
+ * run (built at the first), so what it learns carries over, as in a long-lived process.
  */
 export function oursStreamContender(
   name: string,
   extra: AlayaMiddlewareOptions,
   extraConfig: string,
+  { keep = false } = {},
 ): Contender {
+  const waits: number[] = [];
+  const options = (deadlineMs: number): AlayaMiddlewareOptions => ({
+    maxRetries: 2,
+    initialDelayMs: 1000,
+    deadlineMs,
+    firstContentTimeoutMs: FIRST_CONTENT_MS,
+    ...extra,
+    ...(extra.hedge ? { onHedge: e => void waits.push(e.waitedMs) } : {}),
+  });
+  let kept: ReturnType<typeof alayaMiddleware> | undefined;
   return {
     name,
-    config: `streamText over wrapLanguageModel({ model: alaya(A), middleware: alayaMiddleware({ maxRetries: 2, initialDelayMs: 1000, deadlineMs: 10000, firstContentTimeoutMs: ${FIRST_CONTENT_MS}${extraConfig} }) }), maxRetries: 0`,
+    config: `streamText over wrapLanguageModel({ model: alaya(A), middleware: alayaMiddleware({ maxRetries: 2, initialDelayMs: 1000, deadlineMs: 10000, firstContentTimeoutMs: ${FIRST_CONTENT_MS}${extraConfig} }) }), maxRetries: 0${keep ? ' (one middleware for all runs)' : ''}`,
     canFallBack: false,
     build(env) {
-      const model = oursModel(env, env.modelId, {
-        maxRetries: 2,
-        initialDelayMs: 1000,
-        deadlineMs: env.deadlineMs,
-        firstContentTimeoutMs: FIRST_CONTENT_MS,
-        ...extra,
-      });
+      let model: ReturnType<typeof oursModel>;
+      if (keep) {
+        kept ??= alayaMiddleware({ apiKey: env.apiKey, ...options(env.deadlineMs) });
+        model = oursWrap(env, env.modelId, kept);
+      } else {
+        model = oursModel(env, env.modelId, options(env.deadlineMs));
+      }
       return ({ callId, prompt, abortSignal, onContent }) =>
         readFullStream(
           streamText({
@@ -42,6 +55,7 @@ export function oursStreamContender(
           onContent,
         );
     },
+    ...(extra.hedge ? { takeHedgeWaits: () => waits.splice(0) } : {}),
   };
 }
 
@@ -74,9 +88,33 @@ export const oursHedged: Contender = {
 };
 
 /**
- * The variants of ours the stall schedule runs: the first-content timeout alone, then the idle
- * timeout with continuation, then both with hedging.
+ * Ours with the automatic hedge delay (`hedge: true`): learned from its own traffic, so one
+ * middleware for every run. Its `tune` returns it as it is: it is kept out of the healthy figures
+ * the hand-set delay is derived from, and warms up after them like the tuned contenders.
  */
-export function oursStreamVariants(): { all: Contender[]; hedged: Contender | undefined } {
-  return { all: [oursStream, oursContinuation, oursHedged], hedged: oursHedged };
+export const oursAutoHedged: Contender = (() => {
+  const auto = oursStreamContender(
+    'ours + continuation + auto hedging',
+    { idleTimeoutMs: IDLE_MS, continuation: true, hedge: true },
+    `, idleTimeoutMs: ${IDLE_MS}, continuation: true, hedge: true`,
+    { keep: true },
+  );
+  return { ...auto, tune: () => auto };
+})();
+
+/**
+ * The variants of ours the stall schedule runs: the first-content timeout alone, then the idle
+ * timeout with continuation, then both with hedging after a hand-set delay, then after the
+ * automatic one.
+ */
+export function oursStreamVariants(): {
+  all: Contender[];
+  hedged: Contender | undefined;
+  autoHedged: Contender | undefined;
+} {
+  return {
+    all: [oursStream, oursContinuation, oursHedged, oursAutoHedged],
+    hedged: oursHedged,
+    autoHedged: oursAutoHedged,
+  };
 }

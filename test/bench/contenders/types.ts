@@ -54,6 +54,8 @@ export type Contender = {
    * hedge): the contender to run, given the healthy figures measured in the same run without faults.
    */
   tune?(healthy: HealthyFigures): Contender;
+  /** Ours with hedging: the `waitedMs` of the hedges it sent since the last call (then forgotten). */
+  takeHedgeWaits?(): number[];
 };
 
 /** Healthy (fault-free) figures of a schedule, measured in the same run before the faulted runs. */

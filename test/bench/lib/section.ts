@@ -12,6 +12,8 @@ export type ContenderSet = {
   stalls: Contender[];
   /** Ours with hedging among {@link stalls}, when the build has hedging. */
   stallHedged: Contender | undefined;
+  /** Ours with the automatic hedge delay among {@link stalls}, when the build has it. */
+  stallAutoHedged: Contender | undefined;
   /** Name of the contender every recovery/contention ratio is computed against. */
   baseline: string;
   oursAvailable: boolean;

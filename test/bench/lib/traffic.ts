@@ -28,6 +28,8 @@ export type WireFault = {
   /** Headers then silence, or `afterChunks` SSE events then silence; the connection stays open. */
   stall?: 'after-headers' | 'mid-stream';
   afterChunks?: number;
+  /** Wait this long before the response's first byte (on top of the emulator's own delay). */
+  firstByteDelayMs?: number;
 };
 
 /** Returns the fault for attempt `attempt` (0-based) of logical call `call` on `model`, if any. */

@@ -11,6 +11,7 @@ import { percentile } from '../lib/stats';
 import type { Table } from '../lib/table';
 import { countEarlyRetries, createTrafficFetch, type TrafficLog } from '../lib/traffic';
 import { warmUp } from '../lib/warm-up';
+import { type DriftResult, runHedgeDrift } from './hedge-drift';
 import { buildSchedules, callId, MODEL_A, MODEL_B, type Schedule } from './schedules';
 import { runStallSchedule, type StallResult } from './stalls';
 
@@ -49,6 +50,8 @@ export type RecoveryResult = {
   noise: Record<string, Noise>;
   /** Schedule (f): stalled streams (its own table). */
   stalls: StallResult | undefined;
+  /** Schedule (g): hedging while the healthy latency drifts (its own table), when ours is built. */
+  drift: DriftResult | undefined;
   table: Table;
   moreTables: Table[];
 };
@@ -369,9 +372,13 @@ export async function runRecovery(args: SectionArgs): Promise<RecoveryResult> {
           contenders: args.contenders.stalls,
           baseline: stallBaseline,
           hedged: args.contenders.stallHedged,
+          autoHedged: args.contenders.stallAutoHedged,
         })
       : undefined;
   notes.push(retryAfterGoal(runs, stalls));
+  const drift = args.contenders.stallAutoHedged
+    ? await runHedgeDrift({ seed: options.seed, quick: options.quick, log: options.log })
+    : undefined;
   return {
     seed: options.seed,
     deadlineMs,
@@ -387,7 +394,8 @@ export async function runRecovery(args: SectionArgs): Promise<RecoveryResult> {
     best,
     noise: noiseBySchedule,
     stalls,
-    moreTables: stalls ? [stalls.table] : [],
+    drift,
+    moreTables: [...(stalls ? [stalls.table] : []), ...(drift ? [drift.table] : [])],
     table: {
       title: `2. Recovery under faults (${schedules[0]!.calls} concurrent calls per contender and schedule, seed ${options.seed}, deadline ${deadlineMs / 1000} s; ratios vs ${options.baseline})`,
       columns: [

@@ -47,6 +47,8 @@ export type StallRun = {
   stalled: { afterHeaders: number; midStream: number };
   errors: Record<string, number>;
   wallMs: number;
+  /** Ours with hedging: the hedges it sent and how long their first attempts had waited. */
+  hedges?: { count: number; waitedP50Ms: number; waitedMaxMs: number };
 };
 
 /** Runs `calls` concurrent streams of `contender` under `plan` (none: fault-free). */
@@ -84,6 +86,7 @@ export async function runOne(
     o.firstContentMs === undefined ? [] : [o.firstContentMs],
   );
   const ends = outcomes.map(o => o.ms);
+  const waits = contender.takeHedgeWaits?.();
   const run: StallRun = {
     contender: contender.name,
     faults: plan ? 'stalls' : 'no stalls',
@@ -106,6 +109,15 @@ export async function runOne(
     },
     errors: countErrors(outcomes),
     wallMs,
+    ...(waits === undefined
+      ? {}
+      : {
+          hedges: {
+            count: waits.length,
+            waitedP50Ms: percentile(waits, 50),
+            waitedMaxMs: waits.length > 0 ? Math.max(...waits) : Number.NaN,
+          },
+        }),
   };
   return { run, outcomes };
 }

@@ -98,6 +98,64 @@ function earlyGoal(stalled: readonly StallRun[]): Verdict {
   return early === 0 ? { kind: 'met', detail } : { kind: 'missed', detail };
 }
 
+/** Extra requests a hedged run may send: this share of its calls, plus one per stalled attempt. */
+export const HEDGE_EXTRA_SHARE = 0.05;
+
+/**
+ * Issue 28 item 3, for one hedged contender's run (with or without stalls): extra requests (beyond
+ * one per call) at most {@link HEDGE_EXTRA_SHARE} of the calls plus the stalled attempts it met.
+ */
+function hedgeCostGoal(run: StallRun | undefined): Verdict {
+  if (!run) return notMeasured('the run is missing');
+  const stalled = run.stalled.afterHeaders + run.stalled.midStream;
+  const extra = run.requests - run.calls;
+  const allowed = HEDGE_EXTRA_SHARE * run.calls + stalled;
+  const detail = `${extra} extra requests (${pct(extra / run.calls)} of ${run.calls} calls, ${run.hedges?.count ?? 0} hedges) for ${stalled} stalled attempts; allowed ${fixed(allowed)}`;
+  return extra <= allowed ? { kind: 'met', detail } : { kind: 'missed', detail };
+}
+
+/**
+ * Issue 28 item 3: a stalled call's p99 time to first content at most the hedge delay (the longest
+ * wait before a hedge in the stalled run: the delay in force at its worst) plus the healthy p99
+ * (the same contender's no-stall run).
+ */
+function hedgeLatencyBound(stalledRun: StallRun | undefined, clean: StallRun | undefined): Verdict {
+  if (!stalledRun || !clean) return notMeasured('the stalled or the no-stall run is missing');
+  const delay = stalledRun.hedges?.waitedMaxMs;
+  if (delay === undefined || !Number.isFinite(delay)) return notMeasured('no hedge was sent');
+  const bound = delay + clean.firstContentP99Ms;
+  const detail = `p99 ${fmtMs(stalledRun.firstContentP99Ms)} with stalls; delay ${fmtMs(delay)} (hedges waited p50 ${fmtMs(stalledRun.hedges!.waitedP50Ms)}) + healthy p99 ${fmtMs(clean.firstContentP99Ms)} = ${fmtMs(bound)}`;
+  return stalledRun.firstContentP99Ms <= bound
+    ? { kind: 'met', detail }
+    : { kind: 'missed', detail };
+}
+
+/** Issue 28 item 3's goals for each hedged contender (hand-set and automatic delay) that ran. */
+export function hedgeGoals(
+  runs: readonly StallRun[],
+  hedged: ReadonlyArray<string | undefined>,
+): StallGoal[] {
+  return hedged.flatMap(name => {
+    if (name === undefined) return [];
+    const stalledRun = runs.find(r => r.contender === name && r.faults === 'stalls');
+    const clean = runs.find(r => r.contender === name && r.faults === 'no stalls');
+    return [
+      {
+        goal: `${name}, stalls: extra requests ≤ ${pct(HEDGE_EXTRA_SHARE)} of calls + the stalled attempts`,
+        verdict: hedgeCostGoal(stalledRun),
+      },
+      {
+        goal: `${name}, no stalls: extra requests ≤ ${pct(HEDGE_EXTRA_SHARE)} of calls`,
+        verdict: hedgeCostGoal(clean),
+      },
+      {
+        goal: `${name}: a stalled call's p99 first content ≤ the hedge delay + the healthy p99`,
+        verdict: hedgeLatencyBound(stalledRun, clean),
+      },
+    ];
+  });
+}
+
 /** The goals of issue 15 that the stall schedule judges. */
 export function stallGoals(
   runs: readonly StallRun[],

@@ -12,7 +12,7 @@ import type { Table } from '../lib/table';
 import type { FaultPlan, WireFault } from '../lib/traffic';
 import { MAX_PLANNED_ATTEMPTS, MODEL_A, MODEL_B, tablePlan } from './schedules';
 import { referenceAnswers, runOne, type StallRun } from './stall-run';
-import { stallGoals, stallTable } from './stall-table';
+import { hedgeGoals, stallGoals, stallTable } from './stall-table';
 import { type WarmedUp, warmUpStallContenders } from './stall-warm-up';
 
 /** Content deltas of every answer, and the emulator's delay between SSE events / before the head. */
@@ -58,6 +58,8 @@ export async function runStallSchedule(args: {
   baseline: Contender;
   /** Ours with hedging, when the build has it: also run without stalls (its goal's reference). */
   hedged: Contender | undefined;
+  /** Ours with the automatic hedge delay, when the build has it: also run without stalls. */
+  autoHedged?: Contender | undefined;
 }): Promise<StallResult> {
   const { seed, log } = args;
   const calls = args.quick ? 12 : 60;
@@ -87,6 +89,7 @@ export async function runStallSchedule(args: {
         (await runOne(emulator, contender, undefined, reference, calls, deadlineMs)).outcomes,
     });
     const { contenders, hedged } = warm;
+    const autoHedged = contenders.find(c => c.name === args.autoHedged?.name);
     const plan = stallPlan(seed, calls);
     const offset = seed % contenders.length;
     const order = contenders.map((_, i) => contenders[(i + offset) % contenders.length]!);
@@ -101,11 +104,11 @@ export async function runStallSchedule(args: {
         );
       }
       runs.push(run);
-      if (contender === hedged) {
+      if (contender === hedged || contender === autoHedged) {
         // Its goal's reference, right after it: the machine's load drifts less between the two.
         const { run: clean } = await runOne(
           emulator,
-          hedged,
+          contender,
           undefined,
           reference,
           calls,
@@ -160,7 +163,10 @@ export async function runStallSchedule(args: {
       runs,
       noise,
       hedge,
-      goals: stallGoals(runs, hedged?.name, noise, hedge),
+      goals: [
+        ...stallGoals(runs, hedged?.name, noise, hedge),
+        ...hedgeGoals(runs, [hedged?.name, args.autoHedged?.name]),
+      ],
     }),
   };
 }
