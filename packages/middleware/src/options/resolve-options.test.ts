@@ -128,7 +128,9 @@ describe('alayaMiddleware options', () => {
     expect(resolveOptions({ hedge: false }).hedge).toBeUndefined();
     const fixed = resolveOptions({ hedge: { afterMs: 800 } }).hedge;
     expect(fixed).toMatchObject({ afterMs: 800, model: 'same' });
-    expect(fixed?.delay.afterMs({ provider: 'p', modelId: 'm' }, 0)).toBe(800);
+    expect(
+      fixed?.delay.afterMs({ provider: 'p', modelId: 'm', operation: 'stream' as const }, 0),
+    ).toBe(800);
     expect(resolveOptions({ hedge: { afterMs: 5, model: 'fallback' } }).hedge?.model).toBe(
       'fallback',
     );
@@ -139,12 +141,14 @@ describe('alayaMiddleware options', () => {
     value => {
       const hedge = resolveOptions({ hedge: value }).hedge;
       expect(hedge).toMatchObject({ afterMs: 'auto', model: 'same' });
-      expect(hedge?.delay.afterMs({ provider: 'p', modelId: 'm' }, 0)).toBeUndefined();
+      expect(
+        hedge?.delay.afterMs({ provider: 'p', modelId: 'm', operation: 'stream' as const }, 0),
+      ).toBeUndefined();
     },
   );
 
   it('each middleware learns its own automatic delay', () => {
-    const ref = { provider: 'p', modelId: 'm' };
+    const ref = { provider: 'p', modelId: 'm', operation: 'stream' as const };
     const one = resolveOptions({ hedge: true }).hedge!.delay;
     const other = resolveOptions({ hedge: true }).hedge!.delay;
     for (let i = 0; i < 20; i++) one.learn(ref, 400, 0);

@@ -29,8 +29,8 @@ describe('learnedAfterMs (the decision)', () => {
 });
 
 describe('learnedHedgeDelay', () => {
-  const a = { provider: 'alaya.chat', modelId: 'a' };
-  const b = { provider: 'alaya.chat', modelId: 'b' };
+  const a = { provider: 'alaya.chat', modelId: 'a', operation: 'stream' } as const;
+  const b = { provider: 'alaya.chat', modelId: 'b', operation: 'stream' } as const;
   const T0 = Date.UTC(2026, 11, 1);
   beforeEach(() => {
     vi.useFakeTimers({ now: T0 });
@@ -44,7 +44,17 @@ describe('learnedHedgeDelay', () => {
     for (let i = 0; i < AUTO_HEDGE.minSamples; i++) delay.learn(a, 400, T0);
     expect(delay.afterMs(a, T0)).toBe(600);
     expect(delay.afterMs(b, T0)).toBeUndefined();
-    expect(delay.afterMs({ provider: 'other.chat', modelId: 'a' }, T0)).toBeUndefined();
+    expect(delay.afterMs({ ...a, provider: 'other.chat' }, T0)).toBeUndefined();
+  });
+
+  it("a model's generate calls and its streams learn apart (an answer's time is no time to first content)", () => {
+    const delay = learnedHedgeDelay();
+    for (let i = 0; i < AUTO_HEDGE.minSamples; i++) {
+      delay.learn(a, 400, T0);
+      delay.learn({ ...a, operation: 'generate' }, 8000, T0);
+    }
+    expect(delay.afterMs(a, T0)).toBe(600);
+    expect(delay.afterMs({ ...a, operation: 'generate' }, T0)).toBe(12_000);
   });
 
   it('refuses NaN and negative samples: they neither count toward the warm-up nor move the delay', () => {
@@ -86,7 +96,7 @@ describe('learnedHedgeDelay', () => {
 
   it('the table of models is bounded: the model not heard of longest is forgotten first', () => {
     const delay = learnedHedgeDelay();
-    const ref = (i: number) => ({ provider: 'p', modelId: `m${i}` });
+    const ref = (i: number) => ({ provider: 'p', modelId: `m${i}`, operation: 'stream' as const });
     for (let m = 0; m < 1000; m++) {
       for (let i = 0; i < AUTO_HEDGE.minSamples; i++) delay.learn(ref(m), 400, T0);
     }
@@ -100,7 +110,7 @@ describe('learnedHedgeDelay', () => {
 describe('fixedHedgeDelay', () => {
   it('is afterMs from the first call, whatever it learns', () => {
     const delay = fixedHedgeDelay(800);
-    const ref = { provider: 'p', modelId: 'm' };
+    const ref = { provider: 'p', modelId: 'm', operation: 'generate' as const };
     expect(delay.afterMs(ref, 0)).toBe(800);
     delay.learn(ref, 5, 0);
     expect(delay.afterMs(ref, 0)).toBe(800);

@@ -20,12 +20,20 @@ export const AUTO_HEDGE = {
   maxAgeMs: 600_000,
 } as const;
 
-/** When a slow attempt gets its hedge: a fixed `afterMs`, or one learned per model. */
+/**
+ * What a learned delay is kept per: the model and the operation (a generate call's time to its
+ * answer is no measure of a stream's time to first content, and the reverse).
+ */
+export interface HedgeKey extends ModelRef {
+  operation: 'generate' | 'stream';
+}
+
+/** When a slow attempt gets its hedge: a fixed `afterMs`, or one learned per model and operation. */
 export interface HedgeDelay {
-  /** Ms without content after which `model`'s attempt is hedged; `undefined`: not yet (warm-up). */
-  afterMs(model: ModelRef, now: number): number | undefined;
-  /** `model`'s first attempt of a round got content `ms` after it was sent (ignored when fixed). */
-  learn(model: ModelRef, ms: number, now: number): void;
+  /** Ms without content after which `key`'s attempt is hedged; `undefined`: not yet (warm-up). */
+  afterMs(key: HedgeKey, now: number): number | undefined;
+  /** `key`'s first attempt of a round got content `ms` after it was sent (ignored when fixed). */
+  learn(key: HedgeKey, ms: number, now: number): void;
 }
 
 /** The delay `hedge.afterMs` sets by hand. */
@@ -44,17 +52,20 @@ export function learnedAfterMs(sorted: readonly number[]): number | undefined {
   return Math.max(AUTO_HEDGE.floorMs, AUTO_HEDGE.medianFactor * median, high);
 }
 
-/** `afterMs: 'auto'`: one window of samples per model, in a bounded table that forgets idle models. */
+/**
+ * `afterMs: 'auto'`: one window of samples per model and operation, in a bounded table that
+ * forgets idle ones.
+ */
 export function learnedHedgeDelay(): HedgeDelay {
   const models = createBoundedMap<string, RecentSamples>(MAX_TRACKED_KEYS, AUTO_HEDGE.maxAgeMs);
-  const keyOf = (model: ModelRef) => `${model.provider}\u0000${model.modelId}`;
+  const keyOf = (key: HedgeKey) => `${key.operation}\u0000${key.provider}\u0000${key.modelId}`;
   return {
-    afterMs(model, now) {
-      const samples = models.get(keyOf(model));
+    afterMs(ref, now) {
+      const samples = models.get(keyOf(ref));
       return samples && learnedAfterMs(samples.sorted(now));
     },
-    learn(model, ms, now) {
-      const key = keyOf(model);
+    learn(ref, ms, now) {
+      const key = keyOf(ref);
       const samples =
         models.get(key) ?? createRecentSamples(AUTO_HEDGE.window, AUTO_HEDGE.maxAgeMs);
       if (samples.add(ms, now)) models.set(key, samples);

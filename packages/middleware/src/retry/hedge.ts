@@ -60,14 +60,15 @@ export async function attemptRound<T, M extends ModelRef>(
     return finish(primary, await sendAttempt(call, primary));
   }
   const startedAt = Date.now();
-  const afterMs = hedge.delay.afterMs(refOf(primary), startedAt);
+  const key = { ...refOf(primary), operation: call.operation.name };
+  const afterMs = hedge.delay.afterMs(key, startedAt);
   // The one sample: this attempt's time to content when it answers (hedged or not). Not a hedge's
   // (sent late, in a race it joined because the first was slow), nor a failed, stalled or lost
   // attempt's: it has no time to content, and the time it was cut at would let every stall raise
   // the delay (a stalled share above 1 - the percentile would ratchet it up without end).
   const first = start(call, primary, () => {
     const now = Date.now();
-    hedge.delay.learn(refOf(primary), now - startedAt, now);
+    hedge.delay.learn(key, now - startedAt, now);
   });
   const slow = afterMs !== undefined && (await outlasts(first.outcome, afterMs));
   const second = slow
