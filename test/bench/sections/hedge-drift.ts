@@ -5,7 +5,7 @@
  * (p = 0.1 per attempt); half-way through, every response's head comes 3× later. Each contender is
  * one middleware for the whole schedule (warm-up included), as in a long-lived process.
  */
-import { oursStream, oursStreamContender } from '../contenders/ours-stream';
+import { oursStreamContender } from '../contenders/ours-stream';
 import { hedgeAfterMs, IDLE_MS } from '../contenders/stall-timeouts';
 import type { CallFn, Contender } from '../contenders/types';
 import { BENCH_API_KEY, type BenchEmulator, startEmulatorProcess } from '../lib/emulator';
@@ -32,6 +32,12 @@ export const DRIFT_STREAM = { ...STALL_STREAM, firstByteDelayMs: 300 } as const;
 /** The second half's heads come this many times later than the first half's. */
 const DRIFT = 3;
 const DEADLINE_MS = 10_000;
+/**
+ * The first-content limit of every contender here: far above the drifted head (900 ms), so that the
+ * hedge, not this limit, acts on a slow attempt (at the stall schedule's 1 s limit, a loaded machine
+ * cut the drifted healthy answers and a hand-set delay near 1 s never fired).
+ */
+const FIRST_CONTENT_LIMIT_MS = 5_000;
 
 /** One contender's figures over one half of the schedule. */
 export type DriftPhase = {
@@ -162,7 +168,14 @@ export async function runHedgeDrift(args: {
   let afterMs = 0;
   try {
     // The hand-set delay: just above the healthy p99 of ours without hedging, warm, before the drift.
-    const plain = await prepared(emulator, oursStream, plan, warmCalls, concurrency);
+    const limit = { firstContentTimeoutMs: FIRST_CONTENT_LIMIT_MS };
+    const config = `, firstContentTimeoutMs: ${FIRST_CONTENT_LIMIT_MS}, idleTimeoutMs: ${IDLE_MS}, continuation: true`;
+    const unhedged = oursStreamContender(
+      'ours',
+      limit,
+      `, firstContentTimeoutMs: ${FIRST_CONTENT_LIMIT_MS}`,
+    );
+    const plain = await prepared(emulator, unhedged, plan, warmCalls, concurrency);
     const healthy = firstContents(
       await inWaves(
         plain.call,
@@ -174,18 +187,18 @@ export async function runHedgeDrift(args: {
     args.log(
       `  (g) healthy first content p99 ${fmtMs(percentile(healthy, 99))}: hand-set afterMs ${afterMs} ms`,
     );
-    const base = { idleTimeoutMs: IDLE_MS, continuation: true } as const;
+    const base = { ...limit, idleTimeoutMs: IDLE_MS, continuation: true } as const;
     const contenders = [
       oursStreamContender(
         'ours + continuation + hedging (hand-set)',
         { ...base, hedge: { afterMs } },
-        `, idleTimeoutMs: ${IDLE_MS}, continuation: true, hedge: { afterMs: ${afterMs} }`,
+        `${config}, hedge: { afterMs: ${afterMs} }`,
         { keep: true },
       ),
       oursStreamContender(
         'ours + continuation + auto hedging',
         { ...base, hedge: true },
-        `, idleTimeoutMs: ${IDLE_MS}, continuation: true, hedge: true`,
+        `${config}, hedge: true`,
         { keep: true },
       ),
     ];
@@ -245,7 +258,7 @@ export function driftTable(
       ];
     }),
     notes: [
-      `(g) ${calls} streams of ${DRIFT_STREAM.chunks} text deltas in waves of ${concurrency}; each attempt stalls after its headers with p = ${STALL_P} (seeded per (call, attempt), the same for both); the first half's heads come after ${head} ms, the second half's after ${DRIFT * head} ms. Each contender is one middleware for the whole schedule, warmed by fault-free calls before the first half.`,
+      `(g) ${calls} streams of ${DRIFT_STREAM.chunks} text deltas in waves of ${concurrency}; each attempt stalls after its headers with p = ${STALL_P} (seeded per (call, attempt), the same for both); the first half's heads come after ${head} ms, the second half's after ${DRIFT * head} ms. Each contender is one middleware for the whole schedule, warmed by fault-free calls before the first half; every contender's first-content limit is ${FIRST_CONTENT_LIMIT_MS / 1000} s, so the hedge acts first.`,
       `(g) Hand-set: hedge.afterMs = ${afterMs} ms, just above the healthy p99 time to first content before the drift (ours without hedging, warm). Auto: hedge: true (the 98th percentile of the model's last 100 times to first content, at least 1.5× their median and 50 ms).`,
       `(g) "extra" = requests beyond one per call; "allowed" = ${pct(HEDGE_EXTRA_SHARE)} of the calls + the stalled attempts (issue 28 item 3); "healthy"/"stalled" = calls whose first attempt did not / did stall; the bound is issue 28's: a stalled call's p99 first content ≤ the delay + the healthy p99.`,
     ],
