@@ -1,5 +1,10 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { DEFAULT_MODELS, type Emulator, startEmulator } from '@alaya-code/emulator';
+import {
+  DEFAULT_EMBEDDING_MODEL,
+  DEFAULT_MODELS,
+  type Emulator,
+  startEmulator,
+} from '@alaya-code/emulator';
 import { embed, generateText, Output, stepCountIs, streamText, tool } from 'ai';
 import fc from 'fast-check';
 import OpenAI, {
@@ -152,7 +157,7 @@ describe('openai npm client', () => {
   it('lists and retrieves models', async () => {
     const ids: string[] = [];
     for await (const model of client.models.list()) ids.push(model.id);
-    expect(ids).toEqual([...DEFAULT_MODELS]);
+    expect(ids).toEqual([...DEFAULT_MODELS, DEFAULT_EMBEDDING_MODEL]);
     expect(await client.models.retrieve('glm-5.1')).toMatchObject({
       id: 'glm-5.1',
       object: 'model',

@@ -2,7 +2,11 @@ import { admitModelCall, badJson, charge, type HandlerInput, requireKey } from '
 import { embeddingsBody, embeddingsTokensOf, validateEmbeddingsRequest } from './embeddings';
 import { modelObject, modelsListBody } from './models';
 
-/** `POST /v1/embeddings`: deterministic unit vectors, float or base64. */
+/**
+ * `POST /v1/embeddings`: deterministic unit vectors, float or base64, with any served model (of its
+ * own `dimensions` when it has some). Input tokens pass the same checks as a chat call (plan, quota,
+ * the key's RPM/TPM window: 429 with `Retry-After` beyond) and are charged to the same window.
+ */
 export async function handleEmbeddings(input: HandlerInput): Promise<void> {
   const { state, ctx } = input;
   const key = requireKey(input);
@@ -18,7 +22,8 @@ export async function handleEmbeddings(input: HandlerInput): Promise<void> {
   if (!rateHeaders) return;
   const headers = { ...rateHeaders, ...charge(state, key, tokens) };
   ctx.record.totalTokens = tokens;
-  await ctx.answer(200, embeddingsBody(request, state.embeddingDimensions), headers);
+  const dimensions = state.models.get(request.model)?.dimensions ?? state.embeddingDimensions;
+  await ctx.answer(200, embeddingsBody(request, dimensions), headers);
 }
 
 /** `GET /v1/models`: the OpenAI list format. */

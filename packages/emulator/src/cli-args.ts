@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type ApiKeyOption, DEFAULT_TEST_KEY } from './auth';
-import { DEFAULT_MODELS } from './models';
+import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MODELS } from './models';
 import { ERROR_STYLES, isErrorStyle } from './one-api-envelope';
 import { type AlayaPlan, planLimits } from './plans';
 import type { EmulatorOptions } from './start-emulator';
@@ -24,7 +24,9 @@ Options:
                         Chinese message with "(request id: …)", its type values: a 429 says
                         当前分组上游负载已饱和，请稍后再试 with type insufficient_quota; the id
                         in x-oneapi-request-id). A fault's "errorStyle" overrides it.
-  --model <id>          Served model; repeat for several. Default ${DEFAULT_MODELS.join(', ')}.
+  --model <id>          Served model; repeat for several. Default ${DEFAULT_MODELS.join(', ')},
+                        and the embedding model ${DEFAULT_EMBEDDING_MODEL} (embeddings answer with any
+                        served model).
   --chunk-size <n>      Characters per streamed delta. Default 16.
   --chunk-delay-ms <n>  Delay between streamed chunks in ms. Default 0.
   --first-byte-delay-ms <n>  Delay before each chat answer starts, in ms. Default 0.

@@ -207,6 +207,30 @@ describe.skipIf(!existsSync(CLI))('alaya-emulator CLI (dist/cli.js)', () => {
     expect(await exitOf(child)).toBe(0);
   });
 
+  it('serves the default embedding model bge-m3 and counts its tokens against --tpm', async () => {
+    const { child, output } = start(['--port', '0', '--quiet', '--tpm', '60']);
+    const url = await waitForUrl(output);
+    const headers = { authorization: 'Bearer test-key', 'content-type': 'application/json' };
+    const ids = (await (await fetch(`${url}/models`, { headers })).json()).data.map(
+      (model: { id: string }) => model.id,
+    );
+    expect(ids).toContain('bge-m3');
+    const embed = () =>
+      fetch(`${url}/embeddings`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: 'bge-m3', input: ['one chunk of text to embed'.repeat(6)] }),
+      });
+    const first = await embed();
+    expect(first.status).toBe(200);
+    expect((await first.json()).usage.prompt_tokens).toBeGreaterThan(30);
+    const limited = await embed();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBe(0);
+  });
+
   it('--error-style one-api: its 429 is the One API saturation body', async () => {
     const { child, output } = start(['--port', '0', '--quiet', '--error-style', 'one-api']);
     const url = await waitForUrl(output);

@@ -1,6 +1,7 @@
 import { type RequestValidationError, type Validated, validateModelField } from './chat-request';
 import { createRandom, estimateTokens, seedOf } from './deterministic';
 import { isRecord } from './is-record';
+import { MAX_DIMENSIONS } from './models';
 
 /** A validated `/v1/embeddings` request. */
 export interface EmbeddingsRequest {
@@ -65,12 +66,12 @@ export function validateEmbeddingsRequest(body: unknown): Validated<EmbeddingsRe
     (typeof dimensions !== 'number' ||
       !Number.isInteger(dimensions) ||
       dimensions < 1 ||
-      dimensions > 8192)
+      dimensions > MAX_DIMENSIONS)
   ) {
     return {
       ok: false,
       error: {
-        message: "Invalid value for 'dimensions': expected an integer from 1 to 8192",
+        message: `Invalid value for 'dimensions': expected an integer from 1 to ${MAX_DIMENSIONS}`,
         code: 'invalid_value',
         param: 'dimensions',
       },
@@ -125,7 +126,7 @@ export function vectorToBase64(vector: readonly number[]): string {
   return buffer.toString('base64');
 }
 
-/** The `/v1/embeddings` response body. */
+/** The `/v1/embeddings` response body; `defaultDimensions` applies when the request gives none. */
 export function embeddingsBody(
   request: EmbeddingsRequest,
   defaultDimensions: number,

@@ -34,6 +34,7 @@ describe('GET /v1/models', () => {
       'deepseek-v4-pro',
       'glm-5.2',
       'deepseek-v4-flash',
+      'bge-m3',
     ]);
     expect(body.data[0]).toEqual({
       id: 'minimax-m2.5',

@@ -17,7 +17,12 @@ export {
   InvalidFaultError,
   parseFault,
 } from './faults';
-export { DEFAULT_MODELS, type EmulatorModel, type EmulatorModelOption } from './models';
+export {
+  DEFAULT_EMBEDDING_MODEL,
+  DEFAULT_MODELS,
+  type EmulatorModel,
+  type EmulatorModelOption,
+} from './models';
 export {
   type ErrorStyle,
   ONE_API_DEFAULTS,

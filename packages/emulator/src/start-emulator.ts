@@ -22,7 +22,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Accepted keys: strings, or configs with a model plan and a token quota. Default `['test-key']`. */
   apiKeys?: readonly ApiKeyOption[];
-  /** Served models. Default `glm-5.2`, `glm-5.1`, `deepseek-v4-flash`, all reasoning models. */
+  /**
+   * Served models. Default: the chat models of `DEFAULT_MODELS` (all reasoning models), then the
+   * embedding model `DEFAULT_EMBEDDING_MODEL` (`bge-m3`). Embeddings answer with any served model.
+   */
   models?: readonly EmulatorModelOption[];
   /**
    * Per-key RPM/TPM sliding windows. Default: unlimited, or the `plan`'s limits (fields given here
@@ -56,7 +59,7 @@ export interface EmulatorOptions {
   errorStyle?: ErrorStyle;
   /** Default shaping of chat answers (chunk size/count, delays). */
   stream?: StreamOptions;
-  /** Embedding length when a request gives no `dimensions`. Default 256. */
+  /** Embedding length when a request gives no `dimensions` and its model none. Default 256. */
   embeddingDimensions?: number;
   /** Largest accepted request body in bytes; larger bodies get 413. Default 4 MiB. */
   maxBodyBytes?: number;

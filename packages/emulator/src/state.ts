@@ -1,6 +1,6 @@
 import type { ApiKeyConfig } from './auth';
 import { FaultQueue } from './fault-queue';
-import type { EmulatorModel } from './models';
+import type { ServedModel } from './models';
 import type { ErrorStyle } from './one-api-envelope';
 import type { QuotaExhaustedMode } from './plans';
 import { RateLimiter, type RateLimits } from './rate-limiter';
@@ -10,7 +10,7 @@ import type { StreamOptions } from './stream-shaping';
 /** The mutable state of one emulator instance, shared by its handlers. */
 export interface EmulatorState {
   readonly keys: readonly ApiKeyConfig[];
-  readonly models: ReadonlyMap<string, Required<EmulatorModel>>;
+  readonly models: ReadonlyMap<string, ServedModel>;
   readonly limiter: RateLimiter;
   readonly faults: FaultQueue;
   readonly requests: EmulatorRequestRecord[];
@@ -34,7 +34,7 @@ export interface EmulatorState {
 /** Creates the initial state. */
 export function createState(init: {
   keys: readonly ApiKeyConfig[];
-  models: readonly Required<EmulatorModel>[];
+  models: readonly ServedModel[];
   limits: RateLimits;
   stream: StreamOptions;
   quotaExhausted: QuotaExhaustedMode;
