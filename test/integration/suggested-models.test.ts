@@ -32,12 +32,19 @@ function suggestedIds(): Map<string, string> {
   const add = (source: string, found: string[]) => {
     for (const id of found) if (id !== UNKNOWN_ON_PURPOSE && !ids.has(id)) ids.set(id, source);
   };
-  const chatOptions = read('packages/provider/src/alaya-chat-options.ts');
-  const union = /export type AlayaChatModelId =([^;]+);/.exec(chatOptions)?.[1] ?? '';
-  add(
-    'AlayaChatModelId',
-    [...union.matchAll(/'([^']+)'/g)].map(m => m[1] as string),
-  );
+  for (const [name, file] of [
+    ['AlayaChatModelId', 'alaya-chat-options.ts'],
+    ['AlayaEmbeddingModelId', 'alaya-embedding-options.ts'],
+  ] as const) {
+    const union = new RegExp(`export type ${name} =([^;]+);`).exec(
+      read(`packages/provider/src/${file}`),
+    )?.[1];
+    expect(union, `${name} in ${file}`).toBeDefined();
+    add(
+      name,
+      [...(union ?? '').matchAll(/'([^']+)'/g)].map(m => m[1] as string),
+    );
+  }
   for (const readme of ['packages/provider/README.md', 'README.md', 'examples/node/README.md']) {
     add(readme, idsIn(read(readme)));
   }
@@ -96,7 +103,8 @@ describe('the model ids the docs, the provider and the demo suggest', () => {
       expect.arrayContaining(['minimax-m2.5', 'glm-5.1', 'deepseek-v4-pro']),
     );
     expect(suggested.get('glm-5.1')).toBeDefined();
-    expect(idsIn(read('examples/node/src/scenes/embeddings.ts'))).toContain('glm-5.1');
+    expect(suggested.get('bge-m3')).toBe('AlayaEmbeddingModelId');
+    expect(idsIn(read('examples/node/src/scenes/embeddings.ts'))).toContain('bge-m3');
   });
 
   it('are all served by a default startEmulator() and a default alaya-emulator command', async () => {
@@ -115,7 +123,7 @@ describe('the model ids the docs, the provider and the demo suggest', () => {
     const response = await fetch(`${cliUrl}/embeddings`, {
       method: 'POST',
       headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'glm-5.1', input: 'Where do cats sleep?' }),
+      body: JSON.stringify({ model: 'bge-m3', input: 'Where do cats sleep?' }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: Array<{ embedding: number[] }> };

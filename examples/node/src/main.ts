@@ -14,7 +14,7 @@ const USAGE = `Usage: npm run demo [-- <scene>...]   (from the repository root)
 
 Runs every scene, or the ones named. ALAYA_API_KEY unset: the Alaya emulator, in-process and offline;
 set: the Alaya service (ALAYA_BASE_URL, default https://codingplan.alayanew.com/v1), and the scenes that
-script faults are skipped. ALAYA_EMBEDDING_MODEL picks the embedding model (default glm-5.1, which the
+script faults are skipped. ALAYA_EMBEDDING_MODEL picks the embedding model (default bge-m3, which the
 emulator serves; Alaya documents no embedding model, so against it set one your plan lists).`;
 
 async function main(argv: readonly string[]): Promise<number> {

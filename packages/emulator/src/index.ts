@@ -20,6 +20,7 @@ export {
 export {
   DEFAULT_EMBEDDING_MODEL,
   DEFAULT_MODELS,
+  defaultModels,
   type EmulatorModel,
   type EmulatorModelOption,
 } from './models';

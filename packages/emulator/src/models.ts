@@ -46,8 +46,8 @@ export const DEFAULT_EMBEDDING_MODEL = 'bge-m3';
 
 const DEFAULT_CREATED = 1_767_225_600;
 
-/** The default model list: the chat models, then the embedding model (no reasoning). */
-function defaultModels(): EmulatorModelOption[] {
+/** The default `models` option: the chat models, then the embedding model (no reasoning). */
+export function defaultModels(): EmulatorModelOption[] {
   return [...DEFAULT_MODELS, { id: DEFAULT_EMBEDDING_MODEL, reasoning: false }];
 }
 

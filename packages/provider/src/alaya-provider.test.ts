@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { AlayaChatModelId } from './alaya-chat-options';
+import type { AlayaEmbeddingModelId } from './alaya-embedding-options';
 import { type AlayaProvider, alaya, createAlaya } from './alaya-provider';
 
 describe('alaya (default instance)', () => {
@@ -42,5 +43,14 @@ describe('alaya (default instance)', () => {
     expectTypeOf<'some-future-model'>().toExtend<AlayaChatModelId>();
     expectTypeOf<Parameters<AlayaProvider['chatModel']>[0]>().toEqualTypeOf<AlayaChatModelId>();
     expect(createAlaya({ apiKey: 'k' })('some-future-model').modelId).toBe('some-future-model');
+  });
+
+  it('types embedding model ids as the suggested bge-m3 (unverified for Alaya) plus any string', () => {
+    expectTypeOf<AlayaEmbeddingModelId>().toEqualTypeOf<'bge-m3' | (string & {})>();
+    expectTypeOf<'embedding-3'>().toExtend<AlayaEmbeddingModelId>();
+    expectTypeOf<
+      Parameters<AlayaProvider['embeddingModel']>[0]
+    >().toEqualTypeOf<AlayaEmbeddingModelId>();
+    expect(createAlaya({ apiKey: 'k' }).embeddingModel('bge-m3').modelId).toBe('bge-m3');
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MODELS, type Emulator, startEmulator } from '@alaya-code/emulator';
+import { defaultModels, type Emulator, startEmulator } from '@alaya-code/emulator';
 
 /** Where the scenes send their requests: the in-process emulator, or the real service. */
 export interface Target {
@@ -25,15 +25,18 @@ export async function startTarget(env: NodeJS.ProcessEnv = process.env): Promise
     };
   }
   const apiKey = `demo-${randomUUID()}`;
-  // The emulator's models (it embeds with any of them), and ALAYA_EMBEDDING_MODEL when it names another.
+  // The emulator's models (bge-m3 among them; it embeds with any of them), and ALAYA_EMBEDDING_MODEL
+  // when it names another.
   const embeddingModel = env.ALAYA_EMBEDDING_MODEL?.trim();
+  const served = defaultModels();
+  const ids = served.map(model => (typeof model === 'string' ? model : model.id));
   const emulator = await startEmulator({
     port: 0,
     apiKeys: [apiKey],
     models:
-      embeddingModel && !DEFAULT_MODELS.includes(embeddingModel)
-        ? [...DEFAULT_MODELS, { id: embeddingModel, reasoning: false }]
-        : DEFAULT_MODELS,
+      embeddingModel && !ids.includes(embeddingModel)
+        ? [...served, { id: embeddingModel, reasoning: false }]
+        : served,
     // Pace streams like a model, so the streaming scene shows the text arriving.
     stream: { chunkSize: 6, chunkDelayMs: 12 },
   });

@@ -3,9 +3,9 @@ import { alaya } from '@alaya-code/ai-sdk-provider';
 import { cosineSimilarity, embed, embedMany } from 'ai';
 import { defineScene } from '../harness/scene';
 
-// Alaya documents no embedding model: the default is the id of the provider README's example (the
-// emulator embeds with any model it serves); set ALAYA_EMBEDDING_MODEL to one your plan offers.
-const embeddingModelId = process.env.ALAYA_EMBEDDING_MODEL || 'glm-5.1';
+// Alaya documents no embedding model: the default is the provider's suggestion, bge-m3 (unverified
+// for Alaya; the emulator serves it); set ALAYA_EMBEDDING_MODEL to one your plan offers.
+const embeddingModelId = process.env.ALAYA_EMBEDDING_MODEL || 'bge-m3';
 
 /** `embedMany` over a few documents, ranked against a query by cosine similarity. */
 export async function embeddings() {
