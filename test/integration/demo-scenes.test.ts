@@ -30,7 +30,7 @@ describe("each scene's example, run in this process against the emulator", () =>
     emulator = await startEmulator({
       port: 0,
       apiKeys: ['scene-key'],
-      models: ['glm-5.1', 'deepseek-v4-pro'],
+      models: ['glm-5.1', 'deepseek-v4-pro', 'bge-m3'],
     });
     process.env.ALAYA_API_KEY = 'scene-key';
     process.env.ALAYA_BASE_URL = emulator.url;
@@ -60,7 +60,7 @@ describe("each scene's example, run in this process against the emulator", () =>
   const log = () => emulator.requests.map(r => `${r.model ?? r.path} ${r.status}`);
 
   it('list-models lists what the emulator serves', async () => {
-    expect(await listModelsScene.run()).toEqual(['glm-5.1', 'deepseek-v4-pro']);
+    expect(await listModelsScene.run()).toEqual(['glm-5.1', 'deepseek-v4-pro', 'bge-m3']);
     expect(log()).toEqual(['/v1/models 200']);
   });
 
@@ -100,9 +100,9 @@ describe("each scene's example, run in this process against the emulator", () =>
     const { vectors, scores } = await embeddingsScene.run();
     expect(vectors).toHaveLength(2);
     expect(scores).toHaveLength(2);
-    expect(log()).toEqual(['glm-5.1 200', 'glm-5.1 200']);
+    expect(log()).toEqual(['bge-m3 200', 'bge-m3 200']);
     expect(printed[0]).toBe(
-      `query: Where do cats sleep? (glm-5.1, ${vectors[0]?.length} dimensions)`,
+      `query: Where do cats sleep? (bge-m3, ${vectors[0]?.length} dimensions)`,
     );
   });
 
