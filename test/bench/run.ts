@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: runs the benchmark sections (overhead, recovery, contention, fleet, shapes), prints their
+ * `pnpm bench`: runs the benchmark sections (overhead, recovery, contention, fleet, shapes, embeddings), prints their
  * tables and writes `bench/results/latest.json`. See bench/README.md for what each figure means.
  *
  *   pnpm bench                              # everything
@@ -16,6 +16,7 @@ import { environment, writeReport } from './lib/report';
 import type { SectionRunner } from './lib/section';
 import { renderTable, type Table } from './lib/table';
 import { runContention } from './sections/contention';
+import { runEmbeddings } from './sections/embeddings';
 import { runFleetSection } from './sections/fleet';
 import { runOverhead } from './sections/overhead';
 import { runPacingShapes } from './sections/pacing-shapes';
@@ -28,6 +29,7 @@ const BUDGET_MS: Record<Section, number> = {
   contention: 360_000,
   fleet: 450_000,
   shapes: 420_000,
+  embeddings: 360_000,
 };
 
 /** The runner of a section; an unknown name is an error, never another section. */
@@ -43,6 +45,8 @@ export function sectionRunner(section: string): SectionRunner {
       return runFleetSection;
     case 'shapes':
       return runPacingShapes;
+    case 'embeddings':
+      return runEmbeddings;
     default:
       throw new Error(`unknown section "${section}" (one of ${SECTIONS.join(', ')})`);
   }

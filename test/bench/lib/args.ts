@@ -1,5 +1,12 @@
 /** The benchmark sections, in the order they run. */
-export const SECTIONS = ['overhead', 'recovery', 'contention', 'fleet', 'shapes'] as const;
+export const SECTIONS = [
+  'overhead',
+  'recovery',
+  'contention',
+  'fleet',
+  'shapes',
+  'embeddings',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What `bench/run.ts` was asked to do. */

@@ -18,6 +18,8 @@ export type BenchEmulatorOptions = {
   rateLimitHeaders?: boolean;
   /** Served models (`reasoning: false` for answers without reasoning deltas). */
   models?: Array<{ id: string; reasoning?: boolean }>;
+  /** Embedding length when a request gives no `dimensions` (the emulator's default 256). */
+  embeddingDimensions?: number;
   /** Default shaping of streamed answers. */
   stream?: {
     chunks?: number;
