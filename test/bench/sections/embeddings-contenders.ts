@@ -5,7 +5,11 @@
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV4 } from '@ai-sdk/provider';
-import * as middleware from '@alaya-code/ai-sdk-middleware';
+import {
+  alayaEmbeddingMiddleware,
+  alayaMiddleware,
+  createFleetGuard,
+} from '@alaya-code/ai-sdk-middleware';
 import { createAlaya } from '@alaya-code/ai-sdk-provider';
 import {
   type EmbeddingModelMiddleware,
@@ -40,8 +44,7 @@ export type IngestionContender = {
   name: string;
   /** The configuration, as printed under the table. */
   config: string;
-  /** The client, or why it cannot be built from this build. */
-  build(env: IngestionEnv): IngestionClient | { unavailable: string };
+  build(env: IngestionEnv): IngestionClient;
 };
 
 /** Sets the batch size `embedMany` splits by: the same for every contender. */
@@ -100,36 +103,24 @@ export function oracleIngestion(maxParallelCalls: number): IngestionContender {
   };
 }
 
-/** The embedding middleware's factory, when this build of the middleware has it. */
-type EmbeddingMiddlewareFactory = (options: {
-  guard: ReturnType<typeof middleware.createFleetGuard>;
-  apiKey?: string;
-}) => EmbeddingModelMiddleware;
-
 /** Ours: one fleet guard with pacing (not told the limit) shared by the chat and embedding middleware. */
 export const oursIngestion: IngestionContender = {
   name: 'ours (shared guard + pacing)',
   config:
-    'guard = createFleetGuard({ pacing: true, apiKey }) (learned, no limit stated), shared by alayaMiddleware({ guard }) on the chat model and alayaEmbeddingMiddleware({ guard }) on the embedding model, over createAlaya',
+    "guard = createFleetGuard({ pacing: { per: 'key' }, apiKey }) (learned from 429s, no limit stated; one bucket for the key, as Alaya counts), shared by alayaMiddleware({ guard }) on the chat model and alayaEmbeddingMiddleware({ guard }) on the embedding model, over createAlaya; defaults otherwise",
   build(env) {
-    const factory = (middleware as Record<string, unknown>).alayaEmbeddingMiddleware as
-      | EmbeddingMiddlewareFactory
-      | undefined;
-    if (typeof factory !== 'function') {
-      return {
-        unavailable:
-          'alayaEmbeddingMiddleware is not in this build of @alaya-code/ai-sdk-middleware (pending)',
-      };
-    }
     const alaya = createAlaya({ apiKey: env.apiKey, baseURL: env.baseURL, fetch: env.fetch });
-    const guard = middleware.createFleetGuard({ pacing: true, apiKey: env.apiKey });
+    const guard = createFleetGuard({ pacing: { per: 'key' }, apiKey: env.apiKey });
     const model: EmbeddingModelV4 = wrapEmbeddingModel({
       model: alaya.embeddingModel(EMBEDDING_MODEL_ID),
-      middleware: [batchesOf(env.batchSize), factory({ guard, apiKey: env.apiKey })],
+      middleware: [
+        batchesOf(env.batchSize),
+        alayaEmbeddingMiddleware({ guard, apiKey: env.apiKey }),
+      ],
     });
     const chat = wrapLanguageModel({
       model: alaya(CHAT_MODEL_ID),
-      middleware: middleware.alayaMiddleware({ guard, apiKey: env.apiKey }),
+      middleware: alayaMiddleware({ guard, apiKey: env.apiKey }),
     });
     return {
       async embed(values, abortSignal) {

@@ -45,7 +45,7 @@ describe('the figures of a run', () => {
     const chat = [
       ...Array.from({ length: 99 }, () => ({ ms: 10, ok: true })),
       { ms: 1_000, ok: true },
-      { ms: 30_000, ok: false },
+      { ms: 30_000, ok: false, error: 'TimeoutError' },
     ];
     const figures = ingestionFigures(sent, { ok: true, wallMs: 63_000, floorMs: 60_000 }, chat);
     expect(figures).toMatchObject({
@@ -55,6 +55,7 @@ describe('the figures of a run', () => {
       chat429s: 1,
       chatCalls: 101,
       chatFailed: 1,
+      chatErrors: { TimeoutError: 1 },
       chatP50Ms: 10,
     });
     expect(figures.wallOverFloor).toBeCloseTo(1.05, 10);

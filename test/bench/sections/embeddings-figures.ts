@@ -49,8 +49,8 @@ export type SentRequest = {
   status: number | null;
 };
 
-/** One chat call of the caller: its latency from its scheduled start, and whether it failed. */
-export type ChatCall = { ms: number; ok: boolean };
+/** One chat call of the caller: its latency from its start, and the error's name when it failed. */
+export type ChatCall = { ms: number; ok: boolean; error?: string };
 
 /** The figures of one contender's run. */
 export type IngestionFigures = {
@@ -64,6 +64,8 @@ export type IngestionFigures = {
   wallOverFloor: number;
   chatCalls: number;
   chatFailed: number;
+  /** Failed chat calls by error name. */
+  chatErrors: Record<string, number>;
   /** Latency percentiles of the chat calls that succeeded (ms). */
   chatP50Ms: number;
   chatP99Ms: number;
@@ -71,6 +73,12 @@ export type IngestionFigures = {
 
 const countOf = (requests: readonly SentRequest[], path: string, status?: number) =>
   requests.filter(r => r.path === path && (status === undefined || r.status === status)).length;
+
+function countBy(names: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
 
 /** The figures of a run from what was sent, how long the job took and the chat calls. */
 export function ingestionFigures(
@@ -87,6 +95,7 @@ export function ingestionFigures(
     wallOverFloor: job.ok ? job.wallMs / job.floorMs : Number.NaN,
     chatCalls: chat.length,
     chatFailed: chat.length - succeeded.length,
+    chatErrors: countBy(chat.filter(c => !c.ok).map(c => c.error ?? 'unknown')),
     chatP50Ms: percentile(succeeded, 50),
     chatP99Ms: percentile(succeeded, 99),
   };

@@ -77,10 +77,8 @@ export function ingestionKnobs(env: NodeJS.ProcessEnv, quick: boolean): Ingestio
 export type IngestionRun = {
   contender: string;
   config: string;
-  /** Why it did not run (ours not in this build). */
-  notMeasured?: string;
-  job?: { ok: boolean; wallMs: number; tokens?: number; error?: string };
-  figures?: IngestionFigures;
+  job: { ok: boolean; wallMs: number; tokens?: number; error?: string };
+  figures: IngestionFigures;
 };
 
 /** A fetch that logs the path and status of every request. */
@@ -120,7 +118,11 @@ function chatCaller(client: IngestionClient, maxCalls = Number.POSITIVE_INFINITY
         )
         .then(
           () => ({ ms: performance.now() - begun, ok: true }),
-          () => ({ ms: performance.now() - begun, ok: false }),
+          (error: unknown) => ({
+            ms: performance.now() - begun,
+            ok: false,
+            error: error instanceof Error ? error.name : typeof error,
+          }),
         ),
     );
     timer = setTimeout(tick, Math.max(0, start + (n + 1) * CHAT_EVERY_MS - performance.now()));
@@ -157,13 +159,6 @@ async function runContender(
       fetch: loggingFetch(sent),
       batchSize: BATCH_SIZE,
     });
-    if ('unavailable' in client) {
-      return {
-        contender: contender.name,
-        config: contender.config,
-        notMeasured: client.unavailable,
-      };
-    }
     const chat = chatCaller(client);
     const started = performance.now();
     const job = await client.embed(chunks, AbortSignal.timeout(JOB_DEADLINE_FLOORS * floor)).then(
@@ -200,7 +195,7 @@ async function baselineChat(limit: IngestionLimit, calls: number): Promise<ChatC
       apiKey: BENCH_API_KEY,
       fetch: globalThis.fetch,
       batchSize: BATCH_SIZE,
-    }) as IngestionClient;
+    });
     const chat = chatCaller(client, calls);
     await chat.allStarted;
     return await chat.settled();
@@ -240,9 +235,7 @@ export async function runEmbeddings(args: SectionArgs): Promise<IngestionResult>
     runs.push(run);
     const f = run.figures;
     log(
-      run.notMeasured
-        ? `  ${run.contender}: not measured (${run.notMeasured})`
-        : `  ${run.contender}: job ${run.job?.ok ? 'done' : `failed (${run.job?.error})`} in ${fmtMs(run.job?.wallMs ?? Number.NaN)}; 429s embeddings ${f?.embed429s}/${f?.embedRequests}, chat ${f?.chat429s}/${f?.chatRequests}; chat p99 ${fmtMs(f?.chatP99Ms ?? Number.NaN)}, failed ${f?.chatFailed}/${f?.chatCalls}`,
+      `  ${run.contender}: job ${run.job.ok ? 'done' : `failed (${run.job.error})`} in ${fmtMs(run.job.wallMs)}; 429s embeddings ${f.embed429s}/${f.embedRequests}, chat ${f.chat429s}/${f.chatRequests}; chat p99 ${fmtMs(f.chatP99Ms)}, failed ${f.chatFailed}/${f.chatCalls}`,
     );
   }
   const baseline = {
@@ -260,6 +253,12 @@ export async function runEmbeddings(args: SectionArgs): Promise<IngestionResult>
     baseline,
     runs,
   };
+}
+
+/** ` (TimeoutError 3, RateLimitError 1)`, or nothing when no call failed. */
+function errorNames(errors: Record<string, number>): string {
+  const parts = Object.entries(errors).map(([name, n]) => `${name} ${n}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 /** A difference in ms with its sign. */
@@ -290,13 +289,12 @@ export function ingestionTable(
   const { knobs, limit, totalTokens, floor, baseline } = context;
   const rows = runs.map(run => {
     const f = run.figures;
-    if (!f) return [run.contender, `not measured (${run.notMeasured})`, '', '', '', '', ''];
     return [
       run.contender,
       jobCell(run, floor),
       `${f.embed429s} of ${f.embedRequests}`,
       `${f.chat429s} of ${f.chatRequests}`,
-      `${f.chatFailed} of ${f.chatCalls}`,
+      `${f.chatFailed} of ${f.chatCalls}${errorNames(f.chatErrors)}`,
       fmtMs(f.chatP50Ms),
       `${fmtMs(f.chatP99Ms)} (${signed(f.chatP99Ms - baseline.p99Ms)})`,
     ];
