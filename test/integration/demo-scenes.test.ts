@@ -13,6 +13,7 @@ import abortScene from '../../examples/node/src/scenes/abort';
 import embeddingsScene from '../../examples/node/src/scenes/embeddings';
 import fallbackScene from '../../examples/node/src/scenes/fallback';
 import generateTextScene from '../../examples/node/src/scenes/generate-text';
+import ingestionScene from '../../examples/node/src/scenes/ingestion';
 import listModelsScene from '../../examples/node/src/scenes/list-models';
 import quotaScene from '../../examples/node/src/scenes/quota';
 import retryAfterScene from '../../examples/node/src/scenes/retry-after';
@@ -103,6 +104,37 @@ describe("each scene's example, run in this process against the emulator", () =>
     expect(log()).toEqual(['bge-m3 200', 'bge-m3 200']);
     expect(printed[0]).toBe(
       `query: Where do cats sleep? (bge-m3, ${vectors[0]?.length} dimensions)`,
+    );
+  });
+
+  it('ingestion: the 429s each run printed are the ones the emulator sent; with the shared guard fewer, and every chunk embedded', async () => {
+    emulator.setLimits(ingestionScene.limits ?? {});
+    let value: Awaited<ReturnType<typeof ingestionScene.run>>;
+    try {
+      value = await ingestionScene.run();
+    } finally {
+      emulator.setLimits({});
+    }
+    const { alone, shared } = value;
+    const sent429 = (path: string) =>
+      emulator.requests.filter(r => r.path === path && r.status === 429).length;
+    expect(alone.embedding429s + shared.embedding429s).toBe(sent429('/v1/embeddings'));
+    expect(alone.chat429s + shared.chat429s).toBe(sent429('/v1/chat/completions'));
+    expect(alone.embedding429s).toBeGreaterThan(0);
+    expect(shared.embedding429s + shared.chat429s).toBeLessThan(
+      alone.embedding429s + alone.chat429s,
+    );
+    expect(shared.job).toBe('160 vectors');
+    // Every chunk reached the service in a 200: 8 requests of 20 in the guarded run.
+    const embedded = emulator.requests.filter(
+      r => r.path === '/v1/embeddings' && r.status === 200 && r.model === 'bge-m3',
+    );
+    expect(embedded.length).toBeGreaterThanOrEqual(8);
+    expect(printed[0]).toMatch(
+      /^without a guard: job (failed: \w+|160 vectors); 429s: \d+ embeddings, \d+ chat; chat \d+\/\d+ answered, slowest \d+ ms$/,
+    );
+    expect(printed[1]).toMatch(
+      /^one shared guard: job 160 vectors; 429s: \d+ embeddings, \d+ chat; chat \d+\/\d+ answered, slowest \d+ ms$/,
     );
   });
 
@@ -253,5 +285,32 @@ describe('the harness fails a scene when something is wrong', () => {
       checks: () => ({ c: true }),
     });
     expect((await runScene('faults', needsFaults, service)).status).toBe('skip');
+    const needsLimits = defineScene({
+      title: 't',
+      run: async () => 1,
+      limits: { rpm: 1 },
+      checks: () => ({ c: true }),
+    });
+    expect((await runScene('limits', needsLimits, service)).status).toBe('skip');
+  });
+
+  it("holds the key to a scene's limits while it runs, waives the all-200 check, and lifts them after", async () => {
+    emulator.reset();
+    const chat = () =>
+      fetch(`${emulator.url}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer harness-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'glm-5.1', messages: [{ role: 'user', content: 'Hi' }] }),
+      });
+    const limited = defineScene({
+      title: 't',
+      run: async () => [(await chat()).status, (await chat()).status],
+      limits: { rpm: 1, windowMs: 60_000 },
+      checks: ({ value }) => ({ 'the second request was limited': value[1] === 429 }),
+    });
+    const result = await runScene('limited', limited, target());
+    expect(result.status).toBe('pass');
+    expect(result.checks).toEqual([['the second request was limited', true]]);
+    expect((await chat()).status).toBe(200);
   });
 });

@@ -15,6 +15,7 @@ const ORDER = [
   'abort',
   'stalled-stream',
   'span-tree',
+  'ingestion',
 ];
 
 const scenesDir = new URL('../scenes/', import.meta.url);

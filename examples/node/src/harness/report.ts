@@ -19,6 +19,7 @@ export function printSceneStart(name: string, scene: Scene, emulated: boolean): 
   if (emulated) {
     for (const fault of scene.faults ?? [])
       line(`   emulator fault queued: ${JSON.stringify(fault)}`);
+    if (scene.limits) line(`   emulator limits set: ${JSON.stringify(scene.limits)}`);
   }
 }
 

@@ -31,9 +31,9 @@ function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
 }
 
 /**
- * Runs one scene against the target: queues its faults on the emulator, runs the example, then
- * evaluates its checks plus two of the harness's own (every queued fault was used; a scene without
- * faults got only 200s). Never throws.
+ * Runs one scene against the target: queues its faults and sets its limits on the emulator, runs
+ * the example, then evaluates its checks plus two of the harness's own (every queued fault was used;
+ * a scene without faults or limits got only 200s), and lifts the limits. Never throws.
  */
 export async function runScene<T>(
   name: string,
@@ -49,11 +49,12 @@ export async function runScene<T>(
     checks,
     ...(note !== undefined && { note }),
   });
-  if (scene.faults && !emulator) {
+  if ((scene.faults || scene.limits) && !emulator) {
     return end('skip', [], 'needs the emulator to script its faults (unset ALAYA_API_KEY)');
   }
   emulator?.clearFaults();
   if (scene.faults) emulator?.enqueueFaults(scene.faults);
+  if (scene.limits) emulator?.setLimits(scene.limits);
   const seen = emulator?.requests.length ?? 0;
   const limit = timeout(SCENE_TIMEOUT_MS);
   try {
@@ -63,7 +64,7 @@ export async function runScene<T>(
     const checks = Object.entries(scene.checks({ value, requests, ms, emulated: !!emulator }));
     if (emulator && scene.faults) {
       checks.push(['every scripted fault was used', emulator.pendingFaults().length === 0]);
-    } else if (emulator) {
+    } else if (emulator && !scene.limits) {
       checks.push([
         'the emulator answered every request with 200',
         requests.length > 0 && requests.every(request => request.status === 200),
@@ -80,5 +81,6 @@ export async function runScene<T>(
   } finally {
     limit.cancel();
     emulator?.clearFaults();
+    if (scene.limits) emulator?.setLimits({});
   }
 }

@@ -1,4 +1,4 @@
-import type { EmulatorFault, EmulatorRequestRecord } from '@alaya-code/emulator';
+import type { EmulatorFault, EmulatorRequestRecord, RateLimits } from '@alaya-code/emulator';
 
 /** What a scene's checks get to look at after its example ran. */
 export interface SceneRun<T> {
@@ -26,6 +26,11 @@ export interface Scene<T = unknown> {
    * against the real service it is skipped, with this explanation.
    */
   readonly faults?: readonly EmulatorFault[];
+  /**
+   * Rate limits the emulator holds the key to while the scene runs (none before and after). Like
+   * faults, they need the emulator: against the real service the scene is skipped.
+   */
+  readonly limits?: RateLimits;
   /** What must hold after the run: a description of each expectation, and whether it held. */
   readonly checks: (run: SceneRun<T>) => Record<string, boolean>;
   /**
