@@ -98,7 +98,7 @@ export const builtinIngestion: IngestionContender = {
 export function oracleIngestion(maxParallelCalls: number): IngestionContender {
   return {
     name: `built-in, maxParallelCalls ${maxParallelCalls}`,
-    config: `the built-in with embedMany({ maxParallelCalls: ${maxParallelCalls} }) (tuned by hand, BENCH_EMBED_ORACLE_PARALLEL): with few batches in flight, each 429's Retry-After (which the built-in honours under 60 s) paces the job`,
+    config: `the built-in with embedMany({ maxParallelCalls: ${maxParallelCalls} }) (set by hand; BENCH_EMBED_ORACLE_PARALLEL picks another): with few batches in flight, each 429's Retry-After (which the built-in honours under 60 s) paces the job`,
     build: env => builtinClient(env, maxParallelCalls),
   };
 }
