@@ -118,7 +118,7 @@ describe('examples/node demo as `npm run demo` runs it', () => {
     expect(stdout).toMatch(/^stopped: AbortError$/m);
     expect(stdout).toMatch(/^\(\d+ chunks, finish reason: stop\)$/m);
     expect(stdout).toMatch(/^query: Where do cats sleep\? \(bge-m3, \d+ dimensions\)$/m);
-    expect(stdout).toMatch(/^one shared guard: job 160 vectors; 429s: \d+ embeddings, \d+ chat; /m);
+    expect(stdout).toMatch(/^one shared guard: job 120 vectors; 429s: \d+ embeddings, \d+ chat; /m);
     expect(stdout).toMatch(
       /^attempt 1: AI_TimeoutError: No content within firstContentTimeoutMs \(2000 ms\); retrying in \d+ ms\n.+\n\(1 step, finish reason: stop\)$/m,
     );

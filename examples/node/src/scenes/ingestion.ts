@@ -16,9 +16,9 @@ import { defineScene } from '../harness/scene';
 
 const embeddingModelId = process.env.ALAYA_EMBEDDING_MODEL || 'bge-m3';
 
-// An ingestion job: 160 chunks of about 30 tokens, 20 per request (8 requests).
+// An ingestion job: 120 chunks of about 30 tokens, 20 per request (6 requests).
 const chunks = Array.from(
-  { length: 160 },
+  { length: 120 },
   (_, i) =>
     `Chunk ${i} of the handbook: expense reports are filed in the portal, approved by a manager and paid with the next salary run.`,
 );
@@ -114,6 +114,6 @@ export default defineScene({
     'without a guard, the job and the chat calls met 429s': alone.embedding429s > 0,
     'with the shared guard, fewer 429s in all':
       shared.embedding429s + shared.chat429s < alone.embedding429s + alone.chat429s,
-    'with the shared guard, the job embedded every chunk': shared.job === '160 vectors',
+    'with the shared guard, the job embedded every chunk': shared.job === '120 vectors',
   }),
 });
