@@ -11,10 +11,11 @@ describe('alayaPacing', () => {
     ['free', { rpm: 60, tpm: 30_000 }],
     ['pro', { rpm: 300, tpm: 150_000 }],
     ['team', { rpm: 600, tpm: 500_000 }],
-  ] as const)('%s: the published requests and tokens per minute', (plan, limits) => {
-    expect(alayaPacing(plan)).toEqual(limits);
+  ] as const)('%s: the published requests and tokens per minute, per key', (plan, limits) => {
+    expect(alayaPacing(plan)).toEqual({ ...limits, per: 'key' });
     // The emulator holds a key on that plan to the same limits.
-    expect(alayaPacing(plan)).toEqual(PLAN_LIMITS[plan]);
+    const { rpm, tpm } = alayaPacing(plan);
+    expect({ rpm, tpm }).toEqual(PLAN_LIMITS[plan]);
   });
 
   it('each call returns its own object: changing one changes no other call', () => {

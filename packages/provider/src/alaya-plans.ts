@@ -12,15 +12,16 @@ export type AlayaPlan = keyof typeof ALAYA_PLANS;
 
 /**
  * The published limits of an Alaya plan as the middleware's `pacing` option takes them: requests
- * and tokens per minute, which the pacer then never exceeds. Throws `InvalidArgumentError` for a
- * name that is not a plan.
+ * and tokens per minute, which the pacer then never exceeds, counted per API key (`per: 'key'`:
+ * Alaya's limits hold for the key, so chat and embedding calls on it pace as one). Throws
+ * `InvalidArgumentError` for a name that is not a plan.
  *
  * ```ts
- * alayaMiddleware({ pacing: alayaPacing('pro') });
- * alayaMiddleware({ pacing: { ...alayaPacing('pro'), maxWaitMs: 30_000 } });
+ * createFleetGuard({ pacing: alayaPacing('pro') });
+ * createFleetGuard({ pacing: { ...alayaPacing('pro'), maxWaitMs: 30_000 } });
  * ```
  */
-export function alayaPacing(plan: AlayaPlan): { rpm: number; tpm: number } {
+export function alayaPacing(plan: AlayaPlan): { rpm: number; tpm: number; per: 'key' } {
   if (typeof plan !== 'string' || !Object.hasOwn(ALAYA_PLANS, plan)) {
     const got = typeof plan === 'string' ? `a string of ${plan.length} characters` : typeof plan;
     throw new InvalidArgumentError({
@@ -31,5 +32,5 @@ export function alayaPacing(plan: AlayaPlan): { rpm: number; tpm: number } {
     });
   }
   const { rpm, tpm } = ALAYA_PLANS[plan];
-  return { rpm, tpm };
+  return { rpm, tpm, per: 'key' };
 }
