@@ -104,8 +104,17 @@ const budgetAmount = fc.oneof(
   fc.double({ min: 0, max: 12, noNaN: true }),
 );
 
-/** What a take costs. */
-const cost = { requests: fc.constantFrom(0, 1, 1, 2, 5), tokens } satisfies EveryField<RateCost>;
+/** A lane and a tenant (a few, so that they meet; an odd one is counted as `?`). */
+const lane = fc.constantFrom('interactive' as const, 'background' as const);
+const tenant = fc.constantFrom('', 'a1', 'b2', 'c3', 'not ok;=,');
+/** What a take costs: without a lane mostly (today's reservation), else in one. */
+const cost = {
+  requests: fc.constantFrom(0, 1, 1, 2, 5),
+  tokens,
+  lane,
+  tenant,
+  parked: fc.boolean(),
+} satisfies EveryField<RateCost>;
 /** Each correction given or left out. */
 const change = {
   requests: fc.integer({ min: -3, max: 3 }),
@@ -115,6 +124,7 @@ const change = {
   ),
   atMostRequests: fc.integer({ min: -2, max: 20 }),
   atMostTokens: fc.integer({ min: -100, max: 100_000 }),
+  unpark: fc.record({ lane, tenant }),
 } satisfies EveryField<RateAdjustment>;
 /** The bucket's configuration (`ttlMs` is fixed: {@link TTL_MS}; `burstMs` is per run). */
 const config = {
@@ -133,7 +143,10 @@ const op = fc.oneof(
     arbitrary: fc.record({
       op: fc.constant('take' as const),
       key: fc.constantFrom('pace:a', 'pace:b'),
-      cost: fc.record(cost),
+      cost: fc.oneof(
+        fc.record({ requests: cost.requests, tokens: cost.tokens }),
+        fc.record(cost, { requiredKeys: ['requests', 'tokens', 'lane'] }),
+      ),
       maxWaitMs,
       limits: config.limits,
     }),

@@ -1,4 +1,10 @@
-import { MAX_ENTRY_TTL_MS, MINUTE_MS } from '@alaya-code/ai-sdk-middleware/internal';
+import {
+  FAIR_TAU_MS,
+  MAX_ENTRY_TTL_MS,
+  MAX_TENANTS,
+  MINUTE_MS,
+  TENANT_TTL_MS,
+} from '@alaya-code/ai-sdk-middleware/internal';
 
 /**
  * The Lua scripts behind the Redis store: one script per store method, so each method is a single
@@ -68,17 +74,19 @@ return 1`;
  * The pacer's rate bucket, the Lua twin of the middleware's `rate-bucket.ts` (the memory store's
  * arithmetic): each block below is one of its functions, named in the block's comment, and
  * `test/fleet/store-twin.test.ts` requires both to answer every operation alike. A hash
- * `{ r, t, at, rpm, tpm, n }`, refilled by the time elapsed on Redis's own clock (`TIME`, so the
- * instances' clocks do not matter). KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?,
- * tpm?, burstMs, ttlMs, maxWaitMs?, requests?, tokens?, atMostRequests?, atMostTokens? }`.
- * → JSON `{ granted?, waitMs?, requests?, tokens?, rpm?, tpm?, recentRequests }`. Its TTL is capped
+ * `{ r, t, at, rpm, tpm, n, q }`, refilled by the time elapsed on Redis's own clock (`TIME`, so the
+ * instances' clocks do not matter); `q` is the lanes' table of `fair-lanes.ts`, one
+ * `name=c,k,w;` per entry. KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?, tpm?,
+ * burstMs, ttlMs, maxWaitMs?, requests?, tokens?, lane?, tenant?, parked?, atMostRequests?,
+ * atMostTokens?, unpark? }`.
+ * → JSON `{ granted?, waitMs?, parked?, requests?, tokens?, rpm?, tpm?, recentRequests }`. Its TTL is capped
  * like every TTL of a store (`MAX_ENTRY_TTL_MS`; `storeTtlMs` caps the other scripts' TTLs).
  */
 export const RATE_BUCKET = `
 local a = cjson.decode(ARGV[1])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
-local s = redis.call('HMGET', KEYS[1], 'r', 't', 'at', 'rpm', 'tpm', 'n')
+local s = redis.call('HMGET', KEYS[1], 'r', 't', 'at', 'rpm', 'tpm', 'n', 'q')
 local function num(v) if type(v) == 'number' then return v end return nil end
 local rpm = num(a.rpm) or tonumber(s[4])
 local tpm = num(a.tpm) or tonumber(s[5])
@@ -97,6 +105,74 @@ end
 local r = refill(tonumber(s[1]), rpm, tonumber(s[4]))
 local t = refill(tonumber(s[2]), tpm, tonumber(s[5]))
 local n = (tonumber(s[6]) or 0) * math.exp(-dt / minute)
+-- fairKey
+local function fairKey(lane, tenant)
+  local k = tenant
+  if type(k) ~= 'string' then k = '' end
+  if #k > 32 or not string.match(k, '^[%w_-]*$') then k = '?' end
+  if lane == 'background' then return 'b:' .. k end
+  return 'i:' .. k
+end
+-- ageFairTable
+local q = nil
+if s[7] then
+  q = {}
+  for name, c, k, w in string.gmatch(s[7], '([^=;]+)=([^,]+),([^,]+),([^;]+);') do
+    q[name] = {c = tonumber(c), k = tonumber(k), w = tonumber(w)}
+  end
+  local decay = math.exp(-dt / ${FAIR_TAU_MS})
+  for name, e in pairs(q) do
+    e.c = e.c * decay
+    if now - e.w > ${TENANT_TTL_MS} then q[name] = nil end
+  end
+  local names = {}
+  for name in pairs(q) do table.insert(names, name) end
+  table.sort(names, function(x, y)
+    if q[x].w ~= q[y].w then return q[x].w < q[y].w end
+    return x < y
+  end)
+  for i = 1, #names - ${MAX_TENANTS} do q[names[i]] = nil end
+end
+-- takeInLane
+local function takeInLane(wait, slot)
+  local name = fairKey(a.lane, a.tenant)
+  local e = q[name] or {c = 0, k = 0, w = now}
+  q[name] = e
+  if a.parked == true then e.k = math.max(0, e.k - 1) end
+  e.w = math.max(e.w, now)
+  local activeMs = 1000 + 2 * slot
+  local names = {}
+  for other in pairs(q) do table.insert(names, other) end
+  table.sort(names)
+  local active, sum, others = 0, 0, {}
+  for _, other in ipairs(names) do
+    local u = q[other]
+    if string.sub(other, 1, 1) == string.sub(name, 1, 1) and (u.k > 0 or now - u.w <= activeMs) then
+      active = active + 1
+      sum = sum + u.c
+      if other ~= name then table.insert(others, u) end
+    end
+  end
+  local fair = e.c <= sum / active + math.max(1, a.requests)
+  local background = a.lane == 'background' or not fair
+  local limit = a.maxWaitMs
+  if background then limit = math.min(slot / 2, a.maxWaitMs) end
+  if wait <= limit then
+    e.c = e.c + a.requests
+    return true, wait, false
+  end
+  if not background or wait > a.maxWaitMs then return false, wait, false end
+  local mine = e.k + 1
+  if a.parked == true then mine = 1 end
+  local ahead = mine - 1
+  for _, u in ipairs(others) do ahead = ahead + math.min(u.k, mine) end
+  local turn = math.max(0, wait - slot / 2) + ahead * slot
+  if not fair then turn = turn + slot end
+  if turn > a.maxWaitMs then return false, turn, false end
+  e.k = math.min(100000, e.k + 1)
+  e.w = math.max(e.w, now + turn)
+  return false, turn, true
+end
 local out = {}
 if a.op == 'take' then
   -- takeFromRateBucket
@@ -105,6 +181,16 @@ if a.op == 'take' then
   if t then wait = math.max(wait, (math.min(a.tokens, cap(tpm)) - t) * minute / tpm) end
   out.granted = wait <= a.maxWaitMs
   out.waitMs = wait
+  if type(a.lane) == 'string' then
+    -- slotOf
+    local slot = 0
+    if r then slot = a.requests * minute / rpm end
+    if t then slot = math.max(slot, a.tokens * minute / tpm) end
+    q = q or {}
+    local parked
+    out.granted, out.waitMs, parked = takeInLane(wait, slot)
+    if parked then out.parked = true end
+  end
   if out.granted then
     if r then r = r - a.requests end
     if t then t = t - a.tokens end
@@ -120,6 +206,11 @@ else
     t = math.min(cap(tpm), t + (num(a.tokens) or 0))
     if num(a.atMostTokens) then t = math.min(t, a.atMostTokens) end
   end
+  -- unpark
+  if q and type(a.unpark) == 'table' then
+    local e = q[fairKey(a.unpark.lane, a.unpark.tenant)]
+    if e then e.k = math.max(0, e.k - 1) end
+  end
 end
 -- rateBucketTtl
 local full = 0
@@ -132,6 +223,11 @@ if r then table.insert(fields, 'r'); table.insert(fields, f(r)) end
 if t then table.insert(fields, 't'); table.insert(fields, f(t)) end
 if rpm then table.insert(fields, 'rpm'); table.insert(fields, f(rpm)) end
 if tpm then table.insert(fields, 'tpm'); table.insert(fields, f(tpm)) end
+if q then
+  local parts = {}
+  for name, e in pairs(q) do table.insert(parts, name .. '=' .. f(e.c) .. ',' .. f(e.k) .. ',' .. f(e.w) .. ';') end
+  table.insert(fields, 'q'); table.insert(fields, table.concat(parts))
+end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], math.min(${MAX_ENTRY_TTL_MS}, math.max(1, math.ceil(a.ttlMs), math.ceil(full))))
 -- rateBucketState

@@ -159,10 +159,18 @@ export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
         maxWaitMs: bucket.maxWaitMs,
         requests: cost.requests,
         tokens: cost.tokens,
+        ...(cost.lane === undefined
+          ? {}
+          : { lane: cost.lane, tenant: cost.tenant ?? '', parked: cost.parked === true }),
       });
       if (typeof reply.granted !== 'boolean' || typeof reply.waitMs !== 'number')
         throw unexpected(reply);
-      return { granted: reply.granted, waitMs: reply.waitMs, ...bucketState(reply) };
+      return {
+        granted: reply.granted,
+        waitMs: toNumber(reply.waitMs),
+        ...(reply.parked === true ? { parked: true } : {}),
+        ...bucketState(reply),
+      };
     },
     async adjustRateBucket(key, change, bucket) {
       return bucketState(

@@ -1,3 +1,4 @@
+import { ageFairTable, type FairTable, takeInLane, unpark } from './fair-lanes';
 import { MINUTE_MS } from './rate-limits';
 import type {
   RateAdjustment,
@@ -36,6 +37,8 @@ export interface StoredRateBucket {
   tpm?: number;
   /** Requests taken, decayed with a time constant of one minute. */
   n: number;
+  /** Lanes and tenants (`fair-lanes.ts`), once a take with a lane came. */
+  q?: FairTable;
 }
 
 /** The bucket at `now`: rates from `config.limits` over the recorded ones, refilled, count decayed. */
@@ -57,7 +60,7 @@ export function refillRateBucket(
       available < 0 && was !== undefined && was !== rate ? (available * rate) / was : available;
     return Math.min(cap, owed + (dt * rate) / MINUTE_MS);
   };
-  return {
+  const bucket: StoredRateBucket = {
     ...optional('r', refill(stored?.r, rpm, stored?.rpm)),
     ...optional('t', refill(stored?.t, tpm, stored?.tpm)),
     at: now,
@@ -65,6 +68,11 @@ export function refillRateBucket(
     ...optional('tpm', tpm),
     n: (stored?.n ?? 0) * Math.exp(-dt / MINUTE_MS),
   };
+  if (stored?.q !== undefined) {
+    bucket.q = structuredClone(stored.q);
+    ageFairTable(bucket.q, dt, now);
+  }
+  return bucket;
 }
 
 /** A full bucket holds `burstMs` of the rate, at least 1. */
@@ -75,7 +83,8 @@ export function capacityOf(rate: number, burstMs: number): number {
 /**
  * Takes (reserves) `cost` when the wait for it is at most `maxWaitMs`. Mutates `bucket`. A cost
  * goes once the bucket holds it, or is full when the cost is larger than a full bucket (the debt
- * then delays the next takes): a single large prompt does not wait on an idle bucket.
+ * then delays the next takes): a single large prompt does not wait on an idle bucket. A cost with
+ * a lane is decided by `takeInLane` (`fair-lanes.ts`): it may be parked instead.
  */
 export function takeFromRateBucket(
   bucket: StoredRateBucket,
@@ -95,13 +104,30 @@ export function takeFromRateBucket(
       waitMs,
       ((needed(cost.tokens, bucket.tpm) - bucket.t) * MINUTE_MS) / bucket.tpm,
     );
-  const granted = waitMs <= maxWaitMs;
-  if (granted) {
+  let taken: { granted: boolean; waitMs: number; parked?: boolean } = {
+    granted: waitMs <= maxWaitMs,
+    waitMs,
+  };
+  if (cost.lane !== undefined) {
+    bucket.q ??= {};
+    taken = takeInLane(bucket.q, cost, waitMs, slotOf(bucket, cost), maxWaitMs, bucket.at);
+  }
+  if (taken.granted) {
     if (bucket.r !== undefined) bucket.r -= cost.requests;
     if (bucket.t !== undefined) bucket.t -= cost.tokens;
     bucket.n += cost.requests;
   }
-  return { granted, waitMs };
+  return taken;
+}
+
+/** How long the bucket takes to pay for `cost` at its rates (the longer of its dimensions). */
+function slotOf(bucket: StoredRateBucket, cost: RateCost): number {
+  let slot = 0;
+  if (bucket.r !== undefined && bucket.rpm !== undefined)
+    slot = (cost.requests * MINUTE_MS) / bucket.rpm;
+  if (bucket.t !== undefined && bucket.tpm !== undefined)
+    slot = Math.max(slot, (cost.tokens * MINUTE_MS) / bucket.tpm);
+  return slot;
 }
 
 /** Adds `change` (capped at capacity), then lowers to `atMost`. Mutates `bucket`. */
@@ -118,6 +144,8 @@ export function adjustRateBucket(
     bucket.t = Math.min(capacityOf(bucket.tpm, burstMs), bucket.t + (change.tokens ?? 0));
     if (change.atMostTokens !== undefined) bucket.t = Math.min(bucket.t, change.atMostTokens);
   }
+  if (change.unpark !== undefined && bucket.q !== undefined)
+    unpark(bucket.q, change.unpark.lane, change.unpark.tenant);
 }
 
 /** How long the bucket must be kept: `ttlMs`, or longer while it has not refilled to full. */
@@ -147,9 +175,14 @@ export function rateBucketState(bucket: StoredRateBucket): RateBucketState {
 /** A take's answer. */
 export function rateTakeResult(
   bucket: StoredRateBucket,
-  taken: { granted: boolean; waitMs: number },
+  taken: { granted: boolean; waitMs: number; parked?: boolean },
 ): RateTakeResult {
-  return { granted: taken.granted, waitMs: taken.waitMs, ...rateBucketState(bucket) };
+  return {
+    granted: taken.granted,
+    waitMs: taken.waitMs,
+    ...(taken.parked ? { parked: true } : {}),
+    ...rateBucketState(bucket),
+  };
 }
 
 function optional<K extends string>(name: K, value: number | undefined): { [key in K]?: number } {

@@ -47,7 +47,9 @@ export interface ResilienceStore {
    * and tokens per minute, see {@link RateBucketConfig}) and takes `cost` from it when the wait
    * until the bucket has paid for it is at most `bucket.maxWaitMs`. The take is a reservation: the
    * counts may go negative, and the caller sends after `waitMs`. Refused (`granted: false`): nothing
-   * is taken, and `waitMs` says how long it would have had to wait. The store's own clock measures
+   * is taken, and `waitMs` says how long it would have had to wait. A take in a lane
+   * (`cost.lane`) may instead be parked (`parked: true`): nothing is taken, and the caller comes
+   * back after `waitMs`, its estimated turn, with `cost.parked` (see {@link PaceLane}). The store's own clock measures
    * the refill (Redis: its `TIME`), so instances whose clocks disagree share one bucket correctly.
    */
   takeFromRateBucket(
@@ -84,10 +86,26 @@ export interface RateBucketConfig {
   ttlMs: number;
 }
 
+/**
+ * The lane of a paced call. `interactive` (a person is waiting) reserves its slot as far ahead as
+ * its wait allows; `background` reserves at most one slot ahead and otherwise parks until its
+ * estimated turn, so an interactive call never queues behind more than about one background slot.
+ */
+export type PaceLane = 'interactive' | 'background';
+
 /** What one admission takes: one request and its estimated tokens. */
 export interface RateCost {
   requests: number;
   tokens: number;
+  /** Its lane; absent: no lanes nor tenants (first come, first served, one reservation). */
+  lane?: PaceLane;
+  /**
+   * Its tenant's hash (a short `[0-9a-z_-]` string, never the raw id; `''`: no tenant). Under
+   * contention each active tenant of a lane gets an equal share of its slots.
+   */
+  tenant?: string;
+  /** The caller comes back from a park (its place in the tenant's count of parked takes ends). */
+  parked?: boolean;
 }
 
 /** A correction of a rate bucket (see {@link ResilienceStore.adjustRateBucket}). */
@@ -100,6 +118,8 @@ export interface RateAdjustment {
   atMostRequests?: number;
   /** Lower the tokens available to this (e.g. `x-ratelimit-remaining-tokens`). */
   atMostTokens?: number;
+  /** A parked take of this lane and tenant will not come back (its caller aborted): its place goes. */
+  unpark?: { lane: PaceLane; tenant: string };
 }
 
 /** A rate bucket after an operation. */
@@ -123,8 +143,13 @@ export interface RateBucketState {
 export interface RateTakeResult extends RateBucketState {
   /** Whether the cost was taken. */
   granted: boolean;
-  /** How long to wait before sending (granted), or the wait that was refused, in ms. */
+  /**
+   * How long to wait before sending (granted), before coming back (parked), or the wait that was
+   * refused, in ms.
+   */
   waitMs: number;
+  /** Not taken yet: come back after `waitMs` with `cost.parked` (only a take with a lane). */
+  parked?: boolean;
 }
 
 /** Size and lifetime of a token bucket. */

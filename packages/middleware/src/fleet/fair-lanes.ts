@@ -1,0 +1,127 @@
+import type { RateCost } from './resilience-store';
+
+/**
+ * Lanes and tenant fairness inside one rate bucket: the part of `takeFromRateBucket` a take with a
+ * lane runs (its Lua twin is the `fairLanes` block of `RATE_BUCKET` in the Redis store). Pure: the
+ * bucket record carries the table, the store's clock gives `now`.
+ *
+ * Each (lane, tenant) has an entry: its slots taken (`c`, decayed with {@link FAIR_TAU_MS}), its
+ * takes parked now (`k`) and until when it is waiting (`w`, epoch ms of the store). A tenant is
+ * active in its lane while it has parked takes or asked within the last two slots and a second.
+ * A take whose tenant is more than one take ahead of the lane's active tenants' mean is handled as
+ * background; a background take is granted only when the bucket pays for it within half a slot
+ * ({@link backgroundHorizonMs}), else parked: it comes back at its estimated turn, after the parked
+ * takes of its own tenant and as many of each other active tenant (round robin).
+ */
+export interface FairEntry {
+  /** Slots taken, decayed. */
+  c: number;
+  /** Takes parked now. */
+  k: number;
+  /** Epoch ms of the store until which the tenant is waiting (its last take, or its last turn). */
+  w: number;
+}
+
+/** The bucket's table, by {@link fairKey}. */
+export type FairTable = Record<string, FairEntry>;
+
+/** Time constant of the decayed count of slots per tenant (its share is measured over about this). */
+export const FAIR_TAU_MS = 10_000;
+/** An entry with nothing parked is forgotten this long after its last take or turn. */
+export const TENANT_TTL_MS = 60_000;
+/** Most entries of a bucket's table: the longest idle goes first. */
+export const MAX_TENANTS = 64;
+/** Most parked takes counted for one entry. */
+const MAX_PARKED = 100_000;
+/** Longest tenant hash kept; a longer or unexpected one is counted as `?`. */
+const MAX_TENANT_LENGTH = 32;
+
+/** The entry's name: `i:` or `b:` and the tenant's hash. */
+export function fairKey(lane: string, tenant: string | undefined): string {
+  const t = tenant ?? '';
+  const safe = t.length <= MAX_TENANT_LENGTH && /^[\w-]*$/.test(t) ? t : '?';
+  return `${lane === 'background' ? 'b' : 'i'}:${safe}`;
+}
+
+/** How far ahead a background take may reserve: half a slot. */
+export function backgroundHorizonMs(slotMs: number): number {
+  return slotMs / 2;
+}
+
+/**
+ * The table `dt` ms later, at `now`: counts decayed, an entry forgotten once its last take or turn
+ * is {@link TENANT_TTL_MS} past (a parked count with it: its callers are gone), at most
+ * {@link MAX_TENANTS} kept (the longest idle go first, ties by name). Mutates `table`.
+ */
+export function ageFairTable(table: FairTable, dt: number, now: number): void {
+  const decay = Math.exp(-dt / FAIR_TAU_MS);
+  for (const name of Object.keys(table)) {
+    const e = table[name] as FairEntry;
+    e.c *= decay;
+    // Parked takes come back by their turn (`w`): long after it, their callers are gone.
+    if (now - e.w > TENANT_TTL_MS) delete table[name];
+  }
+  const names = Object.keys(table).sort((a, b) => {
+    const wa = (table[a] as FairEntry).w;
+    const wb = (table[b] as FairEntry).w;
+    return wa !== wb ? wa - wb : a < b ? -1 : a > b ? 1 : 0;
+  });
+  for (let i = 0; i < names.length - MAX_TENANTS; i++) delete table[names[i] as string];
+}
+
+/**
+ * Decides a take with a lane: `granted` (the caller takes the cost), refused (beyond `maxWaitMs`),
+ * or `parked` (come back after `waitMs`). `waitMs` is the bucket's wait for the cost, `slotMs` the
+ * time the bucket needs to pay for it. Mutates `table`.
+ */
+export function takeInLane(
+  table: FairTable,
+  cost: RateCost,
+  waitMs: number,
+  slotMs: number,
+  maxWaitMs: number,
+  now: number,
+): { granted: boolean; waitMs: number; parked?: boolean } {
+  const lane = cost.lane ?? 'interactive';
+  const name = fairKey(lane, cost.tenant);
+  const e = table[name] ?? { c: 0, k: 0, w: now };
+  table[name] = e;
+  if (cost.parked) e.k = Math.max(0, e.k - 1);
+  e.w = Math.max(e.w, now);
+  const activeMs = 1000 + 2 * slotMs;
+  let active = 0;
+  let sum = 0;
+  const others: FairEntry[] = [];
+  for (const other of Object.keys(table).sort()) {
+    const u = table[other] as FairEntry;
+    if (other[0] !== name[0] || (u.k <= 0 && now - u.w > activeMs)) continue;
+    active++;
+    sum += u.c;
+    if (other !== name) others.push(u);
+  }
+  const fair = e.c <= sum / active + Math.max(1, cost.requests);
+  const background = lane === 'background' || !fair;
+  const limit = background ? Math.min(backgroundHorizonMs(slotMs), maxWaitMs) : maxWaitMs;
+  if (waitMs <= limit) {
+    e.c += cost.requests;
+    return { granted: true, waitMs };
+  }
+  if (!background || waitMs > maxWaitMs) return { granted: false, waitMs };
+  // Its place: after its own tenant's parked takes (first again when it comes back from a park),
+  // beside as many of each other tenant's.
+  const mine = cost.parked ? 1 : e.k + 1;
+  let ahead = mine - 1;
+  for (const u of others) ahead += Math.min(u.k, mine);
+  const turn =
+    Math.max(0, waitMs - backgroundHorizonMs(slotMs)) + ahead * slotMs + (fair ? 0 : slotMs);
+  if (turn > maxWaitMs) return { granted: false, waitMs: turn };
+  e.k = Math.min(MAX_PARKED, e.k + 1);
+  e.w = Math.max(e.w, now + turn);
+  return { granted: false, waitMs: turn, parked: true };
+}
+
+/** A parked take will not come back: its place goes. Mutates `table`. */
+export function unpark(table: FairTable, lane: string, tenant: string): void {
+  const e = table[fairKey(lane, tenant)];
+  if (e !== undefined) e.k = Math.max(0, e.k - 1);
+}
