@@ -1,5 +1,6 @@
 import type { LanguageModelV4Middleware } from '@ai-sdk/provider';
 import { withAnswerMetadata } from './answer-metadata';
+import { callLane } from './fleet/call-lane';
 import { generateOperation } from './generate-operation';
 import type { AlayaMiddlewareOptions } from './options/alaya-middleware-options';
 import { resolveOptions } from './options/resolve-options';
@@ -41,6 +42,7 @@ export function alayaMiddleware(options?: AlayaMiddlewareOptions): LanguageModel
     },
 
     async wrapStream({ params, model }) {
+      callLane(params.providerOptions); // a bad lane or tenant fails here, before the stream opens
       return retryingStream({ models: [model, ...settings.fallbackModels], params, settings });
     },
   };

@@ -1,4 +1,5 @@
 import type { AlayaAttempt, AlayaError } from './errors/alaya-error';
+import type { PaceLane } from './fleet/resilience-store';
 import type { AlayaTelemetry } from './telemetry/alaya-telemetry';
 
 /**
@@ -22,6 +23,10 @@ export interface AttemptInfo extends Pick<AlayaAttempt, 'provider' | 'modelId' |
    * `estimateCallTokens`), for pacing by tokens per minute. Absent: unknown.
    */
   estimatedTokens?: number;
+  /** The call's lane (`providerOptions.alayaMiddleware.priority`), when it has one. */
+  lane?: PaceLane;
+  /** The call's tenant (`providerOptions.alayaMiddleware.tenant`), raw: a guard stores its hash. */
+  tenant?: string;
   /**
    * The telemetry of the middleware making the attempt, when it has any: a guard reports its own
    * events to it (the fleet guard: cooldown and pace waits, breaker transitions, refused retries),

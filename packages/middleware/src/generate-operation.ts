@@ -3,10 +3,14 @@ import type {
   LanguageModelV4CallOptions,
   LanguageModelV4GenerateResult,
 } from '@ai-sdk/provider';
+import { callLane } from './fleet/call-lane';
 import { estimateCallTokens, usedTokensOf } from './fleet/token-estimate';
 import type { AttemptOperation } from './retry/operation';
 
-/** A `generateText` call as the retry loop sends it: one `doGenerate` per attempt. */
+/**
+ * A `generateText` call as the retry loop sends it: one `doGenerate` per attempt. Throws an
+ * `InvalidArgumentError` for a bad `providerOptions.alayaMiddleware` (see `callLane`).
+ */
 export function generateOperation(
   params: LanguageModelV4CallOptions,
 ): AttemptOperation<LanguageModelV4GenerateResult, LanguageModelV4> {
@@ -16,5 +20,6 @@ export function generateOperation(
     responseHeaders: result => result.response?.headers,
     usedTokens: result => usedTokensOf(result.usage),
     estimateTokens: () => estimateCallTokens(params),
+    lane: callLane(params.providerOptions),
   };
 }

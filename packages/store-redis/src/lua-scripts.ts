@@ -153,21 +153,24 @@ local function takeInLane(wait, slot)
       if other ~= name then table.insert(others, u) end
     end
   end
-  local fair = e.c <= sum / active + math.max(1, a.requests)
-  local background = a.lane == 'background' or not fair
+  local mean = sum / active
+  local behind = e.c < mean
+  local background = a.lane == 'background' or e.c > mean + a.requests
+  local horizon = slot / 2
+  if behind then horizon = horizon + slot end
   local limit = a.maxWaitMs
-  if background then limit = math.min(slot / 2, a.maxWaitMs) end
+  if background then limit = math.min(horizon, a.maxWaitMs) end
   if wait <= limit then
     e.c = e.c + a.requests
     return true, wait, false
   end
   if not background or wait > a.maxWaitMs then return false, wait, false end
   local mine = e.k + 1
-  if a.parked == true then mine = 1 end
   local ahead = mine - 1
-  for _, u in ipairs(others) do ahead = ahead + math.min(u.k, mine) end
+  if not behind then
+    for _, u in ipairs(others) do ahead = ahead + math.min(u.k, mine) end
+  end
   local turn = math.max(0, wait - slot / 2) + ahead * slot
-  if not fair then turn = turn + slot end
   if turn > a.maxWaitMs then return false, turn, false end
   e.k = math.min(100000, e.k + 1)
   e.w = math.max(e.w, now + turn)

@@ -8,10 +8,13 @@ import type { RateCost } from './resilience-store';
  * Each (lane, tenant) has an entry: its slots taken (`c`, decayed with {@link FAIR_TAU_MS}), its
  * takes parked now (`k`) and until when it is waiting (`w`, epoch ms of the store). A tenant is
  * active in its lane while it has parked takes or asked within the last two slots and a second.
- * A take whose tenant is more than one take ahead of the lane's active tenants' mean is handled as
- * background; a background take is granted only when the bucket pays for it within half a slot
- * ({@link backgroundHorizonMs}), else parked: it comes back at its estimated turn, after the parked
- * takes of its own tenant and as many of each other active tenant (round robin).
+ * A background take is granted when the bucket pays for it within half a slot
+ * ({@link backgroundHorizonMs}), a slot more when its tenant is behind the mean of the lane's active
+ * tenants (it wins a tie); else it is parked: it comes back at its estimated turn, after the parked
+ * takes of its own tenant and, unless its tenant is behind, as many of each other active tenant's
+ * (round robin). Nothing is refused for fairness alone, so no slot idles while a take is awake to
+ * use it. An interactive take whose tenant is more than one take ahead of the mean queues like a
+ * background one.
  */
 export interface FairEntry {
   /** Slots taken, decayed. */
@@ -26,7 +29,7 @@ export interface FairEntry {
 export type FairTable = Record<string, FairEntry>;
 
 /** Time constant of the decayed count of slots per tenant (its share is measured over about this). */
-export const FAIR_TAU_MS = 10_000;
+export const FAIR_TAU_MS = 30_000;
 /** An entry with nothing parked is forgotten this long after its last take or turn. */
 export const TENANT_TTL_MS = 60_000;
 /** Most entries of a bucket's table: the longest idle goes first. */
@@ -99,21 +102,24 @@ export function takeInLane(
     sum += u.c;
     if (other !== name) others.push(u);
   }
-  const fair = e.c <= sum / active + Math.max(1, cost.requests);
-  const background = lane === 'background' || !fair;
-  const limit = background ? Math.min(backgroundHorizonMs(slotMs), maxWaitMs) : maxWaitMs;
+  const mean = sum / active;
+  const behind = e.c < mean;
+  // An interactive tenant more than one take ahead of the others queues like background.
+  const background = lane === 'background' || e.c > mean + cost.requests;
+  const horizon = backgroundHorizonMs(slotMs) + (behind ? slotMs : 0);
+  const limit = background ? Math.min(horizon, maxWaitMs) : maxWaitMs;
   if (waitMs <= limit) {
     e.c += cost.requests;
     return { granted: true, waitMs };
   }
   if (!background || waitMs > maxWaitMs) return { granted: false, waitMs };
-  // Its place: after its own tenant's parked takes (first again when it comes back from a park),
-  // beside as many of each other tenant's.
-  const mine = cost.parked ? 1 : e.k + 1;
+  // Its place: after its own tenant's parked takes (a take back from a park too: the line turns
+  // over, so takes that come back together do not meet again), beside as many of each other
+  // tenant's unless its tenant is behind (it goes first).
+  const mine = e.k + 1;
   let ahead = mine - 1;
-  for (const u of others) ahead += Math.min(u.k, mine);
-  const turn =
-    Math.max(0, waitMs - backgroundHorizonMs(slotMs)) + ahead * slotMs + (fair ? 0 : slotMs);
+  if (!behind) for (const u of others) ahead += Math.min(u.k, mine);
+  const turn = Math.max(0, waitMs - backgroundHorizonMs(slotMs)) + ahead * slotMs;
   if (turn > maxWaitMs) return { granted: false, waitMs: turn };
   e.k = Math.min(MAX_PARKED, e.k + 1);
   e.w = Math.max(e.w, now + turn);

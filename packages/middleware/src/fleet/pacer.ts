@@ -4,6 +4,7 @@ import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
 import type { GuardedStore } from './guarded-store';
+import { shortHash } from './key-fingerprint';
 import {
   BURST_MS,
   correctBucket,
@@ -27,7 +28,14 @@ import {
 } from './pace-rates';
 import { describePace, type PaceState } from './pace-state';
 import { MINUTE_MS, type RateLimit } from './rate-limits';
-import type { RateAdjustment, RateBucketState, ResilienceStore } from './resilience-store';
+import type {
+  PaceLane,
+  RateAdjustment,
+  RateBucketState,
+  RateCost,
+  RateTakeResult,
+  ResilienceStore,
+} from './resilience-store';
 import { createSlowStart, type SlowStart } from './slow-start';
 
 export type { PaceAnswer, PaceReason } from './learn-rate';
@@ -41,6 +49,10 @@ export interface PaceEvent {
   waitMs: number;
   /** `learned_limit` (from x-ratelimit headers), `adaptive` (from 429s alone) or `stated_limit`. */
   reason: PaceReason;
+  /** The call's lane, when it has one. */
+  lane?: PaceLane;
+  /** The hash of the call's tenant (16 hex digits, never the raw id), when it has one. */
+  tenant?: string;
 }
 
 /** What {@link createPacer} needs. */
@@ -108,6 +120,10 @@ interface PaceKey {
  * start sends one attempt first and one more in flight per success (each waits at most 2 s for its
  * turn). While the shared store is down, this instance paces alone at its share of the rates: the
  * fraction of the fleet's recent requests it sent itself, as last seen.
+ *
+ * A call with a lane (`AttemptInfo.lane`, `tenant`) may be parked by the store (`fair-lanes.ts`):
+ * it sleeps until its estimated turn and takes again, each round within what is left of its wait;
+ * its abort gives its place back.
  */
 export function createPacer(settings: PacerSettings): Pacer {
   const store = settings.store as GuardedStore;
@@ -126,6 +142,17 @@ export function createPacer(settings: PacerSettings): Pacer {
   }
 
   const known = (k: PaceKey) => rateKnown(k.rate, k.fleet.state);
+  /** Each tenant's hash, computed once (in memory only, like the keys). */
+  const tenants = createBoundedMap<string, Promise<string>>(MAX_TRACKED_KEYS, TTL_MS);
+
+  /** The lane and the tenant's hash of a take (none without a lane). */
+  async function laneOf(info: AttemptInfo): Promise<Pick<RateCost, 'lane' | 'tenant'>> {
+    if (info.lane === undefined) return {};
+    if (info.tenant === undefined) return { lane: info.lane, tenant: '' };
+    const hash = tenants.get(info.tenant) ?? shortHash(info.tenant);
+    tenants.set(info.tenant, hash);
+    return { lane: info.lane, tenant: await hash };
+  }
 
   /** Remembers the store's answer (the fleet's rates and counts). */
   function see(k: PaceKey, state: RateBucketState): void {
@@ -161,51 +188,93 @@ export function createPacer(settings: PacerSettings): Pacer {
     return Math.max(rpm ? (requests * MINUTE_MS) / rpm : 0, tpm ? (tokens * MINUTE_MS) / tpm : 0);
   }
 
+  /**
+   * Sleeps until a parked take's turn (at least 1 ms). Aborted, its place goes back (the store
+   * counts it parked no more) and the abort is thrown.
+   */
+  async function park(
+    key: string,
+    k: PaceKey,
+    cost: RateCost,
+    waitMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    try {
+      await sleep(Math.max(1, Math.ceil(waitMs)), signal);
+    } catch (error) {
+      const { lane = 'background', tenant = '' } = cost;
+      void adjust(key, k, { unpark: { lane, tenant } }).catch(() => {});
+      throw error;
+    }
+  }
+
   return {
     async admit(info, key, tokens) {
       const k = paceKey(key);
-      const now = Date.now();
-      const maxWaitMs = Math.max(0, Math.min(settings.maxWaitMs, affordableWaitMs(info, now)));
+      const start = Date.now();
       info.signal?.throwIfAborted();
-      if (!known(k)) await k.slowStart.enter(info.signal, Math.min(SLOW_START_HOLD_MS, maxWaitMs));
-      const { shared, alone } = configs(k, maxWaitMs);
-      const cost = { requests: 1, tokens };
-      const result = await store.takeFromRateBucket(key, cost, shared, alone);
-      if (!('alone' in result)) {
-        backInFleet(k.share);
-        see(k, result);
-        if (known(k)) k.slowStart.end(); // the fleet knows the rate already
-      } else if (k.share.aloneShare === undefined && result.granted) {
-        result.waitMs += await goAlone(key, k);
+      if (!known(k)) {
+        const hold = Math.min(
+          SLOW_START_HOLD_MS,
+          settings.maxWaitMs,
+          affordableWaitMs(info, start),
+        );
+        await k.slowStart.enter(info.signal, Math.max(0, hold));
+      }
+      const cost: RateCost = { requests: 1, tokens, ...(await laneOf(info)) };
+      let parkedMs = 0;
+      let result: RateTakeResult & { alone?: true };
+      for (;;) {
+        const now = Date.now();
+        const maxWaitMs = Math.max(
+          0,
+          Math.min(settings.maxWaitMs - parkedMs, affordableWaitMs(info, now)),
+        );
+        const { shared, alone } = configs(k, maxWaitMs);
+        result = await store.takeFromRateBucket(key, cost, shared, alone);
+        if (!('alone' in result)) {
+          backInFleet(k.share);
+          see(k, result);
+          if (known(k)) k.slowStart.end(); // the fleet knows the rate already
+        } else if (k.share.aloneShare === undefined && result.granted) {
+          result.waitMs += await goAlone(key, k);
+        }
+        if (!result.parked) break;
+        await park(key, k, cost, result.waitMs, info.signal);
+        cost.parked = true;
+        parkedMs = Date.now() - start;
       }
       const reason = k.rate.reason ?? 'learned_limit';
       if (!result.granted) {
         const limit =
-          result.waitMs > settings.maxWaitMs
+          result.waitMs + parkedMs > settings.maxWaitMs
             ? `pacing.maxWaitMs (${settings.maxWaitMs}ms)`
             : DEADLINE_LIMIT;
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
-      countMine(k.share, now);
+      countMine(k.share, Date.now());
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
-      if (result.waitMs < 1) return undefined;
+      if (result.waitMs < 1 && parkedMs === 0) return undefined;
       void callHook(
         settings.onPace,
         {
           modelId: info.modelId,
           provider: info.provider,
-          waitMs: Math.ceil(result.waitMs),
+          waitMs: Math.ceil(parkedMs + result.waitMs),
           reason,
+          ...(cost.lane === undefined ? {} : { lane: cost.lane }),
+          ...(cost.tenant ? { tenant: cost.tenant } : {}),
         },
         info,
       );
+      if (result.waitMs < 1) return slotSpacingMs(result, tokens);
       k.waiting.requests++;
       k.waiting.tokens += tokens;
       try {
         await sleep(Math.ceil(result.waitMs), info.signal);
       } catch (error) {
         // Never sent: the next in line may have this slot.
-        void adjust(key, k, cost).catch(() => {});
+        void adjust(key, k, { requests: cost.requests, tokens: cost.tokens }).catch(() => {});
         throw error;
       } finally {
         k.waiting.requests--;

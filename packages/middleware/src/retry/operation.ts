@@ -1,5 +1,6 @@
 import type { ModelRef } from '../attempt-guard';
 import type { ToAlayaErrorContext } from '../errors/to-alaya-error';
+import type { CallLane } from '../fleet/call-lane';
 import type { TelemetryAttemptStart } from '../telemetry/alaya-telemetry';
 
 /**
@@ -22,6 +23,8 @@ export interface AttemptOperation<T, M extends ModelRef> {
   usedTokens?(result: T): number | undefined;
   /** Tokens the call is expected to use (for pacing; only asked when a guard is there to use it). */
   estimateTokens(): number;
+  /** The call's lane and tenant, for the guard (`providerOptions.alayaMiddleware`). */
+  readonly lane?: CallLane;
   /** Releases the result of an attempt that lost to a parallel one (a stream's reader). */
   discard?(result: T): void;
 }

@@ -35,6 +35,7 @@ export async function retryModel<T, M extends ModelRef>(
   for (let attempt = 1; ; attempt++) {
     const info: AttemptInfo = { ...ref, attempt, signal, deadlineAt: deadline?.at };
     if (call.estimatedTokens !== undefined) info.estimatedTokens = call.estimatedTokens;
+    Object.assign(info, call.operation.lane);
     if (settings.telemetry !== undefined) info.telemetry = settings.telemetry;
     // Whatever the guard grants this attempt (its paid retry, a slot, the probe) is given back in
     // the `finally` unless an answer settled it: the caller's abort, a block, the deadline.

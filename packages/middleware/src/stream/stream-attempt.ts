@@ -8,6 +8,7 @@ import { type AlayaError, rebuildAlayaError } from '../errors/alaya-error';
 import { requestIdHeader } from '../errors/headers';
 import { isCallerAbort } from '../errors/is-caller-abort';
 import { type ToAlayaErrorContext, toAlayaError } from '../errors/to-alaya-error';
+import { callLane } from '../fleet/call-lane';
 import { estimateCallTokens } from '../fleet/token-estimate';
 import type { AttemptOperation } from '../retry/operation';
 import { isContentPart } from './content-part';
@@ -40,6 +41,7 @@ export function streamOperation(
       openStream({ model, params: { ...params, abortSignal: signal }, context }),
     responseHeaders: opened => opened.head.response?.headers,
     estimateTokens: () => estimateCallTokens(params),
+    lane: callLane(params.providerOptions),
     discard: opened => void opened.reader.cancel().catch(() => {}),
   };
 }

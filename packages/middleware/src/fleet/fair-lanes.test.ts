@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AttemptInfo } from '../attempt-guard';
+import {
+  ageFairTable,
+  FAIR_TAU_MS,
+  type FairTable,
+  MAX_TENANTS,
+  TENANT_TTL_MS,
+  takeInLane,
+} from './fair-lanes';
+import { createFleetGuard } from './fleet-guard';
+import { createMemoryStore } from './memory-store';
+import type { PaceLane, ResilienceStore } from './resilience-store';
+
+const glm: AttemptInfo = { modelId: 'glm-5.2', provider: 'alaya.chat', attempt: 1 };
+/** 60 rpm paced at 98 %: one slot every 1020.4 ms. */
+const SLOT_MS = 60_000 / (60 * 0.98);
+
+/** A memory store that counts its takes (the store's load). */
+function countingStore(): ResilienceStore & { takes(): number } {
+  const store = createMemoryStore();
+  let takes = 0;
+  return {
+    ...store,
+    takeFromRateBucket: (...args) => {
+      takes++;
+      return store.takeFromRateBucket(...args);
+    },
+    takes: () => takes,
+  };
+}
+
+/** An attempt of `lane` (and `tenant`); resolves with the ms it waited for admission. */
+function admit(
+  guard: ReturnType<typeof createFleetGuard>,
+  extra: Partial<AttemptInfo> = {},
+): Promise<number> {
+  const start = Date.now();
+  return guard.beforeAttempt({ ...glm, ...extra }).then(() => Date.now() - start);
+}
+
+describe('lanes and tenants (fake time, a guard at 60 rpm)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  for (const lanes of [true, false]) {
+    it(`${lanes ? 'with' : 'without'} lanes, an interactive call behind 20 queued background calls waits ${lanes ? 'at most one and a half slots' : 'for all of them'}; every slot is used`, async () => {
+      const store = countingStore();
+      const guard = createFleetGuard({ store, pacing: { rpm: 60 }, cooldownSpreadMs: 0 });
+      const background: PaceLane | undefined = lanes ? 'background' : undefined;
+      const admitted: number[] = [];
+      for (let i = 0; i < 20; i++)
+        void admit(guard, background ? { lane: background } : {}).then(() =>
+          admitted.push(Date.now()),
+        );
+      const start = Date.now();
+      await vi.advanceTimersByTimeAsync(3 * SLOT_MS);
+      let waited: number | undefined;
+      void admit(guard, lanes ? { lane: 'interactive' } : {}).then(ms => {
+        waited = ms;
+      });
+      await vi.advanceTimersByTimeAsync(25 * SLOT_MS);
+      if (lanes) expect(waited).toBeLessThanOrEqual(1.5 * SLOT_MS + 1);
+      else expect(waited).toBeGreaterThan(15 * SLOT_MS);
+      // No idle slot: the 21 admissions took 20 slots after the first (sent at once).
+      expect(admitted).toHaveLength(20);
+      expect(Math.max(...admitted) - start).toBeLessThanOrEqual(20 * SLOT_MS + 2);
+      // The store is not stormed: a take per admission, one per park, and one more per parked
+      // take that an interactive one passed (it came back a slot early).
+      expect(store.takes()).toBeLessThanOrEqual(21 + 20 + 20);
+    });
+  }
+
+  it('two tenants of 10 and 2 looping background callers get equal shares within 10 %; every slot is used', async () => {
+    // Tenant a's 10 callers share half the slots: each waits about 20 s, some much longer.
+    const guard = createFleetGuard({
+      pacing: { rpm: 60, maxWaitMs: 600_000 },
+      cooldownSpreadMs: 0,
+    });
+    // The tenants' hashes first: Web Crypto answers on the real event loop, not the fake one.
+    vi.useRealTimers();
+    for (const tenant of ['a', 'b']) await admit(guard, { lane: 'background', tenant });
+    vi.useFakeTimers();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const count = { a: 0, b: 0 };
+    let running = true;
+    async function loop(tenant: 'a' | 'b') {
+      while (running) {
+        await admit(guard, { lane: 'background', tenant });
+        if (running) count[tenant]++;
+        await new Promise(resolve => setTimeout(resolve, 50)); // the answer's latency
+      }
+    }
+    const loops = [
+      ...Array.from({ length: 10 }, () => loop('a')),
+      ...Array.from({ length: 2 }, () => loop('b')),
+    ];
+    await vi.advanceTimersByTimeAsync(120 * SLOT_MS);
+    const shares = { ...count };
+    running = false;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await Promise.all(loops);
+    expect(shares.a + shares.b).toBeGreaterThanOrEqual(118);
+    expect(Math.abs(shares.a - shares.b)).toBeLessThanOrEqual(0.1 * ((shares.a + shares.b) / 2));
+  });
+});
+
+describe('ageFairTable', () => {
+  it('keeps the MAX_TENANTS most recent of 100 tenants and forgets one idle for just over TENANT_TTL_MS', () => {
+    const table: FairTable = {};
+    for (let i = 0; i < 100; i++) table[`b:t${i}`] = { c: 1, k: i % 2, w: i };
+    ageFairTable(table, FAIR_TAU_MS, 100);
+    expect(Object.keys(table)).toHaveLength(MAX_TENANTS);
+    expect(table['b:t35']).toBeUndefined();
+    expect(table['b:t36']).toEqual({ c: Math.exp(-1), k: 0, w: 36 });
+    ageFairTable(table, 0, 99 + TENANT_TTL_MS);
+    expect(Object.keys(table)).toEqual(['b:t99']);
+    ageFairTable(table, 0, 99 + TENANT_TTL_MS + 1);
+    expect(table).toEqual({});
+  });
+
+  it('takeInLane: a background take parks behind its own tenant and beside the others; it gives up when its turn is beyond maxWaitMs', () => {
+    const table: FairTable = {};
+    const take = (tenant: string, waitMs: number, maxWaitMs = 60_000) =>
+      takeInLane(
+        table,
+        { requests: 1, tokens: 0, lane: 'background', tenant },
+        waitMs,
+        1000,
+        maxWaitMs,
+        0,
+      );
+    expect(take('a', 500)).toEqual({ granted: true, waitMs: 500 });
+    // Exactly at the horizon (half a slot) was granted; just past it parks.
+    expect(take('a', 1500)).toEqual({ granted: false, waitMs: 1000, parked: true });
+    expect(take('a', 1500)).toEqual({ granted: false, waitMs: 2000, parked: true });
+    // Tenant b is behind (nothing taken yet): it goes first, and may reserve a slot further.
+    expect(take('b', 1500)).toEqual({ granted: true, waitMs: 1500 });
+    // Now even: b's next goes after one of a's two parked takes (2 s past the horizon, 1 s).
+    expect(take('b', 2500)).toEqual({ granted: false, waitMs: 3000, parked: true });
+    // a's third: after its own two and b's one; 4 s is beyond a maxWaitMs of 3999 ms.
+    expect(take('a', 1500, 3999)).toEqual({ granted: false, waitMs: 4000 });
+    expect(take('a', 1500, 4000)).toEqual({ granted: false, waitMs: 4000, parked: true });
+    expect(table['b:a']?.k).toBe(3);
+  });
+});
