@@ -144,12 +144,13 @@ local function takeInLane(wait, slot)
   local names = {}
   for other in pairs(q) do table.insert(names, other) end
   table.sort(names)
-  local active, sum, others = 0, 0, {}
+  local active, sum, queued, others = 0, 0, 0, {}
   for _, other in ipairs(names) do
     local u = q[other]
     if string.sub(other, 1, 1) == string.sub(name, 1, 1) and (u.k > 0 or now - u.w <= activeMs) then
       active = active + 1
       sum = sum + u.c
+      queued = queued + u.k
       if other ~= name then table.insert(others, u) end
     end
   end
@@ -160,7 +161,8 @@ local function takeInLane(wait, slot)
   if behind then horizon = horizon + slot end
   local limit = a.maxWaitMs
   if background then limit = math.min(horizon, a.maxWaitMs) end
-  if wait <= limit then
+  local passes = not background or a.parked == true or behind or queued == 0
+  if passes and wait <= limit then
     e.c = e.c + a.requests
     return true, wait, false
   end
@@ -170,7 +172,7 @@ local function takeInLane(wait, slot)
   if not behind then
     for _, u in ipairs(others) do ahead = ahead + math.min(u.k, mine) end
   end
-  local turn = math.max(0, wait - slot / 2) + ahead * slot
+  local turn = math.max(slot / 2, wait - slot / 2) + ahead * slot
   if turn > a.maxWaitMs then return false, turn, false end
   e.k = math.min(100000, e.k + 1)
   e.w = math.max(e.w, now + turn)

@@ -94,12 +94,14 @@ export function takeInLane(
   const activeMs = 1000 + 2 * slotMs;
   let active = 0;
   let sum = 0;
+  let queued = 0;
   const others: FairEntry[] = [];
   for (const other of Object.keys(table).sort()) {
     const u = table[other] as FairEntry;
     if (other[0] !== name[0] || (u.k <= 0 && now - u.w > activeMs)) continue;
     active++;
     sum += u.c;
+    queued += u.k;
     if (other !== name) others.push(u);
   }
   const mean = sum / active;
@@ -108,7 +110,9 @@ export function takeInLane(
   const background = lane === 'background' || e.c > mean + cost.requests;
   const horizon = backgroundHorizonMs(slotMs) + (behind ? slotMs : 0);
   const limit = background ? Math.min(horizon, maxWaitMs) : maxWaitMs;
-  if (waitMs <= limit) {
+  // A new background take does not pass the parked ones (unless its tenant is behind).
+  const passes = !background || cost.parked === true || behind || queued === 0;
+  if (passes && waitMs <= limit) {
     e.c += cost.requests;
     return { granted: true, waitMs };
   }
@@ -119,7 +123,7 @@ export function takeInLane(
   const mine = e.k + 1;
   let ahead = mine - 1;
   if (!behind) for (const u of others) ahead += Math.min(u.k, mine);
-  const turn = Math.max(0, waitMs - backgroundHorizonMs(slotMs)) + ahead * slotMs;
+  const turn = Math.max(slotMs / 2, waitMs - backgroundHorizonMs(slotMs)) + ahead * slotMs;
   if (turn > maxWaitMs) return { granted: false, waitMs: turn };
   e.k = Math.min(MAX_PARKED, e.k + 1);
   e.w = Math.max(e.w, now + turn);
