@@ -28,11 +28,26 @@ export interface AttemptInfo extends Pick<AlayaAttempt, 'provider' | 'modelId' |
   /** The call's tenant (`providerOptions.alayaMiddleware.tenant`), raw: a guard stores its hash. */
   tenant?: string;
   /**
+   * Written by a guard that paced the attempt (`createFleetGuard`): how long it waited for its
+   * slot, its lane and its tenant's hash, for the attempt's telemetry span.
+   */
+  paced?: AttemptPace;
+  /**
    * The telemetry of the middleware making the attempt, when it has any: a guard reports its own
    * events to it (the fleet guard: cooldown and pace waits, breaker transitions, refused retries),
    * so they reach the middleware's observers however the guard was built.
    */
   telemetry?: AlayaTelemetry;
+}
+
+/** What a pacer did before an attempt (see `AttemptInfo.paced`): never the raw tenant. */
+export interface AttemptPace {
+  /** Time waited for the slot (parked and reserved), in ms. */
+  waitedMs: number;
+  /** The call's lane, when it has one. */
+  lane?: PaceLane;
+  /** The hash of the call's tenant (16 hex digits), when it has one. */
+  tenant?: string;
 }
 
 /** What the retry loop tells {@link AttemptGuard.onSuccess}: the attempt, plus its response headers. */

@@ -7,6 +7,7 @@ export type {
   AbandonedAttemptInfo,
   AttemptGuard,
   AttemptInfo,
+  AttemptPace,
   AttemptSuccessInfo,
   ModelRef,
 } from './attempt-guard';
@@ -49,6 +50,7 @@ export {
   type FleetState,
   type MemoryStore,
   type PaceEvent,
+  type PaceLane,
   type PaceReason,
   type PaceState,
   type PacingOptions,

@@ -17,6 +17,7 @@ export type { RateLimit } from './rate-limits';
 export type {
   BreakerRecord,
   BreakerState,
+  PaceLane,
   RateAdjustment,
   RateBucketConfig,
   RateBucketState,

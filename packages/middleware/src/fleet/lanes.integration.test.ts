@@ -1,4 +1,5 @@
-import { generateText } from 'ai';
+import { InvalidArgumentError } from '@ai-sdk/provider';
+import { generateText, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { RateLimitError } from '../errors/status-errors';
 import { useEmulator } from '../test-support/emulator-fixture';
@@ -152,4 +153,37 @@ describe('priority lanes over HTTP (emulator, 300 rpm stated)', () => {
     expect(errors[0]?.error).toBeInstanceOf(Error);
     expect((await Promise.all(background)).every(value => typeof value === 'number')).toBe(true);
   }, 30_000);
+
+  it('a bad priority or tenant is an InvalidArgumentError naming the field, for generate and stream, before anything is sent', async () => {
+    const guard = pacedGuard();
+    const bad = [
+      { priority: 'urgent' },
+      { tenant: '' },
+      { tenant: 42 },
+      { tenant: 'x'.repeat(257) },
+    ];
+    for (const alayaMiddleware of bad) {
+      const field = 'priority' in alayaMiddleware ? 'priority' : 'tenant';
+      const generated = await generateText({
+        model: model({ guard }),
+        prompt: 'Hi',
+        providerOptions: { alayaMiddleware },
+      }).catch((e: unknown) => e);
+      let streamed: unknown;
+      const result = streamText({
+        model: model({ guard }),
+        prompt: 'Hi',
+        providerOptions: { alayaMiddleware },
+        onError: ({ error }) => {
+          streamed = error;
+        },
+      });
+      await result.consumeStream();
+      for (const error of [generated, streamed]) {
+        expect(InvalidArgumentError.isInstance(error)).toBe(true);
+        expect((error as Error).message).toContain(`providerOptions.alayaMiddleware.${field}`);
+      }
+    }
+    expect(chat()).toHaveLength(0);
+  });
 });

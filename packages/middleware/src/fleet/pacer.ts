@@ -253,6 +253,11 @@ export function createPacer(settings: PacerSettings): Pacer {
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
       countMine(k.share, Date.now());
+      info.paced = {
+        waitedMs: Math.ceil(parkedMs + Math.max(0, result.waitMs)),
+        ...(cost.lane === undefined ? {} : { lane: cost.lane }),
+        ...(cost.tenant ? { tenant: cost.tenant } : {}),
+      };
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
       if (result.waitMs < 1 && parkedMs === 0) return undefined;
       void callHook(

@@ -38,7 +38,9 @@ const SCOPE = '@alaya-code/ai-sdk-middleware';
  * number, fallback index, error kind, the wait before the next attempt and its reason, why the loop
  * gave up); span events for retries, fallbacks, waits, breaker transitions and budget refusals; and
  * counters (`alaya.client.requests`, `.retries`, `.rate_limited`, `.fallbacks`, `.breaker_opens`,
- * histogram `alaya.client.wait.duration`) labelled by provider and model only. No attribute, event or
+ * histogram `alaya.client.wait.duration`) labelled by provider and model only, and
+ * `alaya.client.paced` by its lane too (`alaya.lane`). A paced attempt's span carries the time it
+ * waited (`alaya.pace.wait_ms`), its lane and its tenant's hash (`alaya.tenant.hash`). No attribute, event or
  * label holds a message, a prompt, a header or the key, and every string is cut to 256 characters
  * (`boundTelemetryText`): a server's 100 KB error code is not stored whole.
  */
@@ -57,6 +59,8 @@ export function alayaOpenTelemetry(options: AlayaOpenTelemetryOptions = {}): Ala
       const spanContext = trace.setSpan(context.active(), span);
       const labels = modelLabels(start);
       instruments.requests.add(1, labels);
+      if (start.pace)
+        instruments.paced.add(1, { ...labels, 'alaya.lane': start.pace.lane ?? 'none' });
       return {
         activate: fn => context.with(spanContext, fn),
         end: given => {
@@ -131,6 +135,10 @@ function createInstruments(meter: Meter) {
     streamInterruptions: meter.createCounter('alaya.client.stream_interruptions', {
       description: 'Streams that broke after content (by alaya.stream.continued)',
     }),
+    paced: meter.createCounter('alaya.client.paced', {
+      description:
+        'Attempts the pacer admitted, per lane (`alaya.lane`: interactive, background, none)',
+    }),
     waits: meter.createHistogram('alaya.client.wait.duration', {
       description: 'Time waited before an attempt (backoff, Retry-After, cooldown, pacing)',
       unit: 'ms',
@@ -151,6 +159,11 @@ function startAttributes(start: TelemetryAttemptStart): Attributes {
     'alaya.fallback.index': start.fallbackIndex,
   };
   if (start.hedge) attributes['alaya.hedge'] = true;
+  if (start.pace) {
+    attributes['alaya.pace.wait_ms'] = start.pace.waitedMs;
+    if (start.pace.lane) attributes['alaya.lane'] = start.pace.lane;
+    if (start.pace.tenant) attributes['alaya.tenant.hash'] = start.pace.tenant;
+  }
   return attributes;
 }
 

@@ -4,6 +4,12 @@ import { type Emulator, startEmulator } from '@alaya-code/emulator';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import {
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
@@ -228,5 +234,51 @@ describe('OpenTelemetry over real HTTP', () => {
       breakerOpens: 1,
       fallbacks: 2,
     });
+  });
+
+  it('a paced attempt span carries its lane, its tenant hash (never the id) and the time it waited; alaya.client.paced counts per lane', async () => {
+    const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({
+      exporter: metricExporter,
+      exportIntervalMillis: 60_000,
+    });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const telemetry = alayaOpenTelemetry({ tracer, meter: meterProvider.getMeter('test') });
+    const guard = createFleetGuard({ pacing: { rpm: 120 }, cooldownSpreadMs: 0 });
+    const tenant = 'user-42@example.com';
+    const calls = (['background', 'background', 'interactive'] as const).map(priority =>
+      generateText({
+        model: model('glm-5.1', { guard, telemetry }),
+        prompt: PROMPT,
+        providerOptions: { alayaMiddleware: { priority, tenant } },
+      }),
+    );
+    await Promise.all(calls);
+    const spans = attemptSpans();
+    expect(spans.map(span => span.attributes['alaya.lane']).sort()).toEqual([
+      'background',
+      'background',
+      'interactive',
+    ]);
+    const hashes = new Set(spans.map(span => span.attributes['alaya.tenant.hash']));
+    expect([...hashes]).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    // 120 rpm: the first is sent at once, the others wait for their slots (half a second apart).
+    const waits = spans
+      .map(span => span.attributes['alaya.pace.wait_ms'] as number)
+      .sort((a, b) => a - b);
+    expect(waits[0]).toBeLessThan(100);
+    expect(waits[2]).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(spans.map(span => span.attributes))).not.toContain('user-42');
+    expectNoSecrets(exporter.getFinishedSpans());
+    await reader.forceFlush();
+    const points = metricExporter
+      .getMetrics()
+      .flatMap(r => r.scopeMetrics.flatMap(m => m.metrics))
+      .filter(m => m.descriptor.name === 'alaya.client.paced')
+      .flatMap(m => m.dataPoints as { value: number; attributes: Record<string, unknown> }[]);
+    const byLane = Object.fromEntries(points.map(p => [p.attributes['alaya.lane'], p.value]));
+    expect(byLane).toEqual({ background: 2, interactive: 1 });
+    expect(JSON.stringify(points)).not.toContain('user-42');
+    await meterProvider.shutdown();
   });
 });

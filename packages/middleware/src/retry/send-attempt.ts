@@ -74,6 +74,7 @@ export async function sendAttempt<T, M extends ModelRef>(
     fallbackIndex: target.fallbackIndex,
     operation: operation.name,
     ...(target.hedge ? { hedge: true } : {}),
+    ...(info.paced ? { pace: info.paced } : {}),
   });
   const send = () => operation.send(model, attemptTimer.signal, context);
   const failed = async (error: AlayaError, cut: boolean): Promise<AttemptSettled<T, M>> => {

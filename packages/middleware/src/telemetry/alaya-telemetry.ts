@@ -1,4 +1,4 @@
-import type { ModelRef } from '../attempt-guard';
+import type { AttemptPace, ModelRef } from '../attempt-guard';
 import type { AlayaErrorKind, AlayaExhaustedReason } from '../errors/alaya-error';
 import { callHook } from '../util/call-hook';
 import { boundTelemetryText } from './bound-telemetry-text';
@@ -20,6 +20,8 @@ export interface TelemetryAttemptStart {
   operation: 'generate' | 'stream' | 'embed';
   /** The attempt was started in parallel to a slow one (hedging). */
   hedge?: boolean;
+  /** The pacer admitted it: the time it waited, its lane and its tenant's hash. */
+  pace?: AttemptPace;
 }
 
 /** How an attempt ended. Carries no message, prompt or header: only numbers and names. */
