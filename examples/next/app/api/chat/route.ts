@@ -77,6 +77,9 @@ export async function POST(request: Request): Promise<Response> {
     // The middleware owns retries; the SDK's own loop would multiply the attempts.
     maxRetries: 0,
     abortSignal: request.signal,
+    // A person is waiting: under one rate limit shared with background work (a pacing guard), the
+    // chat goes first (see docs/middleware/fleet.md, lanes and tenants).
+    providerOptions: { alayaMiddleware: { priority: 'interactive' } },
     // The default prints the whole error object; the UI stream's onError below logs one line instead.
     onError: () => {},
   });
