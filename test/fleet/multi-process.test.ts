@@ -74,6 +74,8 @@ describe('cooldownViolations (the checker itself)', () => {
     storeErrors: 0,
     cooldowns: { response: 0, shared: 0 },
     paceWaits: 0,
+    callMs: [],
+    endedMs: [],
     elapsedMs: 0,
   });
 

@@ -8,6 +8,8 @@ const WORKER = fileURLToPath(new URL('./fleet-worker.ts', import.meta.url));
 export interface FleetRun {
   processes: number;
   env: Record<string, string>;
+  /** Per process: variables over `env` (the i-th process gets the i-th). */
+  envs?: Array<Record<string, string>>;
   /** Kills the run when it takes longer, ms. */
   timeoutMs: number;
   /** Called once every worker has been told to go. */
@@ -25,9 +27,9 @@ export async function runFleet(run: FleetRun): Promise<WorkerReport[]> {
     for (const child of children) child.kill('SIGKILL');
   }, run.timeoutMs);
   try {
-    const workers = Array.from({ length: run.processes }, () => {
+    const workers = Array.from({ length: run.processes }, (_, i) => {
       const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-        env: { ...process.env, ...run.env },
+        env: { ...process.env, ...run.env, ...run.envs?.[i] },
         stdio: ['pipe', 'pipe', 'pipe'],
         cwd: fileURLToPath(new URL('..', import.meta.url)),
       });

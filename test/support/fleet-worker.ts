@@ -7,7 +7,8 @@
  * `PACING` (JSON, e.g. `{"rpm":100}` or `true`) turns the guard's pacing on; `PROMPT_CHARS` pads
  * each prompt to that many characters (for token-per-minute limits). The first `EMBED_CALLERS`
  * callers (default 0) call `embed` on `EMBED_MODEL` through alayaEmbeddingMiddleware, on the same
- * guard, instead of `generateText`.
+ * guard, instead of `generateText`. `PRIORITY` and `TENANT` mark every call
+ * (`providerOptions.alayaMiddleware`); `GAP_MS` is a pause between a caller's calls.
  *
  * Protocol: prints `ready` once set up, starts on a `go` line on stdin, and prints one JSON line
  * (`WorkerReport`) at the end. Every attempt's failure is reported with its x-request-id, so the
@@ -58,6 +59,10 @@ export interface WorkerReport {
   cooldowns: { response: number; shared: number };
   /** onPace events (attempts that waited for the pacer). */
   paceWaits: number;
+  /** How long each call that returned text took, ms (from its start to its answer). */
+  callMs: number[];
+  /** When each call that returned text ended, ms after go. */
+  endedMs: number[];
   /** Wall time from go to the last call's end, ms. */
   elapsedMs: number;
 }
@@ -80,8 +85,13 @@ const report: WorkerReport = {
   storeErrors: 0,
   cooldowns: { response: 0, shared: 0 },
   paceWaits: 0,
+  callMs: [],
+  endedMs: [],
   elapsedMs: 0,
 };
+const priority = env.PRIORITY as 'interactive' | 'background' | undefined;
+const tenant = env.TENANT;
+const gapMs = Number(env.GAP_MS ?? 0);
 const pacing = env.PACING ? (JSON.parse(env.PACING) as FleetOptions['pacing']) : undefined;
 const promptChars = Number(env.PROMPT_CHARS ?? 0);
 const embedCallers = Number(env.EMBED_CALLERS ?? 0);
@@ -192,14 +202,37 @@ async function main(): Promise<void> {
     Array.from({ length: callers }, (_, caller) =>
       attemptContext.run({ checkedAt: 0 }, async () => {
         for (let i = 0; calls > 0 ? i < calls : Date.now() < endAt; i++) {
+          if (i > 0 && gapMs > 0) await new Promise(resolve => setTimeout(resolve, gapMs));
+          if (Date.now() >= endAt) break;
+          const callStart = Date.now();
           try {
             const prompt = `caller ${caller} call ${i}`.padEnd(promptChars, '.');
             const abortSignal = AbortSignal.timeout(60_000);
+            const providerOptions = {
+              alayaMiddleware: {
+                ...(priority ? { priority } : {}),
+                ...(tenant ? { tenant } : {}),
+              },
+            };
             if (caller < embedCallers) {
-              await embed({ model: embedder, value: prompt, maxRetries: 0, abortSignal });
+              await embed({
+                model: embedder,
+                value: prompt,
+                maxRetries: 0,
+                abortSignal,
+                providerOptions,
+              });
             } else {
-              await generateText({ model: wrapped, prompt, maxRetries: 0, abortSignal });
+              await generateText({
+                model: wrapped,
+                prompt,
+                maxRetries: 0,
+                abortSignal,
+                providerOptions,
+              });
             }
+            report.callMs.push(Date.now() - callStart);
+            report.endedMs.push(Date.now() - started);
             report.ok++;
           } catch (error) {
             const kind = (error as { kind?: string; name?: string }).kind ?? (error as Error).name;
