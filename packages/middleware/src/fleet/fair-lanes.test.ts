@@ -55,6 +55,8 @@ describe('lanes and tenants (fake time, a guard at 60 rpm)', () => {
         );
       const start = Date.now();
       await vi.advanceTimersByTimeAsync(3 * SLOT_MS);
+      // The parked calls count as waiting (17 left: 3 slots went).
+      expect((await guard.getState()).pacing[0]?.waiting).toBe(17);
       let waited: number | undefined;
       void admit(guard, lanes ? { lane: 'interactive' } : {}).then(ms => {
         waited = ms;

@@ -16,7 +16,7 @@ export interface PaceState {
   /** Tokens available now, when pacing tokens. */
   tokens?: number;
   reason?: PaceReason;
-  /** Attempts of this instance waiting. */
+  /** Attempts of this instance waiting (for a reserved slot, or parked until their turn). */
   waiting: number;
 }
 

@@ -109,6 +109,8 @@ interface PaceKey {
   share: PaceShare;
   /** Attempts of this instance waiting, and the tokens they took. */
   waiting: { requests: number; tokens: number };
+  /** Attempts of this instance parked (waiting for their turn, nothing taken yet). */
+  parked: number;
   /** Admission while no rate is known (ended once one is). */
   slowStart: SlowStart;
 }
@@ -135,6 +137,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       fleet: { at: 0 },
       share: createPaceShare(Date.now()),
       waiting: { requests: 0, tokens: 0 },
+      parked: 0,
       slowStart: createSlowStart(),
     };
     keys.set(key, k); // used now: it lives another TTL_MS
@@ -199,12 +202,15 @@ export function createPacer(settings: PacerSettings): Pacer {
     waitMs: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
+    k.parked++;
     try {
       await sleep(Math.max(1, Math.ceil(waitMs)), signal);
     } catch (error) {
       const { lane = 'background', tenant = '' } = cost;
       void adjust(key, k, { unpark: { lane, tenant } }).catch(() => {});
       throw error;
+    } finally {
+      k.parked--;
     }
   }
 
@@ -311,7 +317,8 @@ export function createPacer(settings: PacerSettings): Pacer {
       return Promise.all(
         keys.entries().map(async ([key, k]) => {
           await adjust(key, k, {});
-          return describePace(key, k.rate.reason, k.waiting.requests, k.fleet.state);
+          const waiting = k.waiting.requests + k.parked;
+          return describePace(key, k.rate.reason, waiting, k.fleet.state);
         }),
       );
     },
