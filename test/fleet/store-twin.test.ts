@@ -106,7 +106,7 @@ const budgetAmount = fc.oneof(
 
 /** A lane and a tenant (a few, so that they meet; an odd one is counted as `?`). */
 const lane = fc.constantFrom('interactive' as const, 'background' as const);
-const tenant = fc.constantFrom('', 'a1', 'b2', 'c3', 'not ok;=,');
+const tenant = fc.constantFrom('', 'a1', 'b2', 'c3', 'x-y_Z', 'not ok;=,', 'z'.repeat(33));
 /** What a take costs: without a lane mostly (today's reservation), else in one. */
 const cost = {
   requests: fc.constantFrom(0, 1, 1, 2, 5),
