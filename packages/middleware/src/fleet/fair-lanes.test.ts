@@ -145,4 +145,27 @@ describe('ageFairTable', () => {
     expect(take('a', 1500, 4000)).toEqual({ granted: false, waitMs: 4000, parked: true });
     expect(table['b:a']?.k).toBe(3);
   });
+
+  it('takeInLane: an interactive take reserves as far as maxWaitMs, unless its tenant is more than one take ahead of another active one', () => {
+    const table: FairTable = {};
+    const take = (tenant: string, waitMs: number) =>
+      takeInLane(
+        table,
+        { requests: 1, tokens: 0, lane: 'interactive', tenant },
+        waitMs,
+        1000,
+        60_000,
+        0,
+      );
+    expect(take('a', 0)).toEqual({ granted: true, waitMs: 0 });
+    expect(take('a', 9000)).toEqual({ granted: true, waitMs: 9000 });
+    // a has 2, b none yet: b's take is granted far ahead too (b is behind).
+    expect(take('b', 10_000)).toEqual({ granted: true, waitMs: 10_000 });
+    expect(take('a', 11_000)).toEqual({ granted: true, waitMs: 11_000 });
+    // a has 3, b 1 (mean 2): a is one take ahead, not more; its next would make it two ahead.
+    expect(take('a', 12_000)).toEqual({ granted: true, waitMs: 12_000 });
+    // a 4, b 1: a is 1.5 ahead of the mean: it queues like background, after b's (none) and its own.
+    expect(take('a', 13_000)).toEqual({ granted: false, waitMs: 12_500, parked: true });
+    expect(take('b', 13_000)).toEqual({ granted: true, waitMs: 13_000 });
+  });
 });
