@@ -1,6 +1,7 @@
 import type { ModelRef } from '../attempt-guard';
 import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { createRecentSamples, nearestRank, type RecentSamples } from '../util/recent-samples';
+import type { AttemptOperation } from './operation';
 
 /**
  * How `hedge: { afterMs: 'auto' }` sets its delay, per model, from the times to first content of
@@ -25,7 +26,7 @@ export const AUTO_HEDGE = {
  * answer is no measure of a stream's time to first content, and the reverse).
  */
 export interface HedgeKey extends ModelRef {
-  operation: 'generate' | 'stream';
+  operation: AttemptOperation<unknown, ModelRef>['name'];
 }
 
 /** When a slow attempt gets its hedge: a fixed `afterMs`, or one learned per model and operation. */
