@@ -76,7 +76,7 @@ return 1`;
  * `test/fleet/store-twin.test.ts` requires both to answer every operation alike. A hash
  * `{ r, t, at, rpm, tpm, n, q }`, refilled by the time elapsed on Redis's own clock (`TIME`, so the
  * instances' clocks do not matter); `q` is the lanes' table of `fair-lanes.ts`, one
- * `name=c,k,w;` per entry. KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?, tpm?,
+ * `name=c,k,w,p;` per entry. KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?, tpm?,
  * burstMs, ttlMs, maxWaitMs?, requests?, tokens?, lane?, tenant?, parked?, atMostRequests?,
  * atMostTokens?, unpark? }`.
  * → JSON `{ granted?, waitMs?, parked?, requests?, tokens?, rpm?, tpm?, recentRequests }`. Its TTL is capped
@@ -117,8 +117,8 @@ end
 local q = nil
 if s[7] then
   q = {}
-  for name, c, k, w in string.gmatch(s[7], '([^=;]+)=([^,]+),([^,]+),([^;]+);') do
-    q[name] = {c = tonumber(c), k = tonumber(k), w = tonumber(w)}
+  for name, c, k, w, p in string.gmatch(s[7], '([^=;]+)=([^,]+),([^,]+),([^,]+),([^;]+);') do
+    q[name] = {c = tonumber(c), k = tonumber(k), w = tonumber(w), p = tonumber(p)}
   end
   local decay = math.exp(-dt / ${FAIR_TAU_MS})
   for name, e in pairs(q) do
@@ -136,7 +136,7 @@ end
 -- takeInLane
 local function takeInLane(wait, slot)
   local name = fairKey(a.lane, a.tenant)
-  local e = q[name] or {c = 0, k = 0, w = now}
+  local e = q[name] or {c = 0, k = 0, w = now, p = 0}
   q[name] = e
   if a.parked == true then e.k = math.max(0, e.k - 1) end
   e.w = math.max(e.w, now)
@@ -168,11 +168,20 @@ local function takeInLane(wait, slot)
   end
   if not background or wait > a.maxWaitMs then return false, wait, false end
   local mine = e.k + 1
+  if a.parked == true then mine = 1 end
   local ahead = mine - 1
+  local rivals = 0
   if not behind then
-    for _, u in ipairs(others) do ahead = ahead + math.min(u.k, mine) end
+    for _, u in ipairs(others) do
+      ahead = ahead + math.min(u.k, mine)
+      if u.k > 0 then rivals = rivals + 1 end
+    end
   end
   local turn = math.max(slot / 2, wait - slot / 2) + ahead * slot
+  if a.parked == true then
+    turn = math.max(turn, e.p - now + (1 + rivals) * slot)
+    e.p = now + turn
+  end
   if turn > a.maxWaitMs then return false, turn, false end
   e.k = math.min(100000, e.k + 1)
   e.w = math.max(e.w, now + turn)
@@ -230,7 +239,9 @@ if rpm then table.insert(fields, 'rpm'); table.insert(fields, f(rpm)) end
 if tpm then table.insert(fields, 'tpm'); table.insert(fields, f(tpm)) end
 if q then
   local parts = {}
-  for name, e in pairs(q) do table.insert(parts, name .. '=' .. f(e.c) .. ',' .. f(e.k) .. ',' .. f(e.w) .. ';') end
+  for name, e in pairs(q) do
+    table.insert(parts, name .. '=' .. f(e.c) .. ',' .. f(e.k) .. ',' .. f(e.w) .. ',' .. f(e.p) .. ';')
+  end
   table.insert(fields, 'q'); table.insert(fields, table.concat(parts))
 end
 redis.call('HSET', KEYS[1], unpack(fields))

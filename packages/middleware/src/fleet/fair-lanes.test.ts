@@ -110,11 +110,11 @@ describe('lanes and tenants (fake time, a guard at 60 rpm)', () => {
 describe('ageFairTable', () => {
   it('keeps the MAX_TENANTS most recent of 100 tenants and forgets one idle for just over TENANT_TTL_MS', () => {
     const table: FairTable = {};
-    for (let i = 0; i < 100; i++) table[`b:t${i}`] = { c: 1, k: i % 2, w: i };
+    for (let i = 0; i < 100; i++) table[`b:t${i}`] = { c: 1, k: i % 2, w: i, p: 0 };
     ageFairTable(table, FAIR_TAU_MS, 100);
     expect(Object.keys(table)).toHaveLength(MAX_TENANTS);
     expect(table['b:t35']).toBeUndefined();
-    expect(table['b:t36']).toEqual({ c: Math.exp(-1), k: 0, w: 36 });
+    expect(table['b:t36']).toEqual({ c: Math.exp(-1), k: 0, w: 36, p: 0 });
     ageFairTable(table, 0, 99 + TENANT_TTL_MS);
     expect(Object.keys(table)).toEqual(['b:t99']);
     ageFairTable(table, 0, 99 + TENANT_TTL_MS + 1);

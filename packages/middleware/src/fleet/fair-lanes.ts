@@ -23,6 +23,8 @@ export interface FairEntry {
   k: number;
   /** Epoch ms of the store until which the tenant is waiting (its last take, or its last turn). */
   w: number;
+  /** Epoch ms of the store: the turn given to the tenant's last take back from a park (0: none). */
+  p: number;
 }
 
 /** The bucket's table, by {@link fairKey}. */
@@ -87,7 +89,7 @@ export function takeInLane(
 ): { granted: boolean; waitMs: number; parked?: boolean } {
   const lane = cost.lane ?? 'interactive';
   const name = fairKey(lane, cost.tenant);
-  const e = table[name] ?? { c: 0, k: 0, w: now };
+  const e = table[name] ?? { c: 0, k: 0, w: now, p: 0 };
   table[name] = e;
   if (cost.parked) e.k = Math.max(0, e.k - 1);
   e.w = Math.max(e.w, now);
@@ -117,13 +119,24 @@ export function takeInLane(
     return { granted: true, waitMs };
   }
   if (!background || waitMs > maxWaitMs) return { granted: false, waitMs };
-  // Its place: after its own tenant's parked takes (a take back from a park too: the line turns
-  // over, so takes that come back together do not meet again), beside as many of each other
-  // tenant's unless its tenant is behind (it goes first).
-  const mine = e.k + 1;
+  // Its place: a new take after its own tenant's parked takes, beside as many of each other
+  // tenant's unless its tenant is behind (it goes first). A take back from a park (another came
+  // first) goes before them, after the tenant's takes that came back before it: takes that come
+  // back together get successive turns, so they do not meet again.
+  const mine = cost.parked ? 1 : e.k + 1;
   let ahead = mine - 1;
-  if (!behind) for (const u of others) ahead += Math.min(u.k, mine);
-  const turn = Math.max(slotMs / 2, waitMs - backgroundHorizonMs(slotMs)) + ahead * slotMs;
+  let rivals = 0;
+  if (!behind) {
+    for (const u of others) {
+      ahead += Math.min(u.k, mine);
+      if (u.k > 0) rivals++;
+    }
+  }
+  let turn = Math.max(slotMs / 2, waitMs - backgroundHorizonMs(slotMs)) + ahead * slotMs;
+  if (cost.parked) {
+    turn = Math.max(turn, e.p - now + (1 + rivals) * slotMs);
+    e.p = now + turn;
+  }
   if (turn > maxWaitMs) return { granted: false, waitMs: turn };
   e.k = Math.min(MAX_PARKED, e.k + 1);
   e.w = Math.max(e.w, now + turn);
