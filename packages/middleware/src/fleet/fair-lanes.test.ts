@@ -168,4 +168,22 @@ describe('ageFairTable', () => {
     expect(take('a', 13_000)).toEqual({ granted: false, waitMs: 12_500, parked: true });
     expect(take('b', 13_000)).toEqual({ granted: true, waitMs: 13_000 });
   });
+
+  it('takeInLane: takes of one tenant that come back from a park together get successive turns, before its new takes', () => {
+    const table: FairTable = {};
+    const take = (parked: boolean) =>
+      takeInLane(
+        table,
+        { requests: 1, tokens: 0, lane: 'background', tenant: 'a', parked },
+        3000,
+        1000,
+        60_000,
+        0,
+      );
+    for (let i = 0; i < 5; i++) take(false); // five parked
+    expect(take(true)).toEqual({ granted: false, waitMs: 2500, parked: true });
+    expect(take(true)).toEqual({ granted: false, waitMs: 3500, parked: true });
+    // A new one: after the five parked.
+    expect(take(false)).toEqual({ granted: false, waitMs: 7500, parked: true });
+  });
 });
