@@ -133,6 +133,19 @@ describe('priority lanes over HTTP (emulator, 300 rpm stated)', () => {
     await Promise.all(queued);
   }, 30_000);
 
+  it('a background call waits its turn past pacing.maxWaitMs (a batch job is patient); an unmarked one beyond it fails fast', async () => {
+    // 12 calls at a slot every 204 ms: the last one's turn is ~2.2 s away, past maxWaitMs (1 s).
+    const guard = pacedGuard({ pacing: { rpm: RPM, maxWaitMs: 1_000 } });
+    const background = await Promise.all(queueBackground(guard, 12));
+    expect(background.every(value => typeof value === 'number')).toBe(true);
+    expect(Math.max(...(background as number[]))).toBeGreaterThan(1_000);
+
+    const unmarked = await Promise.all(queueBackground(guard, 12, { lane: undefined }));
+    const refused = unmarked.filter(value => RateLimitError.isInstance(value));
+    expect(refused.length).toBeGreaterThan(0);
+    expect((refused[0] as RateLimitError).message).toContain('pacing.maxWaitMs (1000ms)');
+  }, 30_000);
+
   it('the store down: lanes go on in local order, never blocking, and onStoreError says so once', async () => {
     const errors: StoreErrorEvent[] = [];
     const down = createMemoryStore();

@@ -94,6 +94,18 @@ function slotSpacingMs(rates: { rpm?: number; tpm?: number }, tokens: number): n
   );
 }
 
+/**
+ * Longest a background call waits for its turn, however small `pacing.maxWaitMs` is: background
+ * work is patient by definition (a batch job whose queue is longer than a minute must not fail
+ * for it), and still bounded; its deadline and its abort end it sooner.
+ */
+export const BACKGROUND_MAX_WAIT_MS = 60 * MINUTE_MS;
+
+/** How long a take of `lane` may wait: `pacing.maxWaitMs`, or for background work at least an hour. */
+function waitBound(lane: PaceLane | undefined, maxWaitMs: number): number {
+  return lane === 'background' ? Math.max(maxWaitMs, BACKGROUND_MAX_WAIT_MS) : maxWaitMs;
+}
+
 /** While no rate is known, an attempt waits at most this long for a slot of the slow start. */
 const SLOW_START_HOLD_MS = 2_000;
 /** The bucket (and the rates it records) outlives its last use by this much. */
@@ -228,15 +240,13 @@ export function createPacer(settings: PacerSettings): Pacer {
         await k.slowStart.enter(info.signal, Math.max(0, hold));
       }
       const cost: RateCost = { requests: 1, tokens, ...(await laneOf(info)) };
+      const maxWaitMs = waitBound(cost.lane, settings.maxWaitMs);
       let parkedMs = 0;
       let result: RateTakeResult & { alone?: true };
       for (;;) {
         const now = Date.now();
-        const maxWaitMs = Math.max(
-          0,
-          Math.min(settings.maxWaitMs - parkedMs, affordableWaitMs(info, now)),
-        );
-        const { shared, alone } = configs(k, maxWaitMs);
+        const waitLeft = Math.max(0, Math.min(maxWaitMs - parkedMs, affordableWaitMs(info, now)));
+        const { shared, alone } = configs(k, waitLeft);
         result = await store.takeFromRateBucket(key, cost, shared, alone);
         if (!('alone' in result)) {
           backInFleet(k.share);
@@ -253,8 +263,8 @@ export function createPacer(settings: PacerSettings): Pacer {
       const reason = k.rate.reason ?? 'learned_limit';
       if (!result.granted) {
         const limit =
-          result.waitMs + parkedMs > settings.maxWaitMs
-            ? `pacing.maxWaitMs (${settings.maxWaitMs}ms)`
+          result.waitMs + parkedMs > maxWaitMs
+            ? `pacing.maxWaitMs (${maxWaitMs}ms)`
             : DEADLINE_LIMIT;
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
