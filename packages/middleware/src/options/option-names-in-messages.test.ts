@@ -52,6 +52,10 @@ function optionPaths(type: ts.Type, prefix = '', depth = 2): string[] {
 }
 
 const vocabulary = new Set([
+  // A call's own options (the AI SDK's), as `fleet/call-lane.ts` reads them.
+  'providerOptions',
+  'providerOptions.alayaMiddleware.priority',
+  'providerOptions.alayaMiddleware.tenant',
   ...optionPaths(exportedType('options/alaya-middleware-options.ts', 'AlayaMiddlewareOptions')),
   ...optionPaths(exportedType('fleet/fleet-options.ts', 'FleetOptions')),
   ...ENTRIES.flatMap(entry =>
