@@ -4,7 +4,7 @@
  * AI SDK middleware sets `maxEmbeddingsPerCall`), so they send the same requests.
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { EmbeddingModelV4 } from '@ai-sdk/provider';
+import type { EmbeddingModelV4, SharedV4ProviderOptions } from '@ai-sdk/provider';
 import {
   alayaEmbeddingMiddleware,
   alayaMiddleware,
@@ -104,34 +104,30 @@ export function oracleIngestion(maxParallelCalls: number): IngestionContender {
 }
 
 /**
- * Ours: one fleet guard with pacing (not told the limit) shared by the chat and embedding middleware;
- * `maxWaitMs` bounds a wait for the pacer (the guard's default, 60 s, when undefined).
+ * Ours: one fleet guard with pacing (not told the limit, one bucket for the key) shared by the chat
+ * and embedding middleware; the job's batches marked `priority: 'background'` (or not: `lane`
+ * undefined), so the chat calls go first and the job takes every slot they leave.
  */
-function oursWith(maxWaitMs: number | undefined): IngestionContender {
-  const pacing =
-    maxWaitMs === undefined ? "{ per: 'key' }" : `{ per: 'key', maxWaitMs: ${maxWaitMs} }`;
+function oursWith(lane: 'background' | undefined): IngestionContender {
   return {
     name:
-      maxWaitMs === undefined
-        ? 'ours (shared guard + pacing)'
-        : `ours, pacing.maxWaitMs ${maxWaitMs / 1000} s`,
-    config: `guard = createFleetGuard({ pacing: ${pacing}, apiKey }) (learned from 429s, no limit stated; one bucket for the key, as Alaya counts), shared by alayaMiddleware({ guard }) on the chat model and alayaEmbeddingMiddleware({ guard }) on the embedding model, over createAlaya; defaults otherwise`,
-    build: env => oursClient(env, maxWaitMs),
+      lane === undefined
+        ? 'ours, the job unmarked (no lane)'
+        : "ours (shared guard + pacing, the job priority: 'background')",
+    config: `guard = createFleetGuard({ pacing: { per: 'key' }, apiKey }) (learned from 429s, no limit stated; one bucket for the key, as Alaya counts), shared by alayaMiddleware({ guard }) on the chat model and alayaEmbeddingMiddleware({ guard }) on the embedding model, over createAlaya; ${lane === undefined ? 'embedMany unmarked' : "embedMany({ providerOptions: { alayaMiddleware: { priority: 'background' } } })"}; defaults otherwise`,
+    build: env => oursClient(env, lane),
   };
 }
 
-/** Ours with the guard's defaults: what the goals are judged on. */
-export const oursIngestion = oursWith(undefined);
+/** Ours as the guide says to run an ingestion job: what the goals are judged on. */
+export const oursIngestion = oursWith('background');
 
-/** Ours as a batch job may be configured: its batches may wait for the pacer for 5 minutes. */
-export const oursPatientIngestion = oursWith(300_000);
+/** Ours with the job unmarked: its batches and the chat calls in one first-come queue. */
+export const oursUnmarkedIngestion = oursWith(undefined);
 
-function oursClient(env: IngestionEnv, maxWaitMs: number | undefined): IngestionClient {
+function oursClient(env: IngestionEnv, lane: 'background' | undefined): IngestionClient {
   const alaya = createAlaya({ apiKey: env.apiKey, baseURL: env.baseURL, fetch: env.fetch });
-  const guard = createFleetGuard({
-    pacing: { per: 'key', ...(maxWaitMs !== undefined ? { maxWaitMs } : {}) },
-    apiKey: env.apiKey,
-  });
+  const guard = createFleetGuard({ pacing: { per: 'key' }, apiKey: env.apiKey });
   const model: EmbeddingModelV4 = wrapEmbeddingModel({
     model: alaya.embeddingModel(EMBEDDING_MODEL_ID),
     middleware: [batchesOf(env.batchSize), alayaEmbeddingMiddleware({ guard, apiKey: env.apiKey })],
@@ -140,9 +136,11 @@ function oursClient(env: IngestionEnv, maxWaitMs: number | undefined): Ingestion
     model: alaya(CHAT_MODEL_ID),
     middleware: alayaMiddleware({ guard, apiKey: env.apiKey }),
   });
+  const providerOptions: SharedV4ProviderOptions =
+    lane === undefined ? {} : { alayaMiddleware: { priority: lane } };
   return {
     async embed(values, abortSignal) {
-      const { usage } = await embedMany({ model, values, abortSignal });
+      const { usage } = await embedMany({ model, values, abortSignal, providerOptions });
       return { tokens: usage.tokens };
     },
     async chat(prompt, abortSignal) {

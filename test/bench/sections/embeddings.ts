@@ -22,7 +22,7 @@ import {
   type IngestionContender,
   oracleIngestion,
   oursIngestion,
-  oursPatientIngestion,
+  oursUnmarkedIngestion,
 } from './embeddings-contenders';
 import {
   CHUNK_TOKENS,
@@ -234,7 +234,7 @@ export async function runEmbeddings(args: SectionArgs): Promise<IngestionResult>
     builtinIngestion,
     oracleIngestion(knobs.oracleParallel),
     oursIngestion,
-    oursPatientIngestion,
+    oursUnmarkedIngestion,
   ];
   const runs: IngestionRun[] = [];
   for (const contender of contenders) {
