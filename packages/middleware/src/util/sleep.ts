@@ -1,3 +1,5 @@
+import { onAbort } from './on-abort';
+
 /** Longest delay a timer takes as it is (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
@@ -24,7 +26,7 @@ export function abortReason(signal: AbortSignal): unknown {
 
 /**
  * The one sleep of the middleware: waits `ms` milliseconds. Rejects at once with the signal's reason
- * when `signal` is or becomes aborted; the timer and the listener are removed then.
+ * when `signal` is or becomes aborted; the timer and its wait on the signal end then.
  * (`delay` from `@ai-sdk/provider-utils` rejects with its own error instead of the caller's reason.)
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -33,14 +35,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(abortReason(signal));
       return;
     }
-    const onAbort = () => {
-      cancel();
-      reject(abortReason(signal!));
-    };
     const cancel = setLongTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stopWaiting();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWaiting = signal
+      ? onAbort(signal, () => {
+          cancel();
+          reject(abortReason(signal));
+        })
+      : () => {};
   });
 }

@@ -1,3 +1,4 @@
+import { onAbort } from './on-abort';
 import { abortReason, setLongTimeout } from './sleep';
 
 /** What {@link within} gives: the work's value, or that `ms` passed first. */
@@ -53,13 +54,14 @@ export function within<T>(
 ): Promise<Within<T>> {
   return new Promise((resolve, reject) => {
     let cancel: () => void = () => {};
-    const onAbort = () => {
+    let stopWaiting: () => void = () => {};
+    const aborted = () => {
       done();
       reject(abortReason(signal!));
     };
     const done = () => {
       cancel();
-      signal?.removeEventListener('abort', onAbort);
+      stopWaiting();
     };
     work.then(
       value => {
@@ -71,7 +73,7 @@ export function within<T>(
         reject(error);
       },
     );
-    if (signal?.aborted) return onAbort();
+    if (signal?.aborted) return aborted();
     if (ms !== undefined) {
       const timeout = () => {
         done();
@@ -79,6 +81,6 @@ export function within<T>(
       };
       cancel = clock === 'lag-free' ? setLagFreeTimeout(timeout, ms) : setLongTimeout(timeout, ms);
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal) stopWaiting = onAbort(signal, aborted);
   });
 }
