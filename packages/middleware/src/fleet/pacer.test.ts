@@ -42,7 +42,15 @@ describe('createPacer', () => {
     expect(times).toHaveLength(6);
   });
 
-  it('slow start holds an attempt at most 2 s, and an abort ends its wait', async () => {
+  it('thirty attempts while no limit is known and no answer comes: 2 s in, two have gone, not thirty (the window doubles per 2 s stall)', async () => {
+    const p = pacer();
+    const times = await admitted(p, 30, 2_000);
+    expect(times).toEqual([0, 2_000]);
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(times).toHaveLength(16);
+  });
+
+  it('no answer for 2 s: the slow start lets one more go exactly then, and an abort ends a wait', async () => {
     const p = pacer();
     const times = await admitted(p, 2, 1_999);
     expect(times).toEqual([0]);

@@ -105,9 +105,6 @@ export const BACKGROUND_MAX_WAIT_MS = 60 * MINUTE_MS;
 function waitBound(lane: PaceLane | undefined, maxWaitMs: number): number {
   return lane === 'background' ? Math.max(maxWaitMs, BACKGROUND_MAX_WAIT_MS) : maxWaitMs;
 }
-
-/** While no rate is known, an attempt waits at most this long for a slot of the slow start. */
-const SLOW_START_HOLD_MS = 2_000;
 /** The bucket (and the rates it records) outlives its last use by this much. */
 const TTL_MS = 10 * MINUTE_MS;
 
@@ -131,9 +128,10 @@ interface PaceKey {
  * The pacer of {@link createFleetGuard}. Each admission is one atomic take from the key's bucket in
  * the store (a reservation: first come, first served across every instance sharing the store), at
  * 98 % of the rates (`PACE_MARGIN`), spaced evenly without a burst. Until a rate is known, a slow
- * start sends one attempt first and one more in flight per success (each waits at most 2 s for its
- * turn). While the shared store is down, this instance paces alone at its share of the rates: the
- * fraction of the fleet's recent requests it sent itself, as last seen.
+ * start sends one attempt first and one more in flight per success, and doubles its window when no
+ * answer came for 2 s (an attempt waits for its turn within what it can afford). While the shared
+ * store is down, this instance paces alone at its share of the rates: the fraction of the fleet's
+ * recent requests it sent itself, as last seen.
  *
  * A call with a lane (`AttemptInfo.lane`, `tenant`) may be parked by the store (`fair-lanes.ts`):
  * it sleeps until its estimated turn and takes again, each round within what is left of its wait;
@@ -230,23 +228,18 @@ export function createPacer(settings: PacerSettings): Pacer {
     async admit(info, key, tokens) {
       const k = paceKey(key);
       const start = Date.now();
+      const maxWaitMs = waitBound(info.lane, settings.maxWaitMs);
+      /** What it can still afford: its wait bound less the time it parked, within its deadline. */
+      const affordable = (parkedMs = 0) =>
+        Math.max(0, Math.min(maxWaitMs - parkedMs, affordableWaitMs(info, Date.now())));
       info.signal?.throwIfAborted();
-      if (!known(k)) {
-        const hold = Math.min(
-          SLOW_START_HOLD_MS,
-          settings.maxWaitMs,
-          affordableWaitMs(info, start),
-        );
-        await k.slowStart.enter(info.signal, Math.max(0, hold));
-      }
+      if (!known(k)) await k.slowStart.enter(info.signal, affordable());
       const cost: RateCost = { requests: 1, tokens, ...(await laneOf(info)) };
-      const maxWaitMs = waitBound(cost.lane, settings.maxWaitMs);
       let parkedMs = 0;
       let result: RateTakeResult & { alone?: true };
       for (;;) {
-        const now = Date.now();
-        const waitLeft = Math.max(0, Math.min(maxWaitMs - parkedMs, affordableWaitMs(info, now)));
-        const { shared, alone } = configs(k, waitLeft);
+        // What it can afford now (the slow start or a park may have held it).
+        const { shared, alone } = configs(k, affordable(parkedMs));
         result = await store.takeFromRateBucket(key, cost, shared, alone);
         if (!('alone' in result)) {
           backInFleet(k.share);

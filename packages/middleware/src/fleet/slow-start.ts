@@ -3,13 +3,18 @@ import { within } from '../util/within';
 /**
  * Admission while a key's limit is still unknown, as TCP's slow start: one attempt first, then one
  * more in flight for every success (the window doubles with each round of answers), so a cold
- * process with many callers does not spend a burst of requests finding the limit. An attempt holds
- * at most `holdMs` for a slot and then goes anyway. {@link SlowStart.end} lets everyone through once
- * the limit is known (the pacer's bucket takes over).
+ * process with many callers does not spend a burst of requests finding the limit. When no answer
+ * comes back for {@link STALL_MS} (slow calls, or answers lost), the window doubles once per
+ * stall, as a round of answers would have done: slots still grow with time, never all at once,
+ * whatever the number of callers waiting. An attempt waits at most its own bound (`maxMs`: the
+ * pacer's `maxWaitMs`, or what its deadline affords) and then goes anyway. {@link SlowStart.end}
+ * lets everyone through once the limit is known (the pacer's bucket takes over).
  */
 export interface SlowStart {
-  /** Resolves once this attempt may be sent (a slot, `holdMs` passed, or the end); rejects on abort. */
-  enter(signal: AbortSignal | undefined, holdMs: number): Promise<void>;
+  /**
+   * Resolves once this attempt may be sent (a slot, `maxMs` passed, or the end); rejects on abort.
+   */
+  enter(signal: AbortSignal | undefined, maxMs: number): Promise<void>;
   /** An answer came back: its slot is free; a success widens the window by one. */
   answered(success: boolean): void;
   /**
@@ -23,10 +28,19 @@ export interface SlowStart {
   readonly seen: { since: number | undefined; successes: number };
 }
 
+/**
+ * No answer for this long while attempts wait: the window doubles (once per this long). Before, an
+ * attempt waiting this long went without a slot, so every caller queued behind a slow first answer
+ * went at once (a cold process with 60 callers sent them all 2 s in, into a limit it had not found).
+ */
+export const STALL_MS = 2_000;
+
 export function createSlowStart(): SlowStart {
   let window = 1;
   let inFlight = 0;
   let ended = false;
+  /** When the window last grew, or an answer came (epoch ms): a stall is counted from here. */
+  let progressAt = 0;
   const seen: SlowStart['seen'] = { since: undefined, successes: 0 };
   const queue: Array<() => void> = [];
 
@@ -40,11 +54,42 @@ export function createSlowStart(): SlowStart {
     inFlight = Math.max(0, inFlight - 1);
     drain();
   };
+  /** A waiter's stall period ran out: the window doubles unless it grew (or an answer came) meanwhile. */
+  const stalled = (now: number) => {
+    if (now - progressAt < STALL_MS) return;
+    progressAt = now;
+    window *= 2;
+    drain();
+  };
+
+  /**
+   * Waits for `slot` until `until` (epoch ms), waking at each stall to double the window. Resolves
+   * `true` when it was handed a slot, `false` when its bound passed first.
+   */
+  async function waitForSlot(
+    slot: Promise<void>,
+    given: () => boolean,
+    signal: AbortSignal | undefined,
+    until: number,
+  ): Promise<boolean> {
+    for (;;) {
+      const left = until - Date.now();
+      if (given()) return true;
+      if (left <= 0) return false;
+      const toStall = Math.max(1, progressAt + STALL_MS - Date.now());
+      const held = await within(slot, { ms: Math.min(toStall, left), signal });
+      if (!('timedOut' in held) || given()) return true;
+      stalled(Date.now());
+    }
+  }
 
   return {
     seen,
-    enter(signal, holdMs) {
-      seen.since ??= Date.now();
+    enter(signal, maxMs) {
+      if (seen.since === undefined) {
+        seen.since = Date.now();
+        progressAt = seen.since;
+      }
       if (ended || (queue.length === 0 && inFlight < window)) {
         inFlight++;
         return Promise.resolve();
@@ -62,12 +107,12 @@ export function createSlowStart(): SlowStart {
         const at = queue.indexOf(release);
         if (at >= 0) queue.splice(at, 1);
       };
-      return within(slot, { ms: holdMs, signal }).then(
-        held => {
+      return waitForSlot(slot, () => given, signal, Date.now() + maxMs).then(
+        gotSlot => {
           dequeue();
-          // Held long enough: it goes without a slot (a lost answer must not stall the key), unless
-          // a slot was handed to it in the same tick (then it is counted already).
-          if ('timedOut' in held && !given) inFlight++;
+          // Its own bound passed: it goes without a slot (counted in flight), unless a slot was
+          // handed to it in the same tick (then it is counted already).
+          if (!gotSlot) inFlight++;
         },
         (reason: unknown) => {
           dequeue();
@@ -81,6 +126,7 @@ export function createSlowStart(): SlowStart {
       );
     },
     answered(success) {
+      progressAt = Date.now();
       if (success) {
         seen.successes++;
         window++;
