@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BenchEmulator } from './emulator';
 import { createLimiter, type LimitShape } from './limit-shapes';
+import { CALL_HEADER } from './traffic';
 
 /** A shape server's options: its limit, and optionally a change of it mid-run. */
 export type LimitServerOptions = LimitShape & {
@@ -9,8 +10,11 @@ export type LimitServerOptions = LimitShape & {
   change?: { at: number; limit: number };
 };
 
-/** One request the server answered: status, arrival (epoch ms) and the Retry-After of a 429. */
-export type LimitServed = { status: number; time: number; retryAfterMs?: number };
+/**
+ * One request the server answered: status, arrival (epoch ms), the Retry-After of a 429, and the
+ * logical call it belongs to (the bench's `x-bench-call` header, to pair it with the client's attempt).
+ */
+export type LimitServed = { status: number; time: number; retryAfterMs?: number; call?: string };
 
 /** A shape server: the emulator's interface, plus its log with each 429's Retry-After. */
 export type LimitServer = BenchEmulator & { served(): LimitServed[] };
@@ -60,10 +64,12 @@ export async function startLimitServer(options: LimitServerOptions): Promise<Lim
         return;
       }
       const admission = limiter.admit(now);
+      const header = req.headers[CALL_HEADER];
+      const call = typeof header === 'string' ? { call: header } : {};
       log.push(
         admission.ok
-          ? { status: 200, time: now }
-          : { status: 429, time: now, retryAfterMs: admission.retryAfterS * 1000 },
+          ? { status: 200, time: now, ...call }
+          : { status: 429, time: now, retryAfterMs: admission.retryAfterS * 1000, ...call },
       );
       if (!admission.ok) {
         res

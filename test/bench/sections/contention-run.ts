@@ -65,14 +65,15 @@ export function callsPerMinute(limit: TrueLimit): number {
 
 /**
  * Runs `callers` loops that call back to back until `durationMs` has passed. Calls still in flight
- * at the end are cut off and not counted (neither success nor failure).
+ * at the end are cut off and not counted (neither success nor failure). `log` receives every
+ * attempt at the fetch boundary (pass one to read them afterwards).
  */
 export async function runContender(
   emulator: BenchEmulator,
   contender: Contender,
   shape: RunShape,
+  log: TrafficLog = { attempts: [] },
 ): Promise<ContentionRun> {
-  const log: TrafficLog = { attempts: [] };
   const call = contender.build({
     baseURL: emulator.url,
     apiKey: BENCH_API_KEY,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { coldStart429s, goodputOver, insideRetryAfter, recoveryMs } from './pacing-shapes-figures';
+import {
+  coldStart429s,
+  goodputOver,
+  insideRetryAfter,
+  recoveryMs,
+  withClientTimes,
+} from './pacing-shapes-figures';
 
 const ok = (time: number) => ({ status: 200, time });
 const refused = (time: number, retryAfterMs: number) => ({ status: 429, time, retryAfterMs });
@@ -20,9 +26,40 @@ describe('pacing-shapes figures', () => {
     expect(goodputOver(served, { from: 10_000, to: 30_000 }, 6, 10_000)).toBe(1);
   });
 
-  it('inside a Retry-After: any request after the in-flight margin and before the wait ends', () => {
+  it('inside a Retry-After, without client times: arrivals after the in-flight margin and before the wait ends were sent knowing it', () => {
     const served = [refused(0, 1000), ok(50), ok(100), ok(999), ok(1000)];
-    expect(insideRetryAfter(served)).toBe(2);
+    expect(insideRetryAfter(served)).toEqual({ sent: 2, inFlight: 1 });
+  });
+
+  it('inside a Retry-After, with client times: sent at or after the 429 was read counts, sent before is in flight however late it arrives', () => {
+    const served = [
+      { ...refused(0, 1000), sentAt: -5, answeredAt: 30 },
+      { ...ok(400), sentAt: 29 }, // sent 1 ms before the 429 was read: arrived 400 ms later
+      { ...ok(401), sentAt: 30 }, // sent as it was read
+      { ...ok(999), sentAt: 998 },
+      { ...ok(1000), sentAt: 999 }, // arrived as the Retry-After ended
+    ];
+    expect(insideRetryAfter(served)).toEqual({ sent: 2, inFlight: 1 });
+  });
+
+  it("client times: the server's nth request of a call is the call's nth attempt", () => {
+    const served = [
+      { status: 429, time: 1_010, retryAfterMs: 1000, call: 'a' },
+      { status: 200, time: 1_020, call: 'b' },
+      { status: 200, time: 2_030, call: 'a' },
+      { status: 200, time: 2_040 }, // untagged: left as the server saw it
+    ];
+    const attempts = [
+      { call: 'b', attempt: 0, sentAt: 15, doneAt: 25 },
+      { call: 'a', attempt: 1, sentAt: 1_025, doneAt: 1_035 },
+      { call: 'a', attempt: 0, sentAt: 5, doneAt: 12 },
+    ];
+    expect(withClientTimes(served, attempts, 1_000)).toEqual([
+      { status: 429, time: 1_010, retryAfterMs: 1000, sentAt: 1_005, answeredAt: 1_012 },
+      { status: 200, time: 1_020, sentAt: 1_015, answeredAt: 1_025 },
+      { status: 200, time: 2_030, sentAt: 2_025, answeredAt: 2_035 },
+      { status: 200, time: 2_040 },
+    ]);
   });
 
   it('recovery: the first success from which a trailing bin holds 95 % of the new limit', () => {

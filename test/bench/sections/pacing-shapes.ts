@@ -18,8 +18,15 @@ import type { LimitShapeKind } from '../lib/limit-shapes';
 import type { SectionArgs, SectionResult } from '../lib/section';
 import { type Spread, spread } from '../lib/stats';
 import type { Table } from '../lib/table';
+import type { TrafficLog } from '../lib/traffic';
 import { type ContentionRun, runContender } from './contention-run';
-import { coldStart429s, goodputOver, insideRetryAfter, recoveryMs } from './pacing-shapes-figures';
+import {
+  coldStart429s,
+  goodputOver,
+  insideRetryAfter,
+  recoveryMs,
+  withClientTimes,
+} from './pacing-shapes-figures';
 
 /** The bench's minute: 10 s of wall time (a run of 30 s covers three bench minutes). */
 export const BENCH_MINUTE_MS = 10_000;
@@ -90,7 +97,10 @@ export type ShapeRun = {
   goodput: number;
   cold429s: number;
   total429s: number;
+  /** Requests that arrived inside a Retry-After on the key, sent after its 429 had reached the client. */
   insideRetryAfter: number;
+  /** Requests that arrived inside a Retry-After, sent before its 429 reached the client (in flight). */
+  inFlightInsideRetryAfter: number;
   /** Requests a call sent inside the Retry-After that same call was told (the contention section's count). */
   earlyPerCall: number;
   /** Calls that failed (refused for their deadline, or cut by it). */
@@ -139,19 +149,24 @@ async function runCell(cell: ShapeCell, contenders: readonly Contender[]): Promi
       limit: { requestsPerWindow: cell.limit, windowMs: BENCH_MINUTE_MS },
       prompt: (caller: number, call: number) => `Caller ${caller}, call ${call}: say hello.`,
     };
+    const logs: TrafficLog[] = contenders.map(() => ({ attempts: [] }));
     const done: ContentionRun[] = await Promise.all(
-      contenders.map((c, k) => runContender(servers[k]!, c, shape)),
+      contenders.map((c, k) => runContender(servers[k]!, c, shape, logs[k])),
     );
     return done.map((run, k) => {
       const served = servers[k]!.served();
       const span = steadySpan(cell, start, change?.at);
+      const inside = insideRetryAfter(
+        withClientTimes(served, logs[k]!.attempts, performance.timeOrigin),
+      );
       return {
         cell: cell.id,
         contender: run.contender,
         goodput: goodputOver(served, span, cell.limit, BENCH_MINUTE_MS),
         cold429s: coldStart429s(served, start, BENCH_MINUTE_MS),
         total429s: served.filter(r => r.status === 429).length,
-        insideRetryAfter: insideRetryAfter(served),
+        insideRetryAfter: inside.sent,
+        inFlightInsideRetryAfter: inside.inFlight,
         earlyPerCall: run.earlyRequests,
         failed: run.callsSettled - run.successes,
         calls: run.callsSettled,
@@ -186,7 +201,7 @@ export async function runPacingShapes(args: SectionArgs): Promise<ShapesResult> 
       const done = await runCell(cell, contenders);
       for (const r of done)
         log(
-          `  [${rep + 1}] ${cell.id} ${r.contender}: goodput ${fixed(r.goodput)}, cold 429s ${r.cold429s}, 429s ${r.total429s}, inside Retry-After ${r.insideRetryAfter} (per call ${r.earlyPerCall}), failed ${r.failed}/${r.calls}${r.recoveryMs === undefined ? '' : `, recovery ${r.recoveryMs ?? 'none'} ms`}`,
+          `  [${rep + 1}] ${cell.id} ${r.contender}: goodput ${fixed(r.goodput)}, cold 429s ${r.cold429s}, 429s ${r.total429s}, inside Retry-After ${r.insideRetryAfter} sent after its 429 was read + ${r.inFlightInsideRetryAfter} in flight (per call ${r.earlyPerCall}), failed ${r.failed}/${r.calls}${r.recoveryMs === undefined ? '' : `, recovery ${r.recoveryMs ?? 'none'} ms`}`,
         );
       runs.push(...done);
     }
@@ -226,6 +241,7 @@ export function shapesTable(
         fmtCount(spreadOf(mine, r => r.cold429s)),
         fmtCount(spreadOf(mine, r => r.total429s)),
         fmtCount(spreadOf(mine, r => r.insideRetryAfter)),
+        fmtCount(spreadOf(mine, r => r.inFlightInsideRetryAfter)),
         fmtCount(spreadOf(mine, r => r.earlyPerCall)),
         fmtCount(spreadOf(mine, r => r.failed)),
         fmtRecovery(mine),
@@ -240,7 +256,8 @@ export function shapesTable(
       'steady goodput / limit',
       'cold-start 429s',
       '429s',
-      'inside a Retry-After (key)',
+      'inside a Retry-After (key), sent after its 429 was read',
+      'inside a Retry-After, in flight',
       'inside its own Retry-After (call)',
       'failed calls',
       'recovery to 95 % (bench s)',
@@ -249,7 +266,7 @@ export function shapesTable(
     notes: [
       `A bench minute is ${BENCH_MINUTE_MS / 1000} s of wall time (limits per bench minute; Retry-After in whole wall seconds, so 6× coarser than a real minute's). Runs of ${RUN_MS / 1000} s, fixed windows ${FIXED_RUN_MS / 1000} s (the first bench minute is the cold start; goodput over the rest, for a fixed window over the whole clock windows in it), the upgrade cell ${CHANGE_RUN_MS / 1000} s with the change half-way (goodput before it; recovery: wall time × ${SCALE} until the successes over a trailing ${RECOVERY_BIN_MS / 1000} s reach 95 % of the new limit, per repetition).`,
       `${repetitions} repetition(s) per cell; median (min–max): the spread is the noise. Each contender has its own server, all three run at once; callers: twice the limit's rate (1 call/s each, at least 10); deadline ${CALL_DEADLINE_MS / 1000} s.`,
-      `"inside a Retry-After (key)": requests that reached the server while a Retry-After it had sent on the key ran (any caller; arrivals within 100 ms of the 429 were already in flight). The oracle is told only the starting limit.`,
+      `"inside a Retry-After (key)": requests that reached the server while a Retry-After it had sent on the key ran (any caller), split by the client's clock: sent after that 429's answer reached the client's fetch (a client honouring Retry-After sends none), or sent before it and still on their way (servers and clients share one event loop here: on a loaded machine a request takes up to hundreds of ms from fetch to the server's handler). The oracle is told only the starting limit.`,
     ],
   };
 }
