@@ -49,6 +49,12 @@ export interface LearnedRate {
    * exponentially ({@link PROBE_DOUBLING_MS}) instead of by {@link INCREASE_RPM}.
    */
   readonly probing?: true;
+  /**
+   * The rate a 429 last cut (requests per minute), while the rate climbs back below it: a success
+   * that finds the rate at or above it (no 429 came there this time, so the limit rose: a plan
+   * upgrade, or another app left the key) starts probing again.
+   */
+  readonly peakRpm?: number;
 }
 
 /** What the pacer saw besides the answer, when it came. */
@@ -118,8 +124,8 @@ export function rateKnown(state: LearnedRate, fleet: RateLimit | undefined): boo
 /**
  * The state after `answer`: the request rate (the server's stated limit, else AIMD from the answers
  * alone: a first 429 sets a measured estimate, a later one cuts to {@link DECREASE} of the rate at
- * most once per hold, a success adds {@link INCREASE_RPM}), then the token rate the server stated;
- * never above the ceiling.
+ * most once per hold, a success adds {@link INCREASE_RPM} up to the rate the cut came from and
+ * probes beyond it), then the token rate the server stated; never above the ceiling.
  */
 export function learnRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen): LearnedRate {
   const teachesRequests =
@@ -146,7 +152,11 @@ function learnRequestRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen
     (firstBurstEnded(answer.limited, held, current, now, holdUntil)
       ? undefined
       : state.firstSpanMs);
-  const probing = first !== undefined || (state.probing && !(answer.limited && !held));
+  const congestion = answer.limited && !held;
+  const peakRpm = congestion ? current : state.peakRpm;
+  const pastPeak =
+    !answer.limited && peakRpm !== undefined && current !== undefined && current >= peakRpm;
+  const probing = first !== undefined || pastPeak || (state.probing && !congestion);
   const rate =
     stated ??
     (answer.limited
@@ -158,6 +168,7 @@ function learnRequestRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen
     holdUntil,
     ...(firstSpanMs === undefined ? {} : { firstSpanMs }),
     ...(probing && stated === undefined ? { probing: true as const } : {}),
+    ...(peakRpm === undefined || probing || stated !== undefined ? {} : { peakRpm }),
     ...(rpm === undefined ? {} : { rpm, reason: reasonOf(rpm, stated, state.ceiling) }),
   };
 }
@@ -292,8 +303,8 @@ function atMost(rate: number | undefined, ceiling: number | undefined): number |
   return ceiling === undefined ? rate : Math.min(rate ?? ceiling, ceiling);
 }
 
-/** `state` without its first burst (the step that follows sets it again while it lasts). */
+/** `state` without its first burst, probing and peak (the step that follows sets them again while they last). */
 function withoutFirstSpan(state: LearnedRate): LearnedRate {
-  const { firstSpanMs: _, probing: __, ...rest } = state;
+  const { firstSpanMs: _, probing: __, peakRpm: ___, ...rest } = state;
   return rest;
 }
