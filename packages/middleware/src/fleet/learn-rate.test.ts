@@ -74,11 +74,25 @@ describe('learnRate: (state, answer, seen) → state', () => {
       { holdUntil: NOW + 1_000 },
     ],
     [
-      'a first 429 estimates the successes over the time until its Retry-After frees the window',
+      'a first 429 estimates the successes over the time until its Retry-After frees the window (whole seconds: half a second short)',
       initialRate(undefined),
       { ...limited, retryAfterMs: 30_000 },
-      at({ burst: { since: NOW - 30_000, successes: 59 } }),
+      at({ burst: { since: NOW - 30_500, successes: 59 } }),
       { rpm: 59, reason: 'adaptive', holdUntil: NOW + 30_000, firstSpanMs: 60_000, probing: true },
+    ],
+    [
+      'a first 429 with Retry-After: 1 (the least in whole seconds) counts half a second: the wait lay in the second before it',
+      initialRate(undefined),
+      { ...limited, retryAfterMs: 1_000 },
+      at({ burst: { since: NOW - 500, successes: 5 } }),
+      { rpm: 300, reason: 'adaptive', holdUntil: NOW + 1_000, firstSpanMs: 1_000, probing: true },
+    ],
+    [
+      'a first 429 with a wait of 999 ms (not whole seconds) counts it as sent',
+      initialRate(undefined),
+      { ...limited, retryAfterMs: 999 },
+      at({ burst: { since: NOW - 1, successes: 5 } }),
+      { rpm: 300, reason: 'adaptive', holdUntil: NOW + 1_000, firstSpanMs: 1_000, probing: true },
     ],
     [
       'a first 429 without Retry-After divides by a minute at least',
@@ -312,7 +326,8 @@ describe('learnRate: (state, answer, seen) → state', () => {
 
   it('AIMD from 429s alone: a first estimate, cuts once per hold (×0.9), then one more per success', () => {
     let state = initialRate(undefined);
-    const burst = { since: NOW - 30_000, successes: 29 };
+    const burst = { since: NOW - 30_500, successes: 29 };
+    // Retry-After: 30 (whole seconds): the server's wait was 29.5 s on average; 29 per minute.
     state = learnRate(state, { ...limited, retryAfterMs: 30_000 }, at({ burst }));
     expect(state.rpm).toBe(29);
     // Held (within the Retry-After): a late success of the burst adds a request over its span.

@@ -183,9 +183,19 @@ function firstEstimate(seen: RateSeen, retryAfterMs: number | undefined) {
   const elapsed = seen.now - since;
   const spanMs = Math.max(
     1,
-    retryAfterMs === undefined ? Math.max(MINUTE_MS, elapsed) : elapsed + retryAfterMs,
+    retryAfterMs === undefined ? Math.max(MINUTE_MS, elapsed) : elapsed + unrounded(retryAfterMs),
   );
   return { spanMs, rpm: (Math.max(1, successes) * MINUTE_MS) / spanMs };
+}
+
+/**
+ * A wait in whole seconds was rounded up (`Retry-After` has no finer unit): the server's own wait
+ * lies in the second before it, half a second earlier on average. Any other wait is as sent, and
+ * so is one at the longest believed ({@link RATE_WINDOW_MS}: cut there, it says nothing finer).
+ */
+function unrounded(waitMs: number): number {
+  const rounded = waitMs >= 1_000 && waitMs % 1_000 === 0 && waitMs < RATE_WINDOW_MS;
+  return rounded ? waitMs - 500 : waitMs;
 }
 
 /** The first estimate's burst ends with its hold, or with a decrease of the rate. */
