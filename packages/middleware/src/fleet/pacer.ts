@@ -159,12 +159,14 @@ export function createPacer(settings: PacerSettings): Pacer {
   const tenants = createBoundedMap<string, Promise<string>>(MAX_TRACKED_KEYS, TTL_MS);
 
   /** The lane and the tenant's hash of a take (none without a lane). */
-  async function laneOf(info: AttemptInfo): Promise<Pick<RateCost, 'lane' | 'tenant'>> {
-    if (info.lane === undefined) return {};
-    if (info.tenant === undefined) return { lane: info.lane, tenant: '' };
-    const hash = tenants.get(info.tenant) ?? shortHash(info.tenant);
-    tenants.set(info.tenant, hash);
-    return { lane: info.lane, tenant: await hash };
+  async function laneOf(
+    lane: PaceLane,
+    tenant: string | undefined,
+  ): Promise<Pick<RateCost, 'lane' | 'tenant'>> {
+    if (tenant === undefined) return { lane, tenant: '' };
+    const hash = tenants.get(tenant) ?? shortHash(tenant);
+    tenants.set(tenant, hash);
+    return { lane, tenant: await hash };
   }
 
   /** Remembers the store's answer (the fleet's rates and counts). */
@@ -233,8 +235,10 @@ export function createPacer(settings: PacerSettings): Pacer {
       const affordable = (parkedMs = 0) =>
         Math.max(0, Math.min(maxWaitMs - parkedMs, affordableWaitMs(info, Date.now())));
       info.signal?.throwIfAborted();
+      // Hashed meanwhile; a call without a lane adds no await (its take follows the slow start at once).
+      const lane = info.lane === undefined ? undefined : laneOf(info.lane, info.tenant);
       if (!known(k)) await k.slowStart.enter(info.signal, affordable());
-      const cost: RateCost = { requests: 1, tokens, ...(await laneOf(info)) };
+      const cost: RateCost = { requests: 1, tokens, ...(lane === undefined ? {} : await lane) };
       let parkedMs = 0;
       let result: RateTakeResult & { alone?: true };
       for (;;) {
