@@ -75,7 +75,12 @@ async function ingestBesideChat(guard: ReturnType<typeof createFleetGuard> | und
     const started = performance.now();
     const index = run.chatMs.push(undefined) - 1;
     chats.push(
-      generateText({ model: chat, prompt: 'Where is the expense portal?' }).then(
+      generateText({
+        model: chat,
+        prompt: 'Where is the expense portal?',
+        // A person is waiting: the chat call goes before the job's batches.
+        providerOptions: { alayaMiddleware: { priority: 'interactive' } },
+      }).then(
         () => {
           run.chatMs[index] = performance.now() - started;
         },
