@@ -22,6 +22,7 @@ import {
 } from './errors/status-errors';
 import { createFleetGuard } from './fleet/fleet-guard';
 import type { AlayaEmbeddingMiddlewareOptions } from './options/alaya-middleware-options';
+import { rejection } from './test-support/rejection';
 import { recorder } from './test-support/telemetry-recorder';
 
 /**
@@ -78,15 +79,6 @@ function model(options: AlayaEmbeddingMiddlewareOptions = {}, inner = rawModel()
 }
 
 const embeddingRequests = () => emulator.requests.filter(r => r.path === '/v1/embeddings');
-
-async function rejection(promise: PromiseLike<unknown>): Promise<AlayaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AlayaError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The API key in no field of the error, its JSON or its message. */
 function expectNoKey(error: unknown): void {

@@ -17,6 +17,7 @@ import {
   RateLimitError,
   ServiceUnavailableError,
 } from './errors/status-errors';
+import { rejection } from './test-support/rejection';
 
 /**
  * Real HTTP against the Alaya emulator through @ai-sdk/openai-compatible. Request counts and times
@@ -52,15 +53,6 @@ function model(options: AlayaMiddlewareOptions = {}, modelId = 'glm-5.2') {
 }
 
 const chatRequests = () => emulator.requests.filter(r => r.path === '/v1/chat/completions');
-
-async function rejection(promise: PromiseLike<unknown>): Promise<AlayaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AlayaError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('generate over HTTP', () => {
   it('a 429 with Retry-After: 1 is retried no earlier than 1 s later (emulator log)', async () => {

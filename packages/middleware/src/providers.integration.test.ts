@@ -5,8 +5,8 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alayaMiddleware } from './alaya-middleware';
-import type { AlayaError } from './errors/alaya-error';
 import { InsufficientQuotaError, RateLimitError, UnknownStatusError } from './errors/status-errors';
+import { rejection } from './test-support/rejection';
 
 /**
  * Tiny loopback servers that speak the OpenAI and Anthropic wire formats and answer with their real
@@ -65,15 +65,6 @@ async function loopback(replies: Reply[]): Promise<Loopback> {
     requests,
     close: () => new Promise(resolve => server.close(() => resolve())),
   };
-}
-
-async function rejection(promise: PromiseLike<unknown>): Promise<AlayaError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AlayaError;
-  }
-  throw new Error('expected a rejection');
 }
 
 const OPENAI_KEY = 'sk-proj-loopback-openai-key-0001';
