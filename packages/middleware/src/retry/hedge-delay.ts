@@ -1,6 +1,7 @@
 import type { ModelRef } from '../attempt-guard';
 import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { createRecentSamples, nearestRank, type RecentSamples } from '../util/recent-samples';
+import { createPeerSet, type InFlight, lateAlone, type PeerSet } from './hedge-peers';
 import type { AttemptOperation } from './operation';
 
 /**
@@ -35,11 +36,33 @@ export interface HedgeDelay {
   afterMs(key: HedgeKey, now: number): number | undefined;
   /** `key`'s first attempt of a round got content `ms` after it was sent (ignored when fixed). */
   learn(key: HedgeKey, ms: number, now: number): void;
+  /** Counts `key`'s first attempt of a round, sent at `startedAt`, in flight until its `end()`. */
+  track(key: HedgeKey, startedAt: number): TrackedAttempt;
 }
 
-/** The delay `hedge.afterMs` sets by hand. */
+/** A first attempt in flight, as its hedge decision sees it. */
+export interface TrackedAttempt extends InFlight {
+  /**
+   * Whether its hedge may go at `now`, `delayMs` after it started: it is late alone among its peers
+   * (`hedge-peers.ts`; with a fixed delay, always).
+   */
+  lateAlone(delayMs: number, now: number): boolean;
+}
+
+const never = new Promise<void>(() => {});
+
+/** The delay `hedge.afterMs` sets by hand: every slow attempt is hedged, whatever its peers. */
 export function fixedHedgeDelay(ms: number): HedgeDelay {
-  return { afterMs: () => ms, learn: () => {} };
+  return {
+    afterMs: () => ms,
+    learn: () => {},
+    track: (_key, startedAt) => ({
+      startedAt,
+      lateAlone: () => true,
+      peerEnded: () => never,
+      end() {},
+    }),
+  };
 }
 
 /**
@@ -53,23 +76,49 @@ export function learnedAfterMs(sorted: readonly number[]): number | undefined {
   return Math.max(AUTO_HEDGE.floorMs, AUTO_HEDGE.medianFactor * median, high);
 }
 
+/** What `afterMs: 'auto'` keeps per model and operation. */
+interface Learned {
+  samples: RecentSamples;
+  inFlight: PeerSet;
+}
+
 /**
- * `afterMs: 'auto'`: one window of samples per model and operation, in a bounded table that
- * forgets idle ones.
+ * `afterMs: 'auto'`: one window of samples and the attempts in flight per model and operation, in
+ * a bounded table that forgets idle ones. A late attempt is hedged only when late alone among its
+ * peers; a slowdown they share waits for their answers, which move the delay.
  */
 export function learnedHedgeDelay(): HedgeDelay {
-  const models = createBoundedMap<string, RecentSamples>(MAX_TRACKED_KEYS, AUTO_HEDGE.maxAgeMs);
+  const models = createBoundedMap<string, Learned>(MAX_TRACKED_KEYS, AUTO_HEDGE.maxAgeMs);
   const keyOf = (key: HedgeKey) => `${key.operation}\u0000${key.provider}\u0000${key.modelId}`;
+  const fresh = (): Learned => ({
+    samples: createRecentSamples(AUTO_HEDGE.window, AUTO_HEDGE.maxAgeMs),
+    inFlight: createPeerSet(),
+  });
   return {
     afterMs(ref, now) {
-      const samples = models.get(keyOf(ref));
-      return samples && learnedAfterMs(samples.sorted(now));
+      const learned = models.get(keyOf(ref));
+      return learned && learnedAfterMs(learned.samples.sorted(now));
     },
     learn(ref, ms, now) {
       const key = keyOf(ref);
-      const samples =
-        models.get(key) ?? createRecentSamples(AUTO_HEDGE.window, AUTO_HEDGE.maxAgeMs);
-      if (samples.add(ms, now)) models.set(key, samples);
+      const learned = models.get(key) ?? fresh();
+      if (learned.samples.add(ms, now)) models.set(key, learned);
+    },
+    track(ref, startedAt) {
+      const key = keyOf(ref);
+      const learned = models.get(key) ?? fresh();
+      models.set(key, learned);
+      const attempt = learned.inFlight.start(startedAt);
+      return {
+        ...attempt,
+        lateAlone: (delayMs, now) =>
+          lateAlone({
+            startedAt,
+            delayMs,
+            inFlight: learned.inFlight.others(attempt),
+            answered: learned.samples.live(now),
+          }),
+      };
     },
   };
 }

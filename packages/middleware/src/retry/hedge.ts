@@ -1,9 +1,9 @@
 import type { AttemptInfo, ModelRef } from '../attempt-guard';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
-import { within } from '../util/within';
 import { type Admission, openAdmission } from './admission';
 import type { CallState } from './call-state';
+import { hedgeDue } from './hedge-due';
 import {
   type AttemptFailure,
   type AttemptSettled,
@@ -43,8 +43,9 @@ const refOf = ({ model }: AttemptTarget<ModelRef>): ModelRef => ({
 /**
  * Sends `primary`; with the `hedge` option, when it has produced no content after `afterMs` (and
  * the call has not hedged yet), sends one more attempt in parallel. With `afterMs: 'auto'` the
- * delay is the model's learned one (`hedge-delay.ts`; none during its warm-up), and `primary`'s
- * time to content, when it answers, is its next sample. The first to answer wins, the
+ * delay is the model's learned one (`hedge-delay.ts`; none during its warm-up), `primary`'s
+ * time to content, when it answers, is its next sample, and a late `primary` is hedged only when
+ * late alone among its peers (`hedge-due.ts`: a slowdown they share waits for their answers). The first to answer wins, the
  * other is aborted (its result, should it still arrive, is discarded). The hedge is admitted like a
  * retry: its model needs a retry left, it waits out a `Retry-After` seen during the call, the
  * guard's `beforeAttempt` runs and its `allowRetry` (retry budget) must agree. The caller's abort
@@ -61,7 +62,7 @@ export async function attemptRound<T, M extends ModelRef>(
   }
   const startedAt = Date.now();
   const key = { ...refOf(primary), operation: call.operation.name };
-  const afterMs = hedge.delay.afterMs(key, startedAt);
+  const tracked = hedge.delay.track(key, startedAt);
   // The one sample: this attempt's time to content when it answers (hedged or not). Not a hedge's
   // (sent late, in a race it joined because the first was slow), nor a failed, stalled or lost
   // attempt's: it has no time to content, and the time it was cut at would let every stall raise
@@ -70,10 +71,13 @@ export async function attemptRound<T, M extends ModelRef>(
     const now = Date.now();
     hedge.delay.learn(key, now - startedAt, now);
   });
-  const slow = afterMs !== undefined && (await outlasts(first.outcome, afterMs));
-  const second = slow
-    ? await admitHedge(call, primary, first.outcome, startedAt, afterMs)
-    : undefined;
+  // However it ends (answer, failure, abort, lost to its hedge), it counts in flight no more.
+  void first.outcome.then(tracked.end);
+  const afterMs = await hedgeDue(first.outcome, hedge.delay, key, tracked);
+  const second =
+    afterMs === undefined
+      ? undefined
+      : await admitHedge(call, primary, first.outcome, startedAt, afterMs);
   if (second === undefined) return finish(primary, unwrap(await first.outcome));
   return race(call, primary, [first, second]);
 }
@@ -113,11 +117,6 @@ function finish<T, M extends ModelRef>(
   }
   if (settled.status === 'failed') return { ok: false, failures: [settled], lastAttempt };
   throw new Error('alayaMiddleware: an attempt was aborted as lost without a rival');
-}
-
-/** True when `pending` is still pending after `ms`. */
-async function outlasts(pending: Promise<unknown>, ms: number): Promise<boolean> {
-  return 'timedOut' in (await within(pending, { ms }));
 }
 
 /** Where the hedge goes and the attempt it is, before the guard admits it. */

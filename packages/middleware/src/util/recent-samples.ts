@@ -8,6 +8,14 @@ export interface RecentSamples {
   add(value: number, now: number): boolean;
   /** The samples younger than `maxAgeMs` at `now`, ascending (a new array). */
   sorted(now: number): number[];
+  /** The samples younger than `maxAgeMs` at `now` with the time each was taken, in no order. */
+  live(now: number): Sample[];
+}
+
+/** One sample and the time it was taken. */
+export interface Sample {
+  value: number;
+  takenAt: number;
 }
 
 /** A {@link RecentSamples} of at most `size` samples (an integer >= 1), each live `maxAgeMs`. */
@@ -16,6 +24,13 @@ export function createRecentSamples(size: number, maxAgeMs: number): RecentSampl
   const takenAt = new Float64Array(size);
   let count = 0;
   let next = 0;
+  const live = (now: number): Sample[] => {
+    const samples: Sample[] = [];
+    for (let i = 0; i < count; i++) {
+      if (now - takenAt[i]! < maxAgeMs) samples.push({ value: values[i]!, takenAt: takenAt[i]! });
+    }
+    return samples;
+  };
   return {
     add(value, now) {
       if (!Number.isFinite(value) || value < 0 || !Number.isFinite(now)) return false;
@@ -25,13 +40,11 @@ export function createRecentSamples(size: number, maxAgeMs: number): RecentSampl
       count = Math.min(count + 1, size);
       return true;
     },
-    sorted(now) {
-      const live: number[] = [];
-      for (let i = 0; i < count; i++) {
-        if (now - takenAt[i]! < maxAgeMs) live.push(values[i]!);
-      }
-      return live.sort((a, b) => a - b);
-    },
+    live,
+    sorted: now =>
+      live(now)
+        .map(s => s.value)
+        .sort((a, b) => a - b),
   };
 }
 

@@ -1,0 +1,95 @@
+import type { Sample } from '../util/recent-samples';
+
+/**
+ * Whether a late attempt is late alone (a stall: hedge it) or with its peers (a slowdown shared by
+ * the attempts of its model and operation: a hedge would not be faster, and a burst would hedge
+ * every call). Its peers are the attempts that started around it: from one delay before it to
+ * `aroundShare` of a delay after it (a burst's calls start within that of each other).
+ */
+export const HEDGE_PEERS = {
+  aroundShare: 0.25,
+  /** The late attempt is hedged when at most this share of its decided peers was late too. */
+  lateShare: 0.5,
+  /** In-flight attempts counted per model and operation; past it, a new one is not counted. */
+  maxInFlight: 1_000,
+} as const;
+
+/** What the decision sees of an attempt `delayMs` late at the latest, and of its peers. */
+export interface PeerView {
+  startedAt: number;
+  delayMs: number;
+  /** When the other attempts still in flight started. */
+  inFlight: Iterable<number>;
+  /** The recent answers: time to content (`value`), taken when it arrived. */
+  answered: Iterable<Sample>;
+}
+
+/**
+ * The decision, pure: the peers that started around the attempt and are decided, that is those
+ * that answered (late when after `delayMs`) and those still in flight (late: each has waited at
+ * least `1 - aroundShare` of the delay, past any healthy answer). Hedge when at most `lateShare`
+ * of them were late, or there are none (a lone call).
+ */
+export function lateAlone({ startedAt, delayMs, inFlight, answered }: PeerView): boolean {
+  const from = startedAt - delayMs;
+  const to = startedAt + HEDGE_PEERS.aroundShare * delayMs;
+  const around = (start: number) => start >= from && start <= to;
+  let late = 0;
+  let onTime = 0;
+  for (const start of inFlight) if (around(start)) late++;
+  for (const { value, takenAt } of answered) {
+    if (!around(takenAt - value)) continue;
+    if (value > delayMs) late++;
+    else onTime++;
+  }
+  return late <= HEDGE_PEERS.lateShare * (late + onTime);
+}
+
+/** One attempt counted in flight among its peers, until {@link InFlight.end}. */
+export interface InFlight {
+  /** When it started. */
+  readonly startedAt: number;
+  /** Settles when another attempt of its peers ends (a moment to decide again). */
+  peerEnded(): Promise<void>;
+  /** It answered, failed, was aborted or lost: it counts no more. Idempotent. */
+  end(): void;
+}
+
+/** The attempts in flight of one model and operation: when each started, nothing once it ends. */
+export interface PeerSet {
+  /** Counts an attempt started at `startedAt` (not counted when {@link HEDGE_PEERS}.maxInFlight are). */
+  start(startedAt: number): InFlight;
+  /** When the attempts in flight other than `self` started. */
+  others(self: InFlight): number[];
+}
+
+/** An empty {@link PeerSet}. */
+export function createPeerSet(): PeerSet {
+  const running = new Set<InFlight>();
+  let ended = deferred();
+  return {
+    start(startedAt) {
+      const attempt: InFlight = {
+        startedAt,
+        peerEnded: () => ended.promise,
+        end() {
+          if (!running.delete(attempt)) return;
+          const waking = ended;
+          ended = deferred();
+          waking.resolve();
+        },
+      };
+      if (running.size < HEDGE_PEERS.maxInFlight) running.add(attempt);
+      return attempt;
+    },
+    others: self => [...running].flatMap(a => (a === self ? [] : [a.startedAt])),
+  };
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>(r => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
