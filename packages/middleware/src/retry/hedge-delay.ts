@@ -115,6 +115,7 @@ export function learnedHedgeDelay(): HedgeDelay {
           lateAlone({
             startedAt,
             delayMs,
+            now,
             inFlight: learned.inFlight.others(attempt),
             answered: learned.samples.live(now),
           }),

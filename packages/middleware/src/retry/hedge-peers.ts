@@ -8,6 +8,12 @@ import type { Sample } from '../util/recent-samples';
  */
 export const HEDGE_PEERS = {
   aroundShare: 0.25,
+  /**
+   * A peer answered on time when within the delay and at least this share of a delay before the
+   * check: one that answers just now is as slow as the late attempt (the tail of a slow burst,
+   * whose answers raise the delay as they come, would otherwise hedge its last half).
+   */
+  aheadShare: 0.25,
   /** The late attempt is hedged when at most this share of its decided peers was late too. */
   lateShare: 0.5,
   /** In-flight attempts counted per model and operation; past it, a new one is not counted. */
@@ -18,6 +24,8 @@ export const HEDGE_PEERS = {
 export interface PeerView {
   startedAt: number;
   delayMs: number;
+  /** When the decision is taken (at least `delayMs` after `startedAt`). */
+  now: number;
   /** When the other attempts still in flight started. */
   inFlight: Iterable<number>;
   /** The recent answers: time to content (`value`), taken when it arrived. */
@@ -25,22 +33,23 @@ export interface PeerView {
 }
 
 /**
- * The decision, pure: the peers that started around the attempt and are decided, that is those
- * that answered (late when after `delayMs`) and those still in flight (late: each has waited at
- * least `1 - aroundShare` of the delay, past any healthy answer). Hedge when at most `lateShare`
- * of them were late, or there are none (a lone call).
+ * The decision, pure: the peers that started around the attempt, that is those that answered (on
+ * time within `delayMs` and `aheadShare` of it before `now`, else late) and those still in flight
+ * (late: each has waited at least `1 - aroundShare` of the delay, past any healthy answer). Hedge
+ * when at most `lateShare` of them were late, or there are none (a lone call).
  */
-export function lateAlone({ startedAt, delayMs, inFlight, answered }: PeerView): boolean {
+export function lateAlone({ startedAt, delayMs, now, inFlight, answered }: PeerView): boolean {
   const from = startedAt - delayMs;
   const to = startedAt + HEDGE_PEERS.aroundShare * delayMs;
   const around = (start: number) => start >= from && start <= to;
+  const aheadBy = now - HEDGE_PEERS.aheadShare * delayMs;
   let late = 0;
   let onTime = 0;
   for (const start of inFlight) if (around(start)) late++;
   for (const { value, takenAt } of answered) {
     if (!around(takenAt - value)) continue;
-    if (value > delayMs) late++;
-    else onTime++;
+    if (value <= delayMs && takenAt <= aheadBy) onTime++;
+    else late++;
   }
   return late <= HEDGE_PEERS.lateShare * (late + onTime);
 }

@@ -254,3 +254,188 @@ describe("hedge: { afterMs: 'auto' }", () => {
     await expectHedgeAt(wrapped, calls, 3000);
   });
 });
+
+describe("hedge: 'auto' in a burst (a slowdown the attempts share is not a stall)", () => {
+  const after =
+    (ms: number, text = 'ok') =>
+    () =>
+      new Promise<LanguageModelV4GenerateResult>(resolve =>
+        setTimeout(() => resolve(answer(text)), ms),
+      );
+  /** Fails (HTTP 400, not retryable) `ms` after the call. */
+  const failAfter = (ms: number) => () =>
+    new Promise<LanguageModelV4GenerateResult>((_, reject) =>
+      setTimeout(
+        () =>
+          reject(
+            new APICallError({
+              message: 'HTTP 400',
+              url: 'http://127.0.0.1/v1/chat/completions',
+              requestBodyValues: {},
+              statusCode: 400,
+              isRetryable: false,
+            }),
+          ),
+        ms,
+      ),
+    );
+  const repeat = <S>(step: S, n: number): S[] => Array.from({ length: n }, () => step);
+
+  /** 20 answers at 400 ms, one after the other (the delay is then 600 ms), then 1 s idle. */
+  async function warm(wrapped: ReturnType<typeof wrap>) {
+    for (let i = 0; i < 20; i++) {
+      const result = generateText({ model: wrapped, prompt: 'Hi' });
+      await vi.advanceTimersByTimeAsync(400);
+      await result;
+    }
+    await vi.advanceTimersByTimeAsync(1000);
+  }
+
+  it('10 concurrent calls all 2× slower than the delay: no hedge (before: 10), and their answers raise the delay', async () => {
+    const { mock, calls } = model('m', [
+      ...repeat(after(400), 20),
+      ...repeat(after(1200), 10),
+      hang,
+      after(100, 'hedged'),
+    ]);
+    const wrapped = wrap(mock, { hedge: true });
+    await warm(wrapped);
+    const burst = Array.from({ length: 10 }, () => generateText({ model: wrapped, prompt: 'Hi' }));
+    await vi.advanceTimersByTimeAsync(1200);
+    expect((await Promise.all(burst)).map(r => r.text)).toEqual(repeat('ok', 10));
+    expect(calls).toHaveLength(30);
+    // The slow answers are samples: the next stall waits for the p98 of the window, 1200 ms.
+    const start = Date.now();
+    const stalled = generateText({ model: wrapped, prompt: 'Hi' });
+    await vi.advanceTimersByTimeAsync(1199);
+    expect(calls).toHaveLength(31);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.slice(30).map(c => c.at - start)).toEqual([0, 1200]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await stalled).text).toBe('hedged');
+  });
+
+  it('a stall among 10 concurrent calls whose 9 peers answered: hedged exactly at the delay', async () => {
+    const { mock, calls } = model('m', [
+      ...repeat(after(400), 20),
+      hang,
+      ...repeat(after(400), 9),
+      after(100, 'hedged'),
+    ]);
+    const wrapped = wrap(mock, { hedge: true });
+    await warm(wrapped);
+    const start = Date.now();
+    const burst = Array.from({ length: 10 }, () => generateText({ model: wrapped, prompt: 'Hi' }));
+    await vi.advanceTimersByTimeAsync(599);
+    expect(calls).toHaveLength(30);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.slice(30).map(c => c.at - start)).toEqual([600]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await burst[0]!).text).toBe('hedged');
+  });
+
+  it('two late of four peers (exactly half) hedges the stall at the delay; three late of five (one over) waits, and goes when a late peer ends', async () => {
+    // Five calls at once: the first and two more hang, two answer at 400: the first's peers are
+    // 2 late, 2 on time. Hedged at 600 (the two other hung ones too: their peers are alike).
+    const half = model('m', [
+      ...repeat(after(400), 20),
+      hang,
+      hang,
+      hang,
+      after(400),
+      after(400),
+      ...repeat(after(100, 'hedged'), 3),
+    ]);
+    const wrappedHalf = wrap(half.mock, { hedge: true });
+    await warm(wrappedHalf);
+    const start = Date.now();
+    const burst = Array.from({ length: 5 }, () =>
+      generateText({ model: wrappedHalf, prompt: 'Hi' }),
+    );
+    await vi.advanceTimersByTimeAsync(600);
+    expect(half.calls.slice(25).map(c => c.at - start)).toEqual([600, 600, 600]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await Promise.all(burst)).map(r => r.text)).toEqual([
+      'hedged',
+      'hedged',
+      'hedged',
+      'ok',
+      'ok',
+    ]);
+
+    // One over: six calls at once, three hang, one fails at 700, two answer at 400; the first's
+    // peers are 3 late (in flight) and 2 on time: it waits. When the failing one ends at 700, they
+    // are 2 late and 2 on time: it goes then (and so do the two other hung ones).
+    const over = model('m', [
+      ...repeat(after(400), 20),
+      hang,
+      hang,
+      hang,
+      failAfter(700),
+      after(400),
+      after(400),
+      ...repeat(after(100, 'hedged'), 3),
+    ]);
+    const wrappedOver = wrap(over.mock, { hedge: true, maxRetries: 1 });
+    await warm(wrappedOver);
+    const from = Date.now();
+    const six = Array.from({ length: 6 }, () =>
+      generateText({ model: wrappedOver, prompt: 'Hi' }).catch(() => 'failed'),
+    );
+    await vi.advanceTimersByTimeAsync(699);
+    expect(over.calls).toHaveLength(26);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(over.calls.slice(26).map(c => c.at - from)).toEqual([700, 700, 700]);
+    await vi.advanceTimersByTimeAsync(100);
+    const texts = await Promise.all(six);
+    expect(texts.slice(0, 3).map(r => (typeof r === 'string' ? r : r.text))).toEqual([
+      'hedged',
+      'hedged',
+      'hedged',
+    ]);
+  });
+
+  it('an attempt counts in flight no more however it ended (answer, failure, caller abort, lost to its hedge): a stall right after each is hedged at the delay', async () => {
+    const abort = new AbortController();
+    const { mock, calls } = model('m', [
+      ...repeat(after(400), 20),
+      failAfter(0), // 21: fails at once
+      hang, // 22: a stall right after the failure
+      after(100, 'hedged'), // 23: its hedge
+      hang, // 24: aborted by its caller
+      hang, // 25: a stall right after the abort
+      after(100, 'hedged'), // 26
+      hang, // 27: hedged, loses to its hedge
+      after(50, 'hedged'), // 28
+      hang, // 29: a stall right after the lost one
+      after(100, 'hedged'), // 30
+    ]);
+    const wrapped = wrap(mock, { hedge: true, maxRetries: 1 });
+    await warm(wrapped);
+    /** Starts a stalled call now and checks its hedge goes exactly 600 ms later. */
+    const stallHedgedAt600 = async (index: number) => {
+      const start = Date.now();
+      const stalled = generateText({ model: wrapped, prompt: 'Hi' });
+      await vi.advanceTimersByTimeAsync(600);
+      expect(calls.slice(index).map(c => c.at - start)).toEqual([0, 600]);
+      await vi.advanceTimersByTimeAsync(100);
+      expect((await stalled).text).toBe('hedged');
+      await vi.advanceTimersByTimeAsync(1000);
+    };
+    const failed = expect(generateText({ model: wrapped, prompt: 'Hi' })).rejects.toThrow();
+    await vi.advanceTimersByTimeAsync(1);
+    await failed;
+    await stallHedgedAt600(21);
+
+    const aborted = generateText({ model: wrapped, prompt: 'Hi', abortSignal: abort.signal });
+    await vi.advanceTimersByTimeAsync(10);
+    abort.abort();
+    await expect(aborted).rejects.toThrow();
+    await stallHedgedAt600(24);
+
+    const lost = generateText({ model: wrapped, prompt: 'Hi' });
+    await vi.advanceTimersByTimeAsync(650);
+    expect((await lost).text).toBe('hedged');
+    await stallHedgedAt600(28);
+  });
+});
