@@ -50,4 +50,25 @@ describe("hedge: { afterMs: 'auto' } over HTTP", () => {
     expect(tookMs).toBeGreaterThanOrEqual(hedges[0]!.waitedMs + FIRST_BYTE_MS - 5);
     expect(tookMs).toBeLessThan(10_000);
   }, 60_000);
+
+  it('a burst sharing a slowdown is not hedged (each was late with its peers); a stall among 10 concurrent healthy streams is', async () => {
+    const hedges: HedgeEvent[] = [];
+    const wrapped = model({ hedge: true, onHedge: e => void hedges.push(e) });
+    const clean = (await streams(wrapped, AUTO_HEDGE.minSamples, 10))[0]!;
+
+    // The next 10 requests get their head 3× later, all at once: before, all 10 were hedged.
+    fixture.emulator.reset();
+    for (let i = 0; i < 10; i++)
+      fixture.emulator.enqueueFaults({ firstByteDelayMs: 2 * FIRST_BYTE_MS });
+    expect(await streams(wrapped, 10, 10)).toEqual(Array.from({ length: 10 }, () => clean));
+    expect(hedges).toEqual([]);
+    expect(chat()).toHaveLength(10);
+
+    // Healthy again; the first of 10 concurrent streams stalls: it alone is late, and hedged.
+    fixture.emulator.reset();
+    fixture.emulator.enqueueFaults({ stall: 'after-headers' });
+    expect(await streams(wrapped, 10, 10)).toEqual(Array.from({ length: 10 }, () => clean));
+    expect(hedges).toHaveLength(1);
+    expect(chat()).toHaveLength(11);
+  }, 60_000);
 });

@@ -31,8 +31,8 @@ describe('lateAlone (the decision, pure)', () => {
     expect(lateAlone(view(repeat(startedAt + 1, 59), []))).toBe(false);
   });
 
-  it('peers are those started from one delay before it to a quarter of a delay after it, edges included', () => {
-    const from = startedAt - delayMs;
+  it('peers are those started within a quarter of a delay before or after it, edges included', () => {
+    const from = startedAt - HEDGE_PEERS.aroundShare * delayMs;
     const to = startedAt + HEDGE_PEERS.aroundShare * delayMs;
     const onTime = [answer(startedAt, 300)];
     // Two late peers in flight at the very edges outnumber one on time; one ms outside, they are no peers.
@@ -46,9 +46,10 @@ describe('lateAlone (the decision, pure)', () => {
 
   it('an answer is on time within the delay (exactly at it included) and a quarter of a delay before now', () => {
     const late = [startedAt];
+    const earliest = startedAt - HEDGE_PEERS.aroundShare * delayMs;
     // At the delay: on time (1 late, 1 on time: hedged); 1 ms after it: late.
-    expect(lateAlone(view(late, [answer(startedAt - delayMs, delayMs)]))).toBe(true);
-    expect(lateAlone(view(late, [answer(startedAt - delayMs, delayMs + 1)]))).toBe(false);
+    expect(lateAlone(view(late, [answer(earliest, delayMs)]))).toBe(true);
+    expect(lateAlone(view(late, [answer(earliest, delayMs + 1)]))).toBe(false);
     // Answered exactly a quarter of a delay before now: on time; 1 ms later: as slow as it (late).
     const ahead = now - HEDGE_PEERS.aheadShare * delayMs;
     expect(lateAlone(view(late, [{ value: 400, takenAt: ahead }]))).toBe(true);

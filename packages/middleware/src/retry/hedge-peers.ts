@@ -3,8 +3,9 @@ import type { Sample } from '../util/recent-samples';
 /**
  * Whether a late attempt is late alone (a stall: hedge it) or with its peers (a slowdown shared by
  * the attempts of its model and operation: a hedge would not be faster, and a burst would hedge
- * every call). Its peers are the attempts that started around it: from one delay before it to
- * `aroundShare` of a delay after it (a burst's calls start within that of each other).
+ * every call). Its peers are the attempts that started around it: within `aroundShare` of a delay
+ * before or after it (a burst's calls start within that of each other; earlier calls answered
+ * before the conditions changed).
  */
 export const HEDGE_PEERS = {
   aroundShare: 0.25,
@@ -39,7 +40,7 @@ export interface PeerView {
  * when at most `lateShare` of them were late, or there are none (a lone call).
  */
 export function lateAlone({ startedAt, delayMs, now, inFlight, answered }: PeerView): boolean {
-  const from = startedAt - delayMs;
+  const from = startedAt - HEDGE_PEERS.aroundShare * delayMs;
   const to = startedAt + HEDGE_PEERS.aroundShare * delayMs;
   const around = (start: number) => start >= from && start <= to;
   const aheadBy = now - HEDGE_PEERS.aheadShare * delayMs;
