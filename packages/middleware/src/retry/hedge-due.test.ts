@@ -34,10 +34,10 @@ describe('hedgeDue', () => {
     const delay = learnedHedgeDelay();
     for (let i = 0; i < AUTO_HEDGE.minSamples; i++) delay.learn(key, 400, T0 - 10_000);
     const t = T0;
-    const peers = [delay.track(key, t), delay.track(key, t)];
+    const peers = [delay.track(key, t), delay.track(key, t), delay.track(key, t)];
     const seen = watch(hedgeDue(new Promise(() => {}), delay, key, delay.track(key, t)), t);
     await vi.advanceTimersByTimeAsync(600);
-    expect(seen).toEqual([]); // 2 peers late, none on time
+    expect(seen).toEqual([]); // 3 peers late, none on time (limit 2.6)
     // Three peers that started with it answered at 500 ms (samples only: no peer ended).
     for (let i = 0; i < 3; i++) delay.learn(key, 500, t + 500);
     await vi.advanceTimersByTimeAsync(599);
@@ -50,17 +50,17 @@ describe('hedgeDue', () => {
   it('the attempt answering first: undefined, and no timer left behind', async () => {
     const delay = learnedHedgeDelay();
     for (let i = 0; i < AUTO_HEDGE.minSamples; i++) delay.learn(key, 400, T0 - 10_000);
-    const peer = delay.track(key, T0);
+    const peers = [delay.track(key, T0), delay.track(key, T0), delay.track(key, T0)];
     let answer: () => void = () => {};
     const settled = new Promise<void>(resolve => {
       answer = resolve;
     });
     const seen = watch(hedgeDue(settled, delay, key, delay.track(key, T0)), T0);
-    await vi.advanceTimersByTimeAsync(900); // late with its one peer: waits
+    await vi.advanceTimersByTimeAsync(900); // late with its three peers: waits
     answer();
     await vi.advanceTimersByTimeAsync(0);
     expect(seen).toEqual([{ atMs: 900, afterMs: undefined }]);
-    peer.end();
+    for (const peer of peers) peer.end();
     await vi.advanceTimersByTimeAsync(0);
     expect(vi.getTimerCount()).toBe(0);
   });

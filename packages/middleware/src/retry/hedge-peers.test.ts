@@ -21,10 +21,10 @@ describe('lateAlone (the decision, pure)', () => {
     expect(lateAlone(view([], []))).toBe(true);
   });
 
-  it('exactly half the peers late is hedged; one more late waits', () => {
-    const onTime = repeat(answer(startedAt, 300), 4);
-    expect(lateAlone(view(repeat(startedAt, 4), onTime))).toBe(true);
-    expect(lateAlone(view(repeat(startedAt, 5), onTime))).toBe(false);
+  it('at the limit (4 late of 10 peers: 20 % of them + 2) is hedged; one more late (5 of 10) waits', () => {
+    const onTime = answer(startedAt, 300);
+    expect(lateAlone(view(repeat(startedAt, 4), repeat(onTime, 6)))).toBe(true);
+    expect(lateAlone(view(repeat(startedAt, 5), repeat(onTime, 5)))).toBe(false);
   });
 
   it('a burst sharing a slowdown (every peer in flight past the delay) waits', () => {
@@ -35,25 +35,30 @@ describe('lateAlone (the decision, pure)', () => {
     const from = startedAt - HEDGE_PEERS.aroundShare * delayMs;
     const to = startedAt + HEDGE_PEERS.aroundShare * delayMs;
     const onTime = [answer(startedAt, 300)];
-    // Two late peers in flight at the very edges outnumber one on time; one ms outside, they are no peers.
-    expect(lateAlone(view([from, to], onTime))).toBe(false);
-    expect(lateAlone(view([from - 1, to + 1], onTime))).toBe(true);
+    // Four late peers in flight at the very edges outnumber one on time (limit 3); 1 ms outside,
+    // they are no peers.
+    expect(lateAlone(view([from, from, to, to], onTime))).toBe(false);
+    expect(lateAlone(view([from - 1, from - 1, to + 1, to + 1], onTime))).toBe(true);
     // Answers are placed at their start too.
-    const late = [answer(from, 700), answer(to, 700)];
+    const late = [answer(from, 700), answer(from, 700), answer(to, 700), answer(to, 700)];
     expect(lateAlone(view([], [...late, ...onTime]))).toBe(false);
-    expect(lateAlone(view([], [answer(from - 1, 700), answer(to + 1, 700), ...onTime]))).toBe(true);
+    const outside = [answer(from - 1, 700), answer(from - 1, 700), answer(to + 1, 700)];
+    expect(lateAlone(view([], [...outside, answer(to + 1, 700), ...onTime]))).toBe(true);
   });
 
   it('an answer is on time within the delay (exactly at it included) and a quarter of a delay before now', () => {
-    const late = [startedAt];
+    // Three late in flight and two answers alike: on time, 3 late of 5 (limit 3): hedged; late,
+    // 5 of 5: it waits.
+    const late = repeat(startedAt, 3);
     const earliest = startedAt - HEDGE_PEERS.aroundShare * delayMs;
-    // At the delay: on time (1 late, 1 on time: hedged); 1 ms after it: late.
-    expect(lateAlone(view(late, [answer(earliest, delayMs)]))).toBe(true);
-    expect(lateAlone(view(late, [answer(earliest, delayMs + 1)]))).toBe(false);
+    const twice = (a: { value: number; takenAt: number }) => [a, a];
+    // At the delay: on time; 1 ms after it: late.
+    expect(lateAlone(view(late, twice(answer(earliest, delayMs))))).toBe(true);
+    expect(lateAlone(view(late, twice(answer(earliest, delayMs + 1))))).toBe(false);
     // Answered exactly a quarter of a delay before now: on time; 1 ms later: as slow as it (late).
     const ahead = now - HEDGE_PEERS.aheadShare * delayMs;
-    expect(lateAlone(view(late, [{ value: 400, takenAt: ahead }]))).toBe(true);
-    expect(lateAlone(view(late, [{ value: 400, takenAt: ahead + 1 }]))).toBe(false);
+    expect(lateAlone(view(late, twice({ value: 400, takenAt: ahead })))).toBe(true);
+    expect(lateAlone(view(late, twice({ value: 400, takenAt: ahead + 1 })))).toBe(false);
   });
 
   it('the tail of a slow burst, checked again as its peers answer, still waits', () => {

@@ -15,8 +15,13 @@ export const HEDGE_PEERS = {
    * whose answers raise the delay as they come, would otherwise hedge its last half).
    */
   aheadShare: 0.25,
-  /** The late attempt is hedged when at most this share of its decided peers was late too. */
-  lateShare: 0.5,
+  /**
+   * The late attempt is hedged when at most `lateShare` of its peers plus `lateSlack` were late
+   * too: stalls are a few (10 seeded stalls in 60 peers stay under 14; 4 in 10 under 4), while a
+   * slowdown, or a starved client answering a burst over seconds, leaves most of them late.
+   */
+  lateShare: 0.2,
+  lateSlack: 2,
   /** In-flight attempts counted per model and operation; past it, a new one is not counted. */
   maxInFlight: 1_000,
 } as const;
@@ -37,7 +42,7 @@ export interface PeerView {
  * The decision, pure: the peers that started around the attempt, that is those that answered (on
  * time within `delayMs` and `aheadShare` of it before `now`, else late) and those still in flight
  * (late: each has waited at least `1 - aroundShare` of the delay, past any healthy answer). Hedge
- * when at most `lateShare` of them were late, or there are none (a lone call).
+ * when at most `lateShare` of them plus `lateSlack` were late (a lone call: always).
  */
 export function lateAlone({ startedAt, delayMs, now, inFlight, answered }: PeerView): boolean {
   const from = startedAt - HEDGE_PEERS.aroundShare * delayMs;
@@ -52,7 +57,7 @@ export function lateAlone({ startedAt, delayMs, now, inFlight, answered }: PeerV
     if (value <= delayMs && takenAt <= aheadBy) onTime++;
     else late++;
   }
-  return late <= HEDGE_PEERS.lateShare * (late + onTime);
+  return late <= HEDGE_PEERS.lateShare * (late + onTime) + HEDGE_PEERS.lateSlack;
 }
 
 /** One attempt counted in flight among its peers, until {@link InFlight.end}. */

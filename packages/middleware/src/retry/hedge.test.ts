@@ -334,81 +334,66 @@ describe("hedge: 'auto' in a burst (a slowdown the attempts share is not a stall
     expect((await burst[0]!).text).toBe('hedged');
   });
 
-  it('two late of four peers (exactly half) hedges the stall at the delay; three late of five (one over) waits, and goes when a late peer ends', async () => {
-    // Five calls at once: the first and two more hang, two answer at 400: the first's peers are
-    // 2 late, 2 on time. Hedged at 600 (the two other hung ones too: their peers are alike).
-    const half = model('m', [
+  it('at the limit (4 late of 10 peers) the stalls are hedged at the delay; one over (5 of 10) they wait, and go when a late peer ends', async () => {
+    // Eleven calls at once: five hang, six answer at 400. Each hung one's peers: 4 late, 6 on time.
+    const atLimit = model('m', [
       ...repeat(after(400), 20),
-      hang,
-      hang,
-      hang,
-      after(400),
-      after(400),
-      ...repeat(after(100, 'hedged'), 3),
+      ...repeat(hang, 5),
+      ...repeat(after(400), 6),
+      ...repeat(after(100, 'hedged'), 5),
     ]);
-    const wrappedHalf = wrap(half.mock, { hedge: true });
-    await warm(wrappedHalf);
+    const wrappedAt = wrap(atLimit.mock, { hedge: true });
+    await warm(wrappedAt);
     const start = Date.now();
-    const burst = Array.from({ length: 5 }, () =>
-      generateText({ model: wrappedHalf, prompt: 'Hi' }),
+    const eleven = Array.from({ length: 11 }, () =>
+      generateText({ model: wrappedAt, prompt: 'Hi' }),
     );
     await vi.advanceTimersByTimeAsync(600);
-    expect(half.calls.slice(25).map(c => c.at - start)).toEqual([600, 600, 600]);
+    expect(atLimit.calls.slice(31).map(c => c.at - start)).toEqual(repeat(600, 5));
     await vi.advanceTimersByTimeAsync(100);
-    expect((await Promise.all(burst)).map(r => r.text)).toEqual([
-      'hedged',
-      'hedged',
-      'hedged',
-      'ok',
-      'ok',
+    expect((await Promise.all(eleven)).map(r => r.text)).toEqual([
+      ...repeat('hedged', 5),
+      ...repeat('ok', 6),
     ]);
 
-    // One over: six calls at once, three hang, one fails at 700, two answer at 400; the first's
-    // peers are 3 late (in flight) and 2 on time: it waits. When the failing one ends at 700, they
-    // are 2 late and 2 on time: it goes then (and so do the two other hung ones).
+    // One over: five hang, one fails at 700, six answer at 400. Each hung one's peers: 5 late,
+    // 6 on time: it waits. When the failing one ends at 700: 4 late, 6 on time: they go then.
     const over = model('m', [
       ...repeat(after(400), 20),
-      hang,
-      hang,
-      hang,
+      ...repeat(hang, 5),
       failAfter(700),
-      after(400),
-      after(400),
-      ...repeat(after(100, 'hedged'), 3),
+      ...repeat(after(400), 6),
+      ...repeat(after(100, 'hedged'), 5),
     ]);
     const wrappedOver = wrap(over.mock, { hedge: true, maxRetries: 1 });
     await warm(wrappedOver);
     const from = Date.now();
-    const six = Array.from({ length: 6 }, () =>
+    const twelve = Array.from({ length: 12 }, () =>
       generateText({ model: wrappedOver, prompt: 'Hi' }).catch(() => 'failed'),
     );
     await vi.advanceTimersByTimeAsync(699);
-    expect(over.calls).toHaveLength(26);
+    expect(over.calls).toHaveLength(32);
     await vi.advanceTimersByTimeAsync(1);
-    expect(over.calls.slice(26).map(c => c.at - from)).toEqual([700, 700, 700]);
+    expect(over.calls.slice(32).map(c => c.at - from)).toEqual(repeat(700, 5));
     await vi.advanceTimersByTimeAsync(100);
-    const texts = await Promise.all(six);
-    expect(texts.slice(0, 3).map(r => (typeof r === 'string' ? r : r.text))).toEqual([
-      'hedged',
-      'hedged',
-      'hedged',
-    ]);
+    const texts = (await Promise.all(twelve)).map(r => (typeof r === 'string' ? r : r.text));
+    expect(texts).toEqual([...repeat('hedged', 5), 'failed', ...repeat('ok', 6)]);
   });
 
-  it('an attempt counts in flight no more however it ended (answer, failure, caller abort, lost to its hedge): a stall right after each is hedged at the delay', async () => {
+  it('an attempt counts in flight no more however it ended (answer, failure, caller abort, lost to its hedge): a stall right after three of each is hedged at the delay', async () => {
     const abort = new AbortController();
     const { mock, calls } = model('m', [
       ...repeat(after(400), 20),
-      failAfter(0), // 21: fails at once
-      hang, // 22: a stall right after the failure
-      after(100, 'hedged'), // 23: its hedge
-      hang, // 24: aborted by its caller
-      hang, // 25: a stall right after the abort
-      after(100, 'hedged'), // 26
-      hang, // 27: hedged, loses to its hedge
-      after(50, 'hedged'), // 28
-      hang, // 29: a stall right after the lost one
+      ...repeat(failAfter(0), 3), // 21-23: fail at once
+      hang, // 24: a stall right after the failures
+      after(100, 'hedged'), // 25: its hedge
+      ...repeat(hang, 3), // 26-28: aborted by their caller
+      hang, // 29: a stall right after the aborts
       after(100, 'hedged'), // 30
+      ...repeat(hang, 3), // 31-33: hedged, lose to their hedges
+      ...repeat(after(50, 'hedged'), 3), // 34-36
+      hang, // 37: a stall right after the lost ones
+      after(100, 'hedged'), // 38
     ]);
     const wrapped = wrap(mock, { hedge: true, maxRetries: 1 });
     await warm(wrapped);
@@ -422,20 +407,27 @@ describe("hedge: 'auto' in a burst (a slowdown the attempts share is not a stall
       expect((await stalled).text).toBe('hedged');
       await vi.advanceTimersByTimeAsync(1000);
     };
-    const failed = expect(generateText({ model: wrapped, prompt: 'Hi' })).rejects.toThrow();
+    const three = (signal?: AbortSignal) =>
+      Array.from({ length: 3 }, () =>
+        generateText({ model: wrapped, prompt: 'Hi', abortSignal: signal }).then(
+          r => r.text,
+          () => 'failed',
+        ),
+      );
+    const failed = three();
     await vi.advanceTimersByTimeAsync(1);
-    await failed;
-    await stallHedgedAt600(21);
+    expect(await Promise.all(failed)).toEqual(repeat('failed', 3));
+    await stallHedgedAt600(23);
 
-    const aborted = generateText({ model: wrapped, prompt: 'Hi', abortSignal: abort.signal });
+    const aborted = three(abort.signal);
     await vi.advanceTimersByTimeAsync(10);
     abort.abort();
-    await expect(aborted).rejects.toThrow();
-    await stallHedgedAt600(24);
-
-    const lost = generateText({ model: wrapped, prompt: 'Hi' });
-    await vi.advanceTimersByTimeAsync(650);
-    expect((await lost).text).toBe('hedged');
+    expect(await Promise.all(aborted)).toEqual(repeat('failed', 3));
     await stallHedgedAt600(28);
+
+    const lost = three();
+    await vi.advanceTimersByTimeAsync(650);
+    expect(await Promise.all(lost)).toEqual(repeat('hedged', 3));
+    await stallHedgedAt600(36);
   });
 });
