@@ -22,6 +22,18 @@ describe('createRecentSamples', () => {
     expect(samples.sorted(0)).toEqual([9997, 9998, 9999]);
   });
 
+  it('live: each sample with the time it was taken, gone exactly at its age like the sorted ones', () => {
+    const samples = createRecentSamples(2, 1000);
+    samples.add(7, 0);
+    samples.add(9, 500);
+    samples.add(3, 600); // past the window size: the oldest (7) goes
+    expect(samples.live(999)).toEqual([
+      { value: 3, takenAt: 600 },
+      { value: 9, takenAt: 500 },
+    ]);
+    expect(samples.live(1500)).toEqual([{ value: 3, takenAt: 600 }]);
+  });
+
   it('a sample lives maxAgeMs: live 1 ms before, gone exactly at its age', () => {
     const samples = createRecentSamples(5, 1000);
     samples.add(7, 0);
