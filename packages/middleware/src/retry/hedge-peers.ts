@@ -12,13 +12,14 @@ export const HEDGE_PEERS = {
   /**
    * A peer answered on time when within the delay and at least this share of a delay before the
    * check: one that answers just now is as slow as the late attempt (the tail of a slow burst,
-   * whose answers raise the delay as they come, would otherwise hedge its last half).
+   * whose answers raise the delay as they come, would otherwise find its first half on time).
    */
   aheadShare: 0.25,
   /**
    * The late attempt is hedged when at most `lateShare` of its peers plus `lateSlack` were late
-   * too: stalls are a few (10 seeded stalls in 60 peers stay under 14; 4 in 10 under 4), while a
-   * slowdown, or a starved client answering a burst over seconds, leaves most of them late.
+   * too (14 of 60, 4 of 10): independent stalls are a few (at p = 0.1, 5 of 9 peers about once in
+   * a thousand waves), while a slowdown, or a starved client answering a burst over seconds, leaves
+   * most of them late.
    */
   lateShare: 0.2,
   lateSlack: 2,

@@ -43,10 +43,10 @@ const refOf = ({ model }: AttemptTarget<ModelRef>): ModelRef => ({
 /**
  * Sends `primary`; with the `hedge` option, when it has produced no content after `afterMs` (and
  * the call has not hedged yet), sends one more attempt in parallel. With `afterMs: 'auto'` the
- * delay is the model's learned one (`hedge-delay.ts`; none during its warm-up), `primary`'s
- * time to content, when it answers, is its next sample, and a late `primary` is hedged only when
- * late alone among its peers (`hedge-due.ts`: a slowdown they share waits for their answers). The first to answer wins, the
- * other is aborted (its result, should it still arrive, is discarded). The hedge is admitted like a
+ * delay is the model's learned one (`hedge-delay.ts`; none during its warm-up), `primary`'s time
+ * to content, when it answers, is its next sample, and a late `primary` is hedged only when late
+ * alone among its peers (`hedge-due.ts`: a slowdown they share waits for their answers). The first
+ * to answer wins, the other is aborted (its result, should it still arrive, is discarded). The hedge is admitted like a
  * retry: its model needs a retry left, it waits out a `Retry-After` seen during the call, the
  * guard's `beforeAttempt` runs and its `allowRetry` (retry budget) must agree. The caller's abort
  * (and a configuration error) aborts both and is rethrown. Each started attempt ends its admission
