@@ -46,7 +46,7 @@ describe('lateAlone (the decision, pure)', () => {
     expect(lateAlone(view([], [...outside, answer(to + 1, 700), ...onTime]))).toBe(true);
   });
 
-  it('an answer is on time within the delay (exactly at it included) and a quarter of a delay before now', () => {
+  it('an answer is on time within the delay (exactly at it included) and a tenth of a delay before now (aheadShare)', () => {
     // Three late in flight and two answers alike: on time, 3 late of 5 (limit 3): hedged; late,
     // 5 of 5: it waits.
     const late = repeat(startedAt, 3);
@@ -55,7 +55,7 @@ describe('lateAlone (the decision, pure)', () => {
     // At the delay: on time; 1 ms after it: late.
     expect(lateAlone(view(late, twice(answer(earliest, delayMs))))).toBe(true);
     expect(lateAlone(view(late, twice(answer(earliest, delayMs + 1))))).toBe(false);
-    // Answered exactly a quarter of a delay before now: on time; 1 ms later: as slow as it (late).
+    // Answered exactly a tenth of a delay before now: on time; 1 ms later: as slow as it (late).
     const ahead = now - HEDGE_PEERS.aheadShare * delayMs;
     expect(lateAlone(view(late, twice({ value: 400, takenAt: ahead })))).toBe(true);
     expect(lateAlone(view(late, twice({ value: 400, takenAt: ahead + 1 })))).toBe(false);

@@ -13,8 +13,9 @@ export const HEDGE_PEERS = {
    * A peer answered on time when within the delay and at least this share of a delay before the
    * check: one that answers just now is as slow as the late attempt (the tail of a slow burst,
    * whose answers raise the delay as they come, would otherwise find its first half on time).
+   * Small: at the first check (1.5× the median at least) a healthy answer is this far ahead.
    */
-  aheadShare: 0.25,
+  aheadShare: 0.1,
   /**
    * The late attempt is hedged when at most `lateShare` of its peers plus `lateSlack` were late
    * too (14 of 60, 4 of 10): independent stalls are a few (at p = 0.1, 5 of 9 peers about once in
