@@ -1,7 +1,15 @@
 import type { ModelRef } from '../attempt-guard';
 import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { createRecentSamples, nearestRank, type RecentSamples } from '../util/recent-samples';
-import { createPeerSet, type InFlight, lateAlone, type PeerSet } from './hedge-peers';
+
+import {
+  createPeerSet,
+  type InFlight,
+  lateAlone,
+  type PeerSet,
+  recentAnswersAheadAt,
+} from './hedge-peers';
+
 import type { AttemptOperation } from './operation';
 
 /**
@@ -47,6 +55,8 @@ export interface TrackedAttempt extends InFlight {
    * (`hedge-peers.ts`; with a fixed delay, always).
    */
   lateAlone(delayMs: number, now: number): boolean;
+  /** When {@link lateAlone} may change with no peer ending (a recent answer ages), if ever. */
+  recheckAt(delayMs: number, now: number): number | undefined;
 }
 
 const never = new Promise<void>(() => {});
@@ -59,6 +69,7 @@ export function fixedHedgeDelay(ms: number): HedgeDelay {
     track: (_key, startedAt) => ({
       startedAt,
       lateAlone: () => true,
+      recheckAt: () => undefined,
       peerEnded: () => never,
       end() {},
     }),
@@ -109,16 +120,17 @@ export function learnedHedgeDelay(): HedgeDelay {
       const learned = models.get(key) ?? fresh();
       models.set(key, learned);
       const attempt = learned.inFlight.start(startedAt);
+      const view = (delayMs: number, now: number) => ({
+        startedAt,
+        delayMs,
+        now,
+        inFlight: learned.inFlight.others(attempt),
+        answered: learned.samples.live(now),
+      });
       return {
         ...attempt,
-        lateAlone: (delayMs, now) =>
-          lateAlone({
-            startedAt,
-            delayMs,
-            now,
-            inFlight: learned.inFlight.others(attempt),
-            answered: learned.samples.live(now),
-          }),
+        lateAlone: (delayMs, now) => lateAlone(view(delayMs, now)),
+        recheckAt: (delayMs, now) => recentAnswersAheadAt(view(delayMs, now)),
       };
     },
   };

@@ -47,6 +47,22 @@ describe('hedgeDue', () => {
     for (const peer of peers) peer.end();
   });
 
+  it('peers that answered just before the delay count on time a tenth of a delay later: due exactly then, not one delay later', async () => {
+    const delay = learnedHedgeDelay();
+    for (let i = 0; i < AUTO_HEDGE.minSamples; i++) delay.learn(key, 400, T0 - 10_000);
+    const t = T0;
+    const seen = watch(hedgeDue(new Promise(() => {}), delay, key, delay.track(key, t)), t);
+    await vi.advanceTimersByTimeAsync(590);
+    // Five peers that started with it answered at 590 ms (samples only: no peer ended).
+    for (let i = 0; i < 5; i++) delay.learn(key, 590, t + 590);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen).toEqual([]); // at 600: five answers too recent to be on time
+    await vi.advanceTimersByTimeAsync(49);
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen).toEqual([{ atMs: 650, afterMs: 600 }]);
+  });
+
   it('the attempt answering first: undefined, and no timer left behind', async () => {
     const delay = learnedHedgeDelay();
     for (let i = 0; i < AUTO_HEDGE.minSamples; i++) delay.learn(key, 400, T0 - 10_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPeerSet, HEDGE_PEERS, lateAlone } from './hedge-peers';
+import { createPeerSet, HEDGE_PEERS, lateAlone, recentAnswersAheadAt } from './hedge-peers';
 
 // The attempt started at 10_000 and its 600 ms delay ran out at 10_600.
 const startedAt = 10_000;
@@ -74,6 +74,19 @@ describe('lateAlone (the decision, pure)', () => {
         answered,
       }),
     ).toBe(false);
+  });
+});
+
+describe('recentAnswersAheadAt', () => {
+  const ahead = HEDGE_PEERS.aheadShare * delayMs;
+  it('the first moment a recent on-time answer counts on time; none for answers ahead, late or no peers', () => {
+    const recent = [answer(startedAt, 590), answer(startedAt, 570)];
+    expect(recentAnswersAheadAt(view([], recent))).toBe(startedAt + 570 + ahead);
+    // Already ahead (exactly a tenth of a delay before now), late (past the delay), or no peer.
+    const ahead0 = { value: 400, takenAt: now - ahead };
+    const late = answer(startedAt, delayMs + 1);
+    const far = answer(startedAt + HEDGE_PEERS.aroundShare * delayMs + 1, 440);
+    expect(recentAnswersAheadAt(view([], [ahead0, late, far]))).toBeUndefined();
   });
 });
 

@@ -40,6 +40,12 @@ export interface PeerView {
   answered: Iterable<Sample>;
 }
 
+/** Whether an attempt started at `start` is a peer of one started at `startedAt`. */
+function startedAround(start: number, startedAt: number, delayMs: number): boolean {
+  const around = HEDGE_PEERS.aroundShare * delayMs;
+  return start >= startedAt - around && start <= startedAt + around;
+}
+
 /**
  * The decision, pure: the peers that started around the attempt, that is those that answered (on
  * time within `delayMs` and `aheadShare` of it before `now`, else late) and those still in flight
@@ -47,9 +53,7 @@ export interface PeerView {
  * when at most `lateShare` of them plus `lateSlack` were late (a lone call: always).
  */
 export function lateAlone({ startedAt, delayMs, now, inFlight, answered }: PeerView): boolean {
-  const from = startedAt - HEDGE_PEERS.aroundShare * delayMs;
-  const to = startedAt + HEDGE_PEERS.aroundShare * delayMs;
-  const around = (start: number) => start >= from && start <= to;
+  const around = (start: number) => startedAround(start, startedAt, delayMs);
   const aheadBy = now - HEDGE_PEERS.aheadShare * delayMs;
   let late = 0;
   let onTime = 0;
@@ -60,6 +64,22 @@ export function lateAlone({ startedAt, delayMs, now, inFlight, answered }: PeerV
     else late++;
   }
   return late <= HEDGE_PEERS.lateShare * (late + onTime) + HEDGE_PEERS.lateSlack;
+}
+
+/**
+ * When the verdict of {@link lateAlone} may change with no peer ending: the first moment an answer
+ * counted late only for being recent (within the delay, less than `aheadShare` of it before `now`)
+ * counts on time. `undefined`: no such answer.
+ */
+export function recentAnswersAheadAt({ startedAt, delayMs, now, answered }: PeerView) {
+  const ahead = HEDGE_PEERS.aheadShare * delayMs;
+  let first: number | undefined;
+  for (const { value, takenAt } of answered) {
+    const around = startedAround(takenAt - value, startedAt, delayMs);
+    if (!around || value > delayMs || takenAt + ahead <= now) continue;
+    first = Math.min(first ?? Number.POSITIVE_INFINITY, takenAt + ahead);
+  }
+  return first;
 }
 
 /** One attempt counted in flight among its peers, until {@link InFlight.end}. */
