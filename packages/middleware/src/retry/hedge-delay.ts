@@ -1,7 +1,6 @@
 import type { ModelRef } from '../attempt-guard';
 import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { createRecentSamples, nearestRank, type RecentSamples } from '../util/recent-samples';
-
 import {
   createPeerSet,
   type InFlight,
@@ -9,7 +8,6 @@ import {
   type PeerSet,
   recentAnswersAheadAt,
 } from './hedge-peers';
-
 import type { AttemptOperation } from './operation';
 
 /**
