@@ -3,7 +3,7 @@ import Bottleneck from 'bottleneck';
 import { sleep } from '../lib/budget';
 import { CALL_HEADER, toldRetryAfterMs } from '../lib/traffic';
 import { rawModel } from './raw-model';
-import type { Contender, TrueLimit } from './types';
+import type { CallArgs, Contender, TrueLimit } from './types';
 
 /** Thrown without a request when the oracle's queue would outlast the call's deadline. */
 class WouldMissDeadlineError extends Error {
@@ -19,6 +19,14 @@ function untilAborted<T>(job: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     job.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/**
+ * bottleneck's `priority` for a call's lane (0 runs first, 9 last, 5 its default): interactive 0,
+ * background and unmarked 5. bottleneck has no tenants: a tenant's share follows its callers.
+ */
+export function bottleneckPriority(lane: CallArgs['lane']): number {
+  return lane?.priority === 'interactive' ? 0 : 5;
 }
 
 /**
@@ -45,30 +53,38 @@ function limiterFor(limit: TrueLimit | undefined): { limiter: Bottleneck; interv
  * (a token limit divided by the tokens one call uses). One limiter is shared
  * by all callers. Each HTTP attempt is one job (`generateText({ maxRetries: 0 })`); a 429 is queued
  * again after its `Retry-After`, at most twice. A call whose turn would come after its deadline fails
- * at once without a request. Unlimited when not told a limit (warm-up).
+ * at once without a request. Unlimited when not told a limit (warm-up). A call's lane (the lanes
+ * section) becomes bottleneck's `priority`: interactive jobs run before every waiting background job.
  */
 export const oracle: Contender = {
   name: 'oracle (bottleneck, told the limit)',
   config:
-    'new Bottleneck({ minTime: the tighter of windowMs / requests and windowMs × tokens per call / tokens }) shared by all callers; limiter.schedule(() => generateText({ maxRetries: 0 })); a 429 is scheduled again after its Retry-After (at most 2 retries); a call whose turn is past its deadline fails without a request',
+    'new Bottleneck({ minTime: the tighter of windowMs / requests and windowMs × tokens per call / tokens }) shared by all callers; limiter.schedule(() => generateText({ maxRetries: 0 })); a 429 is scheduled again after its Retry-After (at most 2 retries); a call whose turn is past its deadline fails without a request; lanes: schedule({ priority: interactive 0, background 5 })',
   canFallBack: false,
   build(env) {
     const model = rawModel(env, env.modelId);
     const { limiter, intervalMs } = limiterFor(env.limit);
-    // Jobs waiting for their turn, counted at once (bottleneck's own counts lag behind schedule()).
-    let waiting = 0;
-    return async ({ callId, prompt, abortSignal }) => {
+    // Jobs waiting for their turn per bottleneck priority, counted at once (bottleneck's own counts
+    // lag behind schedule()).
+    const waiting = new Map<number, number>();
+    const add = (priority: number, n: number) =>
+      waiting.set(priority, (waiting.get(priority) ?? 0) + n);
+    /** Jobs that go before one of `priority` (its own priority and the higher ones, lower numbers). */
+    const ahead = (priority: number) =>
+      [...waiting].reduce((sum, [p, n]) => (p <= priority ? sum + n : sum), 0);
+    return async ({ callId, prompt, abortSignal, lane }) => {
       const deadlineAt = performance.now() + env.deadlineMs;
+      const priority = bottleneckPriority(lane);
       for (let attempt = 0; ; attempt++) {
-        if (performance.now() + (waiting + 1) * intervalMs > deadlineAt) {
+        if (performance.now() + (ahead(priority) + 1) * intervalMs > deadlineAt) {
           throw new WouldMissDeadlineError('the queue is longer than the deadline allows');
         }
-        waiting++;
+        add(priority, 1);
         let started = false;
         try {
-          const job = limiter.schedule(async () => {
+          const job = limiter.schedule({ priority }, async () => {
             started = true;
-            waiting--;
+            add(priority, -1);
             abortSignal.throwIfAborted();
             const { text } = await generateText({
               model,
@@ -81,7 +97,7 @@ export const oracle: Contender = {
           });
           return await untilAborted(job, abortSignal);
         } catch (error) {
-          if (!started) waiting--;
+          if (!started) add(priority, -1);
           if (!APICallError.isInstance(error) || error.statusCode !== 429 || attempt >= 2)
             throw error;
           const waitMs = toldRetryAfterMs(new Headers(error.responseHeaders ?? {})) ?? 1000;

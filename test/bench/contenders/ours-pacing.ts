@@ -7,7 +7,8 @@ import type { Contender } from './types';
 /**
  * Ours with pacing, **not told the limit**: `createFleetGuard({ pacing: true })` learns it from
  * the `x-ratelimit-*` headers (or, without them, from 429s alone) and admits each attempt before
- * sending. One middleware instance and its guard (one memory store) shared by all callers.
+ * sending. One middleware instance and its guard (one memory store) shared by all callers. A call's
+ * lane (the lanes section) goes to `providerOptions.alayaMiddleware`.
  */
 export const oursPacing: Contender = {
   name: 'ours + pacing',
@@ -21,12 +22,13 @@ export const oursPacing: Contender = {
       deadlineMs: env.deadlineMs,
       guard: createFleetGuard({ pacing: true, apiKey: env.apiKey }),
     });
-    return async ({ callId, prompt, abortSignal }) => {
+    return async ({ callId, prompt, abortSignal, lane }) => {
       const { text } = await generateText({
         model,
         prompt,
         abortSignal,
         headers: { [CALL_HEADER]: callId },
+        ...(lane ? { providerOptions: { alayaMiddleware: lane } } : {}),
       });
       return text;
     };

@@ -32,7 +32,12 @@ export type CallArgs = {
   abortSignal: AbortSignal;
   /** Streaming contenders call it at their first piece of text (time to first content). */
   onContent?: () => void;
+  /** Who the call is for (the lanes section): contenders that know lanes pass it on, others ignore it. */
+  lane?: CallLane;
 };
+
+/** A call's lane and tenant, as `providerOptions.alayaMiddleware` takes them. */
+export type CallLane = { priority: 'interactive' | 'background'; tenant?: string };
 
 /** Runs one logical call; resolves with the generated text, rejects when the call failed. */
 export type CallFn = (args: CallArgs) => Promise<string>;

@@ -1,4 +1,4 @@
-import type { CallFn } from '../contenders/types';
+import type { CallFn, CallLane } from '../contenders/types';
 
 /** The outcome of one logical call. */
 export type CallOutcome = {
@@ -39,6 +39,8 @@ export async function runCall(
     stop?: AbortSignal;
     /** Keep the returned text in the outcome (to compare it with the unstalled answer). */
     keepText?: boolean;
+    /** Passed to the contender as {@link CallArgs.lane}. */
+    lane?: CallLane;
   },
 ): Promise<CallOutcome> {
   const controller = new AbortController();
@@ -72,6 +74,7 @@ export async function runCall(
         prompt: args.prompt,
         abortSignal: controller.signal,
         onContent,
+        ...(args.lane ? { lane: args.lane } : {}),
       }),
       cutOff,
     ]);
