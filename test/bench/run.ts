@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: runs the benchmark sections (overhead, recovery, contention, fleet, shapes, embeddings), prints their
+ * `pnpm bench`: runs the benchmark sections (overhead, recovery, contention, fleet, shapes, embeddings, lanes), prints their
  * tables and writes `bench/results/latest.json`. See bench/README.md for what each figure means.
  *
  *   pnpm bench                              # everything
@@ -18,6 +18,7 @@ import { renderTable, type Table } from './lib/table';
 import { runContention } from './sections/contention';
 import { runEmbeddings } from './sections/embeddings';
 import { runFleetSection } from './sections/fleet';
+import { runLanesSection } from './sections/lanes';
 import { runOverhead } from './sections/overhead';
 import { runPacingShapes } from './sections/pacing-shapes';
 import { runRecovery } from './sections/recovery';
@@ -30,6 +31,7 @@ const BUDGET_MS: Record<Section, number> = {
   fleet: 450_000,
   shapes: 420_000,
   embeddings: 360_000,
+  lanes: 240_000,
 };
 
 /** The runner of a section; an unknown name is an error, never another section. */
@@ -47,6 +49,8 @@ export function sectionRunner(section: string): SectionRunner {
       return runPacingShapes;
     case 'embeddings':
       return runEmbeddings;
+    case 'lanes':
+      return runLanesSection;
     default:
       throw new Error(`unknown section "${section}" (one of ${SECTIONS.join(', ')})`);
   }

@@ -6,6 +6,7 @@ export const SECTIONS = [
   'fleet',
   'shapes',
   'embeddings',
+  'lanes',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
