@@ -7,7 +7,7 @@
  * slots. Run once; `BENCH_LANES_RUN_S` sets each run's length (at most 90 s).
  */
 import { loadavg } from 'node:os';
-import { oracle } from '../contenders/oracle';
+import { oraclePriority } from '../contenders/oracle';
 import type { Contender, TrueLimit } from '../contenders/types';
 import { BENCH_API_KEY, startEmulatorProcess } from '../lib/emulator';
 import { fmtMs, pct } from '../lib/format';
@@ -68,7 +68,7 @@ function rowsOf(args: SectionArgs): Row[] {
   return [
     { contender: { ...pacing, name: OURS_LANES }, marked: true },
     { contender: { ...pacing, name: OURS_UNMARKED }, marked: false },
-    { contender: oracle, marked: true },
+    { contender: oraclePriority, marked: true },
   ];
 }
 
@@ -253,7 +253,7 @@ function lanesTable(r: Omit<LanesResult, 'table'>): Table {
     rows,
     notes: [
       `One run per contender, ${r.runMs / 1000} s each, side by side (one emulator process and key each); the first ${WINDOW_MS / 1000} s window is the cold start (goodput and tenant slots counted after it; the interactive caller starts after it). Call deadline ${CALL_DEADLINE_MS / 1000} s. Server latency (median of ${LATENCY_CALLS} calls alone): ${fmtMs(r.serverLatencyMs)}. Load average at the end: ${r.loadAverage.map(l => l.toFixed(2)).join(' ')}.`,
-      `${OURS_LANES}: background calls marked priority 'background' (tenant calls also their tenant), the interactive one 'interactive'; ${OURS_UNMARKED}: the same build, nothing marked; the oracle: bottleneck told the limit, schedule({ priority }) with interactive 0 and background 5 (it has no tenants).`,
+      `${OURS_LANES}: background calls marked priority 'background' (tenant calls also their tenant), the interactive one 'interactive'; ${OURS_UNMARKED}: the same build, nothing marked; the oracle: bottleneck told the limit, maxConcurrent 1 and schedule({ priority }) with interactive 0 and background 5 (it has no tenants; without maxConcurrent bottleneck's priority reorders nothing).`,
       goalLine(
         `${OURS_LANES}: interactive p99 wait ≤ one slot (${fmtMs(SLOT_MS)}) + the server's latency`,
         ours
