@@ -63,6 +63,24 @@ export function callsPerMinute(limit: TrueLimit): number {
   );
 }
 
+/** `contender` built against `emulator` on one key of `shape.limit`, every attempt logged in `log`. */
+export function contenderOnKey(
+  emulator: BenchEmulator,
+  contender: Contender,
+  shape: Pick<RunShape, 'callDeadlineMs' | 'limit'>,
+  log: TrafficLog,
+) {
+  return contender.build({
+    baseURL: emulator.url,
+    apiKey: BENCH_API_KEY,
+    fetch: createTrafficFetch({ log }),
+    modelId: MODEL_A,
+    fallbackModelId: undefined,
+    deadlineMs: shape.callDeadlineMs,
+    limit: shape.limit,
+  });
+}
+
 /**
  * Runs `callers` loops that call back to back until `durationMs` has passed. Calls still in flight
  * at the end are cut off and not counted (neither success nor failure). `log` receives every
@@ -74,15 +92,7 @@ export async function runContender(
   shape: RunShape,
   log: TrafficLog = { attempts: [] },
 ): Promise<ContentionRun> {
-  const call = contender.build({
-    baseURL: emulator.url,
-    apiKey: BENCH_API_KEY,
-    fetch: createTrafficFetch({ log }),
-    modelId: MODEL_A,
-    fallbackModelId: undefined,
-    deadlineMs: shape.callDeadlineMs,
-    limit: shape.limit,
-  });
+  const call = contenderOnKey(emulator, contender, shape, log);
   const runStart = performance.now();
   const epochStart = Date.now();
   const end = runStart + shape.durationMs;

@@ -1,11 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { CallLane, Contender, TrueLimit } from '../contenders/types';
 import { sleep } from '../lib/budget';
-import { BENCH_API_KEY, type BenchEmulator } from '../lib/emulator';
+import type { BenchEmulator } from '../lib/emulator';
 import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
-import { createTrafficFetch, type TrafficLog } from '../lib/traffic';
-import { CALL_SPACING_MS, callsPerMinute } from './contention-run';
-import { MODEL_A } from './schedules';
+import type { TrafficLog } from '../lib/traffic';
+import { CALL_SPACING_MS, callsPerMinute, contenderOnKey } from './contention-run';
 
 /** A group of callers of one lane and tenant. */
 export type CallerGroup = {
@@ -59,15 +58,7 @@ export async function runLanes(
   shape: LanesShape,
 ): Promise<LanesRun> {
   const log: TrafficLog = { attempts: [] };
-  const call = contender.build({
-    baseURL: emulator.url,
-    apiKey: BENCH_API_KEY,
-    fetch: createTrafficFetch({ log }),
-    modelId: MODEL_A,
-    fallbackModelId: undefined,
-    deadlineMs: shape.callDeadlineMs,
-    limit: shape.limit,
-  });
+  const call = contenderOnKey(emulator, contender, shape, log);
   const runStart = performance.now();
   const epochStart = Date.now();
   const end = runStart + shape.durationMs;
