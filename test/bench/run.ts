@@ -1,6 +1,7 @@
 /**
- * `pnpm bench`: runs the benchmark sections (overhead, recovery, contention, fleet, shapes, embeddings, lanes), prints their
- * tables and writes `bench/results/latest.json`. See bench/README.md for what each figure means.
+ * `pnpm bench`: runs the benchmark sections (overhead, recovery, contention, fleet, shapes, embeddings, lanes,
+ * lanes-fleet), prints their tables and writes `bench/results/latest.json`. See bench/README.md for what each
+ * figure means.
  *
  *   pnpm bench                              # everything
  *   pnpm bench -- --section overhead        # one section (or BENCH_SECTION=overhead)
@@ -19,6 +20,7 @@ import { runContention } from './sections/contention';
 import { runEmbeddings } from './sections/embeddings';
 import { runFleetSection } from './sections/fleet';
 import { runLanesSection } from './sections/lanes';
+import { runLanesFleetSection } from './sections/lanes-fleet';
 import { runOverhead } from './sections/overhead';
 import { runPacingShapes } from './sections/pacing-shapes';
 import { runRecovery } from './sections/recovery';
@@ -32,6 +34,7 @@ const BUDGET_MS: Record<Section, number> = {
   shapes: 420_000,
   embeddings: 360_000,
   lanes: 240_000,
+  'lanes-fleet': 180_000,
 };
 
 /** The runner of a section; an unknown name is an error, never another section. */
@@ -51,6 +54,8 @@ export function sectionRunner(section: string): SectionRunner {
       return runEmbeddings;
     case 'lanes':
       return runLanesSection;
+    case 'lanes-fleet':
+      return runLanesFleetSection;
     default:
       throw new Error(`unknown section "${section}" (one of ${SECTIONS.join(', ')})`);
   }

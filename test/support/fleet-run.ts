@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { WorkerReport } from './fleet-worker';
 
@@ -14,21 +15,43 @@ export interface FleetRun {
   timeoutMs: number;
   /** Called once every worker has been told to go. */
   onStarted?: () => void;
+  /**
+   * The worker script (default fleet-worker.ts): any script that calls {@link awaitGo} once set up
+   * and prints its report as one JSON line at the end.
+   */
+  worker?: string;
 }
 
 /**
- * Starts `processes` workers (`process.execPath --import tsx fleet-worker.ts`), starts them together
- * once all are ready, and resolves with their reports. Rejects (after killing them) on a crash or
- * on `timeoutMs`.
+ * The worker's side of the protocol: prints `ready` and resolves on a `go` line on stdin (every
+ * worker of a fleet starts at once).
  */
-export async function runFleet(run: FleetRun): Promise<WorkerReport[]> {
+export function awaitGo(): Promise<void> {
+  process.stdout.write('ready\n');
+  return new Promise<void>(resolve => {
+    const lines = createInterface({ input: process.stdin });
+    lines.on('line', line => {
+      if (line.trim() === 'go') {
+        lines.close();
+        resolve();
+      }
+    });
+  });
+}
+
+/**
+ * Starts `processes` workers (`process.execPath --import tsx fleet-worker.ts`, or `run.worker`),
+ * starts them together once all are ready, and resolves with their reports. Rejects (after killing
+ * them) on a crash or on `timeoutMs`.
+ */
+export async function runFleet<Report = WorkerReport>(run: FleetRun): Promise<Report[]> {
   const children: ChildProcess[] = [];
   const timer = setTimeout(() => {
     for (const child of children) child.kill('SIGKILL');
   }, run.timeoutMs);
   try {
     const workers = Array.from({ length: run.processes }, (_, i) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+      const child = spawn(process.execPath, ['--import', 'tsx', run.worker ?? WORKER], {
         env: { ...process.env, ...run.env, ...run.envs?.[i] },
         stdio: ['pipe', 'pipe', 'pipe'],
         cwd: fileURLToPath(new URL('..', import.meta.url)),
@@ -47,10 +70,10 @@ export async function runFleet(run: FleetRun): Promise<WorkerReport[]> {
       child.stderr?.on('data', chunk => {
         stderr += chunk.toString();
       });
-      const done = new Promise<WorkerReport>((resolve, reject) => {
+      const done = new Promise<Report>((resolve, reject) => {
         child.once('exit', (code, signal) => {
           const line = stdout.split('\n').find(l => l.startsWith('{'));
-          if (code === 0 && line) resolve(JSON.parse(line) as WorkerReport);
+          if (code === 0 && line) resolve(JSON.parse(line) as Report);
           else
             reject(
               new Error(

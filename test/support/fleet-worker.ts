@@ -15,7 +15,6 @@
  * parent can match it against the emulator's request log.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createInterface } from 'node:readline';
 import {
   type AttemptGuard,
   alayaEmbeddingMiddleware,
@@ -28,6 +27,7 @@ import { createAlaya } from '@alaya-code/ai-sdk-provider';
 // The test package does not depend on the store package (yet): its source, run by tsx.
 import { createRedisStore } from '@alaya-code/ai-sdk-store-redis';
 import { embed, generateText, wrapEmbeddingModel, wrapLanguageModel } from 'ai';
+import { awaitGo } from './fleet-run';
 import { connectRedis, type TestRedisClient } from './redis-client';
 
 /** What a worker prints at the end. */
@@ -185,16 +185,7 @@ async function main(): Promise<void> {
     const warm = createAlaya({ apiKey: env.WARMUP_KEY, baseURL: env.EMULATOR_URL });
     await generateText({ model: warm(model), prompt: 'warm-up', maxRetries: 0 });
   }
-  process.stdout.write('ready\n');
-  await new Promise<void>(resolve => {
-    const lines = createInterface({ input: process.stdin });
-    lines.on('line', line => {
-      if (line.trim() === 'go') {
-        lines.close();
-        resolve();
-      }
-    });
-  });
+  await awaitGo();
 
   const started = Date.now();
   const endAt = durationMs > 0 ? started + durationMs : Number.POSITIVE_INFINITY;

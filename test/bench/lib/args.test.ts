@@ -12,7 +12,7 @@ describe('bench arguments and sections', () => {
 
   it('rejects an unknown section with the list of known ones', () => {
     expect(() => parseArgs(['--section', 'overhed'], {})).toThrow(
-      'unknown section "overhed" (one of overhead, recovery, contention, fleet, shapes, embeddings, lanes)',
+      'unknown section "overhed" (one of overhead, recovery, contention, fleet, shapes, embeddings, lanes, lanes-fleet)',
     );
     expect(() => parseArgs(['--budget', '0'], {})).toThrow('--budget');
   });

@@ -7,6 +7,7 @@ export const SECTIONS = [
   'shapes',
   'embeddings',
   'lanes',
+  'lanes-fleet',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 

@@ -65,7 +65,7 @@ export function callsPerMinute(limit: TrueLimit): number {
 
 /** `contender` built against `emulator` on one key of `shape.limit`, every attempt logged in `log`. */
 export function contenderOnKey(
-  emulator: BenchEmulator,
+  emulator: Pick<BenchEmulator, 'url'>,
   contender: Contender,
   shape: Pick<RunShape, 'callDeadlineMs' | 'limit'>,
   log: TrafficLog,

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { CallLane, Contender, TrueLimit } from '../contenders/types';
+import type { CallFn, CallLane, Contender, TrueLimit } from '../contenders/types';
 import { sleep } from '../lib/budget';
 import type { BenchEmulator } from '../lib/emulator';
 import { type CallOutcome, countErrors, runCall } from '../lib/run-calls';
@@ -48,19 +48,14 @@ export type LanesShape = {
 };
 
 /**
- * Runs every group's callers against one contender until `durationMs` has passed (calls in flight at
- * the end are cut off and not counted). Goodput is counted by the server, as in the contention runs:
- * requests answered 200 that arrived after the first window.
+ * Runs every group's callers through `call` until `durationMs` has passed (calls in flight at the
+ * end are cut off and not counted): each group's settled calls, timed from the run's start.
  */
-export async function runLanes(
-  emulator: BenchEmulator,
-  contender: Contender,
-  shape: LanesShape,
-): Promise<LanesRun> {
-  const log: TrafficLog = { attempts: [] };
-  const call = contenderOnKey(emulator, contender, shape, log);
+export async function runCallers(
+  call: CallFn,
+  shape: Pick<LanesShape, 'groups' | 'durationMs' | 'callDeadlineMs'>,
+): Promise<GroupRun[]> {
   const runStart = performance.now();
-  const epochStart = Date.now();
   const end = runStart + shape.durationMs;
   const stop = new AbortController();
   const callers = shape.groups.reduce((n, g) => n + g.callers, 0);
@@ -91,20 +86,62 @@ export async function runLanes(
     ),
   );
   clearTimeout(stopTimer);
-  await sleep(50);
-  const served = await emulator.loggedRequests();
+  return groups;
+}
+
+/**
+ * One contender's run from its groups' calls, the attempts its callers sent and the server's log.
+ * Goodput is counted by the server, as in the contention runs: requests answered 200 that arrived
+ * after the first window (`epochStart`: the run's start, epoch ms) and before the run ended.
+ */
+export function lanesRunOf(
+  contender: string,
+  groups: GroupRun[],
+  traffic: { requests: number; rateLimited: number },
+  served: ReadonlyArray<{ status: number | null; time: number }>,
+  epochStart: number,
+  shape: Pick<LanesShape, 'durationMs' | 'limit'>,
+): LanesRun {
   const steadyFrom = epochStart + shape.limit.windowMs;
   const steadyOk = served.filter(
     r => r.status === 200 && r.time >= steadyFrom && r.time < epochStart + shape.durationMs,
   ).length;
   const goodputPerMin = steadyOk / ((shape.durationMs - shape.limit.windowMs) / 60_000);
   return {
-    contender: contender.name,
+    contender,
     groups,
     goodputPerMin,
     goodputFraction: goodputPerMin / callsPerMinute(shape.limit),
+    ...traffic,
+    errors: countErrors(groups.flatMap(g => g.calls.map(c => c.outcome))),
+  };
+}
+
+/** Runs every group's callers against one contender in this process (see {@link runCallers}). */
+export async function runLanes(
+  emulator: BenchEmulator,
+  contender: Contender,
+  shape: LanesShape,
+): Promise<LanesRun> {
+  const log: TrafficLog = { attempts: [] };
+  const call = contenderOnKey(emulator, contender, shape, log);
+  const epochStart = Date.now();
+  const groups = await runCallers(call, shape);
+  await sleep(50);
+  return lanesRunOf(
+    contender.name,
+    groups,
+    trafficCounts(log),
+    await emulator.loggedRequests(),
+    epochStart,
+    shape,
+  );
+}
+
+/** Requests sent and 429s answered, from a traffic log. */
+export function trafficCounts(log: TrafficLog): { requests: number; rateLimited: number } {
+  return {
     requests: log.attempts.length,
     rateLimited: log.attempts.filter(a => a.status === 429).length,
-    errors: countErrors(groups.flatMap(g => g.calls.map(c => c.outcome))),
   };
 }

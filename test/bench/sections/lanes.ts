@@ -31,7 +31,7 @@ import { type CallerGroup, type LanesRun, runLanes } from './lanes-run';
 import { MODEL_A, MODEL_B } from './schedules';
 
 const WINDOW_MS = 5_000;
-const LIMIT: TrueLimit = { requestsPerWindow: 10, windowMs: WINDOW_MS };
+export const LIMIT: TrueLimit = { requestsPerWindow: 10, windowMs: WINDOW_MS };
 /** One slot of the limit: 5 s / 10 requests = 500 ms at 120 RPM. */
 const SLOT_MS = WINDOW_MS / LIMIT.requestsPerWindow;
 const BACKGROUND_CALLERS = 40;
@@ -41,15 +41,15 @@ const TENANTS = [
   { tenant: 'small', callers: 2 },
 ];
 /** Long enough for a background call to wait its turn behind 40 others (40 × 0.5 s = 20 s). */
-const CALL_DEADLINE_MS = 30_000;
+export const CALL_DEADLINE_MS = 30_000;
 const RUN_MS = 60_000;
 const MAX_RUN_MS = 90_000;
 const QUICK_RUN_MS = 15_000;
 /** Calls of one caller alone on an unlimited key, to measure the server's latency. */
 const LATENCY_CALLS = 20;
 
-const OURS_LANES = 'ours + lanes';
-const OURS_UNMARKED = 'ours + pacing, unmarked';
+export const OURS_LANES = 'ours + lanes';
+export const OURS_UNMARKED = 'ours + pacing, unmarked';
 
 /** Each run's length: `BENCH_LANES_RUN_S` seconds (clamped to 10–90), else 60 s (15 s quick). */
 export function lanesRunMs(env: NodeJS.ProcessEnv, quick: boolean): number {
@@ -72,6 +72,7 @@ function rowsOf(args: SectionArgs): Row[] {
   ];
 }
 
+/** The lanes run's callers: 40 background, 1 interactive every 2 s; `marked` gives them their lanes. */
 function lanesGroups(marked: boolean): CallerGroup[] {
   return [
     {
@@ -92,6 +93,7 @@ function lanesGroups(marked: boolean): CallerGroup[] {
   ];
 }
 
+/** The tenants run's callers: two background tenants of 40 and 2 callers. */
 function tenantGroups(marked: boolean): CallerGroup[] {
   return TENANTS.map(t => ({
     name: t.tenant,
@@ -176,42 +178,71 @@ export type LanesResult = {
 };
 
 export async function runLanesSection(args: SectionArgs): Promise<LanesResult> {
-  const { log, quick } = args;
-  const runMs = lanesRunMs(process.env, quick);
+  const runMs = lanesRunMs(process.env, args.quick);
   const rows = rowsOf(args);
-  const warm = await startEmulatorProcess();
-  let serverLatencyMs: number;
-  try {
-    await warmUp(
-      warm.url,
-      rows.map(r => r.contender),
-      { modelId: MODEL_A, fallbackModelId: MODEL_B },
-    );
-    serverLatencyMs = await measureServerLatency(warm.url, rows[1]!.contender);
-  } finally {
-    await warm.close();
-  }
-  log(`  server latency (median of ${LATENCY_CALLS} calls alone): ${fmtMs(serverLatencyMs)}`);
-  const lanes = await sideBySide(rows, lanesGroups, runMs);
-  for (const run of lanes) {
-    const w = interactiveWaits(run);
-    log(
-      `  lanes ${run.contender}: interactive p50 ${fmtMs(w.p50Ms)} p99 ${fmtMs(w.p99Ms)} (n ${w.n}, ${w.failed} failed), goodput ${pct(run.goodputFraction, 1)}, ${run.rateLimited} 429s`,
-    );
-  }
-  const tenants = await sideBySide(rows, tenantGroups, runMs);
-  for (const run of tenants) {
-    log(`  tenants ${run.contender}: slots ${tenantSlots(run).join(' / ')}`);
-  }
-  const loadAverage = loadavg();
-  return {
+  const r = {
     runMs,
-    serverLatencyMs,
-    loadAverage,
-    lanes,
-    tenants,
-    table: lanesTable({ runMs, serverLatencyMs, loadAverage, lanes, tenants }),
+    ...(await runLanesAndTenants(
+      args.log,
+      { contenders: rows.map(row => row.contender), latency: rows[1]!.contender },
+      ({ groups }) => sideBySide(rows, groups, runMs),
+    )),
   };
+  return { ...r, table: lanesTable(r, '', oneProcess) };
+}
+
+/**
+ * The lanes section's course, wherever its callers run: warms `warm.contenders` up on an unlimited
+ * emulator (open until the end, for worker processes to warm up on: its URL goes to `sideBySide`),
+ * measures the server's latency through `warm.latency`, then runs the lanes callers and the tenants
+ * callers of every contender through `sideBySide` (`name`: which run; `groups(marked)`: its
+ * callers, with their lanes when marked), and logs their figures.
+ */
+export async function runLanesAndTenants(
+  log: (line: string) => void,
+  warm: { contenders: readonly Contender[]; latency: Contender },
+  sideBySide: (run: {
+    name: 'lanes' | 'tenants';
+    groups: (marked: boolean) => CallerGroup[];
+    warmUrl: string;
+  }) => Promise<LanesRun[]>,
+): Promise<Pick<LanesResult, 'serverLatencyMs' | 'loadAverage' | 'lanes' | 'tenants'>> {
+  const warmEmulator = await startEmulatorProcess();
+  try {
+    await warmUp(warmEmulator.url, warm.contenders, { modelId: MODEL_A, fallbackModelId: MODEL_B });
+    const serverLatencyMs = await measureServerLatency(warmEmulator.url, warm.latency);
+    log(`  server latency (median of ${LATENCY_CALLS} calls alone): ${fmtMs(serverLatencyMs)}`);
+    const lanes = await sideBySide({
+      name: 'lanes',
+      groups: lanesGroups,
+      warmUrl: warmEmulator.url,
+    });
+    for (const run of lanes) {
+      const w = interactiveWaits(run);
+      log(
+        `  lanes ${run.contender}: interactive p50 ${fmtMs(w.p50Ms)} p99 ${fmtMs(w.p99Ms)} (n ${w.n}, ${w.failed} failed), goodput ${pct(run.goodputFraction, 1)}, ${run.rateLimited} 429s`,
+      );
+    }
+    const tenants = await sideBySide({
+      name: 'tenants',
+      groups: tenantGroups,
+      warmUrl: warmEmulator.url,
+    });
+    for (const run of tenants) {
+      log(`  tenants ${run.contender}: slots ${tenantSlots(run).join(' / ')}`);
+    }
+    return { serverLatencyMs, loadAverage: loadavg(), lanes, tenants };
+  } finally {
+    await warmEmulator.close();
+  }
+}
+
+/** How the one-process runs were made (the table's first notes). */
+function oneProcess(r: Omit<LanesResult, 'table'>): string[] {
+  return [
+    `One run per contender, ${r.runMs / 1000} s each, side by side (one emulator process and key each); the first ${WINDOW_MS / 1000} s window is the cold start (goodput and tenant slots counted after it; the interactive caller starts after it). Call deadline ${CALL_DEADLINE_MS / 1000} s. Server latency (median of ${LATENCY_CALLS} calls alone): ${fmtMs(r.serverLatencyMs)}. Load average at the end: ${r.loadAverage.map(l => l.toFixed(2)).join(' ')}.`,
+    `${OURS_LANES}: background calls marked priority 'background' (tenant calls also their tenant), the interactive one 'interactive'; ${OURS_UNMARKED}: the same build, nothing marked; the oracle: bottleneck told the limit, maxConcurrent 1 and schedule({ priority }) with interactive 0 and background 5 (it has no tenants; without maxConcurrent bottleneck's priority reorders nothing).`,
+  ];
 }
 
 function errorsCell(run: LanesRun): string {
@@ -219,7 +250,16 @@ function errorsCell(run: LanesRun): string {
   return entries.length === 0 ? '0' : entries.map(([name, n]) => `${n} ${name}`).join(', ');
 }
 
-function lanesTable(r: Omit<LanesResult, 'table'>): Table {
+/**
+ * The lanes table: one row per contender of `r.lanes` (its tenants from `r.tenants`), the goals of
+ * ours with lanes, and the others' verdicts. `where` follows the title ('' for one process);
+ * `method` gives the notes that say how the runs were made.
+ */
+export function lanesTable<R extends Omit<LanesResult, 'table'>>(
+  r: R,
+  where: string,
+  method: (r: R) => string[],
+): Table {
   const rows = r.lanes.map(run => {
     const w = interactiveWaits(run);
     const t = r.tenants.find(x => x.contender === run.contender);
@@ -241,7 +281,7 @@ function lanesTable(r: Omit<LanesResult, 'table'>): Table {
   const oursTenants = r.tenants.find(x => x.contender === OURS_LANES);
   const notMeasured = { kind: 'not measured' as const, detail: `${OURS_LANES} did not run` };
   return {
-    title: `Lanes and tenants: one key at 120 RPM learned, ${BACKGROUND_CALLERS} background callers + 1 interactive every ${INTERACTIVE_EVERY_MS / 1000} s; tenants of ${TENANTS.map(t => t.callers).join(' and ')} callers`,
+    title: `Lanes and tenants${where}: one key at 120 RPM learned, ${BACKGROUND_CALLERS} background callers + 1 interactive every ${INTERACTIVE_EVERY_MS / 1000} s; tenants of ${TENANTS.map(t => t.callers).join(' and ')} callers`,
     columns: [
       'Contender',
       'Interactive wait p50 / p99',
@@ -252,8 +292,7 @@ function lanesTable(r: Omit<LanesResult, 'table'>): Table {
     ],
     rows,
     notes: [
-      `One run per contender, ${r.runMs / 1000} s each, side by side (one emulator process and key each); the first ${WINDOW_MS / 1000} s window is the cold start (goodput and tenant slots counted after it; the interactive caller starts after it). Call deadline ${CALL_DEADLINE_MS / 1000} s. Server latency (median of ${LATENCY_CALLS} calls alone): ${fmtMs(r.serverLatencyMs)}. Load average at the end: ${r.loadAverage.map(l => l.toFixed(2)).join(' ')}.`,
-      `${OURS_LANES}: background calls marked priority 'background' (tenant calls also their tenant), the interactive one 'interactive'; ${OURS_UNMARKED}: the same build, nothing marked; the oracle: bottleneck told the limit, maxConcurrent 1 and schedule({ priority }) with interactive 0 and background 5 (it has no tenants; without maxConcurrent bottleneck's priority reorders nothing).`,
+      ...method(r),
       goalLine(
         `${OURS_LANES}: interactive p99 wait ≤ one slot (${fmtMs(SLOT_MS)}) + the server's latency`,
         ours
