@@ -12,11 +12,17 @@ const warmUpPlan: FaultPlan = (call, attempt) =>
  * for JIT, the first sockets or lazy imports, on either side of the wire (whoever ran first would
  * otherwise look slower): 5 sequential fault-free calls, 30 concurrent ones, then 30 concurrent calls
  * whose first attempt gets a 429 (the emulator's fault path and every contender's retry path).
+ * `calls` asks for fewer (a worker process of many on a loaded machine: its own fault-free path).
  */
 export async function warmUp(
   url: string,
   contenders: readonly Contender[],
   models: { modelId: string; fallbackModelId: string },
+  calls: { sequential: number; concurrent: number; faulted: number } = {
+    sequential: 5,
+    concurrent: 30,
+    faulted: 30,
+  },
 ): Promise<void> {
   for (const contender of contenders) {
     const call = contender.build({
@@ -29,12 +35,14 @@ export async function warmUp(
     });
     const one = (callId: string) =>
       runCall(call, { callId, prompt: 'Warm up.', deadlineMs: 10_000 });
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < calls.sequential; i++) {
       const outcome = await one(`warm-up-${i}`);
       if (!outcome.ok)
         throw new Error(`warm-up call of ${contender.name} failed: ${outcome.error}`);
     }
-    await Promise.all(Array.from({ length: 30 }, (_, i) => one(`warm-up-${5 + i}`)));
-    await Promise.all(Array.from({ length: 30 }, (_, i) => one(`warm-fault-${i}`)));
+    await Promise.all(
+      Array.from({ length: calls.concurrent }, (_, i) => one(`warm-up-${calls.sequential + i}`)),
+    );
+    await Promise.all(Array.from({ length: calls.faulted }, (_, i) => one(`warm-fault-${i}`)));
   }
 }

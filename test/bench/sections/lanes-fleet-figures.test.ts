@@ -68,13 +68,13 @@ describe('lanes fleet figures', () => {
     expect(mergeGroupRuns([])).toEqual([]);
   });
 
-  it('run length: as asked when both runs fit the budget (180 s: 60 s each), shorter when not, never under 10 s', () => {
-    // 180 s budget: 10 s set-up, then 2 × (20 s start-up + 65 s) = 180 s exactly.
-    expect(lanesFleetRunMs(65_000, 180_000)).toBe(65_000);
-    expect(lanesFleetRunMs(60_000, 180_000)).toBe(60_000);
-    expect(lanesFleetRunMs(90_000, 180_000)).toBe(65_000);
+  it('run length: as asked when both runs fit the budget, shorter when not (180 s: 55 s each), never under 10 s', () => {
+    // 180 s budget: 10 s set-up, then 2 × (30 s start-up + 55 s) = 180 s exactly.
+    expect(lanesFleetRunMs(55_000, 180_000)).toBe(55_000);
+    expect(lanesFleetRunMs(50_000, 180_000)).toBe(50_000);
+    expect(lanesFleetRunMs(60_000, 180_000)).toBe(55_000);
     // 1 ms short of the budget: the next whole second down.
-    expect(lanesFleetRunMs(65_000, 179_999)).toBe(64_000);
+    expect(lanesFleetRunMs(55_000, 179_999)).toBe(54_000);
     expect(lanesFleetRunMs(60_000, 40_000)).toBe(10_000);
     expect(lanesFleetRunMs(60_000, 0)).toBe(10_000);
   });

@@ -41,7 +41,7 @@ export function mergeGroupRuns(perProcess: ReadonlyArray<readonly GroupRun[]>): 
 }
 
 /** Spawning 8 workers under tsx, their Redis connections and warm-up calls, on a loaded 2-core machine. */
-export const START_UP_MS = 20_000;
+const START_UP_MS = 30_000;
 /** The warm-up and the latency calls before the runs. */
 const SET_UP_MS = 10_000;
 

@@ -53,7 +53,13 @@ async function main(): Promise<void> {
   );
   const store = createRedisStore({ client, prefix: config.prefix });
   await store.getCooldown('warm-up'); // loads the scripts, as a long-running instance has
-  await warmUp(config.warmUrl, [oursPacing], { modelId: MODEL_A, fallbackModelId: MODEL_B });
+  // The fault-free path only (no Retry-After waits): 8 workers warm up at once on 2 cores.
+  await warmUp(
+    config.warmUrl,
+    [oursPacing],
+    { modelId: MODEL_A, fallbackModelId: MODEL_B },
+    { sequential: 5, concurrent: 10, faulted: 0 },
+  );
   let storeErrors = 0;
   const log: TrafficLog = { attempts: [] };
   const contender = oursPacingOn({

@@ -29,7 +29,7 @@ import {
   OURS_UNMARKED,
   runLanesAndTenants,
 } from './lanes';
-import { dealCallers, lanesFleetRunMs, mergeGroupRuns, START_UP_MS } from './lanes-fleet-figures';
+import { dealCallers, lanesFleetRunMs, mergeGroupRuns } from './lanes-fleet-figures';
 import type { LanesFleetReport, LanesFleetWorkerConfig } from './lanes-fleet-worker';
 import { type CallerGroup, type LanesRun, lanesRunOf } from './lanes-run';
 
@@ -83,17 +83,14 @@ export async function runLanesFleetSection(args: SectionArgs): Promise<LanesFlee
             ),
           );
           try {
-            return await Promise.all(
-              ROWS.map(async (row, k) => {
-                const { run: lanesRun, storeErrors: errors } = await runOnFleet(
-                  emulators[k]!,
-                  row,
-                  groups(row.marked),
-                  { redis, warmUrl, runMs, prefix: `bench:lanes-fleet:${seed}:${name}:${k}:` },
-                );
+            return await runOnFleets(
+              emulators,
+              groups,
+              { redis, warmUrl, runMs, prefix: `bench:lanes-fleet:${seed}:${name}:` },
+              (row, errors) => {
                 storeErrors[`${name}, ${row.name}`] = errors;
-                return lanesRun;
-              }),
+              },
+              log,
             );
           } finally {
             await Promise.all(emulators.map(e => e.close()));
@@ -107,50 +104,66 @@ export async function runLanesFleetSection(args: SectionArgs): Promise<LanesFlee
   }
 }
 
-/** One contender's run: its callers dealt to {@link PROCESSES} workers on one Redis prefix. */
-async function runOnFleet(
-  emulator: BenchEmulator,
-  row: Row,
-  groups: CallerGroup[],
+/**
+ * Every contender's run at once: `ROWS.length` × {@link PROCESSES} workers started together, each
+ * contender's callers dealt to its own {@link PROCESSES} on its own emulator and Redis prefix.
+ */
+async function runOnFleets(
+  emulators: readonly BenchEmulator[],
+  groups: (marked: boolean) => CallerGroup[],
   on: { redis: RedisServer; warmUrl: string; runMs: number; prefix: string },
-): Promise<{ run: LanesRun; storeErrors: number[] }> {
+  onStoreErrors: (row: Row, perProcess: number[]) => void,
+  log: (line: string) => void,
+): Promise<LanesRun[]> {
   const shape = { durationMs: on.runMs, callDeadlineMs: CALL_DEADLINE_MS, limit: LIMIT };
+  const spawnedAt = Date.now();
   let epochStart = 0;
   const reports = await runFleet<LanesFleetReport>({
-    processes: PROCESSES,
+    processes: ROWS.length * PROCESSES,
     worker: WORKER,
     env: {},
-    envs: dealCallers(groups, PROCESSES).map(mine => {
-      const config: LanesFleetWorkerConfig = {
-        emulatorUrl: emulator.url,
-        warmUrl: on.warmUrl,
-        redisUrl: on.redis.url,
-        prefix: on.prefix,
-        storeTimeoutMs: STORE_TIMEOUT_MS,
-        groups: mine,
-        ...shape,
-      };
-      return { LANES_FLEET_WORKER: JSON.stringify(config) };
-    }),
-    // Start-up, the run, and a call cut off at the end; past it the workers are killed.
-    timeoutMs: 2 * START_UP_MS + on.runMs + 30_000,
+    envs: ROWS.flatMap((row, k) =>
+      dealCallers(groups(row.marked), PROCESSES).map(mine => {
+        const config: LanesFleetWorkerConfig = {
+          emulatorUrl: emulators[k]!.url,
+          warmUrl: on.warmUrl,
+          redisUrl: on.redis.url,
+          prefix: `${on.prefix}${k}:`,
+          storeTimeoutMs: STORE_TIMEOUT_MS,
+          groups: mine,
+          ...shape,
+        };
+        return { LANES_FLEET_WORKER: JSON.stringify(config) };
+      }),
+    ),
+    // Past the start-up, the run and a call cut off at its end, the workers are killed.
+    timeoutMs: on.runMs + 120_000,
     onStarted: () => {
       epochStart = Date.now();
+      log(`  ${ROWS.length * PROCESSES} workers ready in ${fmtMs(epochStart - spawnedAt)}`);
     },
   });
   await sleep(50);
-  const run = lanesRunOf(
-    row.name,
-    mergeGroupRuns(reports.map(r => r.groups)),
-    {
-      requests: reports.reduce((n, r) => n + r.requests, 0),
-      rateLimited: reports.reduce((n, r) => n + r.rateLimited, 0),
-    },
-    await emulator.loggedRequests(),
-    epochStart,
-    shape,
+  return Promise.all(
+    ROWS.map(async (row, k) => {
+      const mine = reports.slice(k * PROCESSES, (k + 1) * PROCESSES);
+      onStoreErrors(
+        row,
+        mine.map(r => r.storeErrors),
+      );
+      return lanesRunOf(
+        row.name,
+        mergeGroupRuns(mine.map(r => r.groups)),
+        {
+          requests: mine.reduce((n, r) => n + r.requests, 0),
+          rateLimited: mine.reduce((n, r) => n + r.rateLimited, 0),
+        },
+        await emulators[k]!.loggedRequests(),
+        epochStart,
+        shape,
+      );
+    }),
   );
-  return { run, storeErrors: reports.map(r => r.storeErrors) };
 }
 
 /** How the runs over Redis were made (the table's first notes). */
