@@ -1,6 +1,14 @@
 import { serverWait } from '../errors/server-wait';
+import type { RecentAnswers } from './answer-meter';
+import { type Dimension, teachingDimension, tokensOfAnswer } from './learn-token-rate';
 import { capacityOf } from './rate-bucket';
-import { MINUTE_MS, type RateLimit, type RateLimitReport } from './rate-limits';
+import {
+  MAX_COUNT,
+  MIN_LIMIT,
+  MINUTE_MS,
+  type RateLimit,
+  type RateLimitReport,
+} from './rate-limits';
 import type { RateAdjustment } from './resilience-store';
 
 /**
@@ -55,6 +63,11 @@ export interface LearnedRate {
    * upgrade, or another app left the key) starts probing again.
    */
   readonly peakRpm?: number;
+  /**
+   * Set while `tpm` was learned from 429s (not stated): the token rate's own peak and probing, as
+   * `peakRpm` and `probing` for requests (see `learn-token-rate.ts`).
+   */
+  readonly adaptiveTokens?: { readonly peak?: number; readonly probing?: true };
 }
 
 /** What the pacer saw besides the answer, when it came. */
@@ -63,8 +76,13 @@ export interface RateSeen {
   now: number;
   /** The rates the shared bucket recorded when the store last answered (another instance's). */
   fleet?: RateLimit;
-  /** The slow start's burst: since its first admission (epoch ms), and its successes. */
-  burst: { since: number | undefined; successes: number };
+  /**
+   * The slow start's burst: since its first admission (epoch ms), its successes, and the tokens they
+   * used (or took, when they reported no usage).
+   */
+  burst: { since: number | undefined; successes: number; tokens?: number };
+  /** The successes of the last minute at most (`spanMs`), and their tokens (see `answer-meter.ts`). */
+  recent?: RecentAnswers;
 }
 
 /**
@@ -122,70 +140,205 @@ export function rateKnown(state: LearnedRate, fleet: RateLimit | undefined): boo
 }
 
 /**
- * The state after `answer`: the request rate (the server's stated limit, else AIMD from the answers
+ * The state after `answer`. Without a stated limit and with token-heavy answers, the dimension the
+ * answer teaches ({@link teachingDimension}: requests or tokens) learns by AIMD alone, the other is
+ * left as it is. Otherwise the request rate (the server's stated limit, else AIMD from the answers
  * alone: a first 429 sets a measured estimate, a later one cuts to {@link DECREASE} of the rate at
  * most once per hold, a success adds {@link INCREASE_RPM} up to the rate the cut came from and
  * probes beyond it), then the token rate the server stated; never above the ceiling.
  */
 export function learnRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen): LearnedRate {
+  const taught = teachingDimension(state, answer, seen);
+  if (taught !== undefined) return learnTaught(state, answer, seen, taught);
   const teachesRequests =
-    answer.report?.requests?.limit !== undefined || answer.limited || state.reason === 'adaptive';
-  const next = teachesRequests ? learnRequestRate(state, answer, seen) : state;
+    answer.report?.requests?.limit !== undefined ||
+    answer.limited ||
+    (state.reason === 'adaptive' && state.rpm !== undefined);
+  const next = teachesRequests
+    ? learnDimension(state, answer, seen, {
+        dimension: 'requests',
+        unit: 1,
+        cost: 1,
+        sample: burstOf(seen, 'requests'),
+      })
+    : state;
   return learnTokenRate(next, answer.report?.tokens?.limit);
 }
 
 /**
- * The request rate after an answer that teaches it (a stated limit, a 429, or any answer while the
- * rate is adaptive), with the hold and the first burst it moves.
+ * An answer without a stated limit, in the dimension it teaches: a 429 cuts that dimension's rate
+ * (or sets its first estimate), a success grows it when it is known; the other stays. A first
+ * estimate while the other dimension is known measures the successes of the last minute (the
+ * burst since the first admission is the other dimension's); one from a 429 within the hold of a
+ * congestion already answered is not made (that 429 is the same congestion).
  */
-function learnRequestRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen): LearnedRate {
+function learnTaught(
+  state: LearnedRate,
+  answer: PaceAnswer,
+  seen: RateSeen,
+  taught: { dimension: Dimension; perRequest: number },
+): LearnedRate {
+  const { dimension, perRequest } = taught;
+  const requests = dimension === 'requests';
+  const current = requests ? (state.rpm ?? seen.fleet?.rpm) : (state.tpm ?? seen.fleet?.tpm);
+  const otherKnown = requests
+    ? (state.tpm ?? seen.fleet?.tpm) !== undefined
+    : (state.rpm ?? seen.fleet?.rpm) !== undefined;
+  if (current === undefined && (!answer.limited || (otherKnown && seen.now < state.holdUntil)))
+    return state;
+  if (!answer.limited && (requests ? state.rpm : state.tpm) === undefined) return state;
+  return learnDimension(state, answer, seen, {
+    dimension,
+    unit: requests ? 1 : perRequest,
+    cost: requests ? 1 : tokensOfAnswer(answer),
+    sample: otherKnown && seen.recent ? recentOf(seen, dimension) : burstOf(seen, dimension),
+  });
+}
+
+/** How one answer moves one dimension's rate (see {@link learnDimension}). */
+interface DimensionStep {
+  dimension: Dimension;
+  /** One request in the dimension's unit: 1, or the tokens of a request of the recent mix. */
+  unit: number;
+  /** What this answer counts for in the dimension: 1, or its tokens. */
+  cost: number;
+  /** What a first estimate divides: the successes (or their tokens) since `since`. */
+  sample: { since: number | undefined; amount: number };
+}
+
+/**
+ * One dimension's rate after an answer that teaches it (a stated limit, a 429, or any answer while
+ * the rate is adaptive), with the hold and the first burst it moves.
+ */
+function learnDimension(
+  state: LearnedRate,
+  answer: PaceAnswer,
+  seen: RateSeen,
+  step: DimensionStep,
+): LearnedRate {
   const { now } = seen;
-  const stated = answer.report?.requests?.limit;
+  const requests = step.dimension === 'requests';
+  const stated = requests ? answer.report?.requests?.limit : undefined;
   const retryAfterMs = serverWait(answer.retryAfterMs, RATE_WINDOW_MS)?.ms;
-  const current = state.rpm ?? seen.fleet?.rpm;
+  const was = viewOf(state, step.dimension);
+  const current = was.rate ?? (requests ? seen.fleet?.rpm : seen.fleet?.tpm);
   const held = answer.limited && now < state.holdUntil;
   const holdUntil =
     answer.limited && !held ? now + Math.max(HOLD_MS, retryAfterMs ?? 0) : state.holdUntil;
-  const first = current === undefined ? firstEstimate(seen, retryAfterMs) : undefined;
+  const first =
+    current === undefined ? firstEstimate(step.sample, now, retryAfterMs, step.unit) : undefined;
   const firstSpanMs =
     first?.spanMs ??
     (firstBurstEnded(answer.limited, held, current, now, holdUntil)
       ? undefined
       : state.firstSpanMs);
   const congestion = answer.limited && !held;
-  const peakRpm = congestion ? current : state.peakRpm;
+  const peak = congestion ? current : was.peak;
   const pastPeak =
-    !answer.limited && peakRpm !== undefined && current !== undefined && current >= peakRpm;
-  const probing = first !== undefined || pastPeak || (state.probing && !congestion);
+    !answer.limited && peak !== undefined && current !== undefined && current >= peak;
+  const probing = first !== undefined || pastPeak || (was.probing === true && !congestion);
   const rate =
     stated ??
     (answer.limited
-      ? rateAfterLimited(current, held, first?.rpm)
-      : rateAfterSuccess(current, firstSpanMs, probing));
-  const rpm = atMost(rate, state.ceiling?.rpm);
+      ? rateAfterLimited(current, held, first?.rate, floorOf(step))
+      : rateAfterSuccess(current, step.cost, firstSpanMs, probing));
+  const ceiling = requests ? state.ceiling?.rpm : state.ceiling?.tpm;
+  const view: DimensionView = {
+    ...(rate === undefined ? {} : { rate: atMost(Math.min(MAX_COUNT, rate), ceiling) }),
+    ...(probing && stated === undefined ? { probing: true as const } : {}),
+    ...(peak === undefined || probing || stated !== undefined ? {} : { peak }),
+  };
   return {
-    ...withoutFirstSpan(state),
+    ...withoutDimension(state, step.dimension),
     holdUntil,
     ...(firstSpanMs === undefined ? {} : { firstSpanMs }),
-    ...(probing && stated === undefined ? { probing: true as const } : {}),
-    ...(peakRpm === undefined || probing || stated !== undefined ? {} : { peakRpm }),
-    ...(rpm === undefined ? {} : { rpm, reason: reasonOf(rpm, stated, state.ceiling) }),
+    ...withView(step.dimension, view, stated, state.ceiling),
   };
 }
 
 /**
- * A first request rate from a 429 while none is known: the successes since the first admission,
- * over the time from then until the server frees the window (its Retry-After; a minute without one).
+ * The least rate a 429 leaves: one request a minute ({@link MIN_RPM}), in tokens one request of the
+ * mix and never below the least token limit believed ({@link MIN_LIMIT}).
  */
-function firstEstimate(seen: RateSeen, retryAfterMs: number | undefined) {
-  const { since, successes } = seen.burst;
+function floorOf(step: DimensionStep): number {
+  return step.dimension === 'requests' ? MIN_RPM : Math.max(MIN_LIMIT.tokens, MIN_RPM * step.unit);
+}
+
+/** One dimension's adaptive state: its rate, the rate a 429 last cut, whether it probes. */
+interface DimensionView {
+  rate?: number;
+  peak?: number;
+  probing?: true;
+}
+
+function viewOf(state: LearnedRate, dimension: Dimension): DimensionView {
+  if (dimension === 'requests') {
+    const { rpm: rate, peakRpm: peak, probing } = state;
+    return {
+      ...(rate === undefined ? {} : { rate }),
+      ...(peak === undefined ? {} : { peak }),
+      ...(probing ? { probing } : {}),
+    };
+  }
+  return { ...(state.tpm === undefined ? {} : { rate: state.tpm }), ...state.adaptiveTokens };
+}
+
+/** The fields of a dimension's view in the state (with the reason its rate has). */
+function withView(
+  dimension: Dimension,
+  view: DimensionView,
+  stated: number | undefined,
+  ceiling: RateLimit | undefined,
+): Partial<LearnedRate> {
+  const { rate, peak, probing } = view;
+  if (dimension === 'requests')
+    return {
+      ...(probing ? { probing } : {}),
+      ...(peak === undefined ? {} : { peakRpm: peak }),
+      ...(rate === undefined ? {} : { rpm: rate, reason: reasonOf(rate, stated, ceiling) }),
+    };
+  if (rate === undefined) return {};
+  return {
+    tpm: rate,
+    reason: 'adaptive',
+    adaptiveTokens: { ...(probing ? { probing } : {}), ...(peak === undefined ? {} : { peak }) },
+  };
+}
+
+/** The first burst's sample: since the first admission, its successes or their tokens. */
+function burstOf(seen: RateSeen, dimension: Dimension): DimensionStep['sample'] {
+  const { since, successes, tokens = 0 } = seen.burst;
+  return { since, amount: dimension === 'requests' ? successes : tokens };
+}
+
+/** The last minute's sample: its successes or their tokens. */
+function recentOf(seen: RateSeen, dimension: Dimension): DimensionStep['sample'] {
+  const recent = seen.recent ?? { requests: 0, tokens: 0, spanMs: 0 };
+  return {
+    since: seen.now - recent.spanMs,
+    amount: dimension === 'requests' ? recent.requests : recent.tokens,
+  };
+}
+
+/**
+ * A first rate from a 429 while none is known: what the successes since `since` counted for (at
+ * least one request: `unit`), over the time from then until the server frees the window (its
+ * Retry-After; a minute without one).
+ */
+function firstEstimate(
+  sample: DimensionStep['sample'],
+  now: number,
+  retryAfterMs: number | undefined,
+  unit: number,
+) {
+  const { since, amount } = sample;
   if (since === undefined) return undefined;
-  const elapsed = seen.now - since;
+  const elapsed = now - since;
   const spanMs = Math.max(
     1,
     retryAfterMs === undefined ? Math.max(MINUTE_MS, elapsed) : elapsed + unrounded(retryAfterMs),
   );
-  return { spanMs, rpm: (Math.max(1, successes) * MINUTE_MS) / spanMs };
+  return { spanMs, rate: (Math.max(unit, amount) * MINUTE_MS) / spanMs };
 }
 
 /**
@@ -214,26 +367,29 @@ function rateAfterLimited(
   current: number | undefined,
   held: boolean,
   estimate: number | undefined,
+  floor: number,
 ): number | undefined {
   if (held) return current;
-  if (current !== undefined) return Math.max(MIN_RPM, current * DECREASE);
-  return estimate === undefined ? undefined : Math.max(MIN_RPM, estimate);
+  if (current !== undefined) return Math.max(floor, current * DECREASE);
+  return estimate === undefined ? undefined : Math.max(floor, estimate);
 }
 
 /**
- * A success without a stated limit: one request over the span of the burst it was sent in; else one
- * more, or while probing the growth of one paced slot at a doubling every {@link PROBE_DOUBLING_MS}
- * (at most ×2; about 6 × ln 2 ≈ 4.2 more per success at any rate above a few per minute).
+ * A success without a stated limit, of `cost` (1 request, or its tokens): its cost over the span of
+ * the burst it was sent in; else its cost once more per minute ({@link INCREASE_RPM}), or while
+ * probing the growth of its paced slot at a doubling every {@link PROBE_DOUBLING_MS} (at most ×2;
+ * about 6 × ln 2 ≈ 4.2 requests more per success at any rate above a few per minute).
  */
 function rateAfterSuccess(
   current: number | undefined,
+  cost: number,
   firstSpanMs: number | undefined,
   probing: boolean | undefined,
 ): number | undefined {
   if (current === undefined) return undefined;
-  if (firstSpanMs) return current + MINUTE_MS / firstSpanMs;
-  if (probing) return current * 2 ** Math.min(1, MINUTE_MS / current / PROBE_DOUBLING_MS);
-  return current + INCREASE_RPM;
+  if (firstSpanMs) return current + (cost * MINUTE_MS) / firstSpanMs;
+  if (probing) return current * 2 ** Math.min(1, (cost * MINUTE_MS) / current / PROBE_DOUBLING_MS);
+  return current + cost * INCREASE_RPM;
 }
 
 function reasonOf(rpm: number, stated: number | undefined, ceiling?: RateLimit): PaceReason {
@@ -241,10 +397,14 @@ function reasonOf(rpm: number, stated: number | undefined, ceiling?: RateLimit):
   return stated === undefined ? 'adaptive' : 'learned_limit';
 }
 
-/** The token rate the server stated (never above the ceiling); unchanged without one. */
+/**
+ * The token rate the server stated (never above the ceiling; it replaces one learned from 429s);
+ * unchanged without one.
+ */
 function learnTokenRate(state: LearnedRate, stated: number | undefined): LearnedRate {
   if (stated === undefined) return state;
-  return { ...state, tpm: atMost(stated, state.ceiling?.tpm) };
+  const { adaptiveTokens: _, ...rest } = state;
+  return { ...rest, tpm: atMost(stated, state.ceiling?.tpm) };
 }
 
 /**
@@ -313,8 +473,15 @@ function atMost(rate: number | undefined, ceiling: number | undefined): number |
   return ceiling === undefined ? rate : Math.min(rate ?? ceiling, ceiling);
 }
 
-/** `state` without its first burst, probing and peak (the step that follows sets them again while they last). */
-function withoutFirstSpan(state: LearnedRate): LearnedRate {
+/**
+ * `state` without its first burst and the dimension's probing and peak (the step that follows sets
+ * them again while they last).
+ */
+function withoutDimension(state: LearnedRate, dimension: Dimension): LearnedRate {
+  if (dimension === 'tokens') {
+    const { firstSpanMs: _, adaptiveTokens: __, ...rest } = state;
+    return rest;
+  }
   const { firstSpanMs: _, probing: __, peakRpm: ___, ...rest } = state;
   return rest;
 }

@@ -3,6 +3,7 @@ import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
+import { type AnswerMeter, countAnswer, createAnswerMeter, recentAnswers } from './answer-meter';
 import type { GuardedStore } from './guarded-store';
 import { shortHash } from './key-fingerprint';
 import {
@@ -16,6 +17,7 @@ import {
   type RateSeen,
   rateKnown,
 } from './learn-rate';
+import { tokensOfAnswer } from './learn-token-rate';
 import {
   aloneRates,
   backInFleet,
@@ -122,6 +124,8 @@ interface PaceKey {
   parked: number;
   /** Admission while no rate is known (ended once one is). */
   slowStart: SlowStart;
+  /** Its successes and their tokens, for the rates and the mix the learner measures. */
+  meter: AnswerMeter;
 }
 
 /**
@@ -149,6 +153,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       waiting: { requests: 0, tokens: 0 },
       parked: 0,
       slowStart: createSlowStart(),
+      meter: createAnswerMeter(Date.now()),
     };
     keys.set(key, k); // used now: it lives another TTL_MS
     return k;
@@ -303,13 +308,16 @@ export function createPacer(settings: PacerSettings): Pacer {
 
     async learn(key, answer) {
       const k = paceKey(key);
+      const now = Date.now();
       const seen: RateSeen = {
-        now: Date.now(),
+        now,
         ...(k.fleet.state === undefined ? {} : { fleet: k.fleet.state }),
-        burst: { ...k.slowStart.seen },
+        burst: { ...k.slowStart.seen, tokens: k.meter.tokens },
+        recent: recentAnswers(k.meter, now),
       };
       const before = k.rate;
       k.rate = learnRate(before, answer, seen);
+      if (!answer.limited) countAnswer(k.meter, now, tokensOfAnswer(answer));
       const change = correctBucket(before, k.rate, answer, seen);
       k.slowStart.answered(!answer.limited);
       if (known(k)) k.slowStart.end();
