@@ -83,6 +83,12 @@ export interface RateSeen {
   burst: { since: number | undefined; successes: number; tokens?: number };
   /** The successes of the last minute at most (`spanMs`), and their tokens (see `answer-meter.ts`). */
   recent?: RecentAnswers;
+  /**
+   * Whether an attempt of this instance waits for its slot now (the rate holds a caller back). A
+   * success while none waits does not grow a token rate: a key the callers leave idle shows nothing
+   * about a higher rate, and a rate pushed up meanwhile would meet the limit with many cuts later.
+   */
+  waiting?: boolean;
 }
 
 /**
@@ -159,6 +165,7 @@ export function learnRate(state: LearnedRate, answer: PaceAnswer, seen: RateSeen
         dimension: 'requests',
         unit: 1,
         cost: 1,
+        increase: () => INCREASE_RPM,
         sample: burstOf(seen, 'requests'),
       })
     : state;
@@ -187,12 +194,30 @@ function learnTaught(
   if (current === undefined && (!answer.limited || (otherKnown && seen.now < state.holdUntil)))
     return state;
   if (!answer.limited && (requests ? state.rpm : state.tpm) === undefined) return state;
+  const idle = !requests && !answer.limited && !seen.waiting && state.firstSpanMs === undefined;
+  if (idle) return state;
+  const cost = requests ? 1 : tokensOfAnswer(answer);
   return learnDimension(state, answer, seen, {
     dimension,
     unit: requests ? 1 : perRequest,
-    cost: requests ? 1 : tokensOfAnswer(answer),
+    cost,
+    increase: requests ? () => INCREASE_RPM : rate => tokenIncrease(cost, rate),
     sample: otherKnown && seen.recent ? recentOf(seen, dimension) : burstOf(seen, dimension),
   });
+}
+
+/**
+ * The token rate's climb after a cut, per success of `cost` tokens: one call of its size a minute,
+ * every minute (`cost × cost / rate`), as TCP's congestion avoidance grows one segment per round
+ * trip. A climb of a call a minute per success, as the request rate has, revisits the limit about
+ * every 6 s at any rate (10 % of the rate, climbed by as many calls as a minute holds); a token limit
+ * is met by batch jobs that keep the bucket busy for minutes, and each visit is a 429 whose
+ * Retry-After every caller on the key waits out, chat included. At the call's size this climb
+ * revisits it every `0.1 × rate / cost` minutes (5 minutes for 50 batches a minute). Its first
+ * estimate may still be far too low: probing grows it as it grows requests.
+ */
+function tokenIncrease(cost: number, rate: number): number {
+  return INCREASE_RPM * cost * Math.min(1, cost / rate);
 }
 
 /** How one answer moves one dimension's rate (see {@link learnDimension}). */
@@ -202,6 +227,8 @@ interface DimensionStep {
   unit: number;
   /** What this answer counts for in the dimension: 1, or its tokens. */
   cost: number;
+  /** A success's climb at `rate` outside the first burst and probing. */
+  increase(rate: number): number;
   /** What a first estimate divides: the successes (or their tokens) since `since`. */
   sample: { since: number | undefined; amount: number };
 }
@@ -241,7 +268,7 @@ function learnDimension(
     stated ??
     (answer.limited
       ? rateAfterLimited(current, held, first?.rate, floorOf(step))
-      : rateAfterSuccess(current, step.cost, firstSpanMs, probing));
+      : rateAfterSuccess(current, step, firstSpanMs, probing));
   const ceiling = requests ? state.ceiling?.rpm : state.ceiling?.tpm;
   const view: DimensionView = {
     ...(rate === undefined ? {} : { rate: atMost(Math.min(MAX_COUNT, rate), ceiling) }),
@@ -376,20 +403,20 @@ function rateAfterLimited(
 
 /**
  * A success without a stated limit, of `cost` (1 request, or its tokens): its cost over the span of
- * the burst it was sent in; else its cost once more per minute ({@link INCREASE_RPM}), or while
+ * the burst it was sent in; else its climb (one request more, {@link INCREASE_RPM}), or while
  * probing the growth of its paced slot at a doubling every {@link PROBE_DOUBLING_MS} (at most ×2;
  * about 6 × ln 2 ≈ 4.2 requests more per success at any rate above a few per minute).
  */
 function rateAfterSuccess(
   current: number | undefined,
-  cost: number,
+  { cost, increase }: Pick<DimensionStep, 'cost' | 'increase'>,
   firstSpanMs: number | undefined,
   probing: boolean | undefined,
 ): number | undefined {
   if (current === undefined) return undefined;
   if (firstSpanMs) return current + (cost * MINUTE_MS) / firstSpanMs;
   if (probing) return current * 2 ** Math.min(1, (cost * MINUTE_MS) / current / PROBE_DOUBLING_MS);
-  return current + cost * INCREASE_RPM;
+  return current + increase(current);
 }
 
 function reasonOf(rpm: number, stated: number | undefined, ceiling?: RateLimit): PaceReason {

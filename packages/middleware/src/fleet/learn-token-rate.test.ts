@@ -191,11 +191,22 @@ describe('a 429 without headers teaches the dimension the mix binds', () => {
 });
 
 describe('successes grow only the dimension that binds', () => {
-  it('a batch grows the token rate by its tokens a minute; the request rate stays unknown', () => {
-    expect(learn(tokensLearned, batchDone, afterBatches())).toEqual({
+  it('a batch while callers wait climbs by one batch a minute every minute (20,000² / 1,000,000 = 400); the request rate stays unknown', () => {
+    expect(learn(tokensLearned, batchDone, afterBatches({ waiting: true }))).toEqual({
       ...tokensLearned,
-      tpm: 1_000_000 + BATCH,
+      tpm: 1_000_400,
     });
+  });
+
+  it('a batch larger than the rate climbs by at most itself', () => {
+    const low: LearnedRate = { ...tokensLearned, tpm: 10_000 };
+    expect(learn(low, batchDone, afterBatches({ waiting: true })).tpm).toBe(30_000);
+  });
+
+  it('a batch while no caller waits (the key idle) grows nothing, probing or not', () => {
+    expect(learn(tokensLearned, batchDone, afterBatches({ waiting: false }))).toBe(tokensLearned);
+    const probing: LearnedRate = { ...tokensLearned, adaptiveTokens: { probing: true } };
+    expect(learn(probing, batchDone, afterBatches())).toBe(probing);
   });
 
   it('a chat call (a light mix) does not push the token rate up, nor invent a request rate', () => {
@@ -203,7 +214,7 @@ describe('successes grow only the dimension that binds', () => {
     expect(learn(tokensLearned, chatDone, seen)).toBe(tokensLearned);
   });
 
-  it('a success of the first burst counts its tokens over the first span', () => {
+  it('a success of the first burst counts its tokens over the first span, callers waiting or not', () => {
     const first = learn(initialRate(undefined), batch429, afterBatches());
     expect(learn(first, batchDone, afterBatches({ now: NOW + 1_000 })).tpm).toBe(1_200_000);
   });
@@ -211,7 +222,10 @@ describe('successes grow only the dimension that binds', () => {
   it('while probing, a batch grows the token rate by its paced slot at a doubling every 10 s', () => {
     const probing: LearnedRate = { ...tokensLearned, adaptiveTokens: { probing: true } };
     // A batch of 20,000 at 1,000,000 a minute is a slot of 1.2 s: 2^0.12.
-    expect(learn(probing, batchDone, afterBatches()).tpm).toBeCloseTo(1_000_000 * 2 ** 0.12, 6);
+    expect(learn(probing, batchDone, afterBatches({ waiting: true })).tpm).toBeCloseTo(
+      1_000_000 * 2 ** 0.12,
+      6,
+    );
   });
 });
 

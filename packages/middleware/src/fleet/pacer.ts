@@ -314,6 +314,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         ...(k.fleet.state === undefined ? {} : { fleet: k.fleet.state }),
         burst: { ...k.slowStart.seen, tokens: k.meter.tokens },
         recent: recentAnswers(k.meter, now),
+        waiting: k.waiting.requests + k.parked > 0,
       };
       const before = k.rate;
       k.rate = learnRate(before, answer, seen);
