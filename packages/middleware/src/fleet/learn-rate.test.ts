@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { correctBucket } from './correct-bucket';
 import {
-  correctBucket,
   initialRate,
   type LearnedRate,
   learnRate,

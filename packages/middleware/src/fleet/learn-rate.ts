@@ -1,7 +1,6 @@
 import { serverWait } from '../errors/server-wait';
 import type { RecentAnswers } from './answer-meter';
 import { type Dimension, teachingDimension, tokensOfAnswer } from './learn-token-rate';
-import { capacityOf } from './rate-bucket';
 import {
   MAX_COUNT,
   MIN_LIMIT,
@@ -9,11 +8,12 @@ import {
   type RateLimit,
   type RateLimitReport,
 } from './rate-limits';
-import type { RateAdjustment } from './resilience-store';
 
 /**
  * How the pacer learns a key's rates, as pure functions: `learnRate(state, answer, seen)` is the
- * next state, `correctBucket(before, after, answer, seen)` the correction the shared bucket needs.
+ * next state, `correctBucket(before, after, answer, seen)` (`correct-bucket.ts`) the correction the
+ * shared bucket needs, `teachingDimension` (`learn-token-rate.ts`) the dimension a 429 without
+ * headers comes from.
  * No timers, no store: the pacer holds the state, replaces it with each answer, and sends the
  * correction. Every number in an answer was clamped where it was read (`readRateLimitHeaders`,
  * `serverWait`, the usage reader).
@@ -432,66 +432,6 @@ function learnTokenRate(state: LearnedRate, stated: number | undefined): Learned
   if (stated === undefined) return state;
   const { adaptiveTokens: _, ...rest } = state;
   return { ...rest, tpm: atMost(stated, state.ceiling?.tpm) };
-}
-
-/**
- * The correction the bucket needs after `answer` (`undefined`: none): drained after a 429 and when
- * the first rate is learned (the slow start's requests are in the server's window already), lowered
- * to the server's `remaining` when below a burst, the tokens an attempt took beyond (or short of)
- * what it used given back.
- */
-export function correctBucket(
-  before: LearnedRate,
-  after: LearnedRate,
-  answer: PaceAnswer,
-  seen: RateSeen,
-): RateAdjustment | undefined {
-  const rpm = after.rpm ?? seen.fleet?.rpm;
-  const tpm = after.tpm ?? seen.fleet?.tpm;
-  const firstRate = !rateKnown(before, seen.fleet) && rpm !== undefined;
-  const change: RateAdjustment = {
-    ...requestsAtMost(rpm, answer.limited || firstRate, answer.report?.requests?.remaining),
-    ...tokensAtMost(tpm, answer.report?.tokens?.remaining),
-    ...tokensGivenBack(tpm === undefined ? undefined : (after.tpm ?? tpm / PACE_MARGIN), answer),
-  };
-  return Object.keys(change).length === 0 ? undefined : change;
-}
-
-function requestsAtMost(
-  rpm: number | undefined,
-  drain: boolean,
-  remaining: number | undefined,
-): Pick<RateAdjustment, 'atMostRequests'> {
-  if (drain) return { atMostRequests: 0 };
-  if (rpm === undefined || remaining === undefined || remaining >= capacityOf(rpm, BURST_MS))
-    return {};
-  return { atMostRequests: remaining };
-}
-
-function tokensAtMost(
-  tpm: number | undefined,
-  remaining: number | undefined,
-): Pick<RateAdjustment, 'atMostTokens'> {
-  if (tpm === undefined || remaining === undefined || remaining >= capacityOf(tpm, BURST_MS))
-    return {};
-  return { atMostTokens: remaining };
-}
-
-/**
- * The tokens an attempt took beyond what it used (negative: used beyond what it took), when pacing
- * tokens (`limit`: the tokens per minute the server allows). The server refuses a call above its
- * tokens per minute: a usage beyond a minute's tokens (or the estimate taken) is not believed, or
- * its debt would hold the next calls for hours.
- */
-function tokensGivenBack(
-  limit: number | undefined,
-  answer: PaceAnswer,
-): Pick<RateAdjustment, 'tokens'> {
-  if (limit === undefined || answer.tokens === undefined || !(answer.tokens.estimated >= 0))
-    return {};
-  const { estimated, used = 0 } = answer.tokens;
-  const given = estimated - Math.min(Math.max(0, used), Math.max(estimated, limit));
-  return given === 0 ? {} : { tokens: given };
 }
 
 function atMost(rate: number, ceiling: number | undefined): number;

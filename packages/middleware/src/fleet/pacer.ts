@@ -4,11 +4,11 @@ import { callHook } from '../util/call-hook';
 import { sleep } from '../util/sleep';
 import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
 import { type AnswerMeter, countAnswer, createAnswerMeter, recentAnswers } from './answer-meter';
+import { correctBucket } from './correct-bucket';
 import type { GuardedStore } from './guarded-store';
 import { shortHash } from './key-fingerprint';
 import {
   BURST_MS,
-  correctBucket,
   initialRate,
   type LearnedRate,
   learnRate,

@@ -1,0 +1,70 @@
+import {
+  BURST_MS,
+  type LearnedRate,
+  PACE_MARGIN,
+  type PaceAnswer,
+  type RateSeen,
+  rateKnown,
+} from './learn-rate';
+import { capacityOf } from './rate-bucket';
+import type { RateAdjustment } from './resilience-store';
+
+/**
+ * The correction the bucket needs after `answer` (`undefined`: none): drained after a 429 and when
+ * the first rate is learned (the slow start's requests are in the server's window already), lowered
+ * to the server's `remaining` when below a burst, the tokens an attempt took beyond (or short of)
+ * what it used given back.
+ */
+export function correctBucket(
+  before: LearnedRate,
+  after: LearnedRate,
+  answer: PaceAnswer,
+  seen: RateSeen,
+): RateAdjustment | undefined {
+  const rpm = after.rpm ?? seen.fleet?.rpm;
+  const tpm = after.tpm ?? seen.fleet?.tpm;
+  const firstRate = !rateKnown(before, seen.fleet) && rpm !== undefined;
+  const change: RateAdjustment = {
+    ...requestsAtMost(rpm, answer.limited || firstRate, answer.report?.requests?.remaining),
+    ...tokensAtMost(tpm, answer.report?.tokens?.remaining),
+    ...tokensGivenBack(tpm === undefined ? undefined : (after.tpm ?? tpm / PACE_MARGIN), answer),
+  };
+  return Object.keys(change).length === 0 ? undefined : change;
+}
+
+function requestsAtMost(
+  rpm: number | undefined,
+  drain: boolean,
+  remaining: number | undefined,
+): Pick<RateAdjustment, 'atMostRequests'> {
+  if (drain) return { atMostRequests: 0 };
+  if (rpm === undefined || remaining === undefined || remaining >= capacityOf(rpm, BURST_MS))
+    return {};
+  return { atMostRequests: remaining };
+}
+
+function tokensAtMost(
+  tpm: number | undefined,
+  remaining: number | undefined,
+): Pick<RateAdjustment, 'atMostTokens'> {
+  if (tpm === undefined || remaining === undefined || remaining >= capacityOf(tpm, BURST_MS))
+    return {};
+  return { atMostTokens: remaining };
+}
+
+/**
+ * The tokens an attempt took beyond what it used (negative: used beyond what it took), when pacing
+ * tokens (`limit`: the tokens per minute the server allows). The server refuses a call above its
+ * tokens per minute: a usage beyond a minute's tokens (or the estimate taken) is not believed, or
+ * its debt would hold the next calls for hours.
+ */
+function tokensGivenBack(
+  limit: number | undefined,
+  answer: PaceAnswer,
+): Pick<RateAdjustment, 'tokens'> {
+  if (limit === undefined || answer.tokens === undefined || !(answer.tokens.estimated >= 0))
+    return {};
+  const { estimated, used = 0 } = answer.tokens;
+  const given = estimated - Math.min(Math.max(0, used), Math.max(estimated, limit));
+  return given === 0 ? {} : { tokens: given };
+}
