@@ -3,10 +3,11 @@ import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { createRecentSamples, nearestRank, type RecentSamples } from '../util/recent-samples';
 import {
   createPeerSet,
+  HEDGE_PEERS,
   type InFlight,
   lateAlone,
   type PeerSet,
-  recentAnswersAheadAt,
+  peerOnTimeAt,
 } from './hedge-peers';
 import type { AttemptOperation } from './operation';
 
@@ -22,8 +23,11 @@ export const AUTO_HEDGE = {
   minSamples: 20,
   /** Below this a hedge gains little and doubles the load on noise. */
   floorMs: 50,
-  /** Against a tight distribution, where a slowdown shared by all calls would hedge them all. */
-  medianFactor: 1.5,
+  /**
+   * Against a tight distribution, where a slowdown shared by all calls would hedge them all (the
+   * margin a late attempt also needs over its peers' times, `hedge-peers.ts`).
+   */
+  medianFactor: HEDGE_PEERS.slowerBy,
   /** A sample (and a model not heard of) this old is forgotten: the latency may have moved. */
   maxAgeMs: 600_000,
 } as const;
@@ -53,7 +57,7 @@ export interface TrackedAttempt extends InFlight {
    * (`hedge-peers.ts`; with a fixed delay, always).
    */
   lateAlone(delayMs: number, now: number): boolean;
-  /** When {@link lateAlone} may change with no peer ending (a recent answer ages), if ever. */
+  /** When {@link lateAlone} may change with no peer ending (a peer's answer counts on time), if ever. */
   recheckAt(delayMs: number, now: number): number | undefined;
 }
 
@@ -128,7 +132,7 @@ export function learnedHedgeDelay(): HedgeDelay {
       return {
         ...attempt,
         lateAlone: (delayMs, now) => lateAlone(view(delayMs, now)),
-        recheckAt: (delayMs, now) => recentAnswersAheadAt(view(delayMs, now)),
+        recheckAt: (delayMs, now) => peerOnTimeAt(view(delayMs, now)),
       };
     },
   };

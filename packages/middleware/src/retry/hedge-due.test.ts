@@ -47,7 +47,7 @@ describe('hedgeDue', () => {
     for (const peer of peers) peer.end();
   });
 
-  it('peers that answered just before the delay count on time a tenth of a delay later: due exactly then, not one delay later', async () => {
+  it('peers that answered just before the delay count on time once it waited 1.5× their time: due exactly then, not one delay later', async () => {
     const delay = learnedHedgeDelay();
     for (let i = 0; i < AUTO_HEDGE.minSamples; i++) delay.learn(key, 400, T0 - 10_000);
     const t = T0;
@@ -56,11 +56,11 @@ describe('hedgeDue', () => {
     // Five peers that started with it answered at 590 ms (samples only: no peer ended).
     for (let i = 0; i < 5; i++) delay.learn(key, 590, t + 590);
     await vi.advanceTimersByTimeAsync(10);
-    expect(seen).toEqual([]); // at 600: five answers too recent to be on time
-    await vi.advanceTimersByTimeAsync(49);
+    expect(seen).toEqual([]); // at 600 (the delay): not yet 1.5 × 590 ms, the five are late with it
+    await vi.advanceTimersByTimeAsync(284);
     expect(seen).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(seen).toEqual([{ atMs: 650, afterMs: 600 }]);
+    expect(seen).toEqual([{ atMs: 885, afterMs: 600 }]);
   });
 
   it('the attempt answering first: undefined, and no timer left behind', async () => {

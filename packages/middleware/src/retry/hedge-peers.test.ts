@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPeerSet, HEDGE_PEERS, lateAlone, recentAnswersAheadAt } from './hedge-peers';
+import { createPeerSet, HEDGE_PEERS, lateAlone, peerOnTimeAt } from './hedge-peers';
 
 // The attempt started at 10_000 and its 600 ms delay ran out at 10_600.
 const startedAt = 10_000;
@@ -46,19 +46,46 @@ describe('lateAlone (the decision, pure)', () => {
     expect(lateAlone(view([], [...outside, answer(to + 1, 700), ...onTime]))).toBe(true);
   });
 
-  it('an answer is on time within the delay (exactly at it included) and a tenth of a delay before now (aheadShare)', () => {
+  it('an answer is on time once it has waited 1.5× the time it took (exactly then included); 1 ms slower, late', () => {
     // Three late in flight and two answers alike: on time, 3 late of 5 (limit 3): hedged; late,
-    // 5 of 5: it waits.
+    // 5 of 5: it waits. It has waited 600 ms.
     const late = repeat(startedAt, 3);
     const earliest = startedAt - HEDGE_PEERS.aroundShare * delayMs;
     const twice = (a: { value: number; takenAt: number }) => [a, a];
-    // At the delay: on time; 1 ms after it: late.
-    expect(lateAlone(view(late, twice(answer(earliest, delayMs))))).toBe(true);
-    expect(lateAlone(view(late, twice(answer(earliest, delayMs + 1))))).toBe(false);
-    // Answered exactly a tenth of a delay before now: on time; 1 ms later: as slow as it (late).
-    const ahead = now - HEDGE_PEERS.aheadShare * delayMs;
-    expect(lateAlone(view(late, twice({ value: 400, takenAt: ahead })))).toBe(true);
-    expect(lateAlone(view(late, twice({ value: 400, takenAt: ahead + 1 })))).toBe(false);
+    const limit = delayMs / HEDGE_PEERS.slowerBy; // 400 ms
+    expect(lateAlone(view(late, twice(answer(earliest, limit))))).toBe(true);
+    expect(lateAlone(view(late, twice(answer(earliest, limit + 1))))).toBe(false);
+    // Whatever the delay: an answer within it, but not 1.5× faster than the wait, is late.
+    expect(lateAlone(view(late, twice(answer(startedAt, delayMs - 1))))).toBe(false);
+  });
+
+  it('a wave shifted past the delay with three stalls: each stall waits until 1.5× the answers of its wave, then is hedged (exactly at it)', () => {
+    // Ten started together; seven answered at 900 to 906 ms, past the 600 ms delay; the attempt
+    // and two more stalled. Before, the answers past the delay counted late for ever.
+    const answered = Array.from({ length: 7 }, (_, i) => answer(startedAt, 900 + i));
+    const wave = (waitedMs: number) => ({
+      startedAt,
+      delayMs,
+      now: startedAt + waitedMs,
+      inFlight: repeat(startedAt, 2),
+      answered,
+    });
+    // 1.5 × the fifth answer (904 ms): 5 on time, 4 late (limit 3.8).
+    expect(lateAlone(wave(1.5 * 904 - 1))).toBe(false);
+    expect(lateAlone(wave(1.5 * 904))).toBe(false);
+    // 1.5 × the sixth (905 ms): 6 on time, 3 late: hedged.
+    expect(lateAlone(wave(1.5 * 905 - 1))).toBe(false);
+    expect(lateAlone(wave(1.5 * 905))).toBe(true);
+  });
+
+  it('the tail of a wave shifted past the delay, 100 ms behind its head, waits for its answer', () => {
+    // Seven answered at 900 ms (a while ago), the attempt and two more still in flight at 1,000 ms,
+    // past the 930 ms delay: the old rule hedged all three once the seven were a tenth of a delay old.
+    const answered = repeat(answer(startedAt, 900), 7);
+    const tail = { startedAt, delayMs: 930, inFlight: repeat(startedAt, 2), answered };
+    expect(lateAlone({ ...tail, now: startedAt + 1_000 })).toBe(false);
+    expect(lateAlone({ ...tail, now: startedAt + 1_349 })).toBe(false);
+    expect(lateAlone({ ...tail, now: startedAt + 1_350 })).toBe(true); // a stall: 1.5 × 900 ms
   });
 
   it('the tail of a slow burst, checked again as its peers answer, still waits', () => {
@@ -77,16 +104,15 @@ describe('lateAlone (the decision, pure)', () => {
   });
 });
 
-describe('recentAnswersAheadAt', () => {
-  const ahead = HEDGE_PEERS.aheadShare * delayMs;
-  it('the first moment a recent on-time answer counts on time; none for answers ahead, late or no peers', () => {
-    const recent = [answer(startedAt, 590), answer(startedAt, 570)];
-    expect(recentAnswersAheadAt(view([], recent))).toBe(startedAt + 570 + ahead);
-    // Already ahead (exactly a tenth of a delay before now), late (past the delay), or no peer.
-    const ahead0 = { value: 400, takenAt: now - ahead };
-    const late = answer(startedAt, delayMs + 1);
+describe('peerOnTimeAt', () => {
+  it('the first moment an answered peer counts on time: 1.5× the fastest still late; none when all are on time, for no peer, or no answer', () => {
+    const late = [answer(startedAt, 590), answer(startedAt, 570), answer(startedAt, 401)];
+    expect(peerOnTimeAt(view([], late))).toBe(startedAt + 1.5 * 401);
+    // On time already (exactly 1.5× its time at 600 ms), not a peer, or still in flight.
+    const onTime = answer(startedAt, 400);
     const far = answer(startedAt + HEDGE_PEERS.aroundShare * delayMs + 1, 440);
-    expect(recentAnswersAheadAt(view([], [ahead0, late, far]))).toBeUndefined();
+    expect(peerOnTimeAt(view([startedAt], [onTime, far]))).toBeUndefined();
+    expect(peerOnTimeAt(view([], []))).toBeUndefined();
   });
 });
 

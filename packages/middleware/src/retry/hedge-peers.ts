@@ -10,15 +10,14 @@ import type { Sample } from '../util/recent-samples';
 export const HEDGE_PEERS = {
   aroundShare: 0.25,
   /**
-   * A peer answered on time when within the delay and at least this share of a delay before the
-   * check: one that answers just now is as slow as the late attempt (the tail of a slow burst,
-   * whose answers raise the delay as they come, would otherwise find its first half on time).
-   * Small: at the first check (1.5× the median at least) a healthy answer is this far ahead.
+   * A peer that answered counts on time once the late attempt has waited this many times as long
+   * as the peer took (the margin the learned delay keeps over the model's median, too): the
+   * attempt is then slow against what its own peers took, not only against the past.
    */
-  aheadShare: 0.1,
+  slowerBy: 1.5,
   /**
-   * The late attempt is hedged when at most `lateShare` of its peers plus `lateSlack` were late
-   * too (14 of 60, 4 of 10): independent stalls are a few (at p = 0.1, 5 of 9 peers about once in
+   * The late attempt is hedged when at most `lateShare` of its peers plus `lateSlack` are late
+   * too (4 of 10, 14 of 60): independent stalls are a few (at p = 0.1, 5 of 9 peers about once in
    * a thousand waves), while a slowdown, or a starved client answering a burst over seconds, leaves
    * most of them late.
    */
@@ -46,38 +45,52 @@ function startedAround(start: number, startedAt: number, delayMs: number): boole
   return start >= startedAt - around && start <= startedAt + around;
 }
 
+/** The answers of the peers of the attempt `view` sees: their times to content. */
+function peerAnswers({ startedAt, delayMs, answered }: PeerView): number[] {
+  const times: number[] = [];
+  for (const { value, takenAt } of answered) {
+    if (startedAround(takenAt - value, startedAt, delayMs)) times.push(value);
+  }
+  return times;
+}
+
 /**
- * The decision, pure: the peers that started around the attempt, that is those that answered (on
- * time within `delayMs` and `aheadShare` of it before `now`, else late) and those still in flight
- * (late: each has waited at least `1 - aroundShare` of the delay, past any healthy answer). Hedge
- * when at most `lateShare` of them plus `lateSlack` were late (a lone call: always).
+ * The decision, pure. The attempt is compared with what its peers took, not with the learned
+ * delay: a peer that answered is on time once the attempt has waited `slowerBy` × its time to
+ * content; one that answered later than that, or is still in flight, is late with it. Hedge when
+ * at most `lateShare` of the peers plus `lateSlack` are late (a lone call: always); that is, once
+ * the attempt has waited `slowerBy` × the time of all but the allowed late share of its peers.
+ * Why: the learned delay is the past, the peers are the present. When a shift hits a whole wave
+ * (its answers all later than the delay, some of them further than others), the wave's answers
+ * raise the delay only as they come, so its top answers stay past it and its tail is past it
+ * while its head is not; against its peers, the tail is late only when `slowerBy` × their time
+ * has passed, as a stall would be, and never before it: so a shifted wave waits (no extra
+ * request) and its stalls are hedged once their peers' answers say how long an answer takes now
+ * (never, before: the wave's answers past the delay counted late for ever).
  */
-export function lateAlone({ startedAt, delayMs, now, inFlight, answered }: PeerView): boolean {
-  const around = (start: number) => startedAround(start, startedAt, delayMs);
-  const aheadBy = now - HEDGE_PEERS.aheadShare * delayMs;
+export function lateAlone(view: PeerView): boolean {
+  const waited = view.now - view.startedAt;
   let late = 0;
   let onTime = 0;
-  for (const start of inFlight) if (around(start)) late++;
-  for (const { value, takenAt } of answered) {
-    if (!around(takenAt - value)) continue;
-    if (value <= delayMs && takenAt <= aheadBy) onTime++;
+  for (const start of view.inFlight) if (startedAround(start, view.startedAt, view.delayMs)) late++;
+  for (const ms of peerAnswers(view)) {
+    if (HEDGE_PEERS.slowerBy * ms <= waited) onTime++;
     else late++;
   }
   return late <= HEDGE_PEERS.lateShare * (late + onTime) + HEDGE_PEERS.lateSlack;
 }
 
 /**
- * When the verdict of {@link lateAlone} may change with no peer ending: the first moment an answer
- * counted late only for being recent (within the delay, less than `aheadShare` of it before `now`)
- * counts on time. `undefined`: no such answer.
+ * When the verdict of {@link lateAlone} may change with no peer ending: the first moment an
+ * answered peer now counted late (the attempt has not yet waited `slowerBy` × its time) counts on
+ * time. `undefined`: no such peer.
  */
-export function recentAnswersAheadAt({ startedAt, delayMs, now, answered }: PeerView) {
-  const ahead = HEDGE_PEERS.aheadShare * delayMs;
+export function peerOnTimeAt(view: PeerView): number | undefined {
+  const waited = view.now - view.startedAt;
   let first: number | undefined;
-  for (const { value, takenAt } of answered) {
-    const around = startedAround(takenAt - value, startedAt, delayMs);
-    if (!around || value > delayMs || takenAt + ahead <= now) continue;
-    first = Math.min(first ?? Number.POSITIVE_INFINITY, takenAt + ahead);
+  for (const ms of peerAnswers(view)) {
+    const onTimeAfter = HEDGE_PEERS.slowerBy * ms;
+    if (onTimeAfter > waited) first = Math.min(first ?? Infinity, view.startedAt + onTimeAfter);
   }
   return first;
 }
