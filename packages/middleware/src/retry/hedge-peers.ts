@@ -55,18 +55,18 @@ function peerAnswers({ startedAt, delayMs, answered }: PeerView): number[] {
 }
 
 /**
- * The decision, pure. The attempt is compared with what its peers took, not with the learned
- * delay: a peer that answered is on time once the attempt has waited `slowerBy` × its time to
- * content; one that answered later than that, or is still in flight, is late with it. Hedge when
- * at most `lateShare` of the peers plus `lateSlack` are late (a lone call: always); that is, once
- * the attempt has waited `slowerBy` × the time of all but the allowed late share of its peers.
- * Why: the learned delay is the past, the peers are the present. When a shift hits a whole wave
- * (its answers all later than the delay, some of them further than others), the wave's answers
- * raise the delay only as they come, so its top answers stay past it and its tail is past it
- * while its head is not; against its peers, the tail is late only when `slowerBy` × their time
- * has passed, as a stall would be, and never before it: so a shifted wave waits (no extra
- * request) and its stalls are hedged once their peers' answers say how long an answer takes now
- * (never, before: the wave's answers past the delay counted late for ever).
+ * The decision, pure: the attempt is compared with what its peers took, not with the learned
+ * delay. A peer that answered is on time once the attempt has waited `slowerBy` × its time to
+ * content; one that answered later than that, or is still in flight, is late with it. Hedge when at
+ * most `lateShare` of the peers plus `lateSlack` are late (a lone call: always): the attempt has
+ * then waited `slowerBy` × the time of all its peers but the few that may be stalls too. Why it is
+ * right: the delay is the past, the peers are the present. When a shift hits a whole wave, its
+ * answers raise the delay only as they come, so against the delay its slowest answers stay late
+ * (with two stalls beside them a stall was never hedged) and its tail is late once its head counts
+ * on time (the tail was hedged). Against its peers, an attempt of a shifted wave is late only when
+ * it is `slowerBy` slower than the wave itself, as a stall is and a healthy answer is not; and a
+ * stall beside healthy peers is hedged at `slowerBy` × their time, as the delay would (at least
+ * `slowerBy` × the model's median), so it stays prompt.
  */
 export function lateAlone(view: PeerView): boolean {
   const waited = view.now - view.startedAt;
