@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptInfo } from '../attempt-guard';
+import { RateLimitError } from '../errors/status-errors';
 import {
   ageFairTable,
   FAIR_TAU_MS,
@@ -104,6 +105,85 @@ describe('lanes and tenants (fake time, a guard at 60 rpm)', () => {
     await Promise.all(loops);
     expect(shares.a + shares.b).toBeGreaterThanOrEqual(118);
     expect(Math.abs(shares.a - shares.b)).toBeLessThanOrEqual(0.1 * ((shares.a + shares.b) / 2));
+  });
+});
+
+describe('lanes: no slot idles while a take is parked, and the interactive call goes first (fake time, 60 rpm)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  const guardAt60 = (cooldownSpreadMs = 0) =>
+    createFleetGuard({ pacing: { rpm: 60 }, cooldownSpreadMs });
+
+  it('a parked take refused at its deadline hands its turn to the next parked take: the slot is used, not left to refill', async () => {
+    const guard = guardAt60();
+    const start = Date.now();
+    await admit(guard, { lane: 'background' }); // the full bucket's request: sent at once
+    // Parked until half a slot; at its turn it cannot afford the slot (its deadline): refused.
+    const refused = admit(guard, { lane: 'background', deadlineAt: start + 950 }).catch(e => e);
+    // Parked behind it, its own estimate a slot and a half away.
+    let next: number | undefined;
+    void admit(guard, { lane: 'background' }).then(() => {
+      next = Date.now() - start;
+    });
+    await vi.advanceTimersByTimeAsync(3 * SLOT_MS);
+    expect(await refused).toBeInstanceOf(RateLimitError);
+    // The next one takes the slot at one slot (before the fix: at its estimate, 1.5 slots).
+    expect(next).toBeLessThanOrEqual(Math.ceil(SLOT_MS) + 1);
+  });
+
+  it('an interactive call takes the slot a background call of this instance reserved and has not used yet; that one takes the later slot', async () => {
+    const guard = guardAt60();
+    const start = Date.now();
+    await admit(guard, { lane: 'background' });
+    let background: number | undefined;
+    void admit(guard, { lane: 'background' }).then(() => {
+      background = Date.now() - start;
+    });
+    // Granted at half a slot, the background call holds the slot at one slot.
+    await vi.advanceTimersByTimeAsync(0.6 * SLOT_MS);
+    let interactive: number | undefined;
+    void admit(guard, { lane: 'interactive' }).then(ms => {
+      interactive = ms;
+    });
+    await vi.advanceTimersByTimeAsync(3 * SLOT_MS);
+    // Sent at one slot: 0.4 slot of waiting (before the fix: the slot after, 1.4 slots).
+    expect(interactive).toBeLessThanOrEqual(0.4 * SLOT_MS + 2);
+    expect(background).toBeGreaterThanOrEqual(2 * SLOT_MS - 1);
+  });
+
+  it('a window an answer reported full (remaining 0, reset within a slot) does not hold an interactive call before its slot: it is sent at the slot, not after the hold and its spread', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.9);
+    const guard = guardAt60(250);
+    const start = Date.now();
+    await admit(guard, { lane: 'background' });
+    await vi.advanceTimersByTimeAsync(10);
+    // Its answer: the window is full until 800 ms.
+    await guard.onSuccess({
+      ...glm,
+      responseHeaders: {
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '800ms',
+      },
+    });
+    let background: number | undefined;
+    void admit(guard, { lane: 'background' }).then(() => {
+      background = Date.now() - start;
+    });
+    await vi.advanceTimersByTimeAsync(290);
+    let interactive: number | undefined;
+    void admit(guard, { lane: 'interactive' }).then(() => {
+      interactive = Date.now() - start;
+    });
+    await vi.advanceTimersByTimeAsync(4 * SLOT_MS);
+    // The interactive call has the next slot (after the hold); before the fix it waited out the
+    // hold and its spread (1,035 ms) and came after the background call, at two slots.
+    expect(interactive).toBeGreaterThanOrEqual(810);
+    expect(interactive).toBeLessThanOrEqual(Math.ceil(SLOT_MS) + 12);
+    expect(background).toBeGreaterThan(interactive as number);
   });
 });
 

@@ -54,6 +54,15 @@ export function backgroundHorizonMs(slotMs: number): number {
 }
 
 /**
+ * How long before its slot a parked background take is woken to take it (a granted take hands the
+ * next turn over, see `lane-turns.ts`): an eighth of a slot inside the horizon, so a wake a little
+ * late still reserves the slot before it is due.
+ */
+export function wakeBeforeSlotMs(slotMs: number): number {
+  return backgroundHorizonMs(slotMs) - slotMs / 8;
+}
+
+/**
  * The table `dt` ms later, at `now`: counts decayed, an entry forgotten once its last take or turn
  * is {@link TENANT_TTL_MS} past (a parked count with it: its callers are gone), at most
  * {@link MAX_TENANTS} kept (the longest idle go first, ties by name). Mutates `table`.

@@ -160,12 +160,16 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
    * held key. One ending within half a slot (a send a little late kept the window full) is waited
    * out and the slot kept: given up, nobody would use it. A longer one spends the slot: the attempt
    * waits it out and takes a new one (given back, its credit would add to the slots reserved after
-   * it).
+   * it). A cooldown of at most one slot found before the admission does not delay it (typically the
+   * window an answer reported full, ending at its reset): the slot is taken meanwhile, and the
+   * cooldown waited out after it the same way, so an interactive call keeps its place at the front.
    */
   async function pace(pacer: Pacer, info: AttemptInfo, k: Keys, taken: Held): Promise<void> {
     const tokens = info.estimatedTokens ?? 0;
+    const spacingMs = pacer.spacingMs(k.pace);
+    const passed = await cooldown.wait(info, k.cooldown, spacingMs);
     for (let round = 1; ; round++) {
-      const slotMs = await pacer.admit(info, k.pace, tokens);
+      const slotMs = (await pacer.admit(info, k.pace, tokens)) ?? (passed ? spacingMs : undefined);
       taken.pace = k.pace;
       if (slotMs === undefined || round >= MAX_PACE_ROUNDS) return;
       if (!(await cooldown.waitOutShort(info, k.cooldown, slotMs / 2))) return;
@@ -181,8 +185,8 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
       try {
         const lease = await breaker?.check(info, k.breaker);
         if (lease !== undefined) taken.probe = { key: k.breaker, lease };
-        await cooldown.wait(info, k.cooldown);
-        if (pacer !== undefined) await pace(pacer, info, k, taken);
+        if (pacer === undefined) await cooldown.wait(info, k.cooldown);
+        else await pace(pacer, info, k, taken);
       } catch (error) {
         // Not let through (a wait aborted or refused): what it took so far goes back at once.
         await giveBack(info, taken);

@@ -5,8 +5,10 @@ import { sleep } from '../util/sleep';
 import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
 import { type AnswerMeter, countAnswer, createAnswerMeter, recentAnswers } from './answer-meter';
 import { correctBucket } from './correct-bucket';
+import { wakeBeforeSlotMs } from './fair-lanes';
 import type { GuardedStore } from './guarded-store';
 import { shortHash } from './key-fingerprint';
+import { createLaneTurns, type LaneTurns } from './lane-turns';
 import {
   BURST_MS,
   initialRate,
@@ -85,6 +87,8 @@ export interface Pacer {
   learn(key: string, answer: PaceAnswer): Promise<void>;
   /** An admitted attempt ended without an answer: its slow-start slot is free, nothing is learned. */
   abandon(key: string): void;
+  /** The spacing of one request's slots at the key's known rate, in ms (`undefined`: none known). */
+  spacingMs(key: string): number | undefined;
   state(): Promise<PaceState[]>;
 }
 
@@ -126,6 +130,8 @@ interface PaceKey {
   slowStart: SlowStart;
   /** Its successes and their tokens, for the rates and the mix the learner measures. */
   meter: AnswerMeter;
+  /** The sleeps of its lane admissions here: parked turns and background slots. */
+  turns: LaneTurns;
 }
 
 /**
@@ -154,6 +160,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       parked: 0,
       slowStart: createSlowStart(),
       meter: createAnswerMeter(Date.now()),
+      turns: createLaneTurns(),
     };
     keys.set(key, k); // used now: it lives another TTL_MS
     return k;
@@ -221,7 +228,8 @@ export function createPacer(settings: PacerSettings): Pacer {
   ): Promise<void> {
     k.parked++;
     try {
-      await sleep(Math.max(1, Math.ceil(waitMs)), signal);
+      const group = `${cost.lane}:${cost.tenant}`;
+      await k.turns.park(group, Date.now() + Math.max(1, Math.ceil(waitMs)), signal);
     } catch (error) {
       const { lane = 'background', tenant = '' } = cost;
       void adjust(key, k, { unpark: { lane, tenant } }).catch(() => {});
@@ -229,6 +237,18 @@ export function createPacer(settings: PacerSettings): Pacer {
     } finally {
       k.parked--;
     }
+  }
+
+  /**
+   * After a background take (granted or refused): this instance's parked take of each tenant that
+   * wakes first is woken when the next slot comes within reach, so that slot is not left to refill
+   * past a full bucket while it sleeps on an estimate.
+   */
+  function handOver(k: PaceKey, result: RateTakeResult): void {
+    if (result.requests === undefined || !result.rpm) return;
+    const spacing = MINUTE_MS / result.rpm;
+    const untilNext = Math.max(0, (1 - result.requests) * spacing);
+    k.turns.handOver(Date.now() + Math.max(0, untilNext - wakeBeforeSlotMs(spacing)));
   }
 
   return {
@@ -262,6 +282,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         cost.parked = true;
         parkedMs = Date.now() - start;
       }
+      if (cost.lane === 'background') handOver(k, result);
       const reason = k.rate.reason ?? 'learned_limit';
       if (!result.granted) {
         const limit =
@@ -271,6 +292,11 @@ export function createPacer(settings: PacerSettings): Pacer {
         throw settings.own(paceTooLongError(info, result, reason, limit));
       }
       countMine(k.share, Date.now());
+      if (cost.lane === 'interactive' && result.waitMs >= 1) {
+        // A background slot of this instance's before it, not yet used, is this call's; that one takes this slot.
+        const earlier = k.turns.preempt(Date.now() + result.waitMs);
+        if (earlier !== undefined) result.waitMs = Math.max(0, earlier - Date.now());
+      }
       info.paced = {
         waitedMs: Math.ceil(parkedMs + Math.max(0, result.waitMs)),
         ...(cost.lane === undefined ? {} : { lane: cost.lane }),
@@ -294,7 +320,9 @@ export function createPacer(settings: PacerSettings): Pacer {
       k.waiting.requests++;
       k.waiting.tokens += tokens;
       try {
-        await sleep(Math.ceil(result.waitMs), info.signal);
+        if (cost.lane === 'background')
+          await k.turns.reserve(Date.now() + Math.ceil(result.waitMs), info.signal);
+        else await sleep(Math.ceil(result.waitMs), info.signal);
       } catch (error) {
         // Never sent: the next in line may have this slot.
         void adjust(key, k, { requests: cost.requests, tokens: cost.tokens }).catch(() => {});
@@ -327,6 +355,12 @@ export function createPacer(settings: PacerSettings): Pacer {
 
     abandon(key) {
       keys.get(key)?.slowStart.leave();
+    },
+
+    spacingMs(key) {
+      const k = keys.get(key);
+      if (k === undefined || !known(k)) return undefined;
+      return slotSpacingMs(k.fleet.state ?? paceOf(k.rate), 0) || undefined;
     },
 
     async state() {

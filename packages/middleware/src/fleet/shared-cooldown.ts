@@ -46,9 +46,11 @@ export interface SharedCooldown {
   /**
    * Waits until no cooldown holds at `key` (plus a random spread at its end), or throws a
    * `RateLimitError` (not sent) when that is beyond `maxCooldownWaitMs` or the call's deadline
-   * (less the time its answer needs, see {@link affordableWaitMs}).
+   * (less the time its answer needs, see {@link affordableWaitMs}). A cooldown found with at most
+   * `passMs` left is not waited: it resolves `true` at once, and the caller must wait it out before
+   * sending (a pacer's slot taken meanwhile, see {@link waitOutShort}).
    */
-  wait(info: AttemptInfo, key: string): Promise<void>;
+  wait(info: AttemptInfo, key: string, passMs?: number): Promise<boolean>;
   /**
    * After a pace wait: waits out a cooldown at `key` that ends within `withinMs` (and within the
    * deadline's headroom) and resolves `false`; resolves `true` at once when one lasts longer (or was
@@ -97,18 +99,19 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
       return (await store.getCooldown(key)) > 0;
     },
 
-    async wait(info, key) {
+    async wait(info, key, passMs = 0) {
       const startedAt = Date.now();
       let spread = spreadMs === 0;
       // Cooldowns can be extended while we wait (another 429): wait again, up to maxCooldownWaitMs in all.
       for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
         const left = await store.getCooldown(key);
         const now = Date.now();
+        if (round === 0 && left > 0 && left <= passMs) return true;
         if (left <= 0) {
           // Right after a cooldown, every caller that waited it out (here, or in the retry loop's own
           // Retry-After sleep) would send at the same instant: spread them once over the rest of spreadMs.
           const tail = (ends.get(key) ?? 0) + spreadMs - now;
-          if (spread || tail <= 0) return;
+          if (spread || tail <= 0) return false;
           spread = true;
           await sleep(Math.ceil(Math.random() * Math.min(tail, spreadMs)), info.signal);
           continue;
@@ -128,6 +131,7 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
       }
       const left = await store.getCooldown(key);
       if (left > 0) throw own(cooldownTooLongError(info, left, `${MAX_WAIT_ROUNDS} waits`));
+      return false;
     },
   };
 }

@@ -1,0 +1,100 @@
+import { sleep } from '../util/sleep';
+
+/** A sleep another admission of the same key may move: until a parked take's turn, or a slot. */
+interface Turn {
+  /** When it ends, epoch ms. */
+  at: number;
+  /** Its lane and tenant (a parked take's), or `''` (a reservation). */
+  group: string;
+  /** Ends the sleep at `at` instead. */
+  move(at: number): void;
+}
+
+/**
+ * The sleeps of one key's lane admissions in this instance, so that an admission can move another
+ * one's: a parked turn is handed over, and a background slot not yet used is preempted.
+ */
+export interface LaneTurns {
+  /** Sleeps until `at` (epoch ms) or until {@link handOver} moves it; rejects with the signal's reason. */
+  park(group: string, at: number, signal: AbortSignal | undefined): Promise<void>;
+  /**
+   * Sleeps until a background reservation's slot at `at`, or the later one {@link preempt} moved it
+   * to; rejects with the signal's reason.
+   */
+  reserve(at: number, signal: AbortSignal | undefined): Promise<void>;
+  /**
+   * The next slot comes within reach at `at`: the parked take of each group that wakes first is
+   * woken then instead (earlier, or later when it would wake before: the store would park it
+   * again). So a slot is taken by one that is awake, never lost while a take is parked here.
+   */
+  handOver(at: number): void;
+  /**
+   * An interactive slot at `at`: the earliest background reservation before it (and not yet due)
+   * takes `at` instead, and its slot is returned for the interactive call (`undefined`: none).
+   */
+  preempt(at: number): number | undefined;
+}
+
+/** The {@link LaneTurns} of one key. */
+export function createLaneTurns(): LaneTurns {
+  const parked = new Set<Turn>();
+  const reserved = new Set<Turn>();
+
+  async function sleepTurn(
+    set: Set<Turn>,
+    group: string,
+    at: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    let moved = new AbortController();
+    const turn: Turn = {
+      at,
+      group,
+      move(to) {
+        turn.at = to;
+        moved.abort();
+      },
+    };
+    set.add(turn);
+    try {
+      for (;;) {
+        const wait = Math.max(0, Math.ceil(turn.at - Date.now()));
+        try {
+          await sleep(wait, signal ? AbortSignal.any([signal, moved.signal]) : moved.signal);
+          return;
+        } catch (error) {
+          if (signal?.aborted || !moved.signal.aborted) throw error;
+          moved = new AbortController();
+        }
+      }
+    } finally {
+      set.delete(turn);
+    }
+  }
+
+  return {
+    park: (group, at, signal) => sleepTurn(parked, group, at, signal),
+    reserve: (at, signal) => sleepTurn(reserved, '', at, signal),
+
+    handOver(at) {
+      const first = new Map<string, Turn>();
+      for (const turn of parked) {
+        const seen = first.get(turn.group);
+        if (seen === undefined || turn.at < seen.at) first.set(turn.group, turn);
+      }
+      for (const turn of first.values()) if (turn.at !== at) turn.move(at);
+    },
+
+    preempt(at) {
+      const now = Date.now();
+      let earliest: Turn | undefined;
+      for (const turn of reserved)
+        if (turn.at > now && turn.at < at && (earliest === undefined || turn.at < earliest.at))
+          earliest = turn;
+      if (earliest === undefined) return undefined;
+      const slot = earliest.at;
+      earliest.move(at);
+      return slot;
+    },
+  };
+}
