@@ -377,6 +377,22 @@ describe('correctBucket: the correction the shared bucket needs after an answer'
       { atMostRequests: 0 },
     ],
     [
+      'remaining 0 requests with a reset within a slot keeps the refill that pays for the next request by the reset (60 rpm, reset 400 ms: 0.6)',
+      adaptive,
+      adaptive,
+      { ...success, report: { requests: { remaining: 0, resetMs: 400 } } },
+      at(),
+      { atMostRequests: 0.6 },
+    ],
+    [
+      'remaining 0 requests with a reset of exactly a slot, or longer, lowers the bucket to 0',
+      adaptive,
+      adaptive,
+      { ...success, report: { requests: { remaining: 0, resetMs: 1_000 } } },
+      at(),
+      { atMostRequests: 0 },
+    ],
+    [
       'remaining 0 tokens lowers the tokens to 0',
       tokens,
       tokens,
