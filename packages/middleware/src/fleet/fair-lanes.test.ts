@@ -122,16 +122,35 @@ describe('lanes: no slot idles while a take is parked, and the interactive call 
     const guard = guardAt60();
     const start = Date.now();
     await admit(guard, { lane: 'background' }); // the full bucket's request: sent at once
-    // Parked until half a slot; at its turn it cannot afford the slot (its deadline): refused.
-    const refused = admit(guard, { lane: 'background', deadlineAt: start + 950 }).catch(e => e);
-    // Parked behind it, its own estimate a slot and a half away.
+    void admit(guard, { lane: 'background' }); // parked: the slot at one slot
+    // Parked for the slot at two slots; woken for it, it can no longer afford it (its deadline).
+    const refused = admit(guard, { lane: 'background', deadlineAt: start + 1_900 }).catch(e => e);
+    let last: number | undefined;
+    void admit(guard, { lane: 'background' }).then(() => {
+      last = Date.now() - start;
+    });
+    await vi.advanceTimersByTimeAsync(4 * SLOT_MS);
+    expect(await refused).toBeInstanceOf(RateLimitError);
+    // The last one takes the slot at two slots (before: at its own estimate, two and a half).
+    expect(last).toBeLessThanOrEqual(Math.ceil(2 * SLOT_MS) + 1);
+  });
+
+  it('a background call aborted in its reserved slot hands the slot to the next parked take', async () => {
+    const guard = guardAt60();
+    const start = Date.now();
+    await admit(guard, { lane: 'background' });
+    const controller = new AbortController();
+    const aborted = admit(guard, { lane: 'background', signal: controller.signal }).catch(e => e);
     let next: number | undefined;
     void admit(guard, { lane: 'background' }).then(() => {
       next = Date.now() - start;
     });
+    // The first parked take holds the slot at one slot from half a slot on: aborted then.
+    await vi.advanceTimersByTimeAsync(0.6 * SLOT_MS);
+    controller.abort(new Error('job cancelled'));
     await vi.advanceTimersByTimeAsync(3 * SLOT_MS);
-    expect(await refused).toBeInstanceOf(RateLimitError);
-    // The next one takes the slot at one slot (before the fix: at its estimate, 1.5 slots).
+    expect(await aborted).toMatchObject({ message: 'job cancelled' });
+    // The next one is sent in that slot (before: at its own estimate, a slot and a half).
     expect(next).toBeLessThanOrEqual(Math.ceil(SLOT_MS) + 1);
   });
 
@@ -179,11 +198,37 @@ describe('lanes: no slot idles while a take is parked, and the interactive call 
       interactive = Date.now() - start;
     });
     await vi.advanceTimersByTimeAsync(4 * SLOT_MS);
-    // The interactive call has the next slot (after the hold); before the fix it waited out the
-    // hold and its spread (1,035 ms) and came after the background call, at two slots.
+    // Its slot is the first after the hold: it is sent when the window frees a request, at the
+    // hold's end (810 ms). Before: it waited out the hold and its spread (1,035 ms) and came after
+    // the background call, at two slots; with the hold passed alone, at the slot (1,030 ms).
     expect(interactive).toBeGreaterThanOrEqual(810);
-    expect(interactive).toBeLessThanOrEqual(Math.ceil(SLOT_MS) + 12);
+    expect(interactive).toBeLessThanOrEqual(812);
     expect(background).toBeGreaterThan(interactive as number);
+  });
+
+  it('a paced call arriving just after a hold ended is not spread like the callers that waited it out: its slot spaces it (240 rpm)', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.9);
+    const guard = createFleetGuard({ pacing: { rpm: 240 }, cooldownSpreadMs: 250 });
+    const slotMs = 60_000 / (240 * 0.98);
+    await admit(guard, { lane: 'background' });
+    await vi.advanceTimersByTimeAsync(10);
+    await guard.onSuccess({
+      ...glm,
+      responseHeaders: {
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '100ms',
+      },
+    });
+    // Parked until its turn: it would take the next slot (one slot) at half a slot.
+    void admit(guard, { lane: 'background' });
+    await vi.advanceTimersByTimeAsync(110);
+    // 10 ms after the hold ended: a spread of 0.9 × 240 ms would make it miss that slot.
+    let interactive: number | undefined;
+    void admit(guard, { lane: 'interactive' }).then(ms => {
+      interactive = ms;
+    });
+    await vi.advanceTimersByTimeAsync(4 * slotMs);
+    expect(interactive).toBeLessThanOrEqual(slotMs);
   });
 });
 

@@ -162,14 +162,18 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
    * waits it out and takes a new one (given back, its credit would add to the slots reserved after
    * it). A cooldown of at most one slot found before the admission does not delay it (typically the
    * window an answer reported full, ending at its reset): the slot is taken meanwhile, and the
-   * cooldown waited out after it the same way, so an interactive call keeps its place at the front.
+   * cooldown waited out after it the same way, so an interactive call keeps its place at the front
+   * (and may be sent at the cooldown's end, see `Pacer.admit`).
    */
   async function pace(pacer: Pacer, info: AttemptInfo, k: Keys, taken: Held): Promise<void> {
     const tokens = info.estimatedTokens ?? 0;
     const spacingMs = pacer.spacingMs(k.pace);
-    const passed = await cooldown.wait(info, k.cooldown, spacingMs);
+    const passedMs = await cooldown.wait(info, k.cooldown, spacingMs);
+    const heldUntil = passedMs > 0 ? Date.now() + passedMs : undefined;
     for (let round = 1; ; round++) {
-      const slotMs = (await pacer.admit(info, k.pace, tokens)) ?? (passed ? spacingMs : undefined);
+      const slotMs =
+        (await pacer.admit(info, k.pace, tokens, round === 1 ? heldUntil : undefined)) ??
+        (heldUntil === undefined ? undefined : spacingMs);
       taken.pace = k.pace;
       if (slotMs === undefined || round >= MAX_PACE_ROUNDS) return;
       if (!(await cooldown.waitOutShort(info, k.cooldown, slotMs / 2))) return;

@@ -80,9 +80,16 @@ export interface Pacer {
    * (abortable; within the deadline and `maxWaitMs`, else a `RateLimitError` without a request).
    * Resolves `undefined` when it did not wait, else the spacing of the slot it waited for (ms, by
    * requests or by its tokens, whichever is longer): a 429 may have arrived meanwhile, whose
-   * Retry-After the caller must then wait out (see `createFleetGuard`).
+   * Retry-After the caller must then wait out (see `createFleetGuard`). `heldUntil`: the end of a
+   * hold on the key (epoch ms; an answer reported the window full until its reset): an interactive
+   * call whose slot is the first after it is sent then, when the window frees a request.
    */
-  admit(info: AttemptInfo, key: string, tokens: number): Promise<number | undefined>;
+  admit(
+    info: AttemptInfo,
+    key: string,
+    tokens: number,
+    heldUntil?: number,
+  ): Promise<number | undefined>;
   /** Learns from an answer: its rate-limit headers, a 429, the tokens it really used. */
   learn(key: string, answer: PaceAnswer): Promise<void>;
   /** An admitted attempt ended without an answer: its slow-start slot is free, nothing is learned. */
@@ -252,7 +259,7 @@ export function createPacer(settings: PacerSettings): Pacer {
   }
 
   return {
-    async admit(info, key, tokens) {
+    async admit(info, key, tokens, heldUntil) {
       const k = paceKey(key);
       const start = Date.now();
       const maxWaitMs = waitBound(info.lane, settings.maxWaitMs);
@@ -296,6 +303,15 @@ export function createPacer(settings: PacerSettings): Pacer {
         // A background slot of this instance's before it, not yet used, is this call's; that one takes this slot.
         const earlier = k.turns.preempt(Date.now() + result.waitMs);
         if (earlier !== undefined) result.waitMs = Math.max(0, earlier - Date.now());
+        // The first slot after a hold: the window frees a request at the hold's end, and no other
+        // slot lies between (slots are a spacing apart).
+        const at = Date.now() + result.waitMs;
+        if (
+          heldUntil !== undefined &&
+          at > heldUntil &&
+          at <= heldUntil + slotSpacingMs(result, tokens)
+        )
+          result.waitMs = Math.max(0, heldUntil - Date.now());
       }
       info.paced = {
         waitedMs: Math.ceil(parkedMs + Math.max(0, result.waitMs)),
@@ -324,8 +340,12 @@ export function createPacer(settings: PacerSettings): Pacer {
           await k.turns.reserve(Date.now() + Math.ceil(result.waitMs), info.signal);
         else await sleep(Math.ceil(result.waitMs), info.signal);
       } catch (error) {
-        // Never sent: the next in line may have this slot.
-        void adjust(key, k, { requests: cost.requests, tokens: cost.tokens }).catch(() => {});
+        // Never sent: the next in line may have this slot (a parked take here is woken for it).
+        void adjust(key, k, { requests: cost.requests, tokens: cost.tokens })
+          .then(() => {
+            if (cost.lane === 'background') k.turns.handOver(Date.now());
+          })
+          .catch(() => {});
         throw error;
       } finally {
         k.waiting.requests--;

@@ -47,10 +47,11 @@ export interface SharedCooldown {
    * Waits until no cooldown holds at `key` (plus a random spread at its end), or throws a
    * `RateLimitError` (not sent) when that is beyond `maxCooldownWaitMs` or the call's deadline
    * (less the time its answer needs, see {@link affordableWaitMs}). A cooldown found with at most
-   * `passMs` left is not waited: it resolves `true` at once, and the caller must wait it out before
-   * sending (a pacer's slot taken meanwhile, see {@link waitOutShort}).
+   * `passMs` left is not waited: it resolves at once with the ms left (else 0), and the caller must
+   * wait it out before sending (a pacer's slot taken meanwhile, see {@link waitOutShort}); such a
+   * paced caller is not spread after a cooldown either (its slot spaces it).
    */
-  wait(info: AttemptInfo, key: string, passMs?: number): Promise<boolean>;
+  wait(info: AttemptInfo, key: string, passMs?: number): Promise<number>;
   /**
    * After a pace wait: waits out a cooldown at `key` that ends within `withinMs` (and within the
    * deadline's headroom) and resolves `false`; resolves `true` at once when one lasts longer (or was
@@ -106,12 +107,13 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
       for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
         const left = await store.getCooldown(key);
         const now = Date.now();
-        if (round === 0 && left > 0 && left <= passMs) return true;
+        if (round === 0 && left > 0 && left <= passMs) return left;
         if (left <= 0) {
           // Right after a cooldown, every caller that waited it out (here, or in the retry loop's own
-          // Retry-After sleep) would send at the same instant: spread them once over the rest of spreadMs.
+          // Retry-After sleep) would send at the same instant: spread them once over the rest of
+          // spreadMs. A paced caller (`passMs`) is not: its slot spaces it.
           const tail = (ends.get(key) ?? 0) + spreadMs - now;
-          if (spread || tail <= 0) return false;
+          if (spread || tail <= 0 || passMs > 0) return 0;
           spread = true;
           await sleep(Math.ceil(Math.random() * Math.min(tail, spreadMs)), info.signal);
           continue;
@@ -131,7 +133,7 @@ export function createSharedCooldown(settings: SharedCooldownSettings): SharedCo
       }
       const left = await store.getCooldown(key);
       if (left > 0) throw own(cooldownTooLongError(info, left, `${MAX_WAIT_ROUNDS} waits`));
-      return false;
+      return 0;
     },
   };
 }
