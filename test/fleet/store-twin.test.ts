@@ -125,6 +125,7 @@ const change = {
   atMostRequests: fc.integer({ min: -2, max: 20 }),
   atMostTokens: fc.integer({ min: -100, max: 100_000 }),
   unpark: fc.record({ lane, tenant }),
+  untake: fc.record({ lane, tenant }),
 } satisfies EveryField<RateAdjustment>;
 /** The bucket's configuration (`ttlMs` is fixed: {@link TTL_MS}; `burstMs` is per run). */
 const config = {

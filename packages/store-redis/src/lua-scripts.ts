@@ -78,7 +78,7 @@ return 1`;
  * instances' clocks do not matter); `q` is the lanes' table of `fair-lanes.ts`, one
  * `name=c,k,w,p;` per entry. KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?, tpm?,
  * burstMs, ttlMs, maxWaitMs?, requests?, tokens?, lane?, tenant?, parked?, atMostRequests?,
- * atMostTokens?, unpark? }`.
+ * atMostTokens?, unpark?, untake? }`.
  * → JSON `{ granted?, waitMs?, parked?, requests?, tokens?, rpm?, tpm?, recentRequests }`. Its TTL is capped
  * like every TTL of a store (`MAX_ENTRY_TTL_MS`; `storeTtlMs` caps the other scripts' TTLs).
  */
@@ -224,6 +224,11 @@ else
   if q and type(a.unpark) == 'table' then
     local e = q[fairKey(a.unpark.lane, a.unpark.tenant)]
     if e then e.k = math.max(0, e.k - 1) end
+  end
+  -- untake
+  if q and type(a.untake) == 'table' then
+    local e = q[fairKey(a.untake.lane, a.untake.tenant)]
+    if e then e.c = math.max(0, e.c - math.max(0, num(a.requests) or 0)) end
   end
 end
 -- rateBucketTtl

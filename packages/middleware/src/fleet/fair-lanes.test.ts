@@ -11,6 +11,7 @@ import {
 } from './fair-lanes';
 import { createFleetGuard } from './fleet-guard';
 import { createMemoryStore } from './memory-store';
+import { adjustRateBucket, refillRateBucket, takeFromRateBucket } from './rate-bucket';
 import type { PaceLane, ResilienceStore } from './resilience-store';
 
 const glm: AttemptInfo = { modelId: 'glm-5.2', provider: 'alaya.chat', attempt: 1 };
@@ -229,6 +230,22 @@ describe('lanes: no slot idles while a take is parked, and the interactive call 
     });
     await vi.advanceTimersByTimeAsync(4 * slotMs);
     expect(interactive).toBeLessThanOrEqual(slotMs);
+  });
+});
+
+describe('a granted take that was not sent', () => {
+  it("aborted in its slot, it gives back its request and its tenant's count of slots taken (untake), never below 0", () => {
+    const config = { limits: { rpm: 60 }, burstMs: 0, ttlMs: 60_000 };
+    const bucket = refillRateBucket(undefined, config, 1_000);
+    const cost = { requests: 1, tokens: 0, lane: 'background' as const, tenant: 'abc' };
+    expect(takeFromRateBucket(bucket, cost, 60_000, 0).granted).toBe(true);
+    expect(bucket.q?.['b:abc']?.c).toBe(1);
+    const back = { requests: 1, untake: { lane: 'background' as const, tenant: 'abc' } };
+    adjustRateBucket(bucket, back, 0);
+    expect(bucket.r).toBe(1);
+    expect(bucket.q?.['b:abc']?.c).toBe(0);
+    adjustRateBucket(bucket, back, 0);
+    expect(bucket.q?.['b:abc']?.c).toBe(0);
   });
 });
 

@@ -152,6 +152,15 @@ export function takeInLane(
   return { granted: false, waitMs: turn, parked: true };
 }
 
+/**
+ * A granted take of `requests` was not sent: its tenant's count of slots taken goes back (never
+ * below 0), so an aborted call does not cost its tenant a share. Mutates `table`.
+ */
+export function untake(table: FairTable, lane: string, tenant: string, requests: number): void {
+  const e = table[fairKey(lane, tenant)];
+  if (e !== undefined) e.c = Math.max(0, e.c - Math.max(0, requests));
+}
+
 /** A parked take will not come back: its place goes. Mutates `table`. */
 export function unpark(table: FairTable, lane: string, tenant: string): void {
   const e = table[fairKey(lane, tenant)];

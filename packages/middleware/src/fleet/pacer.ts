@@ -341,7 +341,9 @@ export function createPacer(settings: PacerSettings): Pacer {
         else await sleep(Math.ceil(result.waitMs), info.signal);
       } catch (error) {
         // Never sent: the next in line may have this slot (a parked take here is woken for it).
-        void adjust(key, k, { requests: cost.requests, tokens: cost.tokens })
+        const untake =
+          cost.lane === undefined ? {} : { untake: { lane: cost.lane, tenant: cost.tenant ?? '' } };
+        void adjust(key, k, { requests: cost.requests, tokens: cost.tokens, ...untake })
           .then(() => {
             if (cost.lane === 'background') k.turns.handOver(Date.now());
           })

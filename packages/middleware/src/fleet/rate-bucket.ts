@@ -1,4 +1,4 @@
-import { ageFairTable, type FairTable, takeInLane, unpark } from './fair-lanes';
+import { ageFairTable, type FairTable, takeInLane, unpark, untake } from './fair-lanes';
 import { MINUTE_MS } from './rate-limits';
 import type {
   RateAdjustment,
@@ -146,6 +146,8 @@ export function adjustRateBucket(
   }
   if (change.unpark !== undefined && bucket.q !== undefined)
     unpark(bucket.q, change.unpark.lane, change.unpark.tenant);
+  if (change.untake !== undefined && bucket.q !== undefined)
+    untake(bucket.q, change.untake.lane, change.untake.tenant, change.requests ?? 0);
 }
 
 /** How long the bucket must be kept: `ttlMs`, or longer while it has not refilled to full. */

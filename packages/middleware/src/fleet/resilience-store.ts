@@ -120,6 +120,11 @@ export interface RateAdjustment {
   atMostTokens?: number;
   /** A parked take of this lane and tenant will not come back (its caller aborted): its place goes. */
   unpark?: { lane: PaceLane; tenant: string };
+  /**
+   * The `requests` given back were a granted take of this lane and tenant that was not sent (its
+   * caller aborted in its slot): the tenant's count of slots taken goes back as well.
+   */
+  untake?: { lane: PaceLane; tenant: string };
 }
 
 /** A rate bucket after an operation. */
