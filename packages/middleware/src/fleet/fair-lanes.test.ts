@@ -207,6 +207,28 @@ describe('lanes: no slot idles while a take is parked, and the interactive call 
     expect(background).toBeGreaterThan(interactive as number);
   });
 
+  it('an interactive call waiting for the next slot is sent at the end of a hold an answer reports meanwhile (remaining 0, reset within a slot)', async () => {
+    const guard = guardAt60();
+    const start = Date.now();
+    await admit(guard, { lane: 'background' }); // sent at once: its answer is not back yet
+    let interactive: number | undefined;
+    void admit(guard, { lane: 'interactive' }).then(() => {
+      interactive = Date.now() - start;
+    });
+    await vi.advanceTimersByTimeAsync(20);
+    await guard.onSuccess({
+      ...glm,
+      responseHeaders: {
+        'x-ratelimit-remaining-requests': '0',
+        'x-ratelimit-reset-requests': '800ms',
+      },
+    });
+    await vi.advanceTimersByTimeAsync(2 * SLOT_MS);
+    // The window frees a request at 820 ms; before, it waited for its slot (1,021 ms).
+    expect(interactive).toBeGreaterThanOrEqual(820);
+    expect(interactive).toBeLessThanOrEqual(822);
+  });
+
   it('a paced call arriving just after a hold ended is not spread like the callers that waited it out: its slot spaces it (240 rpm)', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.9);
     const guard = createFleetGuard({ pacing: { rpm: 240 }, cooldownSpreadMs: 250 });

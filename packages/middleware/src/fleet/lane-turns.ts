@@ -29,16 +29,36 @@ export interface LaneTurns {
    */
   handOver(at: number): void;
   /**
+   * Sleeps until an interactive call's slot at `at`, or the hold's end {@link heldUntil} moved it
+   * to; rejects with the signal's reason.
+   */
+  front(at: number, signal: AbortSignal | undefined): Promise<void>;
+  /**
+   * An answer reported the window full until `until` (epoch ms): an interactive call waiting for
+   * the first slot after it (within `spacingMs`) is sent at `until` instead (see {@link firstAfterHold}).
+   */
+  heldUntil(until: number, spacingMs: number): void;
+  /**
    * An interactive slot at `at`: the earliest background reservation before it (and not yet due)
    * takes `at` instead, and its slot is returned for the interactive call (`undefined`: none).
    */
   preempt(at: number): number | undefined;
 }
 
+/**
+ * When a slot at `at` may be sent given a hold until `until` (an answer reported the window full
+ * until its reset): at `until` when it is the first slot after it (within `spacingMs`: slots are a
+ * spacing apart, so no other lies between), when the window frees a request; else at `at`.
+ */
+export function firstAfterHold(at: number, until: number | undefined, spacingMs: number): number {
+  return until !== undefined && at > until && at <= until + spacingMs ? until : at;
+}
+
 /** The {@link LaneTurns} of one key. */
 export function createLaneTurns(): LaneTurns {
   const parked = new Set<Turn>();
   const reserved = new Set<Turn>();
+  const interactive = new Set<Turn>();
 
   async function sleepTurn(
     set: Set<Turn>,
@@ -75,6 +95,14 @@ export function createLaneTurns(): LaneTurns {
   return {
     park: (group, at, signal) => sleepTurn(parked, group, at, signal),
     reserve: (at, signal) => sleepTurn(reserved, '', at, signal),
+    front: (at, signal) => sleepTurn(interactive, '', at, signal),
+
+    heldUntil(until, spacingMs) {
+      for (const turn of interactive) {
+        const at = firstAfterHold(turn.at, until, spacingMs);
+        if (at < turn.at) turn.move(at);
+      }
+    },
 
     handOver(at) {
       const first = new Map<string, Turn>();

@@ -8,7 +8,7 @@ import { correctBucket } from './correct-bucket';
 import { wakeBeforeSlotMs } from './fair-lanes';
 import type { GuardedStore } from './guarded-store';
 import { shortHash } from './key-fingerprint';
-import { createLaneTurns, type LaneTurns } from './lane-turns';
+import { createLaneTurns, firstAfterHold, type LaneTurns } from './lane-turns';
 import {
   BURST_MS,
   initialRate,
@@ -174,6 +174,9 @@ export function createPacer(settings: PacerSettings): Pacer {
   }
 
   const known = (k: PaceKey) => rateKnown(k.rate, k.fleet.state);
+  /** The spacing of one request's slots at the key's known rate, in ms (`undefined`: none known). */
+  const spacingOf = (k: PaceKey) =>
+    known(k) ? slotSpacingMs(k.fleet.state ?? paceOf(k.rate), 0) || undefined : undefined;
   /** Each tenant's hash, computed once (in memory only, like the keys). */
   const tenants = createBoundedMap<string, Promise<string>>(MAX_TRACKED_KEYS, TTL_MS);
 
@@ -303,15 +306,9 @@ export function createPacer(settings: PacerSettings): Pacer {
         // A background slot of this instance's before it, not yet used, is this call's; that one takes this slot.
         const earlier = k.turns.preempt(Date.now() + result.waitMs);
         if (earlier !== undefined) result.waitMs = Math.max(0, earlier - Date.now());
-        // The first slot after a hold: the window frees a request at the hold's end, and no other
-        // slot lies between (slots are a spacing apart).
         const at = Date.now() + result.waitMs;
-        if (
-          heldUntil !== undefined &&
-          at > heldUntil &&
-          at <= heldUntil + slotSpacingMs(result, tokens)
-        )
-          result.waitMs = Math.max(0, heldUntil - Date.now());
+        const sendAt = firstAfterHold(at, heldUntil, slotSpacingMs(result, tokens));
+        result.waitMs = Math.max(0, sendAt - Date.now());
       }
       info.paced = {
         waitedMs: Math.ceil(parkedMs + Math.max(0, result.waitMs)),
@@ -336,8 +333,9 @@ export function createPacer(settings: PacerSettings): Pacer {
       k.waiting.requests++;
       k.waiting.tokens += tokens;
       try {
-        if (cost.lane === 'background')
-          await k.turns.reserve(Date.now() + Math.ceil(result.waitMs), info.signal);
+        const until = Date.now() + Math.ceil(result.waitMs);
+        if (cost.lane === 'background') await k.turns.reserve(until, info.signal);
+        else if (cost.lane === 'interactive') await k.turns.front(until, info.signal);
         else await sleep(Math.ceil(result.waitMs), info.signal);
       } catch (error) {
         // Never sent: the next in line may have this slot (a parked take here is woken for it).
@@ -369,6 +367,12 @@ export function createPacer(settings: PacerSettings): Pacer {
       const before = k.rate;
       k.rate = learnRate(before, answer, seen);
       if (!answer.limited) countAnswer(k.meter, now, tokensOfAnswer(answer));
+      const requests = answer.report?.requests;
+      if (!answer.limited && requests?.remaining === 0 && requests.resetMs !== undefined) {
+        // The window is full until its reset: an interactive call waiting for the next slot goes then.
+        const spacing = spacingOf(k);
+        if (spacing !== undefined) k.turns.heldUntil(seen.now + requests.resetMs, spacing);
+      }
       const change = correctBucket(before, k.rate, answer, seen);
       k.slowStart.answered(!answer.limited);
       if (known(k)) k.slowStart.end();
@@ -381,8 +385,7 @@ export function createPacer(settings: PacerSettings): Pacer {
 
     spacingMs(key) {
       const k = keys.get(key);
-      if (k === undefined || !known(k)) return undefined;
-      return slotSpacingMs(k.fleet.state ?? paceOf(k.rate), 0) || undefined;
+      return k === undefined ? undefined : spacingOf(k);
     },
 
     async state() {
