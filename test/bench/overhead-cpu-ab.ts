@@ -8,7 +8,7 @@
  *   node --import tsx bench/overhead-cpu-ab.ts ../packages/middleware/dist-patched [doStream|streamText] [off|on] [blocks]
  *
  * `on` sets `idleTimeoutMs: 30000` on both middlewares. Prints median (95 % interval) of each figure
- * and patched ÷ base throughput.
+ * and of other ÷ base throughput, paired per block (base CPU per part ÷ other's in the same block).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,8 +17,9 @@ import { alayaMiddleware as baseMiddleware } from '@alaya-code/ai-sdk-middleware
 import { wrapLanguageModel } from 'ai';
 import { createBudget } from './lib/budget';
 import { fixed } from './lib/format';
+import { cpuMs } from './lib/measure';
 import { createPhases } from './lib/phases';
-import type { MedianInterval } from './lib/stats';
+import { type MedianInterval, medianInterval } from './lib/stats';
 import {
   type CpuQuartet,
   compareCpu,
@@ -57,7 +58,16 @@ const models: CpuQuartet = [
 for (let i = 0; i < 20; i++) for (const model of models) await readAnswer(model, path);
 const phase = createPhases(createBudget(Number.POSITIVE_INFINITY), { ab: 1 })('ab');
 const limits = { min: blocks, max: blocks, gcEvery: 50, seed: 20260601 };
-const s = await compareCpu(models, phase, limits, model => readAnswer(model, path));
+/** CPU µs per part of each model's runs, in block order: the paired other ÷ base ratio below. */
+const perPart = new Map<LanguageModelV4, number[]>(models.map(m => [m, []]));
+const s = await compareCpu(models, phase, limits, async model => {
+  const c0 = cpuMs();
+  const parts = await readAnswer(model, path);
+  perPart.get(model)!.push(((cpuMs() - c0) * 1000) / parts);
+  return parts;
+});
+const base = perPart.get(models[1])!;
+const paired = medianInterval(perPart.get(models[2])!.map((v, b) => base[b]! / v));
 const f = (m: MedianInterval, d: number) =>
   `${fixed(m.median, d)} (${fixed(m.low, d)}–${fixed(m.high, d)})`;
 console.log(`${path}, idle timeout ${idle}, ${s.blocks} blocks of ${chunks}-part streams`);
@@ -67,4 +77,4 @@ console.log(
   `  raw ÷ other build:      ${f(s.oursIdle, 4)}×   other − raw ${f(s.oursIdleAddedUs, 3)} µs`,
 );
 console.log(`  A/A control raw ÷ raw:  ${f(s.control, 4)}×`);
-console.log(`  other ÷ base throughput: ${fixed(s.oursIdle.median / s.ours.median, 4)}×`);
+console.log(`  other ÷ base throughput, paired per block: ${f(paired, 4)}×`);

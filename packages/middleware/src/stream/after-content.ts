@@ -11,20 +11,21 @@ import { type Idle, idleWatch } from './idle-timeout';
 import type { OpenedStream } from './stream-attempt';
 
 /**
- * How one pull of an opened answer ended: a part reached the consumer (`passed`), the answer's
- * stream ended (`done`), it broke (`failed`, mapped once) or the caller aborted (`aborted`). Only
- * `passed` leaves the consumer's stream to its owner to go on; the others are for it to settle.
+ * How an opened answer ended: its stream ended (`done`), it broke (`failed`, mapped once) or the
+ * caller aborted (`aborted`); what follows is the call's to decide.
  */
-export type AnswerStep =
-  | { passed: true }
-  | { done: true }
-  | { failed: AlayaError }
-  | { aborted: unknown };
+export type AnswerEnd = { done: true } | { failed: AlayaError } | { aborted: unknown };
+
+/** The end of an answer whose stream ended. */
+const DONE: AnswerEnd = { done: true };
 
 /** The reader of one opened answer (the first run's, or a continuation's). */
 export interface AfterContent {
-  /** Passes the answer's next part(s) on to the consumer, until one reaches it or the answer ends. */
-  pull(): Promise<AnswerStep>;
+  /**
+   * Passes the answer's next part on to the consumer; when the answer ends instead, settles the
+   * consumer's stream with `ended` (which may go on reading a continuation).
+   */
+  pull(): Promise<void>;
   /** Cancels the attempt being read (the consumer went away). */
   cancel(reason: unknown): void;
 }
@@ -35,7 +36,7 @@ export interface AfterContent {
  * consumer through {@link ConsumerParts}, a `finish` part with the answer metadata of `answered`.
  * With `idleTimeoutMs`, a read that waits longer cancels the attempt (its reader, hence its HTTP
  * body) and fails with a `TimeoutError`. A failure (a reset, the idle timeout, an `error` part) is
- * mapped once and returned: what follows (an `error` part, a continuation) is the call's to decide.
+ * mapped once and handed to `ended`: what follows (an `error` part, a continuation) is the call's to decide.
  */
 export function afterContent({
   opened,
@@ -44,6 +45,7 @@ export function afterContent({
   splice,
   settings,
   callerSignal,
+  ended,
 }: {
   opened: OpenedStream;
   /** Who answered the call so far (the metadata of its `finish` part). */
@@ -53,6 +55,8 @@ export function afterContent({
   splice: AnswerSplice | undefined;
   settings: ResolvedOptions;
   callerSignal: AbortSignal | undefined;
+  /** Settles the consumer's stream when the answer ended (see {@link AfterContent.pull}). */
+  ended: (end: AnswerEnd) => Promise<void> | void;
 }): AfterContent {
   const { idleTimeoutMs } = settings;
   let firstParts = true;
@@ -87,40 +91,39 @@ export function afterContent({
     });
   });
 
-  type Read = Exclude<AnswerStep, { passed: true }> | { part: LanguageModelV4StreamPart };
-
-  /** What the next read of the answer gave (one promise per part: no async frame around the read). */
-  const classify = (next: ReadableStreamReadResult<LanguageModelV4StreamPart> | Idle): Read => {
-    if ('idle' in next) return { failed: opened.mapError(next.idle, false) };
-    if (next.done) return { done: true };
-    if (next.value.type === 'error') {
-      watch.stop();
-      // openai-compatible keeps streaming after an error part; the attempt ends here instead.
-      opened.reader.cancel().catch(() => {});
-      return { failed: opened.mapError(next.value.error, true) };
-    }
-    return { part: next.value };
-  };
-  const broke = (error: unknown): Read =>
+  /** What a read that threw means: the caller's abort, or a broken stream (mapped once). */
+  const broke = (error: unknown): AnswerEnd =>
     isCallerAbort(error, callerSignal)
       ? { aborted: error }
       : { failed: opened.mapError(error, false) };
-  const read = (): Promise<Read> => watch.read().then(classify, broke);
 
   return {
     async pull() {
       if (firstParts) {
         firstParts = false;
         const any = pass(opened.buffered);
-        if (opened.done) return { done: true };
-        if (any && !consumer.wantsMore()) return { passed: true };
+        if (opened.done) return ended(DONE);
+        if (any) return;
       }
-      // Loops until a part reaches the consumer (a pull that enqueues nothing is not called again),
-      // and on while the consumer's queue has room: one pull passes on a batch of parts.
+      // Loops until a part reaches the consumer (a pull that enqueues nothing is not called again).
+      // One frame and one promise per part: the read is awaited here, nothing is allocated around it.
       for (;;) {
-        const next = await read();
-        if (!('part' in next)) return next;
-        if (passOne(next.part) && !consumer.wantsMore()) return { passed: true };
+        let next: ReadableStreamReadResult<LanguageModelV4StreamPart> | Idle;
+        try {
+          next = await watch.read();
+        } catch (error) {
+          return ended(broke(error));
+        }
+        if ('idle' in next) return ended({ failed: opened.mapError(next.idle, false) });
+        if (next.done) return ended(DONE);
+        const part = next.value;
+        if (part.type === 'error') {
+          watch.stop();
+          // openai-compatible keeps streaming after an error part; the attempt ends here instead.
+          opened.reader.cancel().catch(() => {});
+          return ended({ failed: opened.mapError(part.error, true) });
+        }
+        if (passOne(part)) return;
       }
     },
     cancel(reason) {

@@ -113,26 +113,4 @@ describe('consumerParts', () => {
     consumer.error(abort);
     await expect(read()).rejects.toBe(abort);
   });
-
-  it('wantsMore: true while the consumer’s queue has room, false once it is full, true again after a read', async () => {
-    let consumer: ConsumerParts | undefined;
-    const stream = new ReadableStream<LanguageModelV4StreamPart>(
-      {
-        start(controller) {
-          consumer = consumerParts(controller);
-        },
-      },
-      new CountQueuingStrategy({ highWaterMark: 2 }),
-    );
-    const reader = stream.getReader();
-    expect(consumer!.wantsMore()).toBe(true);
-    consumer!.enqueue({ type: 'text-start', id: 't' });
-    expect(consumer!.wantsMore()).toBe(true);
-    consumer!.enqueue({ type: 'text-delta', id: 't', delta: 'a' });
-    expect(consumer!.wantsMore()).toBe(false);
-    await reader.read();
-    expect(consumer!.wantsMore()).toBe(true);
-    consumer!.close();
-    expect(consumer!.wantsMore()).toBe(false);
-  });
 });

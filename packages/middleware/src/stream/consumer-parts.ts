@@ -1,4 +1,5 @@
 import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
+import type { PartSink } from './direct-pipe-stream';
 
 /** A block a stream opens with `<kind>-start` and closes with `<kind>-end` (same `id`). */
 export type BlockKind = 'text' | 'reasoning' | 'tool-input';
@@ -30,14 +31,10 @@ export interface ConsumerParts {
   close(): void;
   /** Errors the stream as it is (the caller's abort: the consumer reads nothing after it). */
   error(reason: unknown): void;
-  /** True while the consumer's queue has room: a pull may pass on another part before it is called again. */
-  wantsMore(): boolean;
 }
 
 /** The consumer's side of the stream `controller` feeds; see {@link ConsumerParts}. */
-export function consumerParts(
-  controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>,
-): ConsumerParts {
+export function consumerParts(controller: PartSink<LanguageModelV4StreamPart>): ConsumerParts {
   /** Open blocks by `kind:id`, in the order they opened. */
   const open = new Map<string, { kind: BlockKind; id: string }>();
 
@@ -81,6 +78,5 @@ export function consumerParts(
       open.clear();
       controller.error(reason);
     },
-    wantsMore: () => (controller.desiredSize ?? 0) > 0,
   };
 }

@@ -136,41 +136,51 @@ describe('the stream wrapStream returns', () => {
     await expect(read).resolves.toMatchObject({ done: true });
   });
 
-  it('read-ahead: after content it reads ahead of a consumer that does not read, up to 32 parts and no further', async () => {
-    const deltas = Array.from(
-      { length: 200 },
-      (_, i): LanguageModelV4StreamPart => ({ type: 'text-delta', id: 't', delta: `${i}` }),
-    );
-    const parts = [...answer.slice(0, 2), ...deltas, ...answer.slice(3)];
-    let pulled = 0;
-    const upstream = new ReadableStream<LanguageModelV4StreamPart>(
-      {
-        pull(controller) {
-          if (pulled < parts.length) controller.enqueue(parts[pulled++]!);
-          else controller.close();
+  it.each([
+    ['read with a reader', (stream: ReadableStream<LanguageModelV4StreamPart>) => stream],
+    [
+      'piped through a transform (as the AI SDK reads it)',
+      (stream: ReadableStream<LanguageModelV4StreamPart>) =>
+        stream.pipeThrough(new TransformStream<LanguageModelV4StreamPart>()),
+    ],
+  ])(
+    'backpressure, %s: a consumer that does not read is read ahead of by a few parts, no more; then every part arrives',
+    async (_, consume) => {
+      const deltas = Array.from(
+        { length: 200 },
+        (_, i): LanguageModelV4StreamPart => ({ type: 'text-delta', id: 't', delta: `${i}` }),
+      );
+      const parts = [...answer.slice(0, 2), ...deltas, ...answer.slice(3)];
+      let pulled = 0;
+      const upstream = new ReadableStream<LanguageModelV4StreamPart>(
+        {
+          pull(controller) {
+            if (pulled < parts.length) controller.enqueue(parts[pulled++]!);
+            else controller.close();
+          },
         },
-      },
-      { highWaterMark: 0 },
-    );
-    const { model } = streamModel([async () => upstream]);
-    const result = await wrap(model).doStream({ prompt: [] });
-    const reader = result.stream.getReader();
-    await expect(reader.read()).resolves.toMatchObject({ value: { type: 'stream-start' } });
-    // Real time for the pulls to run: the consumer reads nothing meanwhile.
-    await new Promise(resolve => setTimeout(resolve, 50));
-    // The consumer's queue (32 parts) is full, plus the one it read and at most one in flight.
-    expect(pulled).toBeGreaterThanOrEqual(33);
-    expect(pulled).toBeLessThanOrEqual(35);
-    const rest = await convertReadableStreamToArray(
-      new ReadableStream({
-        async pull(controller) {
-          const next = await reader.read();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        },
-      }),
-    );
-    expect(rest).toHaveLength(parts.length - 1);
-    expect(rest.at(-1)).toMatchObject({ type: 'finish' });
-  });
+        { highWaterMark: 0 },
+      );
+      const { model } = streamModel([async () => upstream]);
+      const result = await wrap(model).doStream({ prompt: [] });
+      const reader = consume(result.stream).getReader();
+      await expect(reader.read()).resolves.toMatchObject({ value: { type: 'stream-start' } });
+      // Real time for the pulls to run: the consumer reads nothing meanwhile.
+      await new Promise(resolve => setTimeout(resolve, 50));
+      // The first content part (the 3rd), at most two parts queued for the consumer, one in flight.
+      expect(pulled).toBeGreaterThanOrEqual(3);
+      expect(pulled).toBeLessThanOrEqual(6);
+      const rest = await convertReadableStreamToArray(
+        new ReadableStream({
+          async pull(controller) {
+            const next = await reader.read();
+            if (next.done) controller.close();
+            else controller.enqueue(next.value);
+          },
+        }),
+      );
+      expect(rest).toHaveLength(parts.length - 1);
+      expect(rest.at(-1)).toMatchObject({ type: 'finish' });
+    },
+  );
 });

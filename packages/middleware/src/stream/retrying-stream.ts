@@ -9,25 +9,14 @@ import { isCallerAbort } from '../errors/is-caller-abort';
 import type { ResolvedOptions } from '../options/resolve-options';
 import { createDeadline } from '../retry/deadline';
 import { type AnsweredBy, type RetryOutcome, runWithFallback } from '../retry/run-with-fallback';
-import { type AfterContent, afterContent } from './after-content';
+import { type AfterContent, type AnswerEnd, afterContent } from './after-content';
 import { type ConsumerParts, consumerParts } from './consumer-parts';
 import { type AnswerSplice, answerSplice } from './continuation';
+import { directPipeStream } from './direct-pipe-stream';
 import { type OpenedStream, streamOperation } from './stream-attempt';
-
-/**
- * Parts the stream reads ahead of its consumer: a pull passes on a batch, not one part, so a part
- * costs no pull of its own (the idle clock still runs only while a read waits).
- */
-const READ_AHEAD = new CountQueuingStrategy({ highWaterMark: 32 });
 
 /** How a run of the retry loop (the first one, or a continuation) ended. */
 type Run = { ok: true; outcome: RetryOutcome<OpenedStream> } | { ok: false; error: unknown };
-
-/** The answer being read, and who answered it so far (attempts summed across continuations). */
-interface Reading {
-  reader: AfterContent;
-  answered: AnsweredBy;
-}
 
 /**
  * The stream `wrapStream` returns at once: its retries and fallbacks before the first content part
@@ -85,7 +74,7 @@ export function retryingStream({
   let head: OpenedStream['head'] | undefined;
   /** The answer across attempts; only kept when the call may be continued. */
   let splice: AnswerSplice | undefined;
-  let reading: Reading | undefined;
+  let reading: AfterContent | undefined;
   let continuations = 0;
   let finished = false;
   let consumer: ConsumerParts;
@@ -105,18 +94,46 @@ export function retryingStream({
   const fail = (error: unknown): void =>
     isCallerAbort(error, callerSignal) || signal.aborted ? abort(error) : endWith(error);
 
-  /** Starts reading the answer `opened`, which `answered` answered. */
-  const read = (opened: OpenedStream, answered: AnsweredBy): Reading => ({
-    reader: afterContent({ opened, answered, consumer, splice, settings, callerSignal }),
-    answered,
-  });
+  /** Starts reading the answer `opened`, which `answered` answered (attempts summed across continuations). */
+  const read = (opened: OpenedStream, answered: AnsweredBy): AfterContent => {
+    const ended = (end: AnswerEnd): Promise<void> | void => settle(end, answered);
+    return afterContent({ opened, answered, consumer, splice, settings, callerSignal, ended });
+  };
+
+  /**
+   * Settles the consumer's stream at the `end` of the answer that `answered` gave: closes it, errors
+   * it (the caller's abort), or continues the answer and reads on.
+   */
+  async function settle(end: AnswerEnd, answered: AnsweredBy): Promise<void> {
+    if ('done' in end) {
+      finished = true;
+      return consumer.close();
+    }
+    if ('aborted' in end) return abort(end.aborted);
+    reading = await continueAfter(end.failed, answered);
+    return reading?.pull();
+  }
+
+  /** The first pull: waits for the first run's answer, then passes its first part(s) on. */
+  async function begin(): Promise<void> {
+    const result = await first;
+    if (!result.ok) return fail(result.error);
+    head = result.outcome.result.head;
+    // Only a stream that may be continued keeps its text: without `continuation` parts pass on.
+    splice = continuation === undefined ? undefined : answerSplice([], consumer);
+    reading = read(result.outcome.result, result.outcome);
+    return reading.pull();
+  }
 
   /**
    * Continues the answer that `by` gave after `failure`, when it may be (see
    * {@link retryingStream}): the continuation to read, or `undefined` once the stream ended (with
    * `failure`, the continuation's error, or the caller's abort).
    */
-  async function continueAfter(failure: AlayaError, by: AnsweredBy): Promise<Reading | undefined> {
+  async function continueAfter(
+    failure: AlayaError,
+    by: AnsweredBy,
+  ): Promise<AfterContent | undefined> {
     const continued = !(
       continuation === undefined ||
       splice === undefined ||
@@ -156,44 +173,21 @@ export function retryingStream({
     });
   }
 
-  const stream = new ReadableStream<LanguageModelV4StreamPart>(
-    {
-      start(controller) {
-        consumer = consumerParts(controller);
-      },
-      async pull() {
-        if (finished) return;
-        if (reading === undefined) {
-          const result = await first;
-          if (!result.ok) return fail(result.error);
-          head = result.outcome.result.head;
-          // Only a stream that may be continued keeps its text: without `continuation` parts pass on.
-          splice = continuation === undefined ? undefined : answerSplice([], consumer);
-          reading = read(result.outcome.result, result.outcome);
-        }
-        for (;;) {
-          const step = await reading.reader.pull();
-          if ('passed' in step) return;
-          if ('done' in step) {
-            finished = true;
-            return consumer.close();
-          }
-          if ('aborted' in step) return abort(step.aborted);
-          reading = await continueAfter(step.failed, reading.answered);
-          if (reading === undefined) return;
-        }
-      },
-      cancel(reason) {
-        finished = true;
-        cancelled.abort(reason);
-        reading?.reader.cancel(reason);
-        void first.then(result => {
-          if (result.ok) result.outcome.result.reader.cancel(reason).catch(() => {});
-        });
-      },
+  const stream = directPipeStream<LanguageModelV4StreamPart>({
+    start(sink) {
+      consumer = consumerParts(sink);
     },
-    READ_AHEAD,
-  );
+    // After the first part, one frame per part: the reader's own pull.
+    pull: () => (finished ? undefined : reading === undefined ? begin() : reading.pull()),
+    cancel(reason) {
+      finished = true;
+      cancelled.abort(reason);
+      reading?.cancel(reason);
+      void first.then(result => {
+        if (result.ok) result.outcome.result.reader.cancel(reason).catch(() => {});
+      });
+    },
+  });
 
   return {
     stream,
