@@ -136,6 +136,32 @@ describe('the stream wrapStream returns', () => {
     await expect(read).resolves.toMatchObject({ done: true });
   });
 
+  it('piped as the AI SDK reads it: the consumer’s cancel while the answer stalls mid-stream cancels the attempt at once', async () => {
+    let upstreamCancelled: unknown;
+    const stalling = new ReadableStream<LanguageModelV4StreamPart>({
+      start(controller) {
+        for (const part of answer.slice(0, 3)) controller.enqueue(part);
+        // Then nothing more: a stalled answer, no timeout configured.
+      },
+      cancel(reason) {
+        upstreamCancelled = reason;
+      },
+    });
+    const { model, signals } = streamModel([async () => stalling]);
+    const result = await wrap(model).doStream({ prompt: [] });
+    const reader = result.stream.pipeThrough(new TransformStream()).getReader();
+    for (;;) {
+      const next = await reader.read();
+      if (next.done || next.value.type === 'text-delta') break;
+    }
+    const pending = reader.read();
+    await new Promise(resolve => setTimeout(resolve, 20));
+    await reader.cancel('user left');
+    await expect(pending).resolves.toMatchObject({ done: true });
+    expect(upstreamCancelled).toBe('user left');
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
   it.each([
     ['read with a reader', (stream: ReadableStream<LanguageModelV4StreamPart>) => stream],
     [
