@@ -125,6 +125,17 @@ describe('directPipeStream', () => {
     expect(other.seen.starts).toBe(1);
   });
 
+  it('pipeThrough into a locked writable throws a TypeError and leaves the stream unlocked and unread', async () => {
+    const { source, seen } = numbers(3);
+    const stream = directPipeStream(source);
+    const transform = new TransformStream<number, number>();
+    transform.writable.getWriter();
+    expect(() => stream.pipeThrough(transform)).toThrow(TypeError);
+    expect(stream.locked).toBe(false);
+    expect(seen.starts).toBe(0);
+    expect(await convertReadableStreamToArray(stream)).toEqual([0, 1, 2]);
+  });
+
   it('cancel through getReader reaches the source', async () => {
     const { source, seen } = numbers(10);
     const reader = directPipeStream(source).getReader();

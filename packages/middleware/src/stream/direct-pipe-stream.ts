@@ -32,47 +32,57 @@ const ignore = (): void => {};
  * (`getReader`, `pipeTo`, `tee`, pipe options, a stream already read) takes the stream's own path.
  */
 export function directPipeStream<T>(source: DirectSource<T>): ReadableStream<T> {
-  let started = false;
-  const start = (sink: PartSink<T>): void => {
-    started = true;
-    source.start(sink);
-  };
+  return new DirectPipeStream(source);
+}
 
-  class DirectPipeStream extends ReadableStream<T> {
-    override pipeThrough<U>(
-      transform: ReadableWritablePair<U, T>,
-      options?: StreamPipeOptions,
-    ): ReadableStream<U> {
-      if (started || options !== undefined || this.locked) {
-        return super.pipeThrough(transform, options);
-      }
-      this.getReader(); // locked, as a piped stream is; nothing reads through it
-      pipeInto(transform.writable, source, start);
-      return transform.readable;
-    }
+/** Whether a stream's source was started, and by which path. */
+interface Started {
+  started: boolean;
+}
+
+/** One class for every stream (a class per stream would give each its own shape). */
+class DirectPipeStream<T> extends ReadableStream<T> {
+  readonly #source: DirectSource<T>;
+  readonly #state: Started;
+
+  constructor(source: DirectSource<T>) {
+    const state: Started = { started: false };
+    super(
+      {
+        pull(controller) {
+          if (!state.started) {
+            state.started = true;
+            source.start(controller);
+          }
+          return source.pull();
+        },
+        cancel: reason => source.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    this.#source = source;
+    this.#state = state;
   }
 
-  return new DirectPipeStream(
-    {
-      pull(controller) {
-        if (!started) start(controller);
-        return source.pull();
-      },
-      cancel: reason => source.cancel(reason),
-    },
-    { highWaterMark: 0 },
-  );
+  override pipeThrough<U>(
+    transform: ReadableWritablePair<U, T>,
+    options?: StreamPipeOptions,
+  ): ReadableStream<U> {
+    if (this.#state.started || options !== undefined || this.locked || transform.writable.locked) {
+      return super.pipeThrough(transform, options);
+    }
+    this.#state.started = true;
+    this.getReader(); // locked, as a piped stream is; nothing reads through it
+    pipeInto(transform.writable, this.#source);
+    return transform.readable;
+  }
 }
 
 /** Pumps `source` into `writable`; see {@link directPipeStream}. */
-function pipeInto<T>(
-  writable: WritableStream<T>,
-  source: DirectSource<T>,
-  start: (sink: PartSink<T>) => void,
-): void {
+function pipeInto<T>(writable: WritableStream<T>, source: DirectSource<T>): void {
   const writer = writable.getWriter();
   let ended = false;
-  start({
+  source.start({
     enqueue: part => void writer.write(part).catch(ignore),
     close() {
       ended = true;
