@@ -188,5 +188,5 @@ const row = (name: string, x: number[]) => {
 };
 console.log(`${path}, ${blocks} blocks of ${chunks}-part streams, raw ÷ layer per part`);
 console.log(`  raw CPU per part: ${f(medianInterval(raw), 3)} µs`);
-names.forEach((name, i) => row(name, perPart[i + 1]!));
+for (const [i, name] of names.entries()) row(name, perPart[i + 1]!);
 row('A/A control (second raw)', perPart[models.length - 1]!);
