@@ -41,6 +41,20 @@ function admit(
   return guard.beforeAttempt({ ...glm, ...extra }).then(() => Date.now() - start);
 }
 
+/** An answer of `glm` reporting its window full (no request left) until `resetMs` from now. */
+function windowFull(
+  guard: ReturnType<typeof createFleetGuard>,
+  resetMs: number,
+): Promise<void> | void {
+  return guard.onSuccess({
+    ...glm,
+    responseHeaders: {
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': `${resetMs}ms`,
+    },
+  });
+}
+
 describe('lanes and tenants (fake time, a guard at 60 rpm)', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -182,13 +196,7 @@ describe('lanes: no slot idles while a take is parked, and the interactive call 
     await admit(guard, { lane: 'background' });
     await vi.advanceTimersByTimeAsync(10);
     // Its answer: the window is full until 800 ms.
-    await guard.onSuccess({
-      ...glm,
-      responseHeaders: {
-        'x-ratelimit-remaining-requests': '0',
-        'x-ratelimit-reset-requests': '800ms',
-      },
-    });
+    await windowFull(guard, 800);
     let background: number | undefined;
     void admit(guard, { lane: 'background' }).then(() => {
       background = Date.now() - start;
@@ -216,13 +224,7 @@ describe('lanes: no slot idles while a take is parked, and the interactive call 
       interactive = Date.now() - start;
     });
     await vi.advanceTimersByTimeAsync(20);
-    await guard.onSuccess({
-      ...glm,
-      responseHeaders: {
-        'x-ratelimit-remaining-requests': '0',
-        'x-ratelimit-reset-requests': '800ms',
-      },
-    });
+    await windowFull(guard, 800);
     await vi.advanceTimersByTimeAsync(2 * SLOT_MS);
     // The window frees a request at 820 ms; before, it waited for its slot (1,021 ms).
     expect(interactive).toBeGreaterThanOrEqual(820);
@@ -235,13 +237,7 @@ describe('lanes: no slot idles while a take is parked, and the interactive call 
     const slotMs = 60_000 / (240 * 0.98);
     await admit(guard, { lane: 'background' });
     await vi.advanceTimersByTimeAsync(10);
-    await guard.onSuccess({
-      ...glm,
-      responseHeaders: {
-        'x-ratelimit-remaining-requests': '0',
-        'x-ratelimit-reset-requests': '100ms',
-      },
-    });
+    await windowFull(guard, 100);
     // Parked until its turn: it would take the next slot (one slot) at half a slot.
     void admit(guard, { lane: 'background' });
     await vi.advanceTimersByTimeAsync(110);
