@@ -60,3 +60,17 @@ export function recentAnswers(meter: AnswerMeter, now: number): RecentAnswers {
   }
   return { requests, tokens, spanMs: Math.max(0, Math.min(MINUTE_MS, now - meter.since)) };
 }
+
+/**
+ * What the server accepted of late, per minute: the last minute's successes (`requests`, or their
+ * `tokens`) over the span they cover; `undefined` with none (nothing was accepted lately, or the
+ * meter has only just started). A rate the pacer reached on paper, with its sends still spaced by
+ * reservations made at a lower one, was never shown to the server: this one was.
+ */
+export function deliveredRate(
+  recent: RecentAnswers | undefined,
+  amount: 'requests' | 'tokens',
+): number | undefined {
+  if (recent === undefined || !(recent.spanMs > 0) || !(recent[amount] > 0)) return undefined;
+  return (recent[amount] * MINUTE_MS) / recent.spanMs;
+}
