@@ -78,3 +78,16 @@ function tokensGivenBack(
   const given = estimated - Math.min(Math.max(0, used), Math.max(estimated, limit));
   return given === 0 ? {} : { tokens: given };
 }
+
+/** Both corrections of the bucket in one (their counts added). */
+export function addChanges(
+  a: RateAdjustment | undefined,
+  b: RateAdjustment | undefined,
+): RateAdjustment | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return {
+    ...a,
+    requests: (a.requests ?? 0) + (b.requests ?? 0),
+    tokens: (a.tokens ?? 0) + (b.tokens ?? 0),
+  };
+}

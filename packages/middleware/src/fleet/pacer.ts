@@ -1,10 +1,9 @@
 import type { AttemptInfo } from '../attempt-guard';
 import { createBoundedMap, MAX_TRACKED_KEYS } from '../util/bounded-map';
 import { callHook } from '../util/call-hook';
-import { sleep } from '../util/sleep';
 import { affordableWaitMs, DEADLINE_LIMIT } from './affordable-wait';
 import { type AnswerMeter, countAnswer, createAnswerMeter, recentAnswers } from './answer-meter';
-import { correctBucket } from './correct-bucket';
+import { addChanges, correctBucket } from './correct-bucket';
 import { wakeBeforeSlotMs } from './fair-lanes';
 import type { GuardedStore } from './guarded-store';
 import { shortHash } from './key-fingerprint';
@@ -40,6 +39,13 @@ import type {
   RateTakeResult,
   ResilienceStore,
 } from './resilience-store';
+import {
+  createReservedWaits,
+  type ReservedWaits,
+  rateCut,
+  stretchWaits,
+  waitReserved,
+} from './respace-waits';
 import { createSlowStart, type SlowStart } from './slow-start';
 
 export type { PaceAnswer, PaceReason } from './learn-rate';
@@ -139,6 +145,8 @@ interface PaceKey {
   meter: AnswerMeter;
   /** The sleeps of its lane admissions here: parked turns and background slots. */
   turns: LaneTurns;
+  /** Its attempts waiting for their reserved slots, stretched when the rate is cut. */
+  reserved: ReservedWaits;
 }
 
 /**
@@ -168,6 +176,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       slowStart: createSlowStart(),
       meter: createAnswerMeter(Date.now()),
       turns: createLaneTurns(),
+      reserved: createReservedWaits(),
     };
     keys.set(key, k); // used now: it lives another TTL_MS
     return k;
@@ -336,7 +345,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         const until = Date.now() + Math.ceil(result.waitMs);
         if (cost.lane === 'background') await k.turns.reserve(until, info.signal);
         else if (cost.lane === 'interactive') await k.turns.front(until, info.signal);
-        else await sleep(Math.ceil(result.waitMs), info.signal);
+        else await waitReserved(k.reserved, Math.ceil(result.waitMs), info.signal);
       } catch (error) {
         // Never sent: the next in line may have this slot (a parked take here is woken for it).
         const untake =
@@ -373,7 +382,9 @@ export function createPacer(settings: PacerSettings): Pacer {
         const spacing = spacingOf(k);
         if (spacing !== undefined) k.turns.heldUntil(seen.now + requests.resetMs, spacing);
       }
-      const change = correctBucket(before, k.rate, answer, seen);
+      const cut = rateCut(before, k.rate, k.waiting);
+      const change = addChanges(correctBucket(before, k.rate, answer, seen), cut?.change);
+      if (cut !== undefined) stretchWaits(k.reserved, cut.factor);
       k.slowStart.answered(!answer.limited);
       if (known(k)) k.slowStart.end();
       if (change !== undefined) await adjust(key, k, change);
