@@ -229,6 +229,52 @@ describe('successes grow only the dimension that binds', () => {
   });
 });
 
+describe('probing on what the server accepted (issue 29: batches reserved at the first estimate)', () => {
+  /** Twenty batches answered over the last 24 s: 1,000,000 tokens a minute delivered. */
+  const delivered = (seen: Partial<RateSeen> = {}) =>
+    afterBatches({ recent: { requests: 20, tokens: 20 * BATCH, spanMs: 24_000 }, ...seen });
+  const probingAt = (tpm: number): LearnedRate => ({
+    ...tokensLearned,
+    tpm,
+    adaptiveTokens: { probing: true },
+  });
+
+  it('a success grows a probing rate to exactly twice what the last minute delivered, no further', () => {
+    // 1,990,000 × 2^(1.2 s × 1,000,000 / 1,990,000 / 10 s) ≈ 2,073,000: capped at 2 × 1,000,000.
+    expect(learn(probingAt(1_990_000), batchDone, delivered({ waiting: true })).tpm).toBe(
+      2_000_000,
+    );
+    // Below the cap it grows as before.
+    expect(learn(probingAt(1_000_000), batchDone, delivered({ waiting: true })).tpm).toBeCloseTo(
+      1_000_000 * 2 ** 0.12,
+      6,
+    );
+  });
+
+  it('a success never lowers a probing rate already above the cap (a success is no cut)', () => {
+    expect(learn(probingAt(3_000_000), batchDone, delivered({ waiting: true })).tpm).toBe(
+      3_000_000,
+    );
+  });
+
+  it('the 429 that ends probing cuts to what the last minute delivered, not to 0.9 of the top', () => {
+    const after = learn(probingAt(3_470_000), batch429, delivered());
+    expect(after.tpm).toBe(1_000_000);
+    expect(after.adaptiveTokens).toEqual({ peak: 3_470_000 });
+  });
+
+  it('the 429 that ends probing cuts to 0.9 of the top when more was delivered, and so does one after probing', () => {
+    expect(learn(probingAt(1_050_000), batch429, delivered()).tpm).toBe(945_000);
+    const climbing: LearnedRate = { ...tokensLearned, tpm: 3_000_000 };
+    expect(learn(climbing, batch429, delivered()).tpm).toBe(2_700_000);
+  });
+
+  it('the 429 that ends probing after a minute without a success cuts to 0.9 of the top (nothing delivered is no rate)', () => {
+    const idle = afterBatches({ recent: { requests: 0, tokens: 0, spanMs: 60_000 } });
+    expect(learn(probingAt(2_000_000), batch429, idle).tpm).toBe(1_800_000);
+  });
+});
+
 describe('limits of the token rate', () => {
   it('a 429 at the floor stays at one request of the mix a minute, and never below 1,000 tokens', () => {
     const low: LearnedRate = { ...tokensLearned, tpm: 20_000 };
