@@ -177,7 +177,7 @@ local function takeInLane(wait, slot)
       if u.k > 0 then rivals = rivals + 1 end
     end
   end
-  local turn = math.max(slot / 2, wait - slot / 2) + ahead * slot
+  local turn = math.max(slot / 2, wait - (slot / 2 - slot / 8)) + ahead * slot
   if a.parked == true then
     turn = math.max(turn, e.p - now + (1 + rivals) * slot)
     e.p = now + turn

@@ -160,8 +160,8 @@ describe('lanes: no slot idles while a take is parked, and the interactive call 
     void admit(guard, { lane: 'background' }).then(() => {
       next = Date.now() - start;
     });
-    // The first parked take holds the slot at one slot from half a slot on: aborted then.
-    await vi.advanceTimersByTimeAsync(0.6 * SLOT_MS);
+    // The first parked take holds the slot at one slot from five eighths of a slot on: aborted then.
+    await vi.advanceTimersByTimeAsync(0.7 * SLOT_MS);
     controller.abort(new Error('job cancelled'));
     await vi.advanceTimersByTimeAsync(3 * SLOT_MS);
     expect(await aborted).toMatchObject({ message: 'job cancelled' });
@@ -293,16 +293,17 @@ describe('ageFairTable', () => {
         0,
       );
     expect(take('a', 500)).toEqual({ granted: true, waitMs: 500 });
-    // Exactly at the horizon (half a slot) was granted; just past it parks.
-    expect(take('a', 1500)).toEqual({ granted: false, waitMs: 1000, parked: true });
-    expect(take('a', 1500)).toEqual({ granted: false, waitMs: 2000, parked: true });
+    // Exactly at the horizon (half a slot) was granted; just past it parks, back an eighth of a
+    // slot inside the horizon (1.5 s less 375 ms).
+    expect(take('a', 1500)).toEqual({ granted: false, waitMs: 1125, parked: true });
+    expect(take('a', 1500)).toEqual({ granted: false, waitMs: 2125, parked: true });
     // Tenant b is behind (nothing taken yet): it goes first, and may reserve a slot further.
     expect(take('b', 1500)).toEqual({ granted: true, waitMs: 1500 });
-    // Now even: b's next goes after one of a's two parked takes (2 s past the horizon, 1 s).
-    expect(take('b', 2500)).toEqual({ granted: false, waitMs: 3000, parked: true });
-    // a's third: after its own two and b's one; 4 s is beyond a maxWaitMs of 3999 ms.
-    expect(take('a', 1500, 3999)).toEqual({ granted: false, waitMs: 4000 });
-    expect(take('a', 1500, 4000)).toEqual({ granted: false, waitMs: 4000, parked: true });
+    // Now even: b's next goes after one of a's two parked takes (2.5 s less 375 ms, 1 s).
+    expect(take('b', 2500)).toEqual({ granted: false, waitMs: 3125, parked: true });
+    // a's third: after its own two and b's one; 4,125 ms is beyond a maxWaitMs of 4,124 ms.
+    expect(take('a', 1500, 4124)).toEqual({ granted: false, waitMs: 4125 });
+    expect(take('a', 1500, 4125)).toEqual({ granted: false, waitMs: 4125, parked: true });
     expect(table['b:a']?.k).toBe(3);
   });
 
@@ -325,7 +326,7 @@ describe('ageFairTable', () => {
     // a has 3, b 1 (mean 2): a is one take ahead, not more; its next would make it two ahead.
     expect(take('a', 12_000)).toEqual({ granted: true, waitMs: 12_000 });
     // a 4, b 1: a is 1.5 ahead of the mean: it queues like background, after b's (none) and its own.
-    expect(take('a', 13_000)).toEqual({ granted: false, waitMs: 12_500, parked: true });
+    expect(take('a', 13_000)).toEqual({ granted: false, waitMs: 12_625, parked: true });
     expect(take('b', 13_000)).toEqual({ granted: true, waitMs: 13_000 });
   });
 
@@ -341,9 +342,54 @@ describe('ageFairTable', () => {
         0,
       );
     for (let i = 0; i < 5; i++) take(false); // five parked
-    expect(take(true)).toEqual({ granted: false, waitMs: 2500, parked: true });
-    expect(take(true)).toEqual({ granted: false, waitMs: 3500, parked: true });
+    expect(take(true)).toEqual({ granted: false, waitMs: 2625, parked: true });
+    expect(take(true)).toEqual({ granted: false, waitMs: 3625, parked: true });
     // A new one: after the five parked.
-    expect(take(false)).toEqual({ granted: false, waitMs: 7500, parked: true });
+    expect(take(false)).toEqual({ granted: false, waitMs: 7625, parked: true });
+  });
+});
+
+describe('lanes across processes (fake time, two guards sharing one memory store, 60 rpm)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('takes parked in two processes come back an eighth of a slot inside the horizon: a window that frees its request 20 ms after the slot and an interactive call of the other process leave no slot unused (60 of 60)', async () => {
+    const store = createMemoryStore();
+    const [a, b] = [0, 1].map(() =>
+      createFleetGuard({ store, pacing: { rpm: 60, maxWaitMs: 600_000 }, cooldownSpreadMs: 0 }),
+    ) as [ReturnType<typeof createFleetGuard>, ReturnType<typeof createFleetGuard>];
+    let sent = 0;
+    let answers = 0;
+    let running = true;
+    /** A background caller; every third answer reports the window full until 20 ms past the next slot. */
+    async function background(guard: ReturnType<typeof createFleetGuard>) {
+      while (running) {
+        await admit(guard, { lane: 'background' });
+        if (running) sent++;
+        await new Promise(resolve => setTimeout(resolve, 50)); // the answer's latency
+        if (++answers % 3 === 0) await windowFull(guard, SLOT_MS - 50 + 20);
+        else await guard.onSuccess({ ...glm });
+      }
+    }
+    /** The interactive caller, in process b: one call every 2 s. */
+    async function interactive() {
+      while (running) {
+        await new Promise(resolve => setTimeout(resolve, 2_000));
+        await admit(b, { lane: 'interactive' });
+        if (running) sent++;
+      }
+    }
+    const callers = [
+      ...[a, b].flatMap(guard => Array.from({ length: 5 }, () => background(guard))),
+      interactive(),
+    ];
+    await vi.advanceTimersByTimeAsync(60 * SLOT_MS);
+    const used = sent;
+    running = false;
+    await vi.advanceTimersByTimeAsync(600_000);
+    await Promise.all(callers);
+    // Before: a take back at its turn found the slot a hair past the horizon, parked again behind
+    // its tenant's later turns while nobody else was awake for it: 57 of 60.
+    expect(used).toBe(60);
   });
 });

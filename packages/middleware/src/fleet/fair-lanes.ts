@@ -54,9 +54,10 @@ export function backgroundHorizonMs(slotMs: number): number {
 }
 
 /**
- * How long before its slot a parked background take is woken to take it (a granted take hands the
- * next turn over, see `lane-turns.ts`): an eighth of a slot inside the horizon, so a wake a little
- * late still reserves the slot before it is due.
+ * How long before its slot a parked background take comes back to take it (at the turn the store
+ * gives it, or the next turn a granted take hands over, see `lane-turns.ts`): an eighth of a slot
+ * inside the horizon, so a take a little early (the bucket lowered a little meanwhile, as an answer
+ * at a full window does) or a little late still reserves the slot before it is due.
  */
 export function wakeBeforeSlotMs(slotMs: number): number {
   return backgroundHorizonMs(slotMs) - slotMs / 8;
@@ -141,7 +142,8 @@ export function takeInLane(
       if (u.k > 0) rivals++;
     }
   }
-  let turn = Math.max(slotMs / 2, waitMs - backgroundHorizonMs(slotMs)) + ahead * slotMs;
+  // Back an eighth of a slot inside the horizon: at its edge, a take a hair early parks again.
+  let turn = Math.max(slotMs / 2, waitMs - wakeBeforeSlotMs(slotMs)) + ahead * slotMs;
   if (cost.parked) {
     turn = Math.max(turn, e.p - now + (1 + rivals) * slotMs);
     e.p = now + turn;
