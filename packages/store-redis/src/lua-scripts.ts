@@ -179,8 +179,11 @@ local function takeInLane(wait, slot)
   end
   local turn = math.max(slot / 2, wait - (slot / 2 - slot / 8)) + ahead * slot
   if a.parked == true then
-    turn = math.max(turn, e.p - now + (1 + rivals) * slot)
-    e.p = now + turn
+    local spread = math.max(turn, e.p - now + (1 + rivals) * slot)
+    if spread <= a.maxWaitMs then
+      turn = spread
+      e.p = now + turn
+    end
   end
   if turn > a.maxWaitMs then return false, turn, false end
   e.k = math.min(100000, e.k + 1)

@@ -347,6 +347,26 @@ describe('ageFairTable', () => {
     // A new one: after the five parked.
     expect(take(false)).toEqual({ granted: false, waitMs: 7625, parked: true });
   });
+
+  it('takeInLane: a take back from a park whose spread after the others is beyond its wait gets its own next turn, not refused (the spread is no place in the queue)', () => {
+    const table: FairTable = {};
+    const take = (maxWaitMs: number) =>
+      takeInLane(
+        table,
+        { requests: 1, tokens: 0, lane: 'background', tenant: 'a', parked: true },
+        3000,
+        1000,
+        maxWaitMs,
+        0,
+      );
+    for (let i = 0; i < 3; i++) take(60_000); // spread: 2625, 3625, 4625
+    // Its spread would be 5625 ms, beyond its 5000 ms: its own next turn (2625 ms) is in reach.
+    expect(take(5000)).toEqual({ granted: false, waitMs: 2625, parked: true });
+    // Not counted as a spread turn: the next one still follows 4625.
+    expect(take(60_000)).toEqual({ granted: false, waitMs: 5625, parked: true });
+    // Its slot itself beyond its wait: refused.
+    expect(take(2999)).toEqual({ granted: false, waitMs: 3000 });
+  });
 });
 
 describe('lanes across processes (fake time, two guards sharing one memory store, 60 rpm)', () => {

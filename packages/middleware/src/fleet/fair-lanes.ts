@@ -145,8 +145,13 @@ export function takeInLane(
   // Back an eighth of a slot inside the horizon: at its edge, a take a hair early parks again.
   let turn = Math.max(slotMs / 2, waitMs - wakeBeforeSlotMs(slotMs)) + ahead * slotMs;
   if (cost.parked) {
-    turn = Math.max(turn, e.p - now + (1 + rivals) * slotMs);
-    e.p = now + turn;
+    // Spread after the takes that came back before it, unless that is beyond its wait: the spread
+    // keeps takes from meeting again, it is no place in the queue (its next turn is still in reach).
+    const spread = Math.max(turn, e.p - now + (1 + rivals) * slotMs);
+    if (spread <= maxWaitMs) {
+      turn = spread;
+      e.p = now + turn;
+    }
   }
   if (turn > maxWaitMs) return { granted: false, waitMs: turn };
   e.k = Math.min(MAX_PARKED, e.k + 1);
