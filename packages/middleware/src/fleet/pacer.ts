@@ -259,7 +259,8 @@ export function createPacer(settings: PacerSettings): Pacer {
   }
 
   /**
-   * After a background take (granted or refused): this instance's parked take of each tenant that
+   * After a background take (granted, refused, or back from a park and parked again): this
+   * instance's parked take of each tenant that
    * wakes first is woken when the next slot comes within reach, so that slot is not left to refill
    * past a full bucket while it sleeps on an estimate.
    */
@@ -297,7 +298,12 @@ export function createPacer(settings: PacerSettings): Pacer {
           result.waitMs += await goAlone(key, k);
         }
         if (!result.parked) break;
-        await park(key, k, cost, result.waitMs, info.signal);
+        const parking = park(key, k, cost, result.waitMs, info.signal);
+        // Back from a park and parked again: another instance took the slot it came for (its
+        // interactive call, or its own parked take). The first parked take here of each tenant
+        // stays awake for the next slot, as after a grant: else no take may be awake for it.
+        if (cost.parked && cost.lane === 'background') handOver(k, result);
+        await parking;
         cost.parked = true;
         parkedMs = Date.now() - start;
       }
