@@ -260,9 +260,8 @@ export function createPacer(settings: PacerSettings): Pacer {
 
   /**
    * After a background take (granted, refused, or back from a park and parked again): this
-   * instance's parked take of each tenant that
-   * wakes first is woken when the next slot comes within reach, so that slot is not left to refill
-   * past a full bucket while it sleeps on an estimate.
+   * instance's parked take of each tenant that wakes first is woken when the next slot comes within
+   * reach, so that slot is not left to refill past a full bucket while it sleeps on an estimate.
    */
   function handOver(k: PaceKey, result: RateTakeResult): void {
     if (result.requests === undefined || !result.rpm) return;
