@@ -43,6 +43,13 @@ export interface LaneTurns {
    * takes `at` instead, and its slot is returned for the interactive call (`undefined`: none).
    */
   preempt(at: number): number | undefined;
+  /**
+   * The key's rate was cut to `factor` of itself: what is left of each reserved slot's wait
+   * (background and interactive) is stretched by `1 / factor`, in the same order, as
+   * `respace-waits.ts` does for calls without a lane. Parked turns come back to the store, which
+   * answers at the new rate.
+   */
+  stretch(factor: number): void;
 }
 
 /**
@@ -111,6 +118,13 @@ export function createLaneTurns(): LaneTurns {
         if (seen === undefined || turn.at < seen.at) first.set(turn.group, turn);
       }
       for (const turn of first.values()) if (turn.at !== at) turn.move(at);
+    },
+
+    stretch(factor) {
+      if (!(factor > 0 && factor < 1)) return;
+      const now = Date.now();
+      for (const set of [reserved, interactive])
+        for (const turn of set) if (turn.at > now) turn.move(now + (turn.at - now) / factor);
     },
 
     preempt(at) {

@@ -389,7 +389,10 @@ export function createPacer(settings: PacerSettings): Pacer {
       }
       const cut = rateCut(before, k.rate, k.waiting);
       const change = addChanges(correctBucket(before, k.rate, answer, seen), cut?.change);
-      if (cut !== undefined) stretchWaits(k.reserved, cut.factor);
+      if (cut !== undefined) {
+        stretchWaits(k.reserved, cut.factor);
+        k.turns.stretch(cut.factor);
+      }
       k.slowStart.answered(!answer.limited);
       if (known(k)) k.slowStart.end();
       if (change !== undefined) await adjust(key, k, change);

@@ -85,33 +85,36 @@ describe('the pacer re-spaces its reserved attempts on a cut (fake timers)', () 
   const done: PaceAnswer = { limited: false, tokens: { estimated: BATCH, used: BATCH } };
   const refused: PaceAnswer = { limited: true, retryAfterMs: 6_000, tokens: { estimated: BATCH } };
 
-  it('ten batches reserved at the first estimate, then a 429 cuts the rate: what was left of their waits stretches by the cut, to the millisecond', async () => {
-    vi.useFakeTimers();
-    const p = createPacer({ store: createMemoryStore(), maxWaitMs: 3_600_000, own: e => e });
-    await p.admit(embed, 'k', BATCH); // the slow start's first
-    await p.learn('k', done);
-    await p.admit(embed, 'k', BATCH);
-    await p.learn('k', refused); // the first estimate: ten batches reserve at it
-    const [first] = await p.state();
-    const start = Date.now();
-    const times: number[] = [];
-    for (let i = 0; i < 10; i++)
-      void p.admit(embed, 'k', BATCH).then(() => times.push(Date.now() - start));
-    await vi.advanceTimersByTimeAsync(0);
-    const slotMs = (BATCH * 60_000) / ((first?.tpm ?? 0) * PACE_MARGIN);
-    // Past the hold, five gone: a 429 cuts the rate (to what the last minute delivered).
-    const cutAt = Math.ceil(4.5 * slotMs);
-    await vi.advanceTimersByTimeAsync(cutAt);
-    expect(times).toHaveLength(5);
-    await p.learn('k', refused);
-    const [after] = await p.state();
-    const factor = (after?.tpm ?? 0) / (first?.tpm ?? 1);
-    expect(factor).toBeLessThan(1);
-    await vi.advanceTimersByTimeAsync(100 * slotMs);
-    expect(times).toHaveLength(10);
-    // The last reserved at 9 slots: 4.5 slots were left at the cut, now 4.5 / factor.
-    const last = times[9] as number;
-    expect(last).toBeGreaterThanOrEqual(cutAt + (9 * slotMs - cutAt) / factor - 5);
-    expect(last).toBeLessThanOrEqual(cutAt + (9 * slotMs - cutAt) / factor + 5);
-  });
+  for (const lane of [undefined, 'interactive'] as const)
+    it(`ten batches${lane ? ` in the ${lane} lane` : ''} reserved at the first estimate, then a 429 cuts the rate: what was left of their waits stretches by the cut, to the millisecond`, async () => {
+      vi.useFakeTimers();
+      const p = createPacer({ store: createMemoryStore(), maxWaitMs: 3_600_000, own: e => e });
+      await p.admit(embed, 'k', BATCH); // the slow start's first
+      await p.learn('k', done);
+      await p.admit(embed, 'k', BATCH);
+      await p.learn('k', refused); // the first estimate: ten batches reserve at it
+      const [first] = await p.state();
+      const start = Date.now();
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++)
+        void p
+          .admit(lane ? { ...embed, lane } : embed, 'k', BATCH)
+          .then(() => times.push(Date.now() - start));
+      await vi.advanceTimersByTimeAsync(0);
+      const slotMs = (BATCH * 60_000) / ((first?.tpm ?? 0) * PACE_MARGIN);
+      // Past the hold, five gone: a 429 cuts the rate (to what the last minute delivered).
+      const cutAt = Math.ceil(4.5 * slotMs);
+      await vi.advanceTimersByTimeAsync(cutAt);
+      expect(times).toHaveLength(5);
+      await p.learn('k', refused);
+      const [after] = await p.state();
+      const factor = (after?.tpm ?? 0) / (first?.tpm ?? 1);
+      expect(factor).toBeLessThan(1);
+      await vi.advanceTimersByTimeAsync(100 * slotMs);
+      expect(times).toHaveLength(10);
+      // The last reserved at 9 slots: 4.5 slots were left at the cut, now 4.5 / factor.
+      const last = times[9] as number;
+      expect(last).toBeGreaterThanOrEqual(cutAt + (9 * slotMs - cutAt) / factor - 5);
+      expect(last).toBeLessThanOrEqual(cutAt + (9 * slotMs - cutAt) / factor + 5);
+    });
 });
