@@ -11,10 +11,16 @@ interface Turn {
 }
 
 /**
- * The sleeps of one key's lane admissions in this instance, so that an admission can move another
- * one's: a parked turn is handed over, and a background slot not yet used is preempted.
+ * The sleeps of one key's admissions in this instance, so that an admission or an answer can move
+ * another one's: a parked turn is handed over, a background slot not yet used is preempted, and
+ * every reserved slot is re-spaced when the rate is cut.
  */
 export interface LaneTurns {
+  /**
+   * Sleeps until the slot at `at` of a call without a lane, or the later one {@link stretch} moved
+   * it to; rejects with the signal's reason.
+   */
+  wait(at: number, signal: AbortSignal | undefined): Promise<void>;
   /** Sleeps until `at` (epoch ms) or until {@link handOver} moves it; rejects with the signal's reason. */
   park(group: string, at: number, signal: AbortSignal | undefined): Promise<void>;
   /**
@@ -44,10 +50,10 @@ export interface LaneTurns {
    */
   preempt(at: number): number | undefined;
   /**
-   * The key's rate was cut to `factor` of itself: what is left of each reserved slot's wait
-   * (background and interactive) is stretched by `1 / factor`, in the same order, as
-   * `respace-waits.ts` does for calls without a lane. Parked turns come back to the store, which
-   * answers at the new rate.
+   * The key's rate was cut to `factor` of itself: what is left of each reserved slot's wait (with a
+   * lane or without) is stretched by `1 / factor`, in the same order (see `respace-waits.ts`: the
+   * debt the bucket takes on with it). Parked turns come back to the store, which answers at the
+   * new rate.
    */
   stretch(factor: number): void;
 }
@@ -66,6 +72,7 @@ export function createLaneTurns(): LaneTurns {
   const parked = new Set<Turn>();
   const reserved = new Set<Turn>();
   const interactive = new Set<Turn>();
+  const plain = new Set<Turn>();
 
   async function sleepTurn(
     set: Set<Turn>,
@@ -100,6 +107,7 @@ export function createLaneTurns(): LaneTurns {
   }
 
   return {
+    wait: (at, signal) => sleepTurn(plain, '', at, signal),
     park: (group, at, signal) => sleepTurn(parked, group, at, signal),
     reserve: (at, signal) => sleepTurn(reserved, '', at, signal),
     front: (at, signal) => sleepTurn(interactive, '', at, signal),
@@ -123,7 +131,7 @@ export function createLaneTurns(): LaneTurns {
     stretch(factor) {
       if (!(factor > 0 && factor < 1)) return;
       const now = Date.now();
-      for (const set of [reserved, interactive])
+      for (const set of [reserved, interactive, plain])
         for (const turn of set) if (turn.at > now) turn.move(now + (turn.at - now) / factor);
     },
 

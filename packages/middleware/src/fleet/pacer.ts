@@ -39,13 +39,7 @@ import type {
   RateTakeResult,
   ResilienceStore,
 } from './resilience-store';
-import {
-  createReservedWaits,
-  type ReservedWaits,
-  rateCut,
-  stretchWaits,
-  waitReserved,
-} from './respace-waits';
+import { rateCut } from './respace-waits';
 import { createSlowStart, type SlowStart } from './slow-start';
 
 export type { PaceAnswer, PaceReason } from './learn-rate';
@@ -143,10 +137,8 @@ interface PaceKey {
   slowStart: SlowStart;
   /** Its successes and their tokens, for the rates and the mix the learner measures. */
   meter: AnswerMeter;
-  /** The sleeps of its lane admissions here: parked turns and background slots. */
+  /** The sleeps of its admissions here: parked turns and reserved slots (moved, handed over, stretched). */
   turns: LaneTurns;
-  /** Its attempts waiting for their reserved slots, stretched when the rate is cut. */
-  reserved: ReservedWaits;
 }
 
 /**
@@ -176,7 +168,6 @@ export function createPacer(settings: PacerSettings): Pacer {
       slowStart: createSlowStart(),
       meter: createAnswerMeter(Date.now()),
       turns: createLaneTurns(),
-      reserved: createReservedWaits(),
     };
     keys.set(key, k); // used now: it lives another TTL_MS
     return k;
@@ -350,7 +341,7 @@ export function createPacer(settings: PacerSettings): Pacer {
         const until = Date.now() + Math.ceil(result.waitMs);
         if (cost.lane === 'background') await k.turns.reserve(until, info.signal);
         else if (cost.lane === 'interactive') await k.turns.front(until, info.signal);
-        else await waitReserved(k.reserved, Math.ceil(result.waitMs), info.signal);
+        else await k.turns.wait(until, info.signal);
       } catch (error) {
         // Never sent: the next in line may have this slot (a parked take here is woken for it).
         const untake =
@@ -390,7 +381,6 @@ export function createPacer(settings: PacerSettings): Pacer {
       const cut = rateCut(before, k.rate, k.waiting);
       const change = addChanges(correctBucket(before, k.rate, answer, seen), cut?.change);
       if (cut !== undefined) {
-        stretchWaits(k.reserved, cut.factor);
         k.turns.stretch(cut.factor);
       }
       k.slowStart.answered(!answer.limited);

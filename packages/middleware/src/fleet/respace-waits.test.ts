@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptInfo } from '../attempt-guard';
+import { createLaneTurns } from './lane-turns';
 import { type LearnedRate, PACE_MARGIN, type PaceAnswer } from './learn-rate';
 import { createMemoryStore } from './memory-store';
 import { createPacer } from './pacer';
-import { createReservedWaits, rateCut, stretchWaits, waitReserved } from './respace-waits';
+import { rateCut } from './respace-waits';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -11,45 +12,50 @@ afterEach(() => {
 
 const tokens = (tpm: number): LearnedRate => ({ tpm, reason: 'adaptive', holdUntil: 0 });
 
-describe('reserved waits re-spaced on a cut (fake timers)', () => {
+describe('reserved waits re-spaced on a cut (LaneTurns, fake timers)', () => {
   it('a wait of 1 s whose rate is halved halfway ends at exactly 1.5 s, not 1 ms before', async () => {
     vi.useFakeTimers();
-    const waits = createReservedWaits();
+    const turns = createLaneTurns();
     let done = false;
-    const wait = waitReserved(waits, 1_000, undefined).then(() => {
+    const wait = turns.wait(Date.now() + 1_000, undefined).then(() => {
       done = true;
     });
     await vi.advanceTimersByTimeAsync(500);
-    stretchWaits(waits, 0.5);
+    turns.stretch(0.5);
     await vi.advanceTimersByTimeAsync(999);
     expect(done).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     await wait;
     expect(done).toBe(true);
-    expect(waits.waiting.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('a wait that ended is not stretched, and an uncut wait ends on time', async () => {
+  it('a wait that ended is not stretched, an uncut wait ends on time, and a factor of 1 or more is no cut', async () => {
     vi.useFakeTimers();
-    const waits = createReservedWaits();
-    const wait = waitReserved(waits, 300, undefined);
+    const turns = createLaneTurns();
+    let at: number | undefined;
+    const wait = turns.wait(Date.now() + 300, undefined).then(() => {
+      at = Date.now();
+    });
+    const start = Date.now();
+    turns.stretch(1);
+    turns.stretch(2);
     await vi.advanceTimersByTimeAsync(300);
     await wait;
-    stretchWaits(waits, 0.1); // nobody waits: nothing to stretch
-    expect(waits.waiting.size).toBe(0);
+    expect((at as number) - start).toBe(300);
+    turns.stretch(0.1); // nobody waits: nothing to stretch
+    expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('aborted while stretched: rejects with the caller reason at once and leaves no waiter nor timer', async () => {
+  it('aborted while stretched: rejects with the caller reason at once and leaves no timer', async () => {
     vi.useFakeTimers();
-    const waits = createReservedWaits();
+    const turns = createLaneTurns();
     const caller = new AbortController();
-    const wait = waitReserved(waits, 1_000, caller.signal).catch((error: unknown) => error);
-    stretchWaits(waits, 0.5);
+    const wait = turns.wait(Date.now() + 1_000, caller.signal).catch((error: unknown) => error);
+    turns.stretch(0.5);
     await vi.advanceTimersByTimeAsync(100);
     caller.abort(new Error('caller gave up'));
     expect(await wait).toMatchObject({ message: 'caller gave up' });
-    expect(waits.waiting.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
 });
