@@ -178,19 +178,25 @@ describe.each(targets)('the Redis store behaves like the memory store on $name',
   });
 
   it.skipIf(!target.available)('gives the same answers to any sequence of commands', async () => {
+    // Unique per attempt: a retried test must not meet the keys the failed attempt left in Redis.
+    const attempt = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     let run = 0;
     await checkProperty(
       'memory store ≡ Redis store',
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), async commands => {
-        const prefix = `conf${++run}:`;
+        const prefix = `conf${attempt}-${++run}:`;
         const memory = createMemoryStore();
         const redis = createRedisStore({ client, prefix: 'alaya:' });
         for (const c of commands) {
+          const before = performance.now();
           const expected = await apply(memory, prefix, c);
           const actual = await apply(redis, prefix, c);
+          // The two stores read their clocks one round trip apart: on a loaded machine that trip
+          // alone can pass the tolerance (268 ms was seen), so it is added to it.
+          const between = performance.now() - before;
           if (c.op === 'getCooldown' || c.op === 'extendCooldown') {
             expect(Math.abs((actual as number) - (expected as number))).toBeLessThanOrEqual(
-              CLOCK_TOLERANCE_MS,
+              CLOCK_TOLERANCE_MS + between,
             );
           } else if (c.op === 'takeFromRateBucket' || c.op === 'adjustRateBucket') {
             expectSameRateAnswer(
