@@ -1,6 +1,5 @@
-import { generateText } from 'ai';
 import { createFallback } from 'ai-fallback';
-import { CALL_HEADER } from '../lib/traffic';
+import { generateCall } from './generate-call';
 import { rawModel } from './raw-model';
 import type { Contender } from './types';
 
@@ -19,14 +18,6 @@ export const aiFallback: Contender = {
     const model = createFallback({
       models: [rawModel(env, env.modelId), rawModel(env, env.fallbackModelId)],
     });
-    return async ({ callId, prompt, abortSignal }) => {
-      const { text } = await generateText({
-        model,
-        prompt,
-        abortSignal,
-        headers: { [CALL_HEADER]: callId },
-      });
-      return text;
-    };
+    return args => generateCall(model, args);
   },
 };

@@ -1,6 +1,5 @@
-import { generateText } from 'ai';
 import { createRetryableModel, error, httpStatus } from 'ai-retry/language-model';
-import { CALL_HEADER } from '../lib/traffic';
+import { generateCall } from './generate-call';
 import { rawModel } from './raw-model';
 import type { Contender } from './types';
 
@@ -28,15 +27,6 @@ export const aiRetry: Contender = {
         ...(env.fallbackModelId ? [rawModel(env, env.fallbackModelId)] : []),
       ],
     });
-    return async ({ callId, prompt, abortSignal }) => {
-      const { text } = await generateText({
-        model,
-        prompt,
-        maxRetries: 0,
-        abortSignal,
-        headers: { [CALL_HEADER]: callId },
-      });
-      return text;
-    };
+    return args => generateCall(model, args, 0);
   },
 };

@@ -1,5 +1,4 @@
-import { generateText } from 'ai';
-import { CALL_HEADER } from '../lib/traffic';
+import { generateCall } from './generate-call';
 import { rawModel } from './raw-model';
 import type { Contender } from './types';
 
@@ -10,15 +9,6 @@ export const builtin: Contender = {
   canFallBack: false,
   build(env) {
     const model = rawModel(env, env.modelId);
-    return async ({ callId, prompt, abortSignal }) => {
-      const { text } = await generateText({
-        model,
-        prompt,
-        maxRetries: 2,
-        abortSignal,
-        headers: { [CALL_HEADER]: callId },
-      });
-      return text;
-    };
+    return args => generateCall(model, args, 2);
   },
 };

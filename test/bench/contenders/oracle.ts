@@ -1,7 +1,8 @@
-import { APICallError, generateText } from 'ai';
+import { APICallError } from 'ai';
 import Bottleneck from 'bottleneck';
 import { sleep } from '../lib/budget';
-import { CALL_HEADER, toldRetryAfterMs } from '../lib/traffic';
+import { toldRetryAfterMs } from '../lib/traffic';
+import { generateCall } from './generate-call';
 import { rawModel } from './raw-model';
 import type { CallArgs, Contender, TrueLimit } from './types';
 
@@ -74,7 +75,8 @@ function createOracle(name: string, config: string, maxConcurrent: number | null
       /** Jobs that go before one of `priority` (its own priority and the higher ones, lower numbers). */
       const ahead = (priority: number) =>
         [...waiting].reduce((sum, [p, n]) => (p <= priority ? sum + n : sum), 0);
-      return async ({ callId, prompt, abortSignal, lane }) => {
+      return async args => {
+        const { abortSignal, lane } = args;
         const deadlineAt = performance.now() + env.deadlineMs;
         const priority = bottleneckPriority(lane);
         for (let attempt = 0; ; attempt++) {
@@ -88,14 +90,7 @@ function createOracle(name: string, config: string, maxConcurrent: number | null
               started = true;
               add(priority, -1);
               abortSignal.throwIfAborted();
-              const { text } = await generateText({
-                model,
-                prompt,
-                maxRetries: 0,
-                abortSignal,
-                headers: { [CALL_HEADER]: callId },
-              });
-              return text;
+              return generateCall(model, args, 0);
             });
             return await untilAborted(job, abortSignal);
           } catch (error) {

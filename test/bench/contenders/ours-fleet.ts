@@ -1,6 +1,5 @@
 import { createFleetGuard, createMemoryStore } from '@alaya-code/ai-sdk-middleware';
-import { generateText } from 'ai';
-import { CALL_HEADER } from '../lib/traffic';
+import { generateCall } from './generate-call';
 import { oursModel } from './ours-model';
 import type { Contender } from './types';
 
@@ -22,14 +21,6 @@ export const oursFleet: Contender = {
       { maxRetries: 2, initialDelayMs: 1000, deadlineMs: env.deadlineMs, guard },
       env.fallbackModelId ? [env.fallbackModelId] : [],
     );
-    return async ({ callId, prompt, abortSignal }) => {
-      const { text } = await generateText({
-        model,
-        prompt,
-        abortSignal,
-        headers: { [CALL_HEADER]: callId },
-      });
-      return text;
-    };
+    return args => generateCall(model, args);
   },
 };

@@ -1,5 +1,4 @@
-import { generateText } from 'ai';
-import { CALL_HEADER } from '../lib/traffic';
+import { generateCall } from './generate-call';
 import { oursModel } from './ours-model';
 import type { Contender } from './types';
 
@@ -20,14 +19,6 @@ export const ours: Contender = {
       { maxRetries: 2, initialDelayMs: 1000, deadlineMs: env.deadlineMs },
       env.fallbackModelId ? [env.fallbackModelId] : [],
     );
-    return async ({ callId, prompt, abortSignal }) => {
-      const { text } = await generateText({
-        model,
-        prompt,
-        abortSignal,
-        headers: { [CALL_HEADER]: callId },
-      });
-      return text;
-    };
+    return args => generateCall(model, args);
   },
 };
