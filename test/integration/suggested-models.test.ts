@@ -45,7 +45,13 @@ function suggestedIds(): Map<string, string> {
       [...(union ?? '').matchAll(/'([^']+)'/g)].map(m => m[1] as string),
     );
   }
-  for (const readme of ['packages/provider/README.md', 'README.md', 'examples/node/README.md']) {
+  for (const readme of [
+    'packages/provider/README.md',
+    'docs/provider/chat.md',
+    'docs/provider/reference.md',
+    'README.md',
+    'examples/node/README.md',
+  ]) {
     add(readme, idsIn(read(readme)));
   }
   for (const file of readdirSync(fromRoot('examples/node/src/scenes'))) {

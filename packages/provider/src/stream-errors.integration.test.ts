@@ -1,7 +1,7 @@
 /**
  * A failed `streamText` over real HTTP: the AI SDK rejects `result.text` with its own
- * `NoOutputGeneratedError` (no `cause`) and hands the typed error only to `onError`. The README's
- * recipe makes the typed error reach the `await`; these tests hold it to that, with and without
+ * `NoOutputGeneratedError` (no `cause`) and hands the typed error only to `onError`. The recipes of
+ * docs/provider/reference.md ("Errors in streams") make the typed error reach the `await`; these tests hold it to that, with and without
  * the middleware.
  */
 import { alayaMiddleware } from '@alaya-code/ai-sdk-middleware';
@@ -29,7 +29,7 @@ const quota = {
   match: { path: '/v1/chat/completions' },
 } as const;
 
-/** The README's first recipe (await the text), as written there. */
+/** The first recipe of docs/provider/reference.md "Errors in streams" (await the text), as written there. */
 async function streamedText(model: LanguageModel): Promise<string> {
   let failure: unknown;
   const result = streamText({
@@ -46,7 +46,7 @@ async function streamedText(model: LanguageModel): Promise<string> {
   return text;
 }
 
-/** The README's second recipe (read the stream), as written there. */
+/** Its second recipe (read the stream), as written there. */
 async function streamedParts(model: LanguageModel): Promise<string> {
   const result = streamText({ model, prompt: 'Hi', onError: () => {} });
   let text = '';
