@@ -107,6 +107,8 @@ const budgetAmount = fc.oneof(
 /** A lane and a tenant (a few, so that they meet; an odd one is counted as `?`). */
 const lane = fc.constantFrom('interactive' as const, 'background' as const);
 const tenant = fc.constantFrom('', 'a1', 'b2', 'c3', 'x-y_Z', 'not ok;=,', 'z'.repeat(33));
+/** A reservation's id (a few, so that a claim meets its take; an odd one is not recorded). */
+const id = fc.constantFrom('r1', 'r2', 'r3', 'x-y_Z', '', 'not ok;=', 'z'.repeat(33));
 /** What a take costs: without a lane mostly (today's reservation), else in one. */
 const cost = {
   requests: fc.constantFrom(0, 1, 1, 2, 5),
@@ -114,6 +116,7 @@ const cost = {
   lane,
   tenant,
   parked: fc.boolean(),
+  id,
 } satisfies EveryField<RateCost>;
 /** Each correction given or left out. */
 const change = {
@@ -125,7 +128,8 @@ const change = {
   atMostRequests: fc.integer({ min: -2, max: 20 }),
   atMostTokens: fc.integer({ min: -100, max: 100_000 }),
   unpark: fc.record({ lane, tenant }),
-  untake: fc.record({ lane, tenant }),
+  untake: fc.record({ lane, tenant, id }, { requiredKeys: ['lane', 'tenant'] }),
+  claim: id,
 } satisfies EveryField<RateAdjustment>;
 /** The bucket's configuration (`ttlMs` is fixed: {@link TTL_MS}; `burstMs` is per run). */
 const config = {

@@ -6,7 +6,7 @@ export { noopAttemptGuard } from './attempt-guard';
 export { computeBackoffDelay } from './backoff';
 export * from './errors';
 export * from './fleet';
-export { FAIR_TAU_MS, MAX_TENANTS, TENANT_TTL_MS } from './fleet/fair-lanes';
+export { FAIR_TAU_MS, MAX_RESERVED, MAX_TENANTS, TENANT_TTL_MS } from './fleet/fair-lanes';
 export { MINUTE_MS } from './fleet/rate-limits';
 export { MAX_ENTRY_TTL_MS, storeTtlMs } from './fleet/store-ttl';
 export * from './index';

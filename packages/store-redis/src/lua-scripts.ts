@@ -1,6 +1,7 @@
 import {
   FAIR_TAU_MS,
   MAX_ENTRY_TTL_MS,
+  MAX_RESERVED,
   MAX_TENANTS,
   MINUTE_MS,
   TENANT_TTL_MS,
@@ -74,19 +75,20 @@ return 1`;
  * The pacer's rate bucket, the Lua twin of the middleware's `rate-bucket.ts` (the memory store's
  * arithmetic): each block below is one of its functions, named in the block's comment, and
  * `test/fleet/store-twin.test.ts` requires both to answer every operation alike. A hash
- * `{ r, t, at, rpm, tpm, n, q }`, refilled by the time elapsed on Redis's own clock (`TIME`, so the
+ * `{ r, t, at, rpm, tpm, n, q, v }`, refilled by the time elapsed on Redis's own clock (`TIME`, so the
  * instances' clocks do not matter); `q` is the lanes' table of `fair-lanes.ts`, one
- * `name=c,k,w,p;` per entry. KEYS[1] bucket; ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?, tpm?,
- * burstMs, ttlMs, maxWaitMs?, requests?, tokens?, lane?, tenant?, parked?, atMostRequests?,
- * atMostTokens?, unpark?, untake? }`.
- * → JSON `{ granted?, waitMs?, parked?, requests?, tokens?, rpm?, tpm?, recentRequests }`. Its TTL is capped
+ * `name=c,k,w,p;` per entry, `v` its reserved background slots, one `id=at;` each. KEYS[1] bucket;
+ * ARGV[1] JSON `{ op: 'take' | 'adjust', rpm?, tpm?, burstMs, ttlMs, maxWaitMs?, requests?, tokens?,
+ * lane?, tenant?, parked?, id?, atMostRequests?, atMostTokens?, unpark?, untake?, claim? }`.
+ * → JSON `{ granted?, waitMs?, parked?, reserved?, requests?, tokens?, rpm?, tpm?, recentRequests,
+ * movedMs? }`. Its TTL is capped
  * like every TTL of a store (`MAX_ENTRY_TTL_MS`; `storeTtlMs` caps the other scripts' TTLs).
  */
 export const RATE_BUCKET = `
 local a = cjson.decode(ARGV[1])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
-local s = redis.call('HMGET', KEYS[1], 'r', 't', 'at', 'rpm', 'tpm', 'n', 'q')
+local s = redis.call('HMGET', KEYS[1], 'r', 't', 'at', 'rpm', 'tpm', 'n', 'q', 'v')
 local function num(v) if type(v) == 'number' then return v end return nil end
 local rpm = num(a.rpm) or tonumber(s[4])
 local tpm = num(a.tpm) or tonumber(s[5])
@@ -132,6 +134,29 @@ if s[7] then
     return x < y
   end)
   for i = 1, #names - ${MAX_TENANTS} do q[names[i]] = nil end
+end
+-- reservationIdOk
+local function idOk(id)
+  return type(id) == 'string' and #id >= 1 and #id <= 32 and string.match(id, '^[%w_-]+$') ~= nil
+end
+-- ageReservedSlots
+local v = nil
+local function byDue(x, y)
+  if v[x] ~= v[y] then return v[x] < v[y] end
+  return x < y
+end
+local function ageSlots()
+  local ids = {}
+  for id, due in pairs(v) do
+    if due <= now then v[id] = nil else table.insert(ids, id) end
+  end
+  table.sort(ids, byDue)
+  for i = 1, #ids - ${MAX_RESERVED} do v[ids[i]] = nil end
+end
+if s[8] then
+  v = {}
+  for id, due in string.gmatch(s[8], '([^=;]+)=([^;]+);') do v[id] = tonumber(due) end
+  ageSlots()
 end
 -- takeInLane
 local function takeInLane(wait, slot)
@@ -207,6 +232,30 @@ if a.op == 'take' then
     local parked
     out.granted, out.waitMs, parked = takeInLane(wait, slot)
     if parked then out.parked = true end
+    if out.granted then
+      -- moveSlots
+      local due = now + out.waitMs
+      if a.lane == 'background' then
+        -- reserveSlot
+        if idOk(a.id) and due - now >= 1 then
+          v = v or {}
+          v[a.id] = due
+          ageSlots()
+          if v[a.id] then out.reserved = true end
+        end
+      elseif v then
+        -- preemptSlot
+        local earliest = nil
+        for id in pairs(v) do
+          if v[id] < due and (earliest == nil or byDue(id, earliest)) then earliest = id end
+        end
+        if earliest then
+          local slot = v[earliest]
+          v[earliest] = due
+          out.waitMs = slot - now
+        end
+      end
+    end
   end
   if out.granted then
     if r then r = r - a.requests end
@@ -233,6 +282,13 @@ else
     local e = q[fairKey(a.untake.lane, a.untake.tenant)]
     if e then e.c = math.max(0, e.c - math.max(0, num(a.requests) or 0)) end
   end
+  -- dropSlot
+  if v and type(a.untake) == 'table' and idOk(a.untake.id) then v[a.untake.id] = nil end
+  -- claimSlot
+  if v and a.claim ~= nil and idOk(a.claim) then
+    local due = v[a.claim]
+    if due ~= nil and due > now then out.movedMs = due - now else v[a.claim] = nil end
+  end
 end
 -- rateBucketTtl
 local full = 0
@@ -251,6 +307,11 @@ if q then
     table.insert(parts, name .. '=' .. f(e.c) .. ',' .. f(e.k) .. ',' .. f(e.w) .. ',' .. f(e.p) .. ';')
   end
   table.insert(fields, 'q'); table.insert(fields, table.concat(parts))
+end
+if v and next(v) ~= nil then
+  local parts = {}
+  for id, due in pairs(v) do table.insert(parts, id .. '=' .. f(due) .. ';') end
+  table.insert(fields, 'v'); table.insert(fields, table.concat(parts))
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], math.min(${MAX_ENTRY_TTL_MS}, math.max(1, math.ceil(a.ttlMs), math.ceil(full))))

@@ -161,7 +161,12 @@ export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
         tokens: cost.tokens,
         ...(cost.lane === undefined
           ? {}
-          : { lane: cost.lane, tenant: cost.tenant ?? '', parked: cost.parked === true }),
+          : {
+              lane: cost.lane,
+              tenant: cost.tenant ?? '',
+              parked: cost.parked === true,
+              ...(cost.id === undefined ? {} : { id: cost.id }),
+            }),
       });
       if (typeof reply.granted !== 'boolean' || typeof reply.waitMs !== 'number')
         throw unexpected(reply);
@@ -169,19 +174,22 @@ export function createRedisStore(options: RedisStoreOptions): ResilienceStore {
         granted: reply.granted,
         waitMs: toNumber(reply.waitMs),
         ...(reply.parked === true ? { parked: true } : {}),
+        ...(reply.reserved === true ? { reserved: true } : {}),
         ...bucketState(reply),
       };
     },
     async adjustRateBucket(key, change, bucket) {
-      return bucketState(
-        await rateBucket(run, key, {
-          op: 'adjust',
-          ...bucket.limits,
-          burstMs: bucket.burstMs,
-          ttlMs: bucket.ttlMs,
-          ...change,
-        }),
-      );
+      const reply = await rateBucket(run, key, {
+        op: 'adjust',
+        ...bucket.limits,
+        burstMs: bucket.burstMs,
+        ttlMs: bucket.ttlMs,
+        ...change,
+      });
+      return {
+        ...bucketState(reply),
+        ...(reply.movedMs === undefined ? {} : { movedMs: toNumber(reply.movedMs) }),
+      };
     },
   };
 }

@@ -414,6 +414,86 @@ describe('lanes across processes (fake time, guards sharing one memory store, 60
     return used;
   }
 
+  it("an interactive call in one process takes the slot a background call of another process reserved and has not sent yet; that one is sent at the interactive call's slot (0.3 slot of waiting, 1.3 before)", async () => {
+    const store = createMemoryStore();
+    const [background, interactive] = [0, 1].map(() =>
+      createFleetGuard({ store, pacing: { rpm: 60 }, cooldownSpreadMs: 0 }),
+    ) as [ReturnType<typeof createFleetGuard>, ReturnType<typeof createFleetGuard>];
+    const start = Date.now();
+    await admit(background, { lane: 'background' }); // the full bucket's request: sent at once
+    let sent: number | undefined;
+    void admit(background, { lane: 'background' }).then(() => {
+      sent = Date.now() - start;
+    });
+    // Back from its park at 0.625 slot, the background call holds the slot at one slot.
+    await vi.advanceTimersByTimeAsync(0.7 * SLOT_MS);
+    let waited: number | undefined;
+    void admit(interactive, { lane: 'interactive' }).then(ms => {
+      waited = ms;
+    });
+    await vi.advanceTimersByTimeAsync(3 * SLOT_MS);
+    // Sent at one slot (before: the slot after the background one, at two slots: 1.3 slots).
+    expect(waited).toBeGreaterThanOrEqual(0.3 * SLOT_MS - 1);
+    expect(waited).toBeLessThanOrEqual(0.3 * SLOT_MS + 2);
+    // The background call learnt it when it claimed its slot, and went at two slots instead.
+    expect(sent).toBeGreaterThanOrEqual(2 * SLOT_MS - 1);
+    expect(sent).toBeLessThanOrEqual(2 * SLOT_MS + 2);
+  });
+
+  it('four processes, background tenants of 10 and 2 callers in three and an interactive caller alone in the fourth: each interactive call waits at most one slot (two before), and every slot is used', async () => {
+    const store = createMemoryStore();
+    const guards = Array.from({ length: 4 }, () =>
+      createFleetGuard({ store, pacing: { rpm: 60, maxWaitMs: 600_000 }, cooldownSpreadMs: 0 }),
+    );
+    // The tenants' hashes first: Web Crypto answers on the real event loop, not the fake one.
+    vi.useRealTimers();
+    for (const tenant of ['a', 'b'])
+      await admit(guards[0] as never, { lane: 'background', tenant });
+    vi.useFakeTimers();
+    await vi.advanceTimersByTimeAsync(60_000);
+    let sent = 0;
+    let running = true;
+    const waits: number[] = [];
+    async function background(guard: ReturnType<typeof createFleetGuard>, tenant: string) {
+      while (running) {
+        await admit(guard, { lane: 'background', tenant });
+        if (running) sent++;
+        await new Promise(resolve => setTimeout(resolve, 50)); // the answer's latency
+        await guard.onSuccess({ ...glm });
+      }
+    }
+    async function interactive(guard: ReturnType<typeof createFleetGuard>) {
+      while (running) {
+        await new Promise(resolve => setTimeout(resolve, 2_000));
+        const ms = await admit(guard, { lane: 'interactive' });
+        if (running) {
+          sent++;
+          waits.push(ms);
+        }
+      }
+    }
+    const [a1, a2, b, alone] = guards as [
+      ReturnType<typeof createFleetGuard>,
+      ReturnType<typeof createFleetGuard>,
+      ReturnType<typeof createFleetGuard>,
+      ReturnType<typeof createFleetGuard>,
+    ];
+    const callers = [
+      ...Array.from({ length: 5 }, () => background(a1, 'a')),
+      ...Array.from({ length: 5 }, () => background(a2, 'a')),
+      ...Array.from({ length: 2 }, () => background(b, 'b')),
+      interactive(alone),
+    ];
+    await vi.advanceTimersByTimeAsync(60 * SLOT_MS);
+    const used = sent;
+    running = false;
+    await vi.advanceTimersByTimeAsync(600_000);
+    await Promise.all(callers);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(SLOT_MS + 2);
+    expect(waits.length).toBeGreaterThanOrEqual(25);
+    expect(used).toBeGreaterThanOrEqual(59);
+  });
+
   it('two processes: takes parked come back an eighth of a slot inside the horizon, so one a hair early is not parked again while no other is awake (60 of 60 slots used; 57 at the edge before the hand-over below)', async () => {
     expect(await slotsUsed(2)).toBe(60);
   });

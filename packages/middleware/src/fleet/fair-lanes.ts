@@ -173,3 +173,90 @@ export function unpark(table: FairTable, lane: string, tenant: string): void {
   const e = table[fairKey(lane, tenant)];
   if (e !== undefined) e.k = Math.max(0, e.k - 1);
 }
+
+/**
+ * Background slots granted ahead and not yet sent, by the take's id (`RateCost.id`): the epoch ms
+ * of the store each is due. An interactive take goes ahead of the earliest one whatever instance
+ * holds it ({@link preemptSlot}); its owner learns it when it claims the slot before sending
+ * ({@link claimSlot}). So an interactive call waits at most about one slot across processes too.
+ */
+export type ReservedSlots = Record<string, number>;
+
+/** Most background slots recorded per bucket (a background take reserves at most 1.5 slots ahead). */
+export const MAX_RESERVED = 16;
+/** Longest reservation id kept; a longer or unexpected one is not recorded (its slot is not movable). */
+const MAX_ID_LENGTH = 32;
+
+/** Whether `id` may name a reservation: 1 to 32 characters of `[A-Za-z0-9_-]`. */
+export function reservationIdOk(id: unknown): id is string {
+  return (
+    typeof id === 'string' && id.length >= 1 && id.length <= MAX_ID_LENGTH && /^[\w-]+$/.test(id)
+  );
+}
+
+/**
+ * The slots at `now`: one already due is forgotten (its owner sends at its claim), at most
+ * {@link MAX_RESERVED} kept (the earliest due go first, ties by id). Mutates `slots`.
+ */
+export function ageReservedSlots(slots: ReservedSlots, now: number): void {
+  for (const id of Object.keys(slots)) if ((slots[id] as number) <= now) delete slots[id];
+  const ids = Object.keys(slots).sort(byDue(slots));
+  for (let i = 0; i < ids.length - MAX_RESERVED; i++) delete slots[ids[i] as string];
+}
+
+/**
+ * A background take granted a slot at `at` (epoch ms of the store) under `id`: recorded, so an
+ * interactive take may move it (its owner then claims it). Not recorded (`false`) when the id is
+ * not one, or the slot is not ahead (sent at once). Mutates `slots`.
+ */
+export function reserveSlot(slots: ReservedSlots, id: unknown, at: number, now: number): boolean {
+  if (!reservationIdOk(id) || !(at - now >= 1)) return false;
+  slots[id] = at;
+  ageReservedSlots(slots, now);
+  return id in slots;
+}
+
+/**
+ * An interactive take granted a slot at `at`: it takes the earliest background slot recorded
+ * before it instead, and that reservation gets `at` (its owner learns it at its claim). Returns
+ * the slot the interactive take goes at. Mutates `slots`.
+ */
+export function preemptSlot(slots: ReservedSlots, at: number): number {
+  let earliest: string | undefined;
+  for (const id of Object.keys(slots).sort(byDue(slots)))
+    if ((slots[id] as number) < at) {
+      earliest = id;
+      break;
+    }
+  if (earliest === undefined) return at;
+  const slot = slots[earliest] as number;
+  slots[earliest] = at;
+  return slot;
+}
+
+/**
+ * The owner of reservation `id` is about to send: how much longer it waits (ms), `0` when its
+ * slot is due or unknown (then it is forgotten); else an interactive take moved it later: it
+ * stays recorded, and its owner claims again then. Mutates `slots`.
+ */
+export function claimSlot(slots: ReservedSlots, id: unknown, now: number): number {
+  if (!reservationIdOk(id)) return 0;
+  const at = slots[id];
+  if (at !== undefined && at > now) return at - now;
+  delete slots[id];
+  return 0;
+}
+
+/** A reservation that will not be sent (its caller aborted): forgotten. Mutates `slots`. */
+export function dropSlot(slots: ReservedSlots, id: unknown): void {
+  if (reservationIdOk(id)) delete slots[id];
+}
+
+/** Orders ids by their slot, then by id. */
+function byDue(slots: ReservedSlots): (a: string, b: string) => number {
+  return (a, b) => {
+    const da = slots[a] as number;
+    const db = slots[b] as number;
+    return da !== db ? da - db : a < b ? -1 : a > b ? 1 : 0;
+  };
+}

@@ -12,8 +12,9 @@ interface Turn {
 
 /**
  * The sleeps of one key's admissions in this instance, so that an admission or an answer can move
- * another one's: a parked turn is handed over, a background slot not yet used is preempted, and
- * every reserved slot is re-spaced when the rate is cut.
+ * another one's: a parked turn is handed over, an interactive call is sent at the end of a hold,
+ * and every reserved slot is re-spaced when the rate is cut. (An interactive take goes ahead of a
+ * background slot reserved by any instance in the store: `preemptSlot` in `fair-lanes.ts`.)
  */
 export interface LaneTurns {
   /**
@@ -24,7 +25,7 @@ export interface LaneTurns {
   /** Sleeps until `at` (epoch ms) or until {@link handOver} moves it; rejects with the signal's reason. */
   park(group: string, at: number, signal: AbortSignal | undefined): Promise<void>;
   /**
-   * Sleeps until a background reservation's slot at `at`, or the later one {@link preempt} moved it
+   * Sleeps until a background reservation's slot at `at`, or the later one {@link stretch} moved it
    * to; rejects with the signal's reason.
    */
   reserve(at: number, signal: AbortSignal | undefined): Promise<void>;
@@ -44,11 +45,6 @@ export interface LaneTurns {
    * the first slot after it (within `spacingMs`) is sent at `until` instead (see {@link firstAfterHold}).
    */
   heldUntil(until: number, spacingMs: number): void;
-  /**
-   * An interactive slot at `at`: the earliest background reservation before it (and not yet due)
-   * takes `at` instead, and its slot is returned for the interactive call (`undefined`: none).
-   */
-  preempt(at: number): number | undefined;
   /**
    * The key's rate was cut to `factor` of itself: what is left of each reserved slot's wait (with a
    * lane or without) is stretched by `1 / factor`, in the same order (see `respace-waits.ts`: the
@@ -133,18 +129,6 @@ export function createLaneTurns(): LaneTurns {
       const now = Date.now();
       for (const set of [reserved, interactive, plain])
         for (const turn of set) if (turn.at > now) turn.move(now + (turn.at - now) / factor);
-    },
-
-    preempt(at) {
-      const now = Date.now();
-      let earliest: Turn | undefined;
-      for (const turn of reserved)
-        if (turn.at > now && turn.at < at && (earliest === undefined || turn.at < earliest.at))
-          earliest = turn;
-      if (earliest === undefined) return undefined;
-      const slot = earliest.at;
-      earliest.move(at);
-      return slot;
     },
   };
 }

@@ -98,9 +98,9 @@ export function createMemoryStore(): MemoryStore {
 
     async adjustRateBucket(key, change, bucket) {
       const state = refillRateBucket(read<StoredRateBucket>(key), bucket, Date.now());
-      adjustRateBucket(state, change, bucket.burstMs);
+      const claimed = adjustRateBucket(state, change, bucket.burstMs);
       save(key, state, bucket);
-      return rateBucketState(state);
+      return { ...rateBucketState(state), ...claimed };
     },
   };
 

@@ -118,6 +118,15 @@ export const BACKGROUND_MAX_WAIT_MS = 60 * MINUTE_MS;
 function waitBound(lane: PaceLane | undefined, maxWaitMs: number): number {
   return lane === 'background' ? Math.max(maxWaitMs, BACKGROUND_MAX_WAIT_MS) : maxWaitMs;
 }
+/** Longest a claimed slot is moved at once (an interactive take moves it by about a slot). */
+const MAX_MOVE_MS = 60 * MINUTE_MS;
+
+/** 8 random characters of `[0-9a-z]` (Web Crypto: Node, Edge and browsers). */
+function randomPrefix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return `${Array.from(bytes, b => (b % 36).toString(36)).join('')}-`;
+}
+
 /** The bucket (and the rates it records) outlives its last use by this much. */
 const TTL_MS = 10 * MINUTE_MS;
 
@@ -202,11 +211,42 @@ export function createPacer(settings: PacerSettings): Pacer {
     return { shared, alone };
   }
 
-  async function adjust(key: string, k: PaceKey, change: RateAdjustment): Promise<void> {
+  async function adjust(key: string, k: PaceKey, change: RateAdjustment): Promise<RateBucketState> {
     const { shared, alone } = configs(k);
     const state = await store.adjustRateBucket(key, change, shared, alone);
     // A local answer (store down) is this instance's alone: the fleet's counts stay as last seen.
     if (!('alone' in state)) see(k, state);
+    return state;
+  }
+
+  /** This instance's reservation ids: a random prefix, then a count (unique across instances). */
+  const ids = { prefix: randomPrefix(), next: 0 };
+
+  /**
+   * Sleeps until a background slot reserved in the store comes (`until`, epoch ms), then claims it
+   * there: an interactive take of any instance may have moved it later meanwhile (the store's
+   * answer), then it sleeps until then and claims again. Moved beyond what it can afford, it fails
+   * fast, not sent (the caller gives the slot back).
+   */
+  async function reservedSlot(
+    key: string,
+    k: PaceKey,
+    id: string,
+    until: number,
+    affordableMs: () => number,
+    fail: (waitMs: number) => Error,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    for (let at = until; ; ) {
+      await k.turns.reserve(at, signal);
+      const { movedMs = 0 } = await adjust(key, k, { claim: id });
+      signal?.throwIfAborted();
+      // A number from the store: finite (the stores check it), at least 1 ms when it moved.
+      if (!(movedMs >= 1)) return;
+      const wait = Math.min(movedMs, MAX_MOVE_MS);
+      if (wait > affordableMs()) throw fail(wait);
+      at = Date.now() + Math.ceil(wait);
+    }
   }
 
   /**
@@ -276,6 +316,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       const cost: RateCost = { requests: 1, tokens, ...(lane === undefined ? {} : await lane) };
       let parkedMs = 0;
       let result: RateTakeResult & { alone?: true };
+      if (cost.lane === 'background') cost.id = `${ids.prefix}${(ids.next++).toString(36)}`;
       for (;;) {
         // What it can afford now (the slow start or a park may have held it).
         const { shared, alone } = configs(k, affordable(parkedMs));
@@ -308,9 +349,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       }
       countMine(k.share, Date.now());
       if (cost.lane === 'interactive' && result.waitMs >= 1) {
-        // A background slot of this instance's before it, not yet used, is this call's; that one takes this slot.
-        const earlier = k.turns.preempt(Date.now() + result.waitMs);
-        if (earlier !== undefined) result.waitMs = Math.max(0, earlier - Date.now());
+        // Its slot is already the earliest background slot reserved before it (the store moved that one).
         const at = Date.now() + result.waitMs;
         const sendAt = firstAfterHold(at, heldUntil, slotSpacingMs(result, tokens));
         result.waitMs = Math.max(0, sendAt - Date.now());
@@ -339,13 +378,32 @@ export function createPacer(settings: PacerSettings): Pacer {
       k.waiting.tokens += tokens;
       try {
         const until = Date.now() + Math.ceil(result.waitMs);
-        if (cost.lane === 'background') await k.turns.reserve(until, info.signal);
+        if (cost.lane === 'background' && result.reserved && cost.id !== undefined) {
+          const waited = () => Date.now() - start;
+          const fail = (waitMs: number) => {
+            const limit =
+              waited() + waitMs > maxWaitMs ? `pacing.maxWaitMs (${maxWaitMs}ms)` : DEADLINE_LIMIT;
+            return settings.own(paceTooLongError(info, { ...result, waitMs }, reason, limit));
+          };
+          const affordableMs = () => affordable(waited());
+          await reservedSlot(key, k, cost.id, until, affordableMs, fail, info.signal);
+          // Moved by an interactive take: the time it waited in all.
+          info.paced = { ...info.paced, waitedMs: waited() };
+        } else if (cost.lane === 'background') await k.turns.reserve(until, info.signal);
         else if (cost.lane === 'interactive') await k.turns.front(until, info.signal);
         else await k.turns.wait(until, info.signal);
       } catch (error) {
         // Never sent: the next in line may have this slot (a parked take here is woken for it).
         const untake =
-          cost.lane === undefined ? {} : { untake: { lane: cost.lane, tenant: cost.tenant ?? '' } };
+          cost.lane === undefined
+            ? {}
+            : {
+                untake: {
+                  lane: cost.lane,
+                  tenant: cost.tenant ?? '',
+                  ...(cost.id === undefined ? {} : { id: cost.id }),
+                },
+              };
         void adjust(key, k, { requests: cost.requests, tokens: cost.tokens, ...untake })
           .then(() => {
             if (cost.lane === 'background') k.turns.handOver(Date.now());

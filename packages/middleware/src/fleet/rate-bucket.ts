@@ -1,4 +1,16 @@
-import { ageFairTable, type FairTable, takeInLane, unpark, untake } from './fair-lanes';
+import {
+  ageFairTable,
+  ageReservedSlots,
+  claimSlot,
+  dropSlot,
+  type FairTable,
+  preemptSlot,
+  type ReservedSlots,
+  reserveSlot,
+  takeInLane,
+  unpark,
+  untake,
+} from './fair-lanes';
 import { MINUTE_MS } from './rate-limits';
 import type {
   RateAdjustment,
@@ -39,6 +51,8 @@ export interface StoredRateBucket {
   n: number;
   /** Lanes and tenants (`fair-lanes.ts`), once a take with a lane came. */
   q?: FairTable;
+  /** Background slots granted ahead and not yet sent, by id (`fair-lanes.ts`). */
+  v?: ReservedSlots;
 }
 
 /** The bucket at `now`: rates from `config.limits` over the recorded ones, refilled, count decayed. */
@@ -72,6 +86,10 @@ export function refillRateBucket(
     bucket.q = structuredClone(stored.q);
     ageFairTable(bucket.q, dt, now);
   }
+  if (stored?.v !== undefined) {
+    bucket.v = { ...stored.v };
+    ageReservedSlots(bucket.v, now);
+  }
   return bucket;
 }
 
@@ -84,14 +102,16 @@ export function capacityOf(rate: number, burstMs: number): number {
  * Takes (reserves) `cost` when the wait for it is at most `maxWaitMs`. Mutates `bucket`. A cost
  * goes once the bucket holds it, or is full when the cost is larger than a full bucket (the debt
  * then delays the next takes): a single large prompt does not wait on an idle bucket. A cost with
- * a lane is decided by `takeInLane` (`fair-lanes.ts`): it may be parked instead.
+ * a lane is decided by `takeInLane` (`fair-lanes.ts`): it may be parked instead. A background take
+ * granted ahead is recorded under its id (`reserved`: its owner claims it before sending), and an
+ * interactive take goes at the earliest such slot before its own, which that reservation gets.
  */
 export function takeFromRateBucket(
   bucket: StoredRateBucket,
   cost: RateCost,
   maxWaitMs: number,
   burstMs: number,
-): { granted: boolean; waitMs: number } {
+): Taken {
   const needed = (amount: number, rate: number) => Math.min(amount, capacityOf(rate, burstMs));
   let waitMs = 0;
   if (bucket.r !== undefined && bucket.rpm !== undefined)
@@ -104,13 +124,11 @@ export function takeFromRateBucket(
       waitMs,
       ((needed(cost.tokens, bucket.tpm) - bucket.t) * MINUTE_MS) / bucket.tpm,
     );
-  let taken: { granted: boolean; waitMs: number; parked?: boolean } = {
-    granted: waitMs <= maxWaitMs,
-    waitMs,
-  };
+  let taken: Taken = { granted: waitMs <= maxWaitMs, waitMs };
   if (cost.lane !== undefined) {
     bucket.q ??= {};
     taken = takeInLane(bucket.q, cost, waitMs, slotOf(bucket, cost), maxWaitMs, bucket.at);
+    if (taken.granted) moveSlots(bucket, cost, taken);
   }
   if (taken.granted) {
     if (bucket.r !== undefined) bucket.r -= cost.requests;
@@ -118,6 +136,28 @@ export function takeFromRateBucket(
     bucket.n += cost.requests;
   }
   return taken;
+}
+
+/** What a take decided. */
+type Taken = { granted: boolean; waitMs: number; parked?: boolean; reserved?: boolean };
+
+/**
+ * A granted take with a lane: a background one ahead is recorded (`reserved`), an interactive one
+ * goes at the earliest recorded background slot before its own. Mutates `bucket` and `taken`.
+ */
+function moveSlots(bucket: StoredRateBucket, cost: RateCost, taken: Taken): void {
+  const now = bucket.at;
+  const at = now + taken.waitMs;
+  if (cost.lane === 'background') {
+    const slots = bucket.v ?? {};
+    if (reserveSlot(slots, cost.id, at, now)) {
+      bucket.v = slots;
+      taken.reserved = true;
+    }
+  } else if (bucket.v !== undefined) {
+    const slot = preemptSlot(bucket.v, at);
+    if (slot !== at) taken.waitMs = slot - now;
+  }
 }
 
 /** How long the bucket takes to pay for `cost` at its rates (the longer of its dimensions). */
@@ -130,12 +170,15 @@ function slotOf(bucket: StoredRateBucket, cost: RateCost): number {
   return slot;
 }
 
-/** Adds `change` (capped at capacity), then lowers to `atMost`. Mutates `bucket`. */
+/**
+ * Adds `change` (capped at capacity), then lowers to `atMost`. Mutates `bucket`. A `claim` answers
+ * `movedMs` when an interactive take moved that reservation later.
+ */
 export function adjustRateBucket(
   bucket: StoredRateBucket,
   change: RateAdjustment,
   burstMs: number,
-): void {
+): { movedMs?: number } {
   if (bucket.r !== undefined && bucket.rpm !== undefined) {
     bucket.r = Math.min(capacityOf(bucket.rpm, burstMs), bucket.r + (change.requests ?? 0));
     if (change.atMostRequests !== undefined) bucket.r = Math.min(bucket.r, change.atMostRequests);
@@ -148,6 +191,10 @@ export function adjustRateBucket(
     unpark(bucket.q, change.unpark.lane, change.unpark.tenant);
   if (change.untake !== undefined && bucket.q !== undefined)
     untake(bucket.q, change.untake.lane, change.untake.tenant, change.requests ?? 0);
+  if (change.untake !== undefined && bucket.v !== undefined) dropSlot(bucket.v, change.untake.id);
+  if (change.claim === undefined || bucket.v === undefined) return {};
+  const movedMs = claimSlot(bucket.v, change.claim, bucket.at);
+  return movedMs > 0 ? { movedMs } : {};
 }
 
 /** How long the bucket must be kept: `ttlMs`, or longer while it has not refilled to full. */
@@ -175,14 +222,12 @@ export function rateBucketState(bucket: StoredRateBucket): RateBucketState {
 }
 
 /** A take's answer. */
-export function rateTakeResult(
-  bucket: StoredRateBucket,
-  taken: { granted: boolean; waitMs: number; parked?: boolean },
-): RateTakeResult {
+export function rateTakeResult(bucket: StoredRateBucket, taken: Taken): RateTakeResult {
   return {
     granted: taken.granted,
     waitMs: taken.waitMs,
     ...(taken.parked ? { parked: true } : {}),
+    ...(taken.reserved ? { reserved: true } : {}),
     ...rateBucketState(bucket),
   };
 }

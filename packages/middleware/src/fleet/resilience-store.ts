@@ -106,6 +106,12 @@ export interface RateCost {
   tenant?: string;
   /** The caller comes back from a park (its place in the tenant's count of parked takes ends). */
   parked?: boolean;
+  /**
+   * The take's id (1 to 32 characters of `[A-Za-z0-9_-]`, unique across instances): a background
+   * take granted ahead is recorded under it (`reserved`), so an interactive take of any instance
+   * may move it later; its caller claims it before sending (`RateAdjustment.claim`).
+   */
+  id?: string;
 }
 
 /** A correction of a rate bucket (see {@link ResilienceStore.adjustRateBucket}). */
@@ -122,9 +128,15 @@ export interface RateAdjustment {
   unpark?: { lane: PaceLane; tenant: string };
   /**
    * The `requests` given back were a granted take of this lane and tenant that was not sent (its
-   * caller aborted in its slot): the tenant's count of slots taken goes back as well.
+   * caller aborted in its slot): the tenant's count of slots taken goes back as well, and its
+   * reservation `id` is forgotten (no interactive take goes at a slot given back).
    */
-  untake?: { lane: PaceLane; tenant: string };
+  untake?: { lane: PaceLane; tenant: string; id?: string };
+  /**
+   * The id of a `reserved` take whose slot came: it is forgotten and the caller sends, unless an
+   * interactive take moved it later (the answer's `movedMs`: the caller waits that and claims again).
+   */
+  claim?: string;
 }
 
 /** A rate bucket after an operation. */
@@ -142,6 +154,8 @@ export interface RateBucketState {
    * requests of the last minute at a steady rate).
    */
   recentRequests: number;
+  /** After a `claim`: an interactive take moved the slot this much later, in ms (absent: send now). */
+  movedMs?: number;
 }
 
 /** Result of {@link ResilienceStore.takeFromRateBucket}. */
@@ -155,6 +169,11 @@ export interface RateTakeResult extends RateBucketState {
   waitMs: number;
   /** Not taken yet: come back after `waitMs` with `cost.parked` (only a take with a lane). */
   parked?: boolean;
+  /**
+   * A background take granted ahead, recorded under `cost.id`: an interactive take may move its
+   * slot later, so the caller claims it (`RateAdjustment.claim`) when it comes, before sending.
+   */
+  reserved?: boolean;
 }
 
 /** Size and lifetime of a token bucket. */
