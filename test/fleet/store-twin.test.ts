@@ -290,6 +290,39 @@ describe.skipIf(!available)('the Lua scripts and their TypeScript twins agree', 
     }
   });
 
+  it('an interactive take goes at a background slot reserved ahead, whose claim answers the time it moved, then sends: both twins alike', async () => {
+    const { memory, redis, idle } = twins();
+    const bucket = { limits: { rpm: 60 }, burstMs: 1, ttlMs: TTL_MS, maxWaitMs: 60_000 };
+    const background = { requests: 1, tokens: 0, lane: 'background' as const, tenant: 'a1' };
+    const interactive = { requests: 1, tokens: 0, lane: 'interactive' as const, tenant: '' };
+    const answers: Record<string, unknown>[][] = [[], []];
+    const both = async (call: (store: ResilienceStore) => Promise<object>) => {
+      for (const [i, store] of [memory, redis].entries())
+        answers[i]?.push((await call(store)) as Record<string, unknown>);
+    };
+    await both(store => store.takeFromRateBucket('pace', { ...background, id: 'r1' }, bucket));
+    await idle(600);
+    await both(store => store.takeFromRateBucket('pace', { ...background, id: 'r2' }, bucket));
+    await both(store => store.takeFromRateBucket('pace', interactive, bucket));
+    await idle(400);
+    await both(store => store.adjustRateBucket('pace', { claim: 'r2' }, bucket));
+    await idle(1000);
+    await both(store => store.adjustRateBucket('pace', { claim: 'r2' }, bucket));
+    const [fromMemory, fromRedis] = answers as [
+      Record<string, unknown>[],
+      Record<string, unknown>[],
+    ];
+    for (const [i, expected] of fromMemory.entries())
+      expectClose(fromRedis[i] as Record<string, unknown>, expected);
+    expect(fromMemory.map(a => [a.waitMs, a.reserved, a.movedMs])).toEqual([
+      [0, undefined, undefined], // sent at once: not recorded
+      [400, true, undefined], // recorded, due at 1,000 ms from now
+      [400, undefined, undefined], // the interactive take goes at r2's slot; r2 gets its 1,400 ms
+      [undefined, undefined, 1000], // r2's claim at its old slot: 1,000 ms more
+      [undefined, undefined, undefined], // at its new slot: sent
+    ]);
+  });
+
   it('gives the same grants, waits, counts and TTLs to any sequence of takes, adjustments, budget tokens and idle gaps', async () => {
     await checkProperty(
       'rate bucket and token budget: TypeScript ≡ Lua',

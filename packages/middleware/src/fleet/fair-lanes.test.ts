@@ -3,9 +3,15 @@ import type { AttemptInfo } from '../attempt-guard';
 import { RateLimitError } from '../errors/status-errors';
 import {
   ageFairTable,
+  ageReservedSlots,
+  claimSlot,
   FAIR_TAU_MS,
   type FairTable,
+  MAX_RESERVED,
   MAX_TENANTS,
+  preemptSlot,
+  type ReservedSlots,
+  reserveSlot,
   TENANT_TTL_MS,
   takeInLane,
 } from './fair-lanes';
@@ -267,6 +273,73 @@ describe('a granted take that was not sent', () => {
   });
 });
 
+describe('reserved background slots (the store moves them for an interactive take)', () => {
+  it('records a slot at least 1 ms ahead under a valid id only; keeps the MAX_RESERVED latest; forgets one once due', () => {
+    const slots: ReservedSlots = {};
+    expect(reserveSlot(slots, 'r1', 1000.999, 1000)).toBe(false); // sent at once: not movable
+    expect(reserveSlot(slots, 'r1', 1001, 1000)).toBe(true);
+    for (const bad of ['', 'x'.repeat(33), 'a;b=1', 7, undefined])
+      expect(reserveSlot(slots, bad, 2000, 1000)).toBe(false);
+    expect(reserveSlot(slots, 'x'.repeat(32), 2000, 1000)).toBe(true);
+    for (let i = 0; i < MAX_RESERVED; i++) reserveSlot(slots, `s${i}`, 3000 + i, 1000);
+    expect(Object.keys(slots)).toHaveLength(MAX_RESERVED);
+    expect(slots.r1).toBeUndefined(); // the earliest due went first
+    ageReservedSlots(slots, 3000);
+    expect(slots.s0).toBeUndefined(); // due exactly now: its owner sends at its claim
+    expect(slots.s1).toBe(3001);
+  });
+
+  it('an interactive slot goes at the earliest recorded slot before it (strictly), which gets the interactive one', () => {
+    const slots: ReservedSlots = { a: 1400, b: 1200, c: 1200 };
+    expect(preemptSlot(slots, 1200)).toBe(1200); // none before it: its own
+    expect(slots).toEqual({ a: 1400, b: 1200, c: 1200 });
+    expect(preemptSlot(slots, 2000)).toBe(1200); // b and c tie: by id
+    expect(slots).toEqual({ a: 1400, b: 2000, c: 1200 });
+    expect(preemptSlot(slots, 2500)).toBe(1200);
+    expect(slots).toEqual({ a: 1400, b: 2000, c: 2500 });
+  });
+
+  it('a claim exactly at its slot sends (forgotten); a claim of a moved slot answers the time left and keeps it; an unknown id sends', () => {
+    const slots: ReservedSlots = { a: 1000, b: 1500 };
+    expect(claimSlot(slots, 'a', 1000)).toBe(0);
+    expect(slots.a).toBeUndefined();
+    expect(claimSlot(slots, 'b', 1000)).toBe(500);
+    expect(slots.b).toBe(1500);
+    expect(claimSlot(slots, 'b', 1500)).toBe(0);
+    expect(claimSlot(slots, 'gone', 1500)).toBe(0);
+    expect(slots).toEqual({});
+  });
+
+  it('a background call aborted in its reserved slot drops its reservation with the request it gives back: no interactive take goes at a slot given back', () => {
+    const config = { limits: { rpm: 60 }, burstMs: 0, ttlMs: 60_000 };
+    const bucket = refillRateBucket(undefined, config, 1_000);
+    const background = { requests: 1, tokens: 0, lane: 'background' as const, tenant: 'a' };
+    expect(takeFromRateBucket(bucket, background, 60_000, 0)).toEqual({ granted: true, waitMs: 0 });
+    const later = refillRateBucket(bucket, config, 1_600);
+    const reserved = takeFromRateBucket(later, { ...background, id: 'r1' }, 60_000, 0);
+    expect(reserved).toEqual({ granted: true, waitMs: 400, reserved: true });
+    expect(later.v).toEqual({ r1: 2_000 });
+    adjustRateBucket(
+      later,
+      { requests: 1, untake: { lane: 'background', tenant: 'a', id: 'r1' } },
+      0,
+    );
+    expect(later.v).toEqual({});
+    // The request is back: another background take is sent in that slot (at 2,000 ms; without an
+    // id, as a take of a store that records none). The interactive take's slot is the next one:
+    // had the reservation stayed, it would go at its slot, 2,000 ms, with that take: two in one slot.
+    expect(takeFromRateBucket(later, background, 60_000, 0)).toEqual({
+      granted: true,
+      waitMs: 400,
+    });
+    const interactive = { requests: 1, tokens: 0, lane: 'interactive' as const, tenant: '' };
+    expect(takeFromRateBucket(later, interactive, 60_000, 0)).toEqual({
+      granted: true,
+      waitMs: 1400,
+    });
+  });
+});
+
 describe('ageFairTable', () => {
   it('keeps the MAX_TENANTS most recent of 100 tenants and forgets one idle for just over TENANT_TTL_MS', () => {
     const table: FairTable = {};
@@ -438,6 +511,29 @@ describe('lanes across processes (fake time, guards sharing one memory store, 60
     // The background call learnt it when it claimed its slot, and went at two slots instead.
     expect(sent).toBeGreaterThanOrEqual(2 * SLOT_MS - 1);
     expect(sent).toBeLessThanOrEqual(2 * SLOT_MS + 2);
+  });
+
+  it('a background call whose reserved slot an interactive call of another process took, moved beyond its deadline, fails fast (not sent) and gives the slot back', async () => {
+    const store = createMemoryStore();
+    const [background, interactive] = [0, 1].map(() =>
+      createFleetGuard({ store, pacing: { rpm: 60 }, cooldownSpreadMs: 0 }),
+    ) as [ReturnType<typeof createFleetGuard>, ReturnType<typeof createFleetGuard>];
+    const start = Date.now();
+    await admit(background, { lane: 'background' });
+    // It can afford its slot at one slot, not the interactive call's at two.
+    const moved = admit(background, {
+      lane: 'background',
+      deadlineAt: start + 1.5 * SLOT_MS,
+    }).catch(e => e);
+    await vi.advanceTimersByTimeAsync(0.7 * SLOT_MS);
+    void admit(interactive, { lane: 'interactive' });
+    // It claims its slot at one slot: moved to two slots, beyond its deadline.
+    await vi.advanceTimersByTimeAsync(0.4 * SLOT_MS);
+    expect(await moved).toBeInstanceOf(RateLimitError);
+    // Its slot (two slots) went back: a background call asking now is sent in it.
+    const next = admit(background, { lane: 'background' }).then(() => Date.now() - start);
+    await vi.advanceTimersByTimeAsync(3 * SLOT_MS);
+    expect(await next).toBeLessThanOrEqual(Math.ceil(2 * SLOT_MS) + 2);
   });
 
   it('four processes, background tenants of 10 and 2 callers in three and an interactive caller alone in the fourth: each interactive call waits at most one slot (two before), and every slot is used', async () => {
