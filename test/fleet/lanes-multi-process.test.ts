@@ -67,7 +67,7 @@ describe.skipIf(!hasRedis)(
       });
     }
 
-    it('an interactive caller waits about one slot behind 12 background callers in 3 other processes; tenants of 10 and 2 callers get equal shares', async () => {
+    it('an interactive caller waits at most about one slot behind 12 background callers in 3 other processes (it goes ahead of their reserved slots); tenants of 10 and 2 callers get equal shares', async () => {
       const [a1, a2, b, interactive] = (await run(true)) as [
         WorkerReport,
         WorkerReport,
@@ -87,8 +87,10 @@ describe.skipIf(!hasRedis)(
       console.log('[lanes] interactive call ms and background shares', JSON.stringify(figures));
       for (const report of [a1, a2, b, interactive]) expect(report.failed).toEqual({});
       expect(interactive.callMs.length).toBeGreaterThanOrEqual(8);
-      // Its own slot, half a slot of background reserved ahead, and the answer on a loaded machine.
-      expect(figures.lanes.p50).toBeLessThan(1.5 * SLOT_MS + 300);
+      // At most its own slot (it goes ahead of background slots any process reserved) and the
+      // answer on a loaded machine: 217 ms beside a busy loop; 337-420 ms when it went behind the
+      // background slots other processes held (up to two slots: a tenant behind reserves further).
+      expect(figures.lanes.p50).toBeLessThan(SLOT_MS + 100);
       // Unmarked, it queues behind the background callers (12 of them: about 12 slots).
       expect(figures.unmarked.p50).toBeGreaterThan(5 * SLOT_MS);
       expect(Math.abs(shares.a - shares.b)).toBeLessThanOrEqual(0.15 * ((shares.a + shares.b) / 2));
