@@ -387,7 +387,7 @@ export function createPacer(settings: PacerSettings): Pacer {
           };
           const affordableMs = () => affordable(waited());
           await reservedSlot(key, k, cost.id, until, affordableMs, fail, info.signal);
-          // Moved by an interactive take: the time it waited in all.
+          // The time it waited in all (an interactive take may have moved its slot meanwhile).
           info.paced = { ...info.paced, waitedMs: waited() };
         } else if (cost.lane === 'background') await k.turns.reserve(until, info.signal);
         else if (cost.lane === 'interactive') await k.turns.front(until, info.signal);
