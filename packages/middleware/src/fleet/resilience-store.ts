@@ -88,8 +88,10 @@ export interface RateBucketConfig {
 
 /**
  * The lane of a paced call. `interactive` (a person is waiting) reserves its slot as far ahead as
- * its wait allows; `background` reserves at most one slot ahead and otherwise parks until its
- * estimated turn, so an interactive call never queues behind more than about one background slot.
+ * its wait allows, and goes ahead of the background slots reserved and not yet sent (any
+ * instance's: their callers claim them before sending); `background` reserves at most about a slot
+ * ahead and otherwise parks until its estimated turn. So an interactive call waits at most about
+ * one slot, whatever the background queue holds.
  */
 export type PaceLane = 'interactive' | 'background';
 
