@@ -11,6 +11,13 @@ interface Turn {
 }
 
 /**
+ * How a turn's sleep ended: `undefined` at its time (the slot or turn came), or the epoch ms it
+ * was moved to when that lies past the latest time its call can afford (the sleep ends at the move:
+ * the call fails fast, not sent, and gives its slot back).
+ */
+export type TurnEnd = number | undefined;
+
+/**
  * The sleeps of one key's admissions in this instance, so that an admission or an answer can move
  * another one's: a parked turn is handed over, an interactive call is sent at the end of a hold,
  * and every reserved slot is re-spaced when the rate is cut. (An interactive take goes ahead of a
@@ -19,16 +26,19 @@ interface Turn {
 export interface LaneTurns {
   /**
    * Sleeps until the slot at `at` of a call without a lane, or the later one {@link stretch} moved
-   * it to; rejects with the signal's reason.
+   * it to, unless that lies past `latest` ({@link TurnEnd}); rejects with the signal's reason.
    */
-  wait(at: number, signal: AbortSignal | undefined): Promise<void>;
-  /** Sleeps until `at` (epoch ms) or until {@link handOver} moves it; rejects with the signal's reason. */
-  park(group: string, at: number, signal: AbortSignal | undefined): Promise<void>;
+  wait(at: number, signal: AbortSignal | undefined, latest?: number): Promise<TurnEnd>;
+  /**
+   * Sleeps until `at` (epoch ms) or until {@link handOver} moves it, at the latest until `latest`
+   * (the store then answers whether its turn still fits); rejects with the signal's reason.
+   */
+  park(group: string, at: number, signal: AbortSignal | undefined, latest?: number): Promise<void>;
   /**
    * Sleeps until a background reservation's slot at `at`, or the later one {@link stretch} moved it
-   * to; rejects with the signal's reason.
+   * to, unless that lies past `latest` ({@link TurnEnd}); rejects with the signal's reason.
    */
-  reserve(at: number, signal: AbortSignal | undefined): Promise<void>;
+  reserve(at: number, signal: AbortSignal | undefined, latest?: number): Promise<TurnEnd>;
   /**
    * The next slot comes within reach at `at`: the parked take of each group that wakes first is
    * woken then instead (earlier, or later when it would wake before: the store would park it
@@ -36,10 +46,11 @@ export interface LaneTurns {
    */
   handOver(at: number): void;
   /**
-   * Sleeps until an interactive call's slot at `at`, or the hold's end {@link heldUntil} moved it
-   * to; rejects with the signal's reason.
+   * Sleeps until an interactive call's slot at `at`, or the hold's end {@link heldUntil} (or
+   * {@link stretch}) moved it to, unless that lies past `latest` ({@link TurnEnd}); rejects with
+   * the signal's reason.
    */
-  front(at: number, signal: AbortSignal | undefined): Promise<void>;
+  front(at: number, signal: AbortSignal | undefined, latest?: number): Promise<TurnEnd>;
   /**
    * An answer reported the window full until `until` (epoch ms): an interactive call waiting for
    * the first slot after it (within `spacingMs`) is sent at `until` instead (see {@link firstAfterHold}).
@@ -70,28 +81,37 @@ export function createLaneTurns(): LaneTurns {
   const interactive = new Set<Turn>();
   const plain = new Set<Turn>();
 
+  /**
+   * One turn's sleep. Moved past `latest`: a slot's sleep ends with the time it was moved to; a
+   * parked turn (`clamp`) wakes at `latest` instead, to take again.
+   */
   async function sleepTurn(
     set: Set<Turn>,
     group: string,
     at: number,
     signal: AbortSignal | undefined,
-  ): Promise<void> {
+    latest = Number.POSITIVE_INFINITY,
+    clamp = false,
+  ): Promise<TurnEnd> {
     let moved = new AbortController();
+    let past: number | undefined;
     const turn: Turn = {
       at,
       group,
       move(to) {
-        turn.at = to;
+        if (to > latest && !clamp) past = to;
+        turn.at = Math.min(to, Math.max(latest, turn.at));
         moved.abort();
       },
     };
     set.add(turn);
     try {
       for (;;) {
+        if (past !== undefined) return past;
         const wait = Math.max(0, Math.ceil(turn.at - Date.now()));
         try {
           await sleep(wait, signal ? AbortSignal.any([signal, moved.signal]) : moved.signal);
-          return;
+          return undefined;
         } catch (error) {
           if (signal?.aborted || !moved.signal.aborted) throw error;
           moved = new AbortController();
@@ -103,10 +123,12 @@ export function createLaneTurns(): LaneTurns {
   }
 
   return {
-    wait: (at, signal) => sleepTurn(plain, '', at, signal),
-    park: (group, at, signal) => sleepTurn(parked, group, at, signal),
-    reserve: (at, signal) => sleepTurn(reserved, '', at, signal),
-    front: (at, signal) => sleepTurn(interactive, '', at, signal),
+    wait: (at, signal, latest) => sleepTurn(plain, '', at, signal, latest),
+    park: async (group, at, signal, latest) => {
+      await sleepTurn(parked, group, at, signal, latest, true);
+    },
+    reserve: (at, signal, latest) => sleepTurn(reserved, '', at, signal, latest),
+    front: (at, signal, latest) => sleepTurn(interactive, '', at, signal, latest),
 
     heldUntil(until, spacingMs) {
       for (const turn of interactive) {

@@ -238,7 +238,8 @@ export function createPacer(settings: PacerSettings): Pacer {
     signal: AbortSignal | undefined,
   ): Promise<void> {
     for (let at = until; ; ) {
-      await k.turns.reserve(at, signal);
+      const movedTo = await k.turns.reserve(at, signal, Date.now() + affordableMs());
+      if (movedTo !== undefined) throw fail(movedTo - Date.now());
       const { movedMs = 0 } = await adjust(key, k, { claim: id });
       signal?.throwIfAborted();
       // A number from the store: finite (the stores check it), at least 1 ms when it moved.
@@ -266,20 +267,22 @@ export function createPacer(settings: PacerSettings): Pacer {
   }
 
   /**
-   * Sleeps until a parked take's turn (at least 1 ms). Aborted, its place goes back (the store
-   * counts it parked no more) and the abort is thrown.
+   * Sleeps until a parked take's turn (at least 1 ms; a hand-over moves it, never past `latest`,
+   * what the call can afford). Aborted, its place goes back (the store counts it parked no more)
+   * and the abort is thrown.
    */
   async function park(
     key: string,
     k: PaceKey,
     cost: RateCost,
     waitMs: number,
+    latest: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
     k.parked++;
     try {
       const group = `${cost.lane}:${cost.tenant}`;
-      await k.turns.park(group, Date.now() + Math.max(1, Math.ceil(waitMs)), signal);
+      await k.turns.park(group, Date.now() + Math.max(1, Math.ceil(waitMs)), signal, latest);
     } catch (error) {
       const { lane = 'background', tenant = '' } = cost;
       void adjust(key, k, { unpark: { lane, tenant } }).catch(() => {});
@@ -329,7 +332,8 @@ export function createPacer(settings: PacerSettings): Pacer {
           result.waitMs += await goAlone(key, k);
         }
         if (!result.parked) break;
-        const parking = park(key, k, cost, result.waitMs, info.signal);
+        const latest = Date.now() + affordable(Date.now() - start);
+        const parking = park(key, k, cost, result.waitMs, latest, info.signal);
         // Back from a park and parked again: another instance took the slot it came for (its
         // interactive call, or its own parked take). The first parked take here of each tenant
         // stays awake for the next slot, as after a grant: else no take may be awake for it.
@@ -376,22 +380,28 @@ export function createPacer(settings: PacerSettings): Pacer {
       if (result.waitMs < 1) return slotSpacingMs(result, tokens);
       k.waiting.requests++;
       k.waiting.tokens += tokens;
+      const waited = () => Date.now() - start;
+      /** Its slot was moved past what it can afford: fails fast, not sent (the slot goes back). */
+      const fail = (waitMs: number) => {
+        const limit =
+          waited() + waitMs > maxWaitMs ? `pacing.maxWaitMs (${maxWaitMs}ms)` : DEADLINE_LIMIT;
+        return settings.own(paceTooLongError(info, { ...result, waitMs }, reason, limit));
+      };
+      const affordableMs = () => affordable(waited());
       try {
         const until = Date.now() + Math.ceil(result.waitMs);
+        const latest = Date.now() + affordableMs();
+        let movedTo: number | undefined;
         if (cost.lane === 'background' && result.reserved && cost.id !== undefined) {
-          const waited = () => Date.now() - start;
-          const fail = (waitMs: number) => {
-            const limit =
-              waited() + waitMs > maxWaitMs ? `pacing.maxWaitMs (${maxWaitMs}ms)` : DEADLINE_LIMIT;
-            return settings.own(paceTooLongError(info, { ...result, waitMs }, reason, limit));
-          };
-          const affordableMs = () => affordable(waited());
           await reservedSlot(key, k, cost.id, until, affordableMs, fail, info.signal);
           // The time it waited in all (an interactive take may have moved its slot meanwhile).
           info.paced = { ...info.paced, waitedMs: waited() };
-        } else if (cost.lane === 'background') await k.turns.reserve(until, info.signal);
-        else if (cost.lane === 'interactive') await k.turns.front(until, info.signal);
-        else await k.turns.wait(until, info.signal);
+        } else if (cost.lane === 'background')
+          movedTo = await k.turns.reserve(until, info.signal, latest);
+        else if (cost.lane === 'interactive')
+          movedTo = await k.turns.front(until, info.signal, latest);
+        else movedTo = await k.turns.wait(until, info.signal, latest);
+        if (movedTo !== undefined) throw fail(movedTo - Date.now());
       } catch (error) {
         // Never sent: the next in line may have this slot (a parked take here is woken for it).
         const untake =
