@@ -66,13 +66,21 @@ function tokensAtMost(
  * The tokens an attempt took beyond what it used (negative: used beyond what it took), when pacing
  * tokens (`limit`: the tokens per minute the server allows). The server refuses a call above its
  * tokens per minute: a usage beyond a minute's tokens (or the estimate taken) is not believed, or
- * its debt would hold the next calls for hours.
+ * its debt would hold the next calls for hours. A 429 gives nothing back: its slot was sent into a
+ * full window and is spent, and while calls wait for slots reserved after it, tokens given back
+ * put the next take on top of one of those (traced: the seven batches a first burst's 429s gave
+ * back were retried into slots already reserved, sent in pairs 35 s later, and each pair met a 429).
  */
 function tokensGivenBack(
   limit: number | undefined,
   answer: PaceAnswer,
 ): Pick<RateAdjustment, 'tokens'> {
-  if (limit === undefined || answer.tokens === undefined || !(answer.tokens.estimated >= 0))
+  if (
+    limit === undefined ||
+    answer.limited ||
+    answer.tokens === undefined ||
+    !(answer.tokens.estimated >= 0)
+  )
     return {};
   const { estimated, used = 0 } = answer.tokens;
   const given = estimated - Math.min(Math.max(0, used), Math.max(estimated, limit));

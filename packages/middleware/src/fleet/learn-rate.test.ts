@@ -409,12 +409,20 @@ describe('correctBucket: the correction the shared bucket needs after an answer'
       { tokens: 600 },
     ],
     [
-      'a failure (no usage) gives back every token it took',
+      'a failure other than a 429 (no usage) gives back every token it took',
+      tokens,
+      tokens,
+      { ...success, tokens: { estimated: 1_000 } },
+      at(),
+      { tokens: 1_000 },
+    ],
+    [
+      'a 429 gives back none of the tokens it took (its slot is spent)',
       tokens,
       tokens,
       { ...limited, tokens: { estimated: 1_000 } },
       at(),
-      { atMostRequests: 0, tokens: 1_000 },
+      { atMostRequests: 0 },
     ],
     [
       "a usage of exactly a minute's tokens is owed whole",
