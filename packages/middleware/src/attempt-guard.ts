@@ -48,6 +48,12 @@ export interface AttemptPace {
   lane?: PaceLane;
   /** The hash of the call's tenant (16 hex digits), when it has one. */
   tenant?: string;
+  /**
+   * The pacer admitted it at a rate it is still learning from 429s (adaptive, or its slow start: no
+   * limit stated, none in headers): a 429 it meets is that learning's cost, and its retry spends
+   * none of `maxRetries` (see `decideRetry`).
+   */
+  learning?: true;
 }
 
 /** What the retry loop tells {@link AttemptGuard.onSuccess}: the attempt, plus its response headers. */

@@ -315,7 +315,8 @@ export function createPacer(settings: PacerSettings): Pacer {
       info.signal?.throwIfAborted();
       // Hashed meanwhile; a call without a lane adds no await (its take follows the slow start at once).
       const lane = info.lane === undefined ? undefined : laneOf(info.lane, info.tenant);
-      if (!known(k)) await k.slowStart.enter(info.signal, affordable());
+      const discovering = !known(k);
+      if (discovering) await k.slowStart.enter(info.signal, affordable());
       const cost: RateCost = { requests: 1, tokens, ...(lane === undefined ? {} : await lane) };
       let parkedMs = 0;
       let result: RateTakeResult & { alone?: true };
@@ -362,6 +363,9 @@ export function createPacer(settings: PacerSettings): Pacer {
         waitedMs: Math.ceil(parkedMs + Math.max(0, result.waitMs)),
         ...(cost.lane === undefined ? {} : { lane: cost.lane }),
         ...(cost.tenant ? { tenant: cost.tenant } : {}),
+        ...(k.rate.reason === 'adaptive' || (discovering && k.rate.reason === undefined)
+          ? { learning: true as const }
+          : {}),
       };
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
       if (result.waitMs < 1 && parkedMs === 0) return undefined;

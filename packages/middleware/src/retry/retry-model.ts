@@ -31,6 +31,8 @@ export async function retryModel<T, M extends ModelRef>(
 
   /** The failure whose retry `allowRetry` paid for, and the wait before that retry. */
   let retry: { of: AlayaError; delayMs: number } | undefined;
+  /** Retries that spent none of `maxRetries` (a pacer's learning cost, see `decideRetry`). */
+  let learningRetries = 0;
 
   for (let attempt = 1; ; attempt++) {
     const info: AttemptInfo = { ...ref, attempt, signal, deadlineAt: deadline?.at };
@@ -91,11 +93,13 @@ export async function retryModel<T, M extends ModelRef>(
       lastError = error;
       const decision = await decideRetry({
         error,
-        info: { ...info, attempt },
+        info: { ...info, attempt, paced: decisive!.target.admission.info.paced },
         settings,
         durationMs,
         deadline,
+        learningRetries,
       });
+      if (decision.retry && decision.learning) learningRetries++;
       observed?.end(
         failedOutcome(
           error,
