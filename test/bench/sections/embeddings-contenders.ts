@@ -112,9 +112,9 @@ function oursWith(lane: 'background' | undefined): IngestionContender {
   return {
     name:
       lane === undefined
-        ? 'ours, the job unmarked (no lane)'
+        ? 'ours, the job unmarked (its batches background by default)'
         : "ours (shared guard + pacing, the job priority: 'background')",
-    config: `guard = createFleetGuard({ pacing: { per: 'key' }, apiKey }) (learned from 429s, no limit stated; one bucket for the key, as Alaya counts), shared by alayaMiddleware({ guard }) on the chat model and alayaEmbeddingMiddleware({ guard }) on the embedding model, over createAlaya; ${lane === undefined ? 'embedMany unmarked' : "embedMany({ providerOptions: { alayaMiddleware: { priority: 'background' } } })"}; defaults otherwise`,
+    config: `guard = createFleetGuard({ pacing: { per: 'key' }, apiKey }) (learned from 429s, no limit stated; one bucket for the key, as Alaya counts), shared by alayaMiddleware({ guard }) on the chat model and alayaEmbeddingMiddleware({ guard }) on the embedding model, over createAlaya; ${lane === undefined ? 'embedMany unmarked (a batch with no priority is paced in the background lane by default)' : "embedMany({ providerOptions: { alayaMiddleware: { priority: 'background' } } })"}; defaults otherwise`,
     build: env => oursClient(env, lane),
   };
 }
@@ -122,7 +122,7 @@ function oursWith(lane: 'background' | undefined): IngestionContender {
 /** Ours as the guide says to run an ingestion job: what the goals are judged on. */
 export const oursIngestion = oursWith('background');
 
-/** Ours with the job unmarked: its batches and the chat calls in one first-come queue. */
+/** Ours with the job unmarked: what a default user gets (a batch with no priority is background). */
 export const oursUnmarkedIngestion = oursWith(undefined);
 
 function oursClient(env: IngestionEnv, lane: 'background' | undefined): IngestionClient {

@@ -77,4 +77,28 @@ describe('a 429 without headers teaches the dimension it comes from (real HTTP)'
     const times = chats.map(r => r.time);
     expect(Math.max(...times) - Math.min(...times)).toBeLessThan(1_500);
   });
+
+  it('an unmarked embedMany whose batches queue past pacing.maxWaitMs at the learned rate finishes: its batches wait in the background lane', async () => {
+    emulator.reset();
+    const provider = createOpenAICompatible({
+      name: 'alaya',
+      baseURL: emulator.url,
+      apiKey: API_KEY,
+    });
+    // A slot of a 5,000-token batch at the limit is 1 s: after the first 429, the batches left
+    // queue for 4 s or more, beyond this wait bound.
+    const guard = createFleetGuard({ apiKey: API_KEY, pacing: { per: 'key', maxWaitMs: 1_000 } });
+    const embedder = wrapEmbeddingModel({
+      model: provider.embeddingModel('embed-batch'),
+      middleware: [
+        { specificationVersion: 'v4', overrideMaxEmbeddingsPerCall: () => BATCH_VALUES },
+        alayaEmbeddingMiddleware({ guard, apiKey: API_KEY, jitter: 'none' }),
+      ],
+    });
+    const values = Array.from({ length: 6 * BATCH_VALUES }, (_, i) => value(i));
+    const { embeddings } = await embedMany({ model: embedder, values });
+    expect(embeddings).toHaveLength(values.length);
+    const embedding = emulator.requests.filter(r => r.path === '/v1/embeddings');
+    expect(embedding.filter(r => r.status === 200)).toHaveLength(6);
+  });
 });
