@@ -123,7 +123,7 @@ export function createFleetGuard(options: FleetOptions = {}): FleetGuard {
   const held = new WeakMap<AttemptInfo, Held>();
 
   async function giveBack(info: AttemptInfo, taken: Held): Promise<void> {
-    if (taken.pace !== undefined) pacer?.abandon(taken.pace);
+    if (taken.pace !== undefined) pacer?.abandon(taken.pace, info.estimatedTokens);
     if (taken.probe !== undefined) {
       await breaker?.abandonProbe(info, taken.probe.key, taken.probe.lease);
     }

@@ -92,8 +92,11 @@ export interface Pacer {
   ): Promise<number | undefined>;
   /** Learns from an answer: its rate-limit headers, a 429, the tokens it really used. */
   learn(key: string, answer: PaceAnswer): Promise<void>;
-  /** An admitted attempt ended without an answer: its slow-start slot is free, nothing is learned. */
-  abandon(key: string): void;
+  /**
+   * An admitted attempt of `tokens` ended without an answer: its slow-start slot is free, nothing
+   * is learned.
+   */
+  abandon(key: string, tokens?: number): void;
   /** The spacing of one request's slots at the key's known rate, in ms (`undefined`: none known). */
   spacingMs(key: string): number | undefined;
   state(): Promise<PaceState[]>;
@@ -316,7 +319,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       // Hashed meanwhile; a call without a lane adds no await (its take follows the slow start at once).
       const lane = info.lane === undefined ? undefined : laneOf(info.lane, info.tenant);
       const discovering = !known(k);
-      if (discovering) await k.slowStart.enter(info.signal, affordable());
+      if (discovering) await k.slowStart.enter(info.signal, affordable(), tokens);
       const cost: RateCost = { requests: 1, tokens, ...(lane === undefined ? {} : await lane) };
       let parkedMs = 0;
       let result: RateTakeResult & { alone?: true };
@@ -455,13 +458,13 @@ export function createPacer(settings: PacerSettings): Pacer {
       if (cut !== undefined) {
         k.turns.stretch(cut.factor);
       }
-      k.slowStart.answered(!answer.limited);
+      k.slowStart.answered(!answer.limited, answer.tokens?.estimated);
       if (known(k)) k.slowStart.end();
       if (change !== undefined) await adjust(key, k, change);
     },
 
-    abandon(key) {
-      keys.get(key)?.slowStart.leave();
+    abandon(key, tokens) {
+      keys.get(key)?.slowStart.leave(tokens);
     },
 
     spacingMs(key) {

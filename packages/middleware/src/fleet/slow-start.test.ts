@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TOKEN_HEAVY } from './learn-token-rate';
 import { createSlowStart, STALL_MS } from './slow-start';
 
 afterEach(() => {
@@ -118,5 +119,98 @@ describe('slow start window (fake timers)', () => {
     expect(times).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1); // a stall: the window of 1 doubles
     expect(times).toEqual([0, 1_000, 1_000 + STALL_MS]);
+  });
+});
+
+/** Enters attempts of the given token sizes at once; returns the indices let through, in order. */
+function enterSized(start: ReturnType<typeof createSlowStart>, sizes: number[]): number[] {
+  const through: number[] = [];
+  sizes.forEach((tokens, i) => {
+    void start.enter(undefined, 60_000, tokens).then(() => through.push(i));
+  });
+  return through;
+}
+
+describe('slow start window in tokens for token-heavy attempts (issue 29, fake timers)', () => {
+  const BATCH = 20_000;
+
+  it('batches of 20,000 tokens: one in flight, two after its success, then about one batch more per round of answers (windows of 2, 2.5, 2.9, 3.2, 3.6, 3.8 batches), not doubling', async () => {
+    vi.useFakeTimers();
+    const start = createSlowStart();
+    const through = enterSized(start, Array(12).fill(BATCH));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(through).toHaveLength(1);
+    // Each answer comes back before the next: the number in flight after each success.
+    const inFlight: number[] = [];
+    let answered = 0;
+    for (let round = 0; round < 6; round++) {
+      start.answered(true, BATCH);
+      answered++;
+      await vi.advanceTimersByTimeAsync(0);
+      inFlight.push(through.length - answered);
+    }
+    // Windows of 40,000 / 50,000 / 58,000 / 64,897 / 71,060 / 76,690 tokens: 2, 2, 2, 3, 3, 3
+    // batches in flight (the request window alone: 2, 3, 4, 5, 6, 7).
+    expect(inFlight).toEqual([2, 2, 2, 3, 3, 3]);
+  });
+
+  it('a batch exactly at the token window goes; one token more waits', async () => {
+    vi.useFakeTimers();
+    const start = createSlowStart();
+    await start.enter(undefined, 60_000, BATCH);
+    start.answered(true, BATCH); // a token window of exactly 40,000
+    await start.enter(undefined, 60_000, BATCH);
+    const exact = enterSized(start, [BATCH]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(exact).toEqual([0]); // 20,000 + 20,000 = 40,000: it fits
+    start.leave(BATCH);
+    start.leave(BATCH); // none in flight
+    await start.enter(undefined, 60_000, BATCH);
+    const over = enterSized(start, [BATCH + 1]); // 40,001 tokens: one more than the window
+    await vi.advanceTimersByTimeAsync(0);
+    expect(over).toEqual([]);
+  });
+
+  it('a chat-sized call passes batches waiting for the token window (request window permitting); a heavy one gives its tokens back when it leaves', async () => {
+    vi.useFakeTimers();
+    const start = createSlowStart();
+    await start.enter(undefined, 60_000, 40); // a chat call
+    start.answered(true, 40); // window 2 requests; no token window yet
+    await start.enter(undefined, 60_000, BATCH); // one batch in flight
+    const through = enterSized(start, [BATCH, 40]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(through).toEqual([1]); // the chat call goes, the batch waits for the token window
+    start.answered(true, 40); // the chat call answers: 3 requests, but the batch still waits
+    await vi.advanceTimersByTimeAsync(0);
+    expect(through).toEqual([1]);
+    start.leave(BATCH); // the batch in flight is abandoned: its tokens are free
+    await vi.advanceTimersByTimeAsync(0);
+    expect(through).toEqual([1, 0]);
+  });
+
+  it('calls of exactly TOKEN_HEAVY tokens (500) ramp up by the request window alone, as chat calls: 1, then 3 after one success, then 5', async () => {
+    vi.useFakeTimers();
+    const start = createSlowStart();
+    const through = enterSized(start, Array(10).fill(TOKEN_HEAVY));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(through).toHaveLength(1);
+    start.answered(true, TOKEN_HEAVY);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(through).toHaveLength(3);
+    start.answered(true, TOKEN_HEAVY);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(through).toHaveLength(5);
+  });
+
+  it('the token window doubles with the request window at a stall (no answer for 2 s)', async () => {
+    vi.useFakeTimers();
+    const start = createSlowStart();
+    await start.enter(undefined, 60_000, BATCH);
+    start.answered(true, BATCH); // 40,000 tokens, 2 requests
+    const through = enterSized(start, Array(5).fill(BATCH));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(through).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(STALL_MS); // 80,000 tokens, 4 requests
+    expect(through).toHaveLength(4);
   });
 });
