@@ -79,8 +79,9 @@ export interface Pacer {
    * Takes one request and `tokens` from the key's bucket and waits until they are paid for
    * (abortable; within the deadline and `maxWaitMs`, else a `RateLimitError` without a request).
    * Resolves `undefined` when it did not wait, else the spacing of the slot it waited for (ms, by
-   * requests or by its tokens, whichever is longer): a 429 may have arrived meanwhile, whose
-   * Retry-After the caller must then wait out (see `createFleetGuard`). `heldUntil`: the end of a
+   * requests or by its tokens, whichever is longer; also after a hold in the slow start that ended
+   * with a rate known): a 429 may have arrived meanwhile, whose Retry-After the caller must then
+   * wait out (see `createFleetGuard`). `heldUntil`: the end of a
    * hold on the key (epoch ms; an answer reported the window full until its reset): an interactive
    * call whose slot is the first after it is sent then, when the window frees a request.
    */
@@ -319,7 +320,10 @@ export function createPacer(settings: PacerSettings): Pacer {
       // Hashed meanwhile; a call without a lane adds no await (its take follows the slow start at once).
       const lane = info.lane === undefined ? undefined : laneOf(info.lane, info.tenant);
       const discovering = !known(k);
+      const enteredAt = Date.now();
       if (discovering) await k.slowStart.enter(info.signal, affordable(), tokens);
+      // Held by the slow start: a 429 may have come meanwhile, as during a wait for a slot.
+      const held = discovering && Date.now() > enteredAt;
       const cost: RateCost = { requests: 1, tokens, ...(lane === undefined ? {} : await lane) };
       let parkedMs = 0;
       let result: RateTakeResult & { alone?: true };
@@ -371,7 +375,9 @@ export function createPacer(settings: PacerSettings): Pacer {
           : {}),
       };
       // Below the timer resolution (a huge rate met within one millisecond): a wait would cost 1 ms.
-      if (result.waitMs < 1 && parkedMs === 0) return undefined;
+      // After a hold in the slow start that ended with a rate known, the caller checks the cooldown.
+      if (result.waitMs < 1 && parkedMs === 0)
+        return held && known(k) ? slotSpacingMs(result, tokens) : undefined;
       void callHook(
         settings.onPace,
         {

@@ -1,6 +1,6 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { type Emulator, startEmulator } from '@alaya-code/emulator';
-import { embedMany, generateText, wrapEmbeddingModel, wrapLanguageModel } from 'ai';
+import { embed, embedMany, generateText, wrapEmbeddingModel, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alayaEmbeddingMiddleware } from '../alaya-embedding-middleware';
 import { alayaMiddleware } from '../alaya-middleware';
@@ -100,5 +100,30 @@ describe('a 429 without headers teaches the dimension it comes from (real HTTP)'
     expect(embeddings).toHaveLength(values.length);
     const embedding = emulator.requests.filter(r => r.path === '/v1/embeddings');
     expect(embedding.filter(r => r.status === 200)).toHaveLength(6);
+  });
+
+  it("a batch the slow start held while the first batch's 429 taught a token rate waits out that 429's Retry-After before it is sent", async () => {
+    emulator.reset();
+    emulator.enqueueFaults({ status: 429, retryAfter: '1', match: { path: '/v1/embeddings' } });
+    const provider = createOpenAICompatible({
+      name: 'alaya',
+      baseURL: emulator.url,
+      apiKey: API_KEY,
+    });
+    const guard = createFleetGuard({ apiKey: API_KEY, pacing: { per: 'key' } });
+    const embedder = wrapEmbeddingModel({
+      model: provider.embeddingModel('embed-batch'),
+      middleware: alayaEmbeddingMiddleware({ guard, apiKey: API_KEY, jitter: 'none' }),
+    });
+    // Two token-heavy calls at once: the first goes, the second waits in the slow start.
+    await Promise.all([
+      embed({ model: embedder, value: value(0) }),
+      embed({ model: embedder, value: value(1) }),
+    ]);
+    const [refused, ...rest] = emulator.requests.filter(r => r.path === '/v1/embeddings');
+    expect(refused?.status).toBe(429);
+    expect(rest.map(r => r.status)).toEqual([200, 200]);
+    for (const request of rest)
+      expect(request.time - (refused?.time ?? 0)).toBeGreaterThanOrEqual(1_000);
   });
 });
