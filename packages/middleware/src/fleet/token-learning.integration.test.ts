@@ -34,13 +34,14 @@ afterAll(async () => {
   await emulator?.close();
 });
 
+/** An OpenAI-compatible provider named `alaya` on the emulator (its ids scope the key's bucket). */
+function alayaLike() {
+  return createOpenAICompatible({ name: 'alaya', baseURL: emulator.url, apiKey: API_KEY });
+}
+
 describe('a 429 without headers teaches the dimension it comes from (real HTTP)', () => {
   it('after learning on 5,000-token batches, chat calls on the same key are not paced at the batch request rate (tokens, not requests)', async () => {
-    const provider = createOpenAICompatible({
-      name: 'alaya',
-      baseURL: emulator.url,
-      apiKey: API_KEY,
-    });
+    const provider = alayaLike();
     const guard = createFleetGuard({ apiKey: API_KEY, pacing: { per: 'key' } });
     const embedder = wrapEmbeddingModel({
       model: provider.embeddingModel('embed-batch'),
@@ -80,11 +81,7 @@ describe('a 429 without headers teaches the dimension it comes from (real HTTP)'
 
   it('an unmarked embedMany whose batches queue past pacing.maxWaitMs at the learned rate finishes: its batches wait in the background lane', async () => {
     emulator.reset();
-    const provider = createOpenAICompatible({
-      name: 'alaya',
-      baseURL: emulator.url,
-      apiKey: API_KEY,
-    });
+    const provider = alayaLike();
     // A slot of a 5,000-token batch at the limit is 1 s: after the first 429, the batches left
     // queue for 4 s or more, beyond this wait bound.
     const guard = createFleetGuard({ apiKey: API_KEY, pacing: { per: 'key', maxWaitMs: 1_000 } });
@@ -105,11 +102,7 @@ describe('a 429 without headers teaches the dimension it comes from (real HTTP)'
   it("a batch the slow start held while the first batch's 429 taught a token rate waits out that 429's Retry-After before it is sent", async () => {
     emulator.reset();
     emulator.enqueueFaults({ status: 429, retryAfter: '1', match: { path: '/v1/embeddings' } });
-    const provider = createOpenAICompatible({
-      name: 'alaya',
-      baseURL: emulator.url,
-      apiKey: API_KEY,
-    });
+    const provider = alayaLike();
     const guard = createFleetGuard({ apiKey: API_KEY, pacing: { per: 'key' } });
     const embedder = wrapEmbeddingModel({
       model: provider.embeddingModel('embed-batch'),
