@@ -32,7 +32,8 @@ type Outcome<T, M extends ModelRef> = { value: AttemptSettled<T, M> } | { thrown
 interface Running<T, M extends ModelRef> {
   target: AttemptTarget<M>;
   outcome: Promise<Outcome<T, M>>;
-  lost: AbortController;
+  /** Aborts the attempt as lost to a rival; none when no rival can be sent. */
+  lost: AbortController | undefined;
 }
 
 const refOf = ({ model }: AttemptTarget<ModelRef>): ModelRef => ({
@@ -67,7 +68,9 @@ export async function attemptRound<T, M extends ModelRef>(
   // (sent late, in a race it joined because the first was slow), nor a failed, stalled or lost
   // attempt's: it has no time to content, and the time it was cut at would let every stall raise
   // the delay (a stalled share above 1 - the percentile would ratchet it up without end).
-  const first = start(call, primary, () => {
+  // No hedge can go (no retry left, no fallback to hedge on): the attempt needs no `lost` signal.
+  const rivalled = hedgePlan(call, primary) !== undefined;
+  const first = start(call, primary, rivalled, () => {
     const now = Date.now();
     hedge.delay.learn(key, now - startedAt, now);
   });
@@ -82,14 +85,18 @@ export async function attemptRound<T, M extends ModelRef>(
   return race(call, primary, [first, second]);
 }
 
-/** Starts `target`; `answered` runs the moment it answers (before its admission ends). */
+/**
+ * Starts `target`, abortable as lost when it may be `rivalled`; `answered` runs the moment it
+ * answers (before its admission ends).
+ */
 function start<T, M extends ModelRef>(
   call: CallState<T, M>,
   target: AttemptTarget<M>,
+  rivalled: boolean,
   answered?: () => void,
 ): Running<T, M> {
-  const lost = new AbortController();
-  const outcome = sendAttempt(call, target, lost.signal)
+  const lost = rivalled ? new AbortController() : undefined;
+  const outcome = sendAttempt(call, target, lost?.signal)
     .then(
       value => {
         if (value.status === 'ok') answered?.();
@@ -175,7 +182,7 @@ async function admitHedge<T, M extends ModelRef>(
     hedgeModel: refOf(target),
     waitedMs: Date.now() - startedAt,
   });
-  return start(call, target);
+  return start(call, target, true);
 }
 
 /**
@@ -223,7 +230,7 @@ async function race<T, M extends ModelRef>(
     call.noteAbandoned(pending.size);
     const others = [...pending].map(i => running[i]!);
     for (const other of others) {
-      other.lost.abort();
+      other.lost?.abort();
       void other.outcome.then(o => {
         if ('value' in o && o.value.status === 'ok') call.operation.discard?.(o.value.result);
       });

@@ -25,6 +25,13 @@ export interface AttemptOperation<T, M extends ModelRef> {
   estimateTokens(): number;
   /** The call's lane and tenant, for the guard (`providerOptions.alayaMiddleware`). */
   readonly lane?: CallLane;
+  /**
+   * The result goes on reading through the signal `send` was given (a stream's body): the attempt's
+   * signal then keeps following the call's signal after `send` resolved, which must therefore be the
+   * call's own (not a caller's signal that outlives the call). Otherwise the attempt's link to the
+   * call's signal is removed as soon as the attempt settles.
+   */
+  readonly readsAfterSend?: boolean;
   /** Releases the result of an attempt that lost to a parallel one (a stream's reader). */
   discard?(result: T): void;
 }

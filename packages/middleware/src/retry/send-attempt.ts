@@ -60,13 +60,9 @@ export async function sendAttempt<T, M extends ModelRef>(
   const { info } = admission;
   const ref: ModelRef = { provider: model.provider, modelId: model.modelId };
   const context: ToAlayaErrorContext = { ...settings.errorContext, ...ref };
-  const base = lost === undefined ? signal : signal ? AbortSignal.any([signal, lost]) : lost;
-  const timer = deadline?.signal(base);
-  const attemptTimer = timerSignal(
-    timer?.signal ?? base,
-    attemptTimeout?.ms,
-    `${attemptTimeout?.option} exceeded`,
-  );
+  // One signal for the attempt: the call's and a lost race's aborts, the deadline and the timeout.
+  const deadlineTimer = deadline?.timer();
+  const attemptSignal = timerSignal([signal, lost], [deadlineTimer, attemptTimeout]);
   const startedAt = Date.now();
   const observed = settings.telemetry?.startAttempt({
     ...ref,
@@ -76,13 +72,15 @@ export async function sendAttempt<T, M extends ModelRef>(
     ...(target.hedge ? { hedge: true } : {}),
     ...(info.paced ? { pace: info.paced } : {}),
   });
-  const send = () => operation.send(model, attemptTimer.signal, context);
+  const send = () => operation.send(model, attemptSignal.signal, context);
   const failed = async (error: AlayaError, cut: boolean): Promise<AttemptSettled<T, M>> => {
     const durationMs = Date.now() - startedAt;
     call.noteServerWait(error);
     await admission.failed(error);
     return { status: 'failed', target, error, durationMs, deadline: cut, observed };
   };
+  /** The attempt answered (and did not lose a race): its result may still use its signal. */
+  let answered = false;
   try {
     const result = await (observed ? observed.activate(send) : send());
     if (lost?.aborted) {
@@ -90,6 +88,7 @@ export async function sendAttempt<T, M extends ModelRef>(
       observed?.end({ status: 'aborted' });
       return { status: 'lost' };
     }
+    answered = true;
     observed?.end({ status: 'ok' });
     const headers = operation.responseHeaders(result);
     const used = operation.usedTokens?.(result);
@@ -111,12 +110,13 @@ export async function sendAttempt<T, M extends ModelRef>(
       observed?.end({ status: 'aborted' });
       return { status: 'lost' };
     }
-    if (deadline && timer?.fired()) {
+    const timedOut = attemptSignal.fired();
+    if (deadline !== undefined && timedOut !== undefined && timedOut === deadlineTimer) {
       // Cut by the deadline timer: whatever the attempt threw, the deadline is the cause.
       const { hints } = settings.errorContext;
       return failed(deadline.error(call.failures() + 1, ref, hints), true);
     }
-    if (attemptTimeout && attemptTimer.fired()) {
+    if (attemptTimeout !== undefined && timedOut === attemptTimeout) {
       const { hints } = settings.errorContext;
       return failed(timeoutError({ what: attemptTimeout, model: ref, hints }), false);
     }
@@ -126,8 +126,10 @@ export async function sendAttempt<T, M extends ModelRef>(
     }
     return failed(AlayaError.isInstance(thrown) ? thrown : toAlayaError(thrown, context), false);
   } finally {
-    attemptTimer.clear();
-    timer?.clear();
+    attemptSignal.clear();
+    // A stream's answer goes on reading through the attempt's signal: the call's cancel and the
+    // caller's abort must still reach its body. Anything else is done with it.
+    if (!(answered && operation.readsAfterSend)) attemptSignal.unlink();
   }
 }
 

@@ -42,6 +42,7 @@ export function streamOperation(
     responseHeaders: opened => opened.head.response?.headers,
     estimateTokens: () => estimateCallTokens(params),
     lane: callLane(params.providerOptions),
+    readsAfterSend: true,
     discard: opened => void opened.reader.cancel().catch(() => {}),
   };
 }
