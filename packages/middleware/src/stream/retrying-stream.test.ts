@@ -94,6 +94,33 @@ describe('the stream wrapStream returns', () => {
     expect(result.response?.headers).toEqual({ 'x-attempt': '2' });
   });
 
+  it('request and response are plain data (the AI SDK spreads them; an accessor takes a slow path), the answering attempt’s once it answered', async () => {
+    let n = 0;
+    const model = new MockLanguageModelV4({
+      doStream: async () => {
+        n++;
+        return {
+          stream: n === 1 ? partsStream([], reset()) : partsStream(answer),
+          request: { body: { attempt: n } },
+          response: { headers: { 'x-attempt': String(n) } },
+        };
+      },
+    });
+    const result = await wrap(model).doStream({ prompt: [] });
+    await convertReadableStreamToArray(result.stream);
+    expect(n).toBe(2);
+    for (const [holder, key] of [
+      [result.request, 'body'],
+      [result.response, 'headers'],
+    ] as const) {
+      const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+      expect(descriptor?.get).toBeUndefined();
+      expect('value' in (descriptor ?? {})).toBe(true);
+    }
+    expect({ ...result.request }).toEqual({ body: { attempt: 2 } });
+    expect({ ...result.response }).toEqual({ headers: { 'x-attempt': '2' } });
+  });
+
   it('gives up with one typed error part; streamText passes it to onError and the fullStream', async () => {
     const { model, signals } = streamModel([async () => partsStream([], reset())]);
     const errors: unknown[] = [];

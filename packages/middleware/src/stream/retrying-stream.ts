@@ -71,7 +71,10 @@ export function retryingStream({
     );
   const first = run(models, params, false);
 
-  let head: OpenedStream['head'] | undefined;
+  // Plain data, filled in when the first run answered: the AI SDK copies them with a spread, which
+  // takes a slow path (a getter call) for an object with accessors.
+  const request: { body?: unknown } = { body: undefined };
+  const response: { headers?: Record<string, string> } = { headers: undefined };
   /** The answer across attempts; only kept when the call may be continued. */
   let splice: AnswerSplice | undefined;
   let reading: AfterContent | undefined;
@@ -118,7 +121,9 @@ export function retryingStream({
   async function begin(): Promise<void> {
     const result = await first;
     if (!result.ok) return fail(result.error);
-    head = result.outcome.result.head;
+    const { head } = result.outcome.result;
+    request.body = head.request?.body;
+    response.headers = head.response?.headers;
     // Only a stream that may be continued keeps its text: without `continuation` parts pass on.
     splice = continuation === undefined ? undefined : answerSplice([], consumer);
     reading = read(result.outcome.result, result.outcome);
@@ -189,17 +194,5 @@ export function retryingStream({
     },
   });
 
-  return {
-    stream,
-    request: {
-      get body() {
-        return head?.request?.body;
-      },
-    },
-    response: {
-      get headers() {
-        return head?.response?.headers;
-      },
-    },
-  };
+  return { stream, request, response };
 }
