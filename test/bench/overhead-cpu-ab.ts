@@ -5,10 +5,12 @@
  * copy `packages/middleware/dist` to e.g. `packages/middleware/dist-patched` (inside the package, so
  * its imports resolve), build the base again, then from `test/`:
  *
- *   node --import tsx bench/overhead-cpu-ab.ts ../packages/middleware/dist-patched [doStream|streamText] [off|on] [blocks]
+ *   node --import tsx bench/overhead-cpu-ab.ts ../packages/middleware/dist-patched [doStream|streamText|generateText] [off|on] [blocks] [chunks]
  *
- * `on` sets `idleTimeoutMs: 30000` on both middlewares. Prints median (95 % interval) of each figure
- * and of other ÷ base throughput, paired per block (base CPU per part ÷ other's in the same block).
+ * `on` sets `idleTimeoutMs: 30000` on both middlewares; `chunks` (default 500) is the length of each
+ * stream: 20 shows the per-call setup, 500 and more the per-part path. `generateText` times blocks of
+ * 20 calls (per call). Prints median (95 % interval) of each figure and of other ÷ base throughput,
+ * paired per block (base CPU per unit ÷ other's in the same block), and other − base per unit.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,58 +25,76 @@ import { type MedianInterval, medianInterval } from './lib/stats';
 import {
   type CpuQuartet,
   compareCpu,
+  generateOnce,
   IDLE_TIMEOUT_MS,
   inMemoryModel,
   readAnswer,
   type StreamPath,
 } from './sections/overhead-cpu';
 
-const [dir, pathArg = 'doStream', idle = 'off', blocksArg = '800'] = process.argv.slice(2);
-const path = pathArg as StreamPath;
+const [dir, pathArg = 'doStream', idle = 'off', blocksArg = '800', chunksArg = '500'] =
+  process.argv.slice(2);
 const blocks = Number(blocksArg);
+const chunks = Number(chunksArg);
 if (
   !dir ||
-  !['doStream', 'streamText'].includes(path) ||
+  !['doStream', 'streamText', 'generateText'].includes(pathArg) ||
   !['off', 'on'].includes(idle) ||
-  !(blocks > 0)
+  !(blocks > 0) ||
+  !(chunks > 0)
 ) {
   throw new Error(
-    'usage: overhead-cpu-ab.ts <other dist dir> [doStream|streamText] [off|on] [blocks > 0]',
+    'usage: overhead-cpu-ab.ts <other dist dir> [doStream|streamText|generateText] [off|on] [blocks > 0] [chunks > 0]',
   );
 }
-const other = (await import(pathToFileURL(resolve(dir, 'index.js')).href)) as {
+/** Calls per unit of work of `generateText` (a block times 20 calls of each model). */
+const CALLS = 20;
+const work =
+  pathArg === 'generateText'
+    ? async (model: LanguageModelV4) => {
+        for (let i = 0; i < CALLS; i++) await generateOnce(model);
+        return CALLS;
+      }
+    : (model: LanguageModelV4) => readAnswer(model, pathArg as StreamPath);
+const unit = pathArg === 'generateText' ? 'call' : 'part';
+const otherBuild = (await import(pathToFileURL(resolve(dir, 'index.js')).href)) as {
   alayaMiddleware: typeof baseMiddleware;
 };
-const chunks = 500;
 const options = idle === 'on' ? { idleTimeoutMs: IDLE_TIMEOUT_MS } : {};
 const wrap = (make: typeof baseMiddleware) =>
   wrapLanguageModel({ model: inMemoryModel(chunks), middleware: make(options) }) as LanguageModelV4;
 const models: CpuQuartet = [
   inMemoryModel(chunks),
   wrap(baseMiddleware),
-  wrap(other.alayaMiddleware),
+  wrap(otherBuild.alayaMiddleware),
   inMemoryModel(chunks),
 ];
-for (let i = 0; i < 20; i++) for (const model of models) await readAnswer(model, path);
+for (let i = 0; i < 20; i++) for (const model of models) await work(model);
 const phase = createPhases(createBudget(Number.POSITIVE_INFINITY), { ab: 1 })('ab');
 const limits = { min: blocks, max: blocks, gcEvery: 50, seed: 20260601 };
-/** CPU µs per part of each model's runs, in block order: the paired other ÷ base ratio below. */
-const perPart = new Map<LanguageModelV4, number[]>(models.map(m => [m, []]));
+/** CPU µs per unit of each model's runs, in block order: the paired other ÷ base ratio below. */
+const perUnit = new Map<LanguageModelV4, number[]>(models.map(m => [m, []]));
 const s = await compareCpu(models, phase, limits, async model => {
   const c0 = cpuMs();
-  const parts = await readAnswer(model, path);
-  perPart.get(model)!.push(((cpuMs() - c0) * 1000) / parts);
-  return parts;
+  const units = await work(model);
+  perUnit.get(model)!.push(((cpuMs() - c0) * 1000) / units);
+  return units;
 });
-const base = perPart.get(models[1])!;
-const paired = medianInterval(perPart.get(models[2])!.map((v, b) => base[b]! / v));
+const base = perUnit.get(models[1])!;
+const other = perUnit.get(models[2])!;
+const paired = medianInterval(other.map((v, b) => base[b]! / v));
+const saved = medianInterval(other.map((v, b) => v - base[b]!));
 const f = (m: MedianInterval, d: number) =>
   `${fixed(m.median, d)} (${fixed(m.low, d)}–${fixed(m.high, d)})`;
-console.log(`${path}, idle timeout ${idle}, ${s.blocks} blocks of ${chunks}-part streams`);
-console.log(`  raw CPU per part:       ${f(s.rawCpuUs, 3)} µs`);
+const what = pathArg === 'generateText' ? `${CALLS} calls` : `${chunks}-part streams`;
+console.log(`${pathArg}, idle timeout ${idle}, ${s.blocks} blocks of ${what}`);
+console.log(`  raw CPU per ${unit}:       ${f(s.rawCpuUs, 3)} µs`);
 console.log(`  raw ÷ base:             ${f(s.ours, 4)}×   base − raw ${f(s.oursAddedUs, 3)} µs`);
 console.log(
   `  raw ÷ other build:      ${f(s.oursIdle, 4)}×   other − raw ${f(s.oursIdleAddedUs, 3)} µs`,
 );
-console.log(`  A/A control raw ÷ raw:  ${f(s.control, 4)}×`);
+console.log(
+  `  A/A control raw ÷ raw:  ${f(s.control, 4)}×   twin − raw ${f(s.controlAddedUs, 3)} µs`,
+);
 console.log(`  other ÷ base throughput, paired per block: ${f(paired, 4)}×`);
+console.log(`  other − base per ${unit}, paired per block: ${f(saved, 3)} µs`);

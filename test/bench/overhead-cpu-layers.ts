@@ -4,7 +4,7 @@
  * raw and an A/A raw, in the blocks of the overhead section's CPU-time rows (seeded random order,
  * a paired ratio per block, medians with 95 % intervals):
  *
- *   node --import tsx bench/overhead-cpu-layers.ts [streamText|doStream] [blocks] [names, comma-separated parts of]
+ *   node --import tsx bench/overhead-cpu-layers.ts [streamText|doStream] [blocks] [names, comma-separated parts of|all] [chunks]
  *
  * (from `test/`). What no middleware that sees every part can go below; ours (`alayaMiddleware()` from
  * `packages/middleware/dist`, defaults) is measured in the same blocks.
@@ -138,11 +138,17 @@ function fused(source: ReadableStream<Part>): ReadableStream<Part> {
 
 const path = (process.argv[2] ?? 'streamText') as StreamPath;
 const blocks = Number(process.argv[3] ?? 400);
-if (!['streamText', 'doStream'].includes(path) || !(blocks > 0)) {
-  throw new Error('usage: overhead-cpu-layers.ts [streamText|doStream] [blocks > 0]');
+/** The length of each stream: 20 shows what a layer costs per call, 500 and more per part. */
+const chunks = Number(process.argv[5] ?? 500);
+if (!['streamText', 'doStream'].includes(path) || !(blocks > 0) || !(chunks > 0)) {
+  throw new Error(
+    'usage: overhead-cpu-layers.ts [streamText|doStream] [blocks > 0] [names|all] [chunks > 0]',
+  );
 }
-const chunks = 500;
-const only = process.argv[4]?.split(',');
+const only =
+  process.argv[4] === undefined || process.argv[4] === 'all'
+    ? undefined
+    : process.argv[4].split(',');
 const names = Object.keys(LAYERS).filter(n => !only || only.some(o => n.includes(o)));
 const layered = (layer: Layer): LanguageModelV4 =>
   wrapLanguageModel({
