@@ -5,8 +5,10 @@
  * copy `packages/middleware/dist` to e.g. `packages/middleware/dist-patched` (inside the package, so
  * its imports resolve), build the base again, then from `test/`:
  *
- *   node --import tsx bench/overhead-cpu-ab.ts ../packages/middleware/dist-patched [doStream|streamText|generateText] [off|on] [blocks] [chunks]
+ *   node --import tsx bench/overhead-cpu-ab.ts ../packages/middleware/dist-patched [doStream|streamText|generateText] [off|on] [blocks] [chunks] [signal]
  *
+ * `signal` gives every call of all four models one long-lived `AbortSignal` of the app's (as a server
+ * passes its request's signal): the middleware then links each call to the caller's signal.
  * `on` sets `idleTimeoutMs: 30000` on both middlewares; `chunks` (default 500) is the length of each
  * stream: 20 shows the per-call setup, 500 and more the per-part path. `generateText` times blocks of
  * 20 calls (per call). Prints median (95 % interval) of each figure and of other ÷ base throughput,
@@ -32,8 +34,14 @@ import {
   type StreamPath,
 } from './sections/overhead-cpu';
 
-const [dir, pathArg = 'doStream', idle = 'off', blocksArg = '800', chunksArg = '500'] =
-  process.argv.slice(2);
+const [
+  dir,
+  pathArg = 'doStream',
+  idle = 'off',
+  blocksArg = '800',
+  chunksArg = '500',
+  signalArg = 'none',
+] = process.argv.slice(2);
 const blocks = Number(blocksArg);
 const chunks = Number(chunksArg);
 if (
@@ -41,10 +49,11 @@ if (
   !['doStream', 'streamText', 'generateText'].includes(pathArg) ||
   !['off', 'on'].includes(idle) ||
   !(blocks > 0) ||
-  !(chunks > 0)
+  !(chunks > 0) ||
+  !['none', 'signal'].includes(signalArg)
 ) {
   throw new Error(
-    'usage: overhead-cpu-ab.ts <other dist dir> [doStream|streamText|generateText] [off|on] [blocks > 0] [chunks > 0]',
+    'usage: overhead-cpu-ab.ts <other dist dir> [doStream|streamText|generateText] [off|on] [blocks > 0] [chunks > 0] [none|signal]',
   );
 }
 /** Calls per unit of work of `generateText` (a block times 20 calls of each model). */
@@ -61,13 +70,29 @@ const otherBuild = (await import(pathToFileURL(resolve(dir, 'index.js')).href)) 
   alayaMiddleware: typeof baseMiddleware;
 };
 const options = idle === 'on' ? { idleTimeoutMs: IDLE_TIMEOUT_MS } : {};
+/** The app's one signal every call is given with `signal` (never aborted). */
+const appSignal = signalArg === 'signal' ? new AbortController().signal : undefined;
+/** `model`, its calls given the app's signal when there is one. */
+const called = (model: LanguageModelV4): LanguageModelV4 =>
+  appSignal === undefined
+    ? model
+    : {
+        ...model,
+        doGenerate: params => model.doGenerate({ ...params, abortSignal: appSignal }),
+        doStream: params => model.doStream({ ...params, abortSignal: appSignal }),
+      };
 const wrap = (make: typeof baseMiddleware) =>
-  wrapLanguageModel({ model: inMemoryModel(chunks), middleware: make(options) }) as LanguageModelV4;
+  called(
+    wrapLanguageModel({
+      model: inMemoryModel(chunks),
+      middleware: make(options),
+    }) as LanguageModelV4,
+  );
 const models: CpuQuartet = [
-  inMemoryModel(chunks),
+  called(inMemoryModel(chunks)),
   wrap(baseMiddleware),
   wrap(otherBuild.alayaMiddleware),
-  inMemoryModel(chunks),
+  called(inMemoryModel(chunks)),
 ];
 for (let i = 0; i < 20; i++) for (const model of models) await work(model);
 const phase = createPhases(createBudget(Number.POSITIVE_INFINITY), { ab: 1 })('ab');
@@ -87,7 +112,8 @@ const saved = medianInterval(other.map((v, b) => v - base[b]!));
 const f = (m: MedianInterval, d: number) =>
   `${fixed(m.median, d)} (${fixed(m.low, d)}–${fixed(m.high, d)})`;
 const what = pathArg === 'generateText' ? `${CALLS} calls` : `${chunks}-part streams`;
-console.log(`${pathArg}, idle timeout ${idle}, ${s.blocks} blocks of ${what}`);
+const given = appSignal === undefined ? '' : ', every call given the app’s signal';
+console.log(`${pathArg}, idle timeout ${idle}, ${s.blocks} blocks of ${what}${given}`);
 console.log(`  raw CPU per ${unit}:       ${f(s.rawCpuUs, 3)} µs`);
 console.log(`  raw ÷ base:             ${f(s.ours, 4)}×   base − raw ${f(s.oursAddedUs, 3)} µs`);
 console.log(
