@@ -121,6 +121,34 @@ describe('the stream wrapStream returns', () => {
     expect({ ...result.response }).toEqual({ headers: { 'x-attempt': '2' } });
   });
 
+  it('a stream that answers looks up no request id in its response headers (only a failure needs one), and one that breaks after content still carries it', async () => {
+    const looked: string[] = [];
+    const headers = (id: string) =>
+      new Proxy({ 'x-request-id': id } as Record<string, string>, {
+        get(target, key) {
+          if (typeof key === 'string' && key.includes('request-id')) looked.push(key);
+          return target[key as string];
+        },
+      });
+    let n = 0;
+    const model = new MockLanguageModelV4({
+      doStream: async () => {
+        n++;
+        return {
+          stream: n === 1 ? partsStream(answer) : partsStream(answer.slice(0, 3), reset()),
+          response: { headers: headers(`req-${n}`) },
+        };
+      },
+    });
+    const ok = await wrap(model, 0).doStream({ prompt: [] });
+    await convertReadableStreamToArray(ok.stream);
+    expect(looked).toEqual([]);
+    const broken = await wrap(model, 0).doStream({ prompt: [] });
+    const parts = await convertReadableStreamToArray(broken.stream);
+    const error = parts.find(p => p.type === 'error') as { error: AlayaError } | undefined;
+    expect(error?.error.requestId).toBe('req-2');
+  });
+
   it('gives up with one typed error part; streamText passes it to onError and the fullStream', async () => {
     const { model, signals } = streamModel([async () => partsStream([], reset())]);
     const errors: unknown[] = [];

@@ -61,12 +61,15 @@ export async function openStream({
   params: LanguageModelV4CallOptions;
   context: ToAlayaErrorContext;
 }): Promise<OpenedStream> {
-  const { stream, ...head } = await model.doStream(params);
-  const reader = stream.getReader();
-  const requestId = requestIdHeader(head.response?.headers);
-  const url = head.request?.url;
+  const result = await model.doStream(params);
+  const reader = result.stream.getReader();
+  // The result itself is the head (its `stream` is read through `reader` only): no copy per call.
+  const head: OpenedStream['head'] = result;
+  /** Maps a failure; the response's request id is looked up then, not on every call. */
   const mapError = (error: unknown, fromStreamPart: boolean): AlayaError => {
     const typed = toAlayaError(error, { ...context, fromStreamPart });
+    const requestId = typed.requestId ? undefined : requestIdHeader(head.response?.headers);
+    const url = head.request?.url;
     if ((typed.requestId || !requestId) && (typed.url || !url)) return typed;
     return rebuildAlayaError(typed, {
       requestId: typed.requestId ?? requestId,
