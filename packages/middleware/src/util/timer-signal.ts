@@ -20,6 +20,7 @@ export interface TimerSignal {
 }
 
 const NOTHING = (): void => {};
+const NONE = (): undefined => undefined;
 
 /**
  * The one signal of a piece of work (an attempt) that its parents (the caller's signal, a lost
@@ -47,33 +48,56 @@ export function timerSignal(
     count++;
   }
   if (first === undefined && count <= 1) {
-    return { signal: only, fired: () => undefined, clear: NOTHING, unlink: NOTHING };
+    return { signal: only, fired: NONE, clear: NOTHING, unlink: NOTHING };
+  }
+  return new LinkedSignal(parents, first);
+}
+
+/** A {@link TimerSignal} with a controller of its own (methods on the prototype: no closures per call). */
+class LinkedSignal implements TimerSignal {
+  readonly signal: AbortSignal;
+  readonly #controller = new AbortController();
+  #stops: (() => void)[] | undefined;
+  #fired: SignalTimer | undefined;
+  #clear: () => void = NOTHING;
+
+  constructor(parents: readonly (AbortSignal | undefined)[], timer: SignalTimer | undefined) {
+    const controller = this.#controller;
+    const signal = controller.signal;
+    this.signal = signal;
+    for (const parent of parents) {
+      if (parent === undefined) continue;
+      if (parent.aborted) {
+        controller.abort(abortReason(parent));
+        this.unlink();
+        return;
+      }
+      const stop = onAbort(parent, () => controller.abort(abortReason(parent)));
+      if (this.#stops === undefined) this.#stops = [stop];
+      else this.#stops.push(stop);
+    }
+    if (timer !== undefined) {
+      this.#clear = setLongTimeout(() => {
+        if (signal.aborted) return;
+        this.#fired = timer;
+        controller.abort(new DOMException(timer.message, 'TimeoutError'));
+      }, timer.ms);
+    }
   }
 
-  const controller = new AbortController();
-  const stops: (() => void)[] = [];
-  for (const parent of parents) {
-    if (parent === undefined || controller.signal.aborted) continue;
-    if (parent.aborted) controller.abort(abortReason(parent));
-    else stops.push(onAbort(parent, () => controller.abort(abortReason(parent))));
+  fired(): SignalTimer | undefined {
+    return this.#fired;
   }
-  let fired: SignalTimer | undefined;
-  let clear = NOTHING;
-  if (first !== undefined && !controller.signal.aborted) {
-    const timer = first;
-    clear = setLongTimeout(() => {
-      if (controller.signal.aborted) return;
-      fired = timer;
-      controller.abort(new DOMException(timer.message, 'TimeoutError'));
-    }, timer.ms);
+
+  clear(): void {
+    this.#clear();
+    this.#clear = NOTHING;
   }
-  return {
-    signal: controller.signal,
-    fired: () => fired,
-    clear: () => clear(),
-    unlink() {
-      for (const stop of stops) stop();
-      stops.length = 0;
-    },
-  };
+
+  unlink(): void {
+    const stops = this.#stops;
+    if (stops === undefined) return;
+    this.#stops = undefined;
+    for (const stop of stops) stop();
+  }
 }
