@@ -119,7 +119,12 @@ async function main(): Promise<void> {
       apiKey,
       storeTimeoutMs: env.STORE_TIMEOUT_MS ? Number(env.STORE_TIMEOUT_MS) : undefined,
       cooldownSpreadMs: env.COOLDOWN_SPREAD_MS ? Number(env.COOLDOWN_SPREAD_MS) : undefined,
-      onStoreError: () => {
+      onStoreError: event => {
+        // On stderr, so a test that counts store errors shows which operation failed and why.
+        const why = event.error instanceof Error ? event.error.message : String(event.error);
+        process.stderr.write(
+          `[fleet-worker ${process.pid}] store error in ${event.operation}: ${why}\n`,
+        );
         report.storeErrors++;
       },
       onCooldown: event => {
