@@ -349,6 +349,12 @@ describe.skipIf(!hasRedis)(
     });
 
     /**
+     * A healthy Redis must cost no store error: its timeout is a second here, not the default 100 ms
+     * (a full suite on 2 busy cores delayed one round trip past 100 ms: a timeout, not a fault).
+     */
+    const HEALTHY_STORE = { STORE_TIMEOUT_MS: '1000' };
+
+    /**
      * Runs 4 processes × 5 callers, each calling again and again for 6 s (the calls queued by then
      * still run), and returns the reports and what the emulator saw (warm-up calls included).
      */
@@ -362,7 +368,10 @@ describe.skipIf(!hasRedis)(
 
     it('4 processes × 5 callers stay under a stated request limit: shared bucket vs per process', async () => {
       emulator.setLimits({ rpm: 20, windowMs: WINDOW_MS });
-      const shared = await run(fleetEnv('redis', 'pace-shared:', { rpm: 100 }));
+      const shared = await run({
+        ...fleetEnv('redis', 'pace-shared:', { rpm: 100 }),
+        ...HEALTHY_STORE,
+      });
       const alone = await run(fleetEnv('memory', 'pace-alone:', { rpm: 100 }));
       console.log(
         `[fleet pacing, requests] shared Redis bucket: ${shared.limited} 429s of ${shared.sent} sent, ${shared.ok} ok, ${shared.paceWaits} waits; ` +
@@ -381,7 +390,11 @@ describe.skipIf(!hasRedis)(
     it('and under a stated token limit, each attempt taking its prompt estimate', async () => {
       // About 500 tokens a call (2,000 prompt characters, plus the answer's); some 20 fit a window.
       emulator.setLimits({ tpm: 12_000, windowMs: WINDOW_MS });
-      const env = { ...fleetEnv('redis', 'pace-tokens:', { tpm: 60_000 }), PROMPT_CHARS: '2000' };
+      const env = {
+        ...fleetEnv('redis', 'pace-tokens:', { tpm: 60_000 }),
+        ...HEALTHY_STORE,
+        PROMPT_CHARS: '2000',
+      };
       const shared = await run(env);
       console.log(
         `[fleet pacing, tokens] shared Redis bucket: ${shared.limited} 429s of ${shared.sent} sent, ${shared.ok} ok, ${shared.paceWaits} waits`,
@@ -406,6 +419,7 @@ describe.skipIf(!hasRedis)(
         mixed.reset();
         const env = {
           ...fleetEnv('redis', prefix, { rpm: 100, per }),
+          ...HEALTHY_STORE,
           EMULATOR_URL: mixed.url,
           CALLERS: '4',
           EMBED_CALLERS: '2',
