@@ -316,6 +316,9 @@ export function createPacer(settings: PacerSettings): Pacer {
       /** What it can still afford: its wait bound less the time it parked, within its deadline. */
       const affordable = (parkedMs = 0) =>
         Math.max(0, Math.min(maxWaitMs - parkedMs, affordableWaitMs(info, Date.now())));
+      const waited = () => Date.now() - start;
+      /** The latest a wait moved once it began may end (epoch ms): what it can afford from now. */
+      const latestAt = () => Date.now() + affordable(waited());
       info.signal?.throwIfAborted();
       // Hashed meanwhile; a call without a lane adds no await (its take follows the slow start at once).
       const lane = info.lane === undefined ? undefined : laneOf(info.lane, info.tenant);
@@ -340,8 +343,7 @@ export function createPacer(settings: PacerSettings): Pacer {
           result.waitMs += await goAlone(key, k);
         }
         if (!result.parked) break;
-        const latest = Date.now() + affordable(Date.now() - start);
-        const parking = park(key, k, cost, result.waitMs, latest, info.signal);
+        const parking = park(key, k, cost, result.waitMs, latestAt(), info.signal);
         // Back from a park and parked again: another instance took the slot it came for (its
         // interactive call, or its own parked take). The first parked take here of each tenant
         // stays awake for the next slot, as after a grant: else no take may be awake for it.
@@ -393,7 +395,6 @@ export function createPacer(settings: PacerSettings): Pacer {
       if (result.waitMs < 1) return slotSpacingMs(result, tokens);
       k.waiting.requests++;
       k.waiting.tokens += tokens;
-      const waited = () => Date.now() - start;
       /** Its slot was moved past what it can afford: fails fast, not sent (the slot goes back). */
       const fail = (waitMs: number) => {
         const limit =
@@ -403,7 +404,7 @@ export function createPacer(settings: PacerSettings): Pacer {
       const affordableMs = () => affordable(waited());
       try {
         const until = Date.now() + Math.ceil(result.waitMs);
-        const latest = Date.now() + affordableMs();
+        const latest = latestAt();
         let movedTo: number | undefined;
         if (cost.lane === 'background' && result.reserved && cost.id !== undefined) {
           await reservedSlot(key, k, cost.id, until, affordableMs, fail, info.signal);
